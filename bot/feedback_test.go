@@ -1,0 +1,60 @@
+package bot_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/retrieval"
+)
+
+func TestFeedbackLogRecord(t *testing.T) {
+	dir := t.TempDir()
+	log := bot.NewFeedbackLog(dir + "/sub")
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := log.Record(bot.Feedback{Adapter: "test", User: "u", Verdict: bot.VerdictUp,
+				Question: "q", Answer: "a", Citations: []retrieval.Citation{{Source: "s.txt", Quote: "x"}}})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	fh, err := os.Open(log.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	n := 0
+	sc := bufio.NewScanner(fh)
+	for sc.Scan() {
+		var f bot.Feedback
+		if err := json.Unmarshal(sc.Bytes(), &f); err != nil {
+			t.Fatalf("line %d: %v", n, err)
+		}
+		if f.Time.IsZero() || f.Verdict != bot.VerdictUp || len(f.Citations) != 1 {
+			t.Errorf("line %d: got %+v", n, f)
+		}
+		n++
+	}
+	if got, want := n, 20; got != want {
+		t.Errorf("got %d lines, want %d", got, want)
+	}
+}
+
+func TestFeedbackLogRejectsUnknownVerdict(t *testing.T) {
+	log := bot.NewFeedbackLog(t.TempDir())
+	if err := log.Record(bot.Feedback{Verdict: "meh"}); err == nil {
+		t.Fatal("got nil error, want one for an unknown verdict")
+	}
+	if _, err := os.Stat(log.Path()); !os.IsNotExist(err) {
+		t.Errorf("file written for a rejected record: %v", err)
+	}
+}

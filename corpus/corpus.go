@@ -1,0 +1,51 @@
+// Package corpus loads a folder of articles, cleans away site boilerplate and
+// splits the text into sentence-aligned chunks that remember where they came
+// from, so that every quote citebot shows can be checked against its file.
+package corpus
+
+// Span is a half-open byte range [Start, End) in a Document's Text.
+type Span struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// Document is one file of the corpus.
+type Document struct {
+	// Source is the file's path relative to the corpus root, with forward
+	// slashes. Citations name it.
+	Source string
+	// Title is the article's title: the first kept line that reads as a
+	// headline, or the file name without its extension.
+	Title string
+	// Text is the file's text after UTF-8 repair (for HTML: the extracted
+	// text). Chunk and sentence offsets point into it.
+	Text string
+	// Hash is the hex SHA-256 of the raw file bytes; ingest uses it to
+	// re-embed only files that changed.
+	Hash string
+	// Body lists the spans of Text that survived boilerplate cleaning, in
+	// order. Clean fills it; it is nil before.
+	Body []Span
+}
+
+// Chunk is a run of whole sentences from one Document.
+type Chunk struct {
+	// ID is stable for the same document content and chunk options:
+	// "<source>#<ordinal>".
+	ID     string
+	Source string
+	Title  string
+	// Text is the chunk's sentences joined by single spaces.
+	Text string
+	// Start and End bound the chunk in Document.Text.
+	Start, End int
+	// Sentences are the chunk's sentences as spans of Document.Text; each
+	// one is verbatim text of the source file.
+	Sentences []Span
+}
+
+// Skipped reports a file that Load passed over and why.
+type Skipped struct {
+	Source string
+	Reason string
+}
