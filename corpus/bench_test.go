@@ -1,0 +1,133 @@
+package corpus
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// BenchmarkLoadSplitSeeds measures ingest of the embedded corpus up to
+// chunks: read, decode, clean, split.
+func BenchmarkLoadSplitSeeds(b *testing.B) {
+	benchLoadSplit(b, Default())
+}
+
+// BenchmarkLoadSplitLarge measures the same on a synthetic corpus of 200
+// articles of about 12 KB each, with site boilerplate around them, in the
+// three supported formats.
+func BenchmarkLoadSplitLarge(b *testing.B) {
+	benchLoadSplit(b, syntheticCorpus(200))
+}
+
+func benchLoadSplit(b *testing.B, fsys fs.FS) {
+	var size int64
+	fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				size += fi.Size()
+			}
+		}
+		return nil
+	})
+	b.SetBytes(size)
+	b.ReportAllocs()
+	ctx := context.Background()
+	opts := LoadOptions{Logger: discardLogger()}
+	chunks := 0
+	for b.Loop() {
+		docs, _, err := Load(ctx, fsys, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		chunks += len(SplitAll(docs, ChunkOptions{}))
+	}
+	b.ReportMetric(float64(chunks)/b.Elapsed().Seconds(), "chunks/s")
+}
+
+func BenchmarkSentences(b *testing.B) {
+	text := syntheticArticle(rand.New(rand.NewPCG(1, 2)), 0)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Sentences(text, Span{0, len(text)})
+	}
+}
+
+func BenchmarkExtractHTML(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	page := toHTML(syntheticArticle(r, 0))
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		if _, _, err := ExtractHTML(strings.NewReader(page)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+var benchWords = strings.Fields(`the a of to in and minister defence treaty convention ports Estonia
+	Latvia Lithuania Poland Finland security parliament government said on Monday would could
+	withdraw agreement million percent capacity terminal officials plans Russia border NATO forces
+	budget spending decision vote talks statement council region countries allies increase`)
+
+// syntheticArticle makes a deterministic article of about 12 KB: a
+// headline, a dateline, 40 paragraphs of three to five sentences, and
+// boilerplate lines around and inside it.
+func syntheticArticle(r *rand.Rand, n int) string {
+	word := func() string { return benchWords[r.IntN(len(benchWords))] }
+	var b strings.Builder
+	b.WriteString("Home | World | Business | Sport\nSubscribe to our newsletter\n")
+	fmt.Fprintf(&b, "Synthetic Headline Number %d About Baltic Ports\n13 March 2025 17:29\n", n)
+	for p := range 40 {
+		for s := range 3 + r.IntN(3) {
+			if s > 0 {
+				b.WriteByte(' ')
+			}
+			w := word()
+			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+			for range 8 + r.IntN(14) {
+				b.WriteByte(' ')
+				b.WriteString(word())
+			}
+			if r.IntN(4) == 0 {
+				fmt.Fprintf(&b, " in %d", 1990+r.IntN(35))
+			}
+			b.WriteByte('.')
+		}
+		b.WriteByte('\n')
+		if p == 20 {
+			b.WriteString("Share on Facebook\nRelated Story About Something Else Entirely\n")
+		}
+	}
+	b.WriteString("Follow us on Telegram\n© 2025 Example Media. All rights reserved.\n")
+	return b.String()
+}
+
+func toHTML(article string) string {
+	var b strings.Builder
+	b.WriteString("<html><head><title>Synthetic</title><script>var x = 1;</script></head><body><nav><a>Home</a></nav><article>")
+	for line := range strings.Lines(article) {
+		fmt.Fprintf(&b, "<p>%s</p>\n", strings.TrimSpace(line))
+	}
+	b.WriteString("</article><footer>© 2025</footer></body></html>")
+	return b.String()
+}
+
+func syntheticCorpus(n int) fstest.MapFS {
+	r := rand.New(rand.NewPCG(7, 11))
+	fsys := fstest.MapFS{}
+	for i := range n {
+		a := syntheticArticle(r, i)
+		switch i % 4 {
+		case 0:
+			fsys[fmt.Sprintf("html/%03d.html", i)] = &fstest.MapFile{Data: []byte(toHTML(a))}
+		case 1:
+			fsys[fmt.Sprintf("md/%03d.md", i)] = &fstest.MapFile{Data: []byte("# " + a)}
+		default:
+			fsys[fmt.Sprintf("txt/%03d.txt", i)] = &fstest.MapFile{Data: []byte(a)}
+		}
+	}
+	return fsys
+}

@@ -1,0 +1,190 @@
+package corpus
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Default chunk sizes, in characters.
+const (
+	DefaultChunkSize    = 700
+	DefaultChunkOverlap = 150
+)
+
+// ChunkOptions sets how Split packs sentences into chunks.
+type ChunkOptions struct {
+	// Size is the target maximum length of a chunk in characters; 0 means
+	// DefaultChunkSize. A single longer sentence becomes a chunk of its own;
+	// a sentence longer than twice Size is cut at word boundaries so that
+	// no chunk grows without bound.
+	Size int
+	// Overlap is how many characters of whole trailing sentences each chunk
+	// repeats from the one before, so that an answer spanning a chunk
+	// boundary is still found in one piece; 0 means DefaultChunkOverlap and
+	// a negative value means no overlap.
+	Overlap int
+}
+
+func (o ChunkOptions) sizes() (size, overlap int) {
+	size, overlap = o.Size, o.Overlap
+	if size <= 0 {
+		size = DefaultChunkSize
+	}
+	switch {
+	case overlap == 0:
+		overlap = DefaultChunkOverlap
+	case overlap < 0:
+		overlap = 0
+	}
+	return size, min(overlap, size)
+}
+
+// Split packs the sentences of doc's Body, in order, into chunks of up to
+// opts.Size characters. Sentences never cross a Body span, but a chunk may
+// hold sentences from several spans. The title line, when it is part of
+// Body, is the first sentence of the first chunk, so a search for the title
+// finds the article. If doc.Body is nil, Split cleans a copy of doc first.
+//
+// Chunk.Text is the chunk's sentences joined by single spaces; line breaks
+// inside a sentence (in hard-wrapped text) become spaces byte for byte, so
+// each sentence keeps its length and its offset in Text can be computed
+// from Sentences.
+func Split(doc Document, opts ChunkOptions) []Chunk {
+	if doc.Body == nil {
+		docs := []Document{doc}
+		Clean(docs)
+		doc = docs[0]
+	}
+	size, overlap := opts.sizes()
+	type sent struct {
+		sp Span
+		n  int // length in characters
+	}
+	var (
+		out    []Chunk
+		cur    []sent
+		curLen int
+	)
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		c := Chunk{
+			ID:        doc.Source + "#" + strconv.Itoa(len(out)),
+			Source:    doc.Source,
+			Title:     doc.Title,
+			Start:     cur[0].sp.Start,
+			End:       cur[len(cur)-1].sp.End,
+			Sentences: make([]Span, len(cur)),
+		}
+		var b strings.Builder
+		b.Grow(curLen)
+		for i, s := range cur {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			writeFlat(&b, doc.Text[s.sp.Start:s.sp.End])
+			c.Sentences[i] = s.sp
+		}
+		c.Text = b.String()
+		out = append(out, c)
+	}
+	add := func(sp Span) {
+		n := utf8.RuneCountInString(doc.Text[sp.Start:sp.End])
+		if len(cur) > 0 && curLen+1+n > size {
+			flush()
+			// Carry whole trailing sentences of up to overlap characters, but
+			// never the whole chunk, and only as much as leaves room for sp.
+			keep, kept := len(cur), 0
+			for keep > 1 && kept+cur[keep-1].n <= overlap {
+				keep--
+				kept += cur[keep].n + 1
+			}
+			cur = append(cur[:0:0], cur[keep:]...)
+			curLen = 0
+			for _, s := range cur {
+				curLen += s.n + 1
+			}
+			for len(cur) > 0 && curLen+n > size {
+				curLen -= cur[0].n + 1
+				cur = cur[1:]
+			}
+			curLen = max(curLen-1, 0)
+		}
+		if len(cur) > 0 {
+			curLen++
+		}
+		cur = append(cur, sent{sp, n})
+		curLen += n
+	}
+	for _, body := range doc.Body {
+		for _, sp := range Sentences(doc.Text, body) {
+			for _, piece := range cutLong(doc.Text, sp, n2(size)) {
+				add(piece)
+			}
+		}
+	}
+	flush()
+	return out
+}
+
+// n2 is the longest sentence Split keeps whole: twice the chunk size.
+func n2(size int) int { return 2 * size }
+
+// SplitAll splits every document in order and returns all the chunks.
+func SplitAll(docs []Document, opts ChunkOptions) []Chunk {
+	var out []Chunk
+	for _, d := range docs {
+		out = append(out, Split(d, opts)...)
+	}
+	return out
+}
+
+// cutLong cuts a sentence longer than limit characters into pieces of about
+// limit/2 characters at white space (or anywhere, for a run with none), so
+// that one runaway "sentence" such as an unpunctuated list does not become
+// a huge chunk. Shorter sentences come back unchanged.
+func cutLong(text string, sp Span, limit int) []Span {
+	if sp.End-sp.Start <= limit || utf8.RuneCountInString(text[sp.Start:sp.End]) <= limit {
+		return []Span{sp}
+	}
+	target := max(limit/2, 1)
+	var out []Span
+	start := sp.Start
+	for start < sp.End {
+		// Walk target characters, then back up to the last white space.
+		i, n, lastSpace := start, 0, -1
+		for i < sp.End && n < target {
+			r, size := utf8.DecodeRuneInString(text[i:sp.End])
+			if unicode.IsSpace(r) {
+				lastSpace = i
+			}
+			i += size
+			n++
+		}
+		cut := i
+		if i < sp.End && lastSpace > start {
+			cut = lastSpace
+		}
+		if piece, ok := trimSpan(text, start, cut); ok {
+			out = append(out, piece)
+		}
+		start = cut
+	}
+	return out
+}
+
+// writeFlat writes s with each line break or tab replaced by one space, so
+// that the byte length stays the same.
+func writeFlat(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\n', '\r', '\t', '\v', '\f':
+			b.WriteByte(' ')
+		default:
+			b.WriteByte(c)
+		}
+	}
+}

@@ -1,0 +1,301 @@
+package corpus
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html/charset"
+	textunicode "golang.org/x/text/encoding/unicode"
+)
+
+// DefaultMaxFileSize is the largest file Load reads when
+// LoadOptions.MaxFileSize is zero.
+const DefaultMaxFileSize = 10 << 20
+
+// ErrNoDocuments means a corpus held no file with usable text.
+var ErrNoDocuments = errors.New("no documents in corpus")
+
+// LoadOptions tunes Load. The zero value is ready to use.
+type LoadOptions struct {
+	// MaxFileSize is the largest file, in bytes, that Load reads; larger
+	// files are skipped. Zero or negative means DefaultMaxFileSize.
+	MaxFileSize int64
+	// Logger receives a warning for each skipped file; nil means
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+// LoadDir loads the corpus in the folder dir; see Load. It fails with a
+// clear error when dir does not exist or is not a folder, and wraps
+// ErrNoDocuments with dir when no file had usable text.
+func LoadDir(ctx context.Context, dir string, opts LoadOptions) ([]Document, []Skipped, error) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus folder %s: %w", dir, err)
+	}
+	if !fi.IsDir() {
+		return nil, nil, fmt.Errorf("corpus folder %s: not a directory", dir)
+	}
+	docs, skipped, err := Load(ctx, os.DirFS(dir), opts)
+	if err != nil {
+		return docs, skipped, fmt.Errorf("load corpus %s: %w", dir, err)
+	}
+	return docs, skipped, nil
+}
+
+// Load reads every supported file under fsys, recursively, and returns the
+// documents sorted by Source, cleaned (see Clean), together with the files
+// it skipped and why.
+//
+// Supported files are .txt, .md and .markdown, and .html and .htm (matched
+// without regard to case). Hidden files and folders (.git, .DS_Store) are
+// passed over silently. Files that are empty, binary, unreadable, too big,
+// not regular files or of another type are skipped, reported in the
+// returned list and logged as warnings; they never make Load fail.
+//
+// Text is repaired on the way in: invalid UTF-8 bytes become U+FFFD, a
+// byte-order mark is removed, UTF-16 files with a byte-order mark are
+// decoded, HTML in a declared legacy charset is decoded, and CRLF and CR
+// line ends become LF. Document.Hash is the SHA-256 of the raw bytes.
+//
+// Load fails only when the root cannot be read or ctx is done, or with
+// ErrNoDocuments when no file had usable text.
+func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, []Skipped, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	maxSize := opts.MaxFileSize
+	if maxSize <= 0 {
+		maxSize = DefaultMaxFileSize
+	}
+	var (
+		docs    []Document
+		skipped []Skipped
+	)
+	skip := func(source, reason string) {
+		skipped = append(skipped, Skipped{Source: source, Reason: reason})
+		log.LogAttrs(ctx, slog.LevelWarn, "corpus: skipped file",
+			slog.String("source", source), slog.String("reason", reason))
+	}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			skip(p, "unreadable: "+errText(err))
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if p != "." && strings.HasPrefix(d.Name(), ".") {
+			log.LogAttrs(ctx, slog.LevelDebug, "corpus: hidden file passed over", slog.String("source", p))
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		ext := strings.ToLower(path.Ext(p))
+		if !supportedExt[ext] {
+			if ext == "" {
+				skip(p, "unsupported file type (no extension)")
+			} else {
+				skip(p, fmt.Sprintf("unsupported file type %q", ext))
+			}
+			return nil
+		}
+		doc, reason := readDocument(fsys, p, maxSize)
+		if reason != "" {
+			skip(p, reason)
+			return nil
+		}
+		docs = append(docs, doc)
+		return nil
+	})
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, skipped, ctxErr
+		}
+		return nil, skipped, fmt.Errorf("read corpus: %w", err)
+	}
+
+	Clean(docs)
+	kept := docs[:0]
+	for _, d := range docs {
+		if len(d.Body) == 0 {
+			skip(d.Source, "no article text after removing boilerplate")
+			continue
+		}
+		kept = append(kept, d)
+	}
+	docs = kept
+	slices.SortFunc(docs, func(a, b Document) int { return strings.Compare(a.Source, b.Source) })
+	slices.SortFunc(skipped, func(a, b Skipped) int { return strings.Compare(a.Source, b.Source) })
+	if len(docs) == 0 {
+		return nil, skipped, ErrNoDocuments
+	}
+	return docs, skipped, nil
+}
+
+var supportedExt = map[string]bool{
+	".txt": true, ".md": true, ".markdown": true, ".html": true, ".htm": true,
+}
+
+// readDocument reads and decodes one file. It returns a reason instead of
+// an error, because a bad file is skipped, not fatal.
+func readDocument(fsys fs.FS, p string, maxSize int64) (Document, string) {
+	// Stat follows symbolic links, so a link to a folder or a device is
+	// caught before it is opened (reading a FIFO would block for ever).
+	fi, err := fs.Stat(fsys, p)
+	if err != nil {
+		return Document{}, "unreadable: " + errText(err)
+	}
+	if !fi.Mode().IsRegular() {
+		return Document{}, "not a regular file"
+	}
+	if fi.Size() > maxSize {
+		return Document{}, fmt.Sprintf("too big: %d bytes (limit %d)", fi.Size(), maxSize)
+	}
+	f, err := fsys.Open(p)
+	if err != nil {
+		return Document{}, "unreadable: " + errText(err)
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	if err != nil {
+		return Document{}, "unreadable: " + errText(err)
+	}
+	if int64(len(raw)) > maxSize {
+		return Document{}, fmt.Sprintf("too big: more than %d bytes", maxSize)
+	}
+	sum := sha256.Sum256(raw)
+	doc := Document{Source: p, Hash: hex.EncodeToString(sum[:])}
+
+	isHTML := formatOf(p) == formatHTML
+	text, reason := decodeText(raw, isHTML)
+	if reason != "" {
+		return Document{}, reason
+	}
+	if isHTML {
+		title, body, err := ExtractHTML(strings.NewReader(text))
+		if err != nil {
+			return Document{}, "unreadable HTML: " + errText(err)
+		}
+		if strings.TrimSpace(body) == "" {
+			return Document{}, "no text in HTML"
+		}
+		// The page title counts as the article's first line; put it there
+		// when the body does not repeat it, so that it can be searched and
+		// quoted like any other line.
+		if title != "" && !hasLine(body, title) {
+			body = title + "\n" + body
+		}
+		doc.Title, text = title, body
+	}
+	doc.Text = text
+	return doc, ""
+}
+
+// decodeText turns raw file bytes into clean UTF-8 text with LF line ends,
+// or returns why the file is not text.
+func decodeText(raw []byte, isHTML bool) (string, string) {
+	switch {
+	case len(bytes.TrimSpace(raw)) == 0:
+		return "", "empty file"
+	case bytes.HasPrefix(raw, []byte{0xFF, 0xFE}), bytes.HasPrefix(raw, []byte{0xFE, 0xFF}):
+		dec := textunicode.UTF16(textunicode.LittleEndian, textunicode.ExpectBOM).NewDecoder()
+		b, err := dec.Bytes(raw)
+		if err != nil {
+			return "", "unreadable UTF-16: " + errText(err)
+		}
+		raw = b
+	case looksBinary(raw):
+		return "", "binary file"
+	case isHTML && !utf8.Valid(raw):
+		// A page in a legacy charset declares it in a meta tag.
+		if enc, name, _ := charset.DetermineEncoding(raw, "text/html"); name != "utf-8" && enc != nil {
+			if b, err := enc.NewDecoder().Bytes(raw); err == nil {
+				raw = b
+			}
+		}
+	}
+	raw = bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF"))
+	text := strings.ToValidUTF8(string(raw), "\uFFFD")
+	if strings.IndexByte(text, '\r') >= 0 {
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+		text = strings.ReplaceAll(text, "\r", "\n")
+	}
+	if strings.TrimSpace(text) == "" {
+		return "", "empty file"
+	}
+	return text, ""
+}
+
+// looksBinary reports data that is not text: it has NUL bytes, or in its
+// first 8 KiB more than a tenth of the bytes are control characters, or
+// more than three tenths are control characters or invalid UTF-8. (A text
+// in a legacy 8-bit encoding has some invalid bytes, but not that many.)
+func looksBinary(data []byte) bool {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return true
+	}
+	sample := data[:min(len(data), 8<<10)]
+	control, invalid := 0, 0
+	for i := 0; i < len(sample); {
+		c := sample[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != '\v' && c != 0x1b {
+				control++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(sample[i:])
+		// A character cut by the end of the sample is not invalid.
+		if r == utf8.RuneError && size == 1 && (len(sample)-i >= utf8.UTFMax || len(sample) == len(data)) {
+			invalid++
+		}
+		i += size
+	}
+	return control*10 > len(sample) || (control+invalid)*10 > len(sample)*3
+}
+
+// hasLine reports whether one of text's lines is s, ignoring white space.
+func hasLine(text, s string) bool {
+	s = collapseSpace(s)
+	for line := range strings.Lines(text) {
+		if collapseSpace(line) == s {
+			return true
+		}
+	}
+	return false
+}
+
+// errText describes err without the path, which the Skipped entry already
+// names.
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,136 @@
+package corpus
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+func sentenceTexts(text string, within Span) []string {
+	var out []string
+	for _, sp := range Sentences(text, within) {
+		out = append(out, text[sp.Start:sp.End])
+	}
+	return out
+}
+
+func TestSentences(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"plain", "Estonia ratified it in 2004. Latvia followed in 2005.",
+			[]string{"Estonia ratified it in 2004.", "Latvia followed in 2005."}},
+		{"question and exclamation", "Why now? Because the threat grew! Officials agreed.",
+			[]string{"Why now?", "Because the threat grew!", "Officials agreed."}},
+		{"closing quote after stop", "“Military threats have significantly increased.” The ministers agreed.",
+			[]string{"“Military threats have significantly increased.”", "The ministers agreed."}},
+		{"straight quote and bracket", `He said "we will unite." (It was March.) Then he left.`,
+			[]string{`He said "we will unite."`, "(It was March.)", "Then he left."}},
+		{"opening quote starts next", `The statement read. “We believe it.”`,
+			[]string{"The statement read.", "“We believe it.”"}},
+		{"titles", "Mr. Tusk met Gen. Smith and Dr. Jones. They talked.",
+			[]string{"Mr. Tusk met Gen. Smith and Dr. Jones.", "They talked."}},
+		{"months", "It was signed on Jan. 5 and ratified in Feb. 2004. Then war came.",
+			[]string{"It was signed on Jan. 5 and ratified in Feb. 2004.", "Then war came."}},
+		{"e.g. and i.e.", "Some states, e.g. Poland, agreed, i.e. Warsaw signed. Others did not.",
+			[]string{"Some states, e.g. Poland, agreed, i.e. Warsaw signed.", "Others did not."}},
+		{"U.S. and U.K.", "The U.S. Senate and the U.K. Parliament voted. Both passed it.",
+			[]string{"The U.S. Senate and the U.K. Parliament voted.", "Both passed it."}},
+		{"initials", "J. R. Smith wrote it. He agreed.", []string{"J. R. Smith wrote it.", "He agreed."}},
+		{"decimal", "Spending rose to 3.5 percent. It was 2.1 before.",
+			[]string{"Spending rose to 3.5 percent.", "It was 2.1 before."}},
+		{"number abbreviation", "See No. 5 in the list. No. It was not.",
+			[]string{"See No. 5 in the list.", "No.", "It was not."}},
+		{"etc", "Tanks, mines, etc. Were all banned? No.", []string{"Tanks, mines, etc. Were all banned?", "No."}},
+		{"ellipsis mid-sentence", "He paused... and then spoke. The end… Next one.",
+			[]string{"He paused... and then spoke.", "The end…", "Next one."}},
+		{"lower case after stop", "It cost 5 bn. euros in total.", []string{"It cost 5 bn. euros in total."}},
+		{"digit starts sentence", "It ended in 2003. 2004 was next.", []string{"It ended in 2003.", "2004 was next."}},
+		{"blank line", "A heading\n\nThe text follows.", []string{"A heading", "The text follows."}},
+		{"single line break is space", "One long sentence that\nwraps here. Next.", []string{"One long sentence that\nwraps here.", "Next."}},
+		{"no space after stop", "Caliber.Az reports. Fine.", []string{"Caliber.Az reports.", "Fine."}},
+		{"cjk", "今日は晴れ。明日は雨。", []string{"今日は晴れ。", "明日は雨。"}},
+		{"surrounding space", "  \t Only one.  ", []string{"Only one."}},
+		{"empty", "   ", nil},
+		{"no punctuation", "Baltic nations Estonia Europe", []string{"Baltic nations Estonia Europe"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := sentenceTexts(tt.text, Span{0, len(tt.text)})
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSentencesWithinSpan(t *testing.T) {
+	text := "Skip this. Take this one. And this. Not this."
+	start := strings.Index(text, "Take")
+	end := strings.Index(text, " Not")
+	got := sentenceTexts(text, Span{start, end})
+	want := []string{"Take this one.", "And this."}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestSentencesClampsBadSpans(t *testing.T) {
+	text := "Šakalienė said it. Done."
+	tests := []struct {
+		name string
+		sp   Span
+	}{
+		{"negative start", Span{-5, 10}},
+		{"end past text", Span{0, 1000}},
+		{"inverted", Span{10, 3}},
+		{"inside a character", Span{1, len(text) - 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkSentenceSpans(t, text, tt.sp, Sentences(text, tt.sp))
+		})
+	}
+}
+
+// checkSentenceSpans asserts the Sentences contract: spans inside the
+// (clamped) range, in order, not overlapping, trimmed, non-empty, valid
+// UTF-8 when the text is.
+func checkSentenceSpans(t *testing.T, text string, within Span, got []Span) {
+	t.Helper()
+	lo, hi := max(within.Start, 0), min(within.End, len(text))
+	prev := lo
+	for i, sp := range got {
+		if sp.Start < prev || sp.End > hi || sp.Start >= sp.End {
+			t.Fatalf("sentence %d = %v: out of order or bounds (prev end %d, limit %d)", i, sp, prev, hi)
+		}
+		s := text[sp.Start:sp.End]
+		r, _ := utf8.DecodeRuneInString(s)
+		l, _ := utf8.DecodeLastRuneInString(s)
+		if unicode.IsSpace(r) || unicode.IsSpace(l) {
+			t.Fatalf("sentence %d = %q: not trimmed", i, s)
+		}
+		if utf8.ValidString(text) && !utf8.ValidString(s) {
+			t.Fatalf("sentence %d = %q: cuts a character", i, s)
+		}
+		if !strings.Contains(text, s) {
+			t.Fatalf("sentence %d = %q: not in the text", i, s)
+		}
+		prev = sp.End
+	}
+}
+
+func FuzzSentences(f *testing.F) {
+	f.Add("Mr. Tusk met Gen. Smith. They talked… and left! “Why?” he asked.", 0, 1000)
+	f.Add("3.5 percent. U.S. Senate. e.g. this. No. 5. 今日は晴れ。", 2, 40)
+	f.Add("\n\n  a.\n\nB? \u00a0C! ...", 0, 20)
+	f.Add("\xff\xfe broken. Text.", 1, 9)
+	f.Fuzz(func(t *testing.T, text string, start, end int) {
+		sp := Span{start, end}
+		checkSentenceSpans(t, text, sp, Sentences(text, sp))
+	})
+}
