@@ -1,0 +1,55 @@
+// Package retrieval indexes corpus chunks for hybrid lexical and vector
+// search and answers questions with cited, verbatim quotes.
+package retrieval
+
+import "errors"
+
+// MaxQuestionLen is the longest question, in characters, that Answer accepts.
+const MaxQuestionLen = 2000
+
+// MaxAnswerLen is the longest answer text, in characters, that Answer returns.
+const MaxAnswerLen = 600
+
+// Sentinel errors that adapters turn into user-facing messages.
+var (
+	// ErrEmptyQuestion means the question had no searchable text.
+	ErrEmptyQuestion = errors.New("empty question")
+	// ErrQuestionTooLong means the question exceeded MaxQuestionLen.
+	ErrQuestionTooLong = errors.New("question too long")
+	// ErrNotReady means the index has not been loaded yet.
+	ErrNotReady = errors.New("index not ready")
+)
+
+// Question is what a user asks.
+type Question struct {
+	// Text is the question as typed.
+	Text string `json:"question"`
+	// ConversationID groups follow-up questions (a Slack thread, a Telegram
+	// reply chain, an HTTP conversation_id). Empty means standalone.
+	ConversationID string `json:"conversation_id,omitempty"`
+}
+
+// Citation points at the passage that supports an answer. The answer text
+// refers to Citations[i] with the marker "[i+1]".
+type Citation struct {
+	// Source is the file's path relative to the corpus root.
+	Source string `json:"source"`
+	Title  string `json:"title"`
+	// Quote is copied verbatim from the source file (whitespace collapsed).
+	Quote string `json:"quote"`
+	// Score is the passage's retrieval score; higher is better.
+	Score float64 `json:"score"`
+}
+
+// Answer is citebot's reply to a Question.
+type Answer struct {
+	Question string `json:"question"`
+	// Text is the answer: the direct answer first when there is one, then
+	// the supporting sentences with [n] markers. At most MaxAnswerLen
+	// characters.
+	Text string `json:"answer"`
+	// Answered is false when the corpus does not cover the question; Text
+	// then says so and Citations lists the nearest sources, if any.
+	Answered  bool       `json:"answered"`
+	Citations []Citation `json:"citations"`
+}

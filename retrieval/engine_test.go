@@ -1,0 +1,179 @@
+package retrieval_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval"
+)
+
+var _ bot.Answerer = (*retrieval.Engine)(nil)
+
+// defaultEngine builds the engine over the embedded corpus once per test.
+func defaultEngine(t testing.TB) (*retrieval.Engine, []corpus.Document) {
+	t.Helper()
+	ctx := context.Background()
+	docs, _, err := corpus.Load(ctx, corpus.Default(), corpus.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := retrieval.NewEngine(ctx, docs, retrieval.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	return eng, docs
+}
+
+func docText(docs []corpus.Document, source string) string {
+	for _, d := range docs {
+		if d.Source == source {
+			return d.Text
+		}
+	}
+	return ""
+}
+
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func TestAnswerCitesVerbatimQuote(t *testing.T) {
+	eng, docs := defaultEngine(t)
+	tests := []struct {
+		question, want, source string
+	}{
+		{"when did Estonia ratify Ottawa?", "2004", "000_2bc005b4439df7f9.txt"},
+		{"when did estonia ratfy the otawa convention", "2004", "000_2bc005b4439df7f9.txt"},
+		{"Who is Latvia's prime minister?", "Evika Silina", "001_ab8ee8623a11ff01.txt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			ans, err := eng.Answer(context.Background(), retrieval.Question{Text: tt.question})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ans.Answered || !strings.Contains(ans.Text, tt.want) {
+				t.Fatalf("got answered=%v %q, want an answer containing %q", ans.Answered, ans.Text, tt.want)
+			}
+			if !strings.HasPrefix(ans.Text, tt.want) {
+				t.Errorf("answer %q does not lead with %q", ans.Text, tt.want)
+			}
+			if len([]rune(ans.Text)) > retrieval.MaxAnswerLen {
+				t.Errorf("answer is %d characters, want at most %d", len([]rune(ans.Text)), retrieval.MaxAnswerLen)
+			}
+			if !strings.Contains(ans.Text, "[1]") {
+				t.Errorf("answer %q has no [1] marker", ans.Text)
+			}
+			if len(ans.Citations) == 0 || ans.Citations[0].Source != tt.source {
+				t.Fatalf("citations %+v, want the first from %s", ans.Citations, tt.source)
+			}
+			for _, c := range ans.Citations {
+				if !strings.Contains(collapse(docText(docs, c.Source)), collapse(c.Quote)) {
+					t.Errorf("quote %q is not verbatim in %s", c.Quote, c.Source)
+				}
+			}
+		})
+	}
+}
+
+func TestAnswerRefusesWhatTheCorpusDoesNotCover(t *testing.T) {
+	eng, _ := defaultEngine(t)
+	for _, q := range []string{
+		"What is the capital of Australia?",
+		"How many landmines does Poland currently have in storage?",
+		"Who is Estonia's prime minister?",
+		"???",
+	} {
+		t.Run(q, func(t *testing.T) {
+			ans, err := eng.Answer(context.Background(), retrieval.Question{Text: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ans.Answered {
+				t.Errorf("got answered %q, want a refusal", ans.Text)
+			}
+			if !strings.Contains(ans.Text, "couldn't find") {
+				t.Errorf("refusal text %q does not say so plainly", ans.Text)
+			}
+		})
+	}
+}
+
+func TestAnswerBadQuestions(t *testing.T) {
+	eng, _ := defaultEngine(t)
+	tests := []struct {
+		name string
+		q    string
+		want error
+	}{
+		{"empty", "", retrieval.ErrEmptyQuestion},
+		{"whitespace", " \t\n ", retrieval.ErrEmptyQuestion},
+		{"control characters only", "\x00\x01\u200b\u200e", retrieval.ErrEmptyQuestion},
+		{"too long", strings.Repeat("a", retrieval.MaxQuestionLen+1), retrieval.ErrQuestionTooLong},
+		{"longest allowed", strings.Repeat("word ", retrieval.MaxQuestionLen/5), nil},
+		{"invalid UTF-8", "when did \xff\xfe Estonia ratify?", nil},
+		{"emoji and RTL", "🙂 متى Estonia \u202e ratify?", nil},
+		{"combining marks", "Sa\u030ckalie\u0307ne\u0307?", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := eng.Answer(context.Background(), retrieval.Question{Text: tt.q})
+			if !errors.Is(err, tt.want) {
+				t.Errorf("got error %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestAnswerRespectsCancelledContext(t *testing.T) {
+	eng, _ := defaultEngine(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := eng.Answer(ctx, retrieval.Question{Text: "when did Estonia ratify Ottawa?"}); err == nil {
+		t.Error("got nil error for a cancelled context")
+	}
+}
+
+func TestEngineOnUserCorpus(t *testing.T) {
+	fsys := fstest.MapFS{
+		"notes/tea.md": {Data: []byte("# Tea notes\n\nGreen tea was first brewed in China around 2737 BC, according to legend.\n\nThe Darjeeling harvest in 2021 yielded 6.5 million kilograms.\n")},
+		"coffee.html":  {Data: []byte("<html><head><title>Coffee</title><script>ignore()</script></head><body><nav>Home | About</nav><p>Coffee reached Europe in 1615 through Venice.</p></body></html>")},
+		"empty.txt":    {Data: []byte("   \n")},
+		"image.png":    {Data: []byte{0x89, 'P', 'N', 'G', 0, 0, 0}},
+	}
+	ctx := context.Background()
+	docs, skipped, err := corpus.Load(ctx, fsys, corpus.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(skipped) != 2 {
+		t.Errorf("skipped %+v, want the empty file and the image", skipped)
+	}
+	eng, err := retrieval.NewEngine(ctx, docs, retrieval.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	tests := []struct{ q, want, source string }{
+		{"When did coffee reach Europe?", "1615", "coffee.html"},
+		{"How much did the Darjeeling harvest yield in 2021?", "6.5 million", "notes/tea.md"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			ans, err := eng.Answer(ctx, retrieval.Question{Text: tt.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ans.Answered || !strings.HasPrefix(ans.Text, tt.want) {
+				t.Fatalf("got %q (answered=%v), want it to lead with %q", ans.Text, ans.Answered, tt.want)
+			}
+			if ans.Citations[0].Source != tt.source {
+				t.Errorf("cited %s, want %s", ans.Citations[0].Source, tt.source)
+			}
+		})
+	}
+}
