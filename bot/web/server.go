@@ -1,0 +1,186 @@
+// Package web serves citebot's HTTP API: health and readiness probes and
+// POST /v1/ask. Chat adapters mount their webhooks on the same mux.
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/citebot/citebot/retrieval"
+)
+
+// Answerer answers questions; *retrieval.Engine is one.
+type Answerer interface {
+	Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
+}
+
+// Options tunes a Server. The zero value is usable.
+type Options struct {
+	// MaxBodyBytes caps a request body; zero means 64 KiB.
+	MaxBodyBytes int64
+	// AnswerTimeout bounds one answer; zero means 30s.
+	AnswerTimeout time.Duration
+	// Logger receives request errors; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Server is the HTTP API. It reports not-ready until SetAnswerer is called,
+// so the listener can open before the index has loaded.
+type Server struct {
+	opts     Options
+	log      *slog.Logger
+	mux      *http.ServeMux
+	ans      atomic.Pointer[answererBox]
+	draining atomic.Bool
+}
+
+type answererBox struct{ a Answerer }
+
+// New returns a Server with its routes mounted.
+func New(opts Options) *Server {
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 64 << 10
+	}
+	if opts.AnswerTimeout <= 0 {
+		opts.AnswerTimeout = 30 * time.Second
+	}
+	s := &Server{opts: opts, log: opts.Logger, mux: http.NewServeMux()}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.mux.HandleFunc("/healthz", s.handleHealth)
+	s.mux.HandleFunc("/readyz", s.handleReady)
+	s.mux.HandleFunc("/v1/ask", s.handleAsk)
+	return s
+}
+
+// SetAnswerer makes the server ready to answer.
+func (s *Server) SetAnswerer(a Answerer) { s.ans.Store(&answererBox{a}) }
+
+// SetDraining makes /readyz fail so load balancers stop sending work while
+// in-flight requests finish.
+func (s *Server) SetDraining() { s.draining.Store(true) }
+
+// Mux is the server's router, for adapters to mount their endpoints on.
+func (s *Server) Mux() *http.ServeMux { return s.mux }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case s.draining.Load():
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+	case s.ans.Load() == nil:
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "loading"})
+	default:
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	}
+}
+
+// askRequest is the body of POST /v1/ask.
+type askRequest struct {
+	Question       *string `json:"question"`
+	ConversationID string  `json:"conversation_id"`
+}
+
+// errorBody is every error response.
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeError(w, http.StatusMethodNotAllowed, "method not allowed: use POST")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
+	var req askRequest
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, "request body too large")
+			return
+		}
+		writeError(w, http.StatusBadRequest, "malformed JSON: "+err.Error())
+		return
+	}
+	if dec.More() {
+		writeError(w, http.StatusBadRequest, "malformed JSON: trailing data after the object")
+		return
+	}
+	if req.Question == nil {
+		writeError(w, http.StatusBadRequest, `missing "question"`)
+		return
+	}
+	q := *req.Question
+	if strings.TrimSpace(q) == "" {
+		writeError(w, http.StatusBadRequest, "empty question")
+		return
+	}
+	if utf8.RuneCountInString(q) > retrieval.MaxQuestionLen {
+		writeError(w, http.StatusBadRequest, "question too long: at most 2000 characters")
+		return
+	}
+	box := s.ans.Load()
+	if box == nil {
+		writeError(w, http.StatusServiceUnavailable, "index is still loading; retry shortly")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.opts.AnswerTimeout)
+	defer cancel()
+	ans, err := box.a.Answer(ctx, retrieval.Question{Text: q, ConversationID: req.ConversationID})
+	if err != nil {
+		status, msg := errorStatus(err)
+		if status >= 500 {
+			s.log.Error("answer failed", "err", err)
+		}
+		writeError(w, status, msg)
+		return
+	}
+	writeJSON(w, http.StatusOK, ans)
+}
+
+// errorStatus maps engine errors to an HTTP status and a message safe to
+// show to a client.
+func errorStatus(err error) (int, string) {
+	switch {
+	case errors.Is(err, retrieval.ErrEmptyQuestion):
+		return http.StatusBadRequest, "empty question"
+	case errors.Is(err, retrieval.ErrQuestionTooLong):
+		return http.StatusBadRequest, "question too long: at most 2000 characters"
+	case errors.Is(err, retrieval.ErrNotReady):
+		return http.StatusServiceUnavailable, "index is still loading; retry shortly"
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusGatewayTimeout, "answering took too long"
+	case errors.Is(err, context.Canceled):
+		return 499, "request cancelled"
+	}
+	return http.StatusInternalServerError, "internal error"
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, errorBody{Error: msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
