@@ -1,0 +1,442 @@
+// Package slack connects citebot to Slack. Users ask with a slash command
+// (/ask), by mentioning the app in a channel or by direct message; answers
+// arrive in the thread of the question (or through the slash command's
+// response_url), laid out in Block Kit with their sources and 👍/👎
+// feedback buttons.
+//
+// Two transports are supported and may run together: HTTP mode (Events API,
+// slash commands and interactivity POSTed to endpoints mounted by Register,
+// every request signature-checked) and Socket Mode (Run, over a websocket
+// opened with an app-level token, no public URL needed).
+package slack
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/retrieval"
+)
+
+// Answerer answers a question from the corpus. *retrieval.Engine is one.
+type Answerer interface {
+	Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
+}
+
+var _ Answerer = (*retrieval.Engine)(nil)
+
+// Defaults for Options.
+const (
+	DefaultCommand        = "/ask"
+	DefaultAnswerTimeout  = 30 * time.Second
+	DefaultUserRateWindow = time.Minute
+)
+
+// Limits that are not worth an option.
+const (
+	// postTimeout bounds one delivery to Slack, rate-limit retries included.
+	postTimeout = 3 * time.Minute
+	// maxBodyBytes bounds a request body; Slack's payloads are far smaller.
+	maxBodyBytes = 1 << 20
+	// answerStoreSize and answerStoreTTL bound the answers kept so a
+	// feedback click can log the full answer and its citations.
+	answerStoreSize = 5000
+	answerStoreTTL  = 7 * 24 * time.Hour
+	// maxResponseURLPosts is how often Slack lets a response_url be used.
+	maxResponseURLPosts = 5
+)
+
+// Options configure an Adapter. The zero value of every field is a usable
+// default, except that credentials for at least one mode must be set.
+type Options struct {
+	// SigningSecret verifies HTTP requests from Slack. With BotToken it
+	// enables HTTP mode (Register mounts the endpoints).
+	SigningSecret string
+	// BotToken (xoxb-…) posts messages. Both modes need it.
+	BotToken string
+	// AppToken (xapp-…) enables Socket Mode (Run).
+	AppToken string
+	// APIURL overrides Slack's Web API base URL (https://slack.com/api/),
+	// for tests and proxies.
+	APIURL string
+
+	// Command is the slash command to answer; default DefaultCommand.
+	Command string
+	// InChannel makes slash command answers visible to the whole channel;
+	// by default only the asker sees them.
+	InChannel bool
+	// AnswerTimeout bounds one engine call; default DefaultAnswerTimeout.
+	// When it passes the user gets an apology, never silence.
+	AnswerTimeout time.Duration
+
+	// UserRateLimit allows each user that many questions per
+	// UserRateWindow (default DefaultUserRateWindow); 0 means no limit.
+	UserRateLimit  int
+	UserRateWindow time.Duration
+
+	// Allowlist, when not empty, limits the bot to these channel IDs (C…,
+	// G…, D…) and team IDs (T…): a request passes if its channel or its
+	// team is listed. List the team to allow direct messages.
+	Allowlist []string
+
+	// Deduper remembers event IDs so retried deliveries are answered once;
+	// default NewMemoryDeduper(0, 0).
+	Deduper Deduper
+	// MaxRetries is how often a call that Slack rate-limits (429) is
+	// retried after its Retry-After; 0 means DefaultMaxRetries, negative
+	// means never.
+	MaxRetries int
+
+	// Logger receives the adapter's logs; default slog.Default(). Tokens,
+	// secrets and response URLs are never logged.
+	Logger *slog.Logger
+	// HTTPClient is the base client for calls to Slack; default a client
+	// without a global timeout (each call has its own deadline). Its
+	// transport is wrapped to retry rate-limited calls.
+	HTTPClient *http.Client
+}
+
+// Adapter serves one Slack app. Create it with New, mount it with Register
+// and/or start Socket Mode with Run, and Close it to wait for answers still
+// in flight.
+type Adapter struct {
+	ans     Answerer
+	fb      *bot.FeedbackLog
+	opts    Options
+	log     *slog.Logger
+	api     *slack.Client
+	http    *http.Client
+	dedup   Deduper
+	limiter *userLimiter
+	answers *ttlCache[answerRecord]
+
+	allowlist map[string]bool
+
+	mu       sync.Mutex
+	idle     *sync.Cond // signalled when inflight drops to zero
+	inflight int
+	closed   bool
+}
+
+// answerRecord is what a feedback click needs to log: the question, the
+// answer, and the blocks of the message with the buttons, to redraw it.
+type answerRecord struct {
+	question string
+	answer   retrieval.Answer
+	blocks   []slack.Block
+}
+
+// New validates opts and builds the Slack client. It makes no network calls.
+// fb may be nil, which leaves the feedback buttons out.
+func New(ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
+	if ans == nil {
+		return nil, errors.New("slack: nil Answerer")
+	}
+	if err := opts.validate(); err != nil {
+		return nil, fmt.Errorf("slack: %w", err)
+	}
+	if opts.Command == "" {
+		opts.Command = DefaultCommand
+	}
+	if opts.AnswerTimeout == 0 {
+		opts.AnswerTimeout = DefaultAnswerTimeout
+	}
+	if opts.MaxRetries == 0 {
+		opts.MaxRetries = DefaultMaxRetries
+	}
+	if opts.MaxRetries < 0 {
+		opts.MaxRetries = 0
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	log = log.With("adapter", "slack")
+	dedup := opts.Deduper
+	if dedup == nil {
+		dedup = NewMemoryDeduper(0, 0)
+	}
+
+	base := opts.HTTPClient
+	if base == nil {
+		base = &http.Client{}
+	}
+	hc := *base
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	hc.Transport = &retryTransport{base: rt, maxRetries: opts.MaxRetries, maxWait: DefaultMaxRetryAfter, wait: sleepCtx, log: log}
+
+	apiOpts := []slack.Option{slack.OptionHTTPClient(&hc), slack.OptionLog(slogOutput{log})}
+	if opts.APIURL != "" {
+		apiOpts = append(apiOpts, slack.OptionAPIURL(opts.APIURL))
+	}
+	if opts.AppToken != "" {
+		apiOpts = append(apiOpts, slack.OptionAppLevelToken(opts.AppToken))
+	}
+
+	a := &Adapter{
+		ans:       ans,
+		fb:        fb,
+		opts:      opts,
+		log:       log,
+		api:       slack.New(opts.BotToken, apiOpts...),
+		http:      &hc,
+		dedup:     dedup,
+		limiter:   newUserLimiter(opts.UserRateLimit, opts.UserRateWindow, time.Now),
+		answers:   newTTLCache[answerRecord](answerStoreSize, answerStoreTTL, time.Now),
+		allowlist: set(opts.Allowlist),
+	}
+	a.idle = sync.NewCond(&a.mu)
+	return a, nil
+}
+
+func (o *Options) validate() error {
+	if o.SigningSecret == "" && o.AppToken == "" {
+		return errors.New("no credentials: set SigningSecret and BotToken (HTTP mode) or AppToken and BotToken (Socket Mode)")
+	}
+	if o.BotToken == "" {
+		return errors.New("BotToken (xoxb-…) is required to post answers")
+	}
+	if o.AppToken != "" && !strings.HasPrefix(o.AppToken, "xapp-") {
+		return errors.New("AppToken must be an app-level token (xapp-…)")
+	}
+	if strings.HasPrefix(o.BotToken, "xapp-") {
+		return errors.New("BotToken is an app-level token (xapp-…); use the bot token (xoxb-…)")
+	}
+	if o.APIURL != "" {
+		u, err := url.Parse(o.APIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("APIURL %q is not an http(s) URL", o.APIURL)
+		}
+		if !strings.HasSuffix(o.APIURL, "/") {
+			o.APIURL += "/" // slack-go appends method names directly
+		}
+	}
+	if o.Command != "" && (!strings.HasPrefix(o.Command, "/") || len(o.Command) < 2 || strings.ContainsAny(o.Command, " \t\n")) {
+		return fmt.Errorf("Command %q must look like /ask", o.Command)
+	}
+	if o.AnswerTimeout < 0 || o.UserRateWindow < 0 || o.UserRateLimit < 0 {
+		return errors.New("AnswerTimeout, UserRateLimit and UserRateWindow must not be negative")
+	}
+	return nil
+}
+
+// HTTPMode reports whether Register mounts the HTTP endpoints: it needs
+// SigningSecret and BotToken.
+func (a *Adapter) HTTPMode() bool { return a.opts.SigningSecret != "" }
+
+// SocketMode reports whether Run connects over Socket Mode: it needs
+// AppToken and BotToken.
+func (a *Adapter) SocketMode() bool { return a.opts.AppToken != "" }
+
+// Register mounts POST /slack/commands, /slack/events and
+// /slack/interactivity on mux. It does nothing unless HTTPMode.
+func (a *Adapter) Register(mux *http.ServeMux) {
+	if !a.HTTPMode() {
+		return
+	}
+	mux.Handle("POST /slack/commands", a.verified(a.serveCommand))
+	mux.Handle("POST /slack/events", a.verified(a.serveEvent))
+	mux.Handle("POST /slack/interactivity", a.verified(a.serveInteraction))
+}
+
+// Close stops taking new questions and waits for the answers in flight to
+// be delivered. Each is bounded by AnswerTimeout plus the delivery timeout.
+func (a *Adapter) Close() error {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
+	a.drain()
+	return nil
+}
+
+// drain waits until no answer is in flight. Unlike a WaitGroup it may run
+// while new work is still being started.
+func (a *Adapter) drain() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for a.inflight > 0 {
+		a.idle.Wait()
+	}
+}
+
+func (a *Adapter) closing() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.closed
+}
+
+// spawn runs job in the background, tracked so Close can wait for it. The
+// job's context is detached from the request that started it, which ends
+// as soon as Slack gets its acknowledgement. It reports false once Close
+// was called.
+func (a *Adapter) spawn(ctx context.Context, job func(context.Context)) bool {
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return false
+	}
+	a.inflight++
+	a.mu.Unlock()
+	ctx = context.WithoutCancel(ctx)
+	go func() {
+		defer func() {
+			a.mu.Lock()
+			a.inflight--
+			if a.inflight == 0 {
+				a.idle.Broadcast()
+			}
+			a.mu.Unlock()
+		}()
+		defer func() {
+			if r := recover(); r != nil {
+				a.log.Error("slack: panic while answering", "panic", r)
+			}
+		}()
+		job(ctx)
+	}()
+	return true
+}
+
+// ask calls the engine, giving up after AnswerTimeout even if the engine
+// ignores its context, so the user always hears back.
+func (a *Adapter) ask(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.opts.AnswerTimeout)
+	defer cancel()
+	type result struct {
+		ans retrieval.Answer
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- result{err: fmt.Errorf("engine panic: %v", r)}
+			}
+		}()
+		ans, err := a.ans.Answer(ctx, q)
+		done <- result{ans, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			a.log.Warn("slack: engine failed", "err", r.err)
+		}
+		return r.ans, r.err
+	case <-ctx.Done():
+		a.log.Warn("slack: engine timed out", "timeout", a.opts.AnswerTimeout)
+		return retrieval.Answer{}, fmt.Errorf("answer: %w", ctx.Err())
+	}
+}
+
+// renderForFeedback renders ans and, when feedback is on, remembers it under
+// the id that its buttons carry.
+func (a *Adapter) renderForFeedback(ans retrieval.Answer, question string, o renderOptions) []message {
+	if a.fb == nil {
+		return renderAnswer(ans, o)
+	}
+	id := newID()
+	o.FeedbackValue = encodeFeedbackValue(id, question)
+	msgs := renderAnswer(ans, o)
+	a.answers.set(id, answerRecord{question: question, answer: ans, blocks: msgs[len(msgs)-1].Blocks})
+	return msgs
+}
+
+func (a *Adapter) allowed(team, channel string) bool {
+	if len(a.allowlist) == 0 {
+		return true
+	}
+	return a.allowlist[channel] || a.allowlist[team]
+}
+
+func (a *Adapter) firstSeen(ctx context.Context, key string) bool {
+	ok, err := a.dedup.FirstSeen(ctx, key)
+	if err != nil {
+		// Answering twice beats never answering.
+		a.log.Warn("slack: dedup store failed", "err", err)
+		return true
+	}
+	return ok
+}
+
+// postInThread delivers msgs in the thread rooted at threadTS. The first
+// replaces placeholderTS when there is one.
+func (a *Adapter) postInThread(ctx context.Context, channel, threadTS, placeholderTS string, msgs []message) error {
+	ctx, cancel := context.WithTimeout(ctx, postTimeout)
+	defer cancel()
+	for i, m := range msgs {
+		opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...)}
+		if i == 0 && placeholderTS != "" {
+			_, _, _, err := a.api.UpdateMessageContext(ctx, channel, placeholderTS, opts...)
+			if err == nil {
+				continue
+			}
+			a.log.Warn("slack: could not update placeholder; posting instead", "err", err)
+		}
+		opts = append(opts, slack.MsgOptionTS(threadTS), slack.MsgOptionDisableLinkUnfurl(), slack.MsgOptionDisableMediaUnfurl())
+		if _, _, err := a.api.PostMessageContext(ctx, channel, opts...); err != nil {
+			return fmt.Errorf("post answer part %d/%d: %w", i+1, len(msgs), err)
+		}
+	}
+	return nil
+}
+
+// postResponse delivers msgs through a response_url. replaceFirst replaces
+// the message the URL belongs to (the "Looking that up…" acknowledgement).
+func (a *Adapter) postResponse(ctx context.Context, responseURL, responseType string, replaceFirst bool, msgs []message) error {
+	ctx, cancel := context.WithTimeout(ctx, postTimeout)
+	defer cancel()
+	if len(msgs) > maxResponseURLPosts {
+		a.log.Warn("slack: answer too long for a response_url; truncated", "parts", len(msgs))
+		msgs = msgs[:maxResponseURLPosts]
+	}
+	for i, m := range msgs {
+		wm := &slack.WebhookMessage{
+			Text:            m.Text,
+			Blocks:          &slack.Blocks{BlockSet: m.Blocks},
+			ResponseType:    responseType,
+			ReplaceOriginal: i == 0 && replaceFirst,
+		}
+		if err := slack.PostWebhookCustomHTTPContext(ctx, responseURL, a.http, wm); err != nil {
+			return fmt.Errorf("post to response_url, part %d/%d: %w", i+1, len(msgs), err)
+		}
+	}
+	return nil
+}
+
+func newID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
+}
+
+func set(ids []string) map[string]bool {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if id = strings.TrimSpace(id); id != "" {
+			m[id] = true
+		}
+	}
+	return m
+}
+
+// slogOutput lets slack-go's log.Logger-style output reach slog.
+type slogOutput struct{ l *slog.Logger }
+
+func (s slogOutput) Output(_ int, msg string) error {
+	s.l.Debug(strings.TrimSpace(msg), "component", "slack-go")
+	return nil
+}

@@ -1,0 +1,171 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/citebot/citebot/retrieval"
+)
+
+// serveEvent handles POST /slack/events: the url_verification handshake,
+// and event callbacks, which are acknowledged at once and answered in the
+// background.
+func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte) {
+	if a.closing() {
+		// Slack retries, so the event is not lost: another instance, or
+		// this one after its restart, will answer it.
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		if !json.Valid(body) {
+			http.Error(w, "malformed event", http.StatusBadRequest)
+			return
+		}
+		// An event type slack-go does not know: acknowledge it so Slack
+		// does not retry something we would ignore anyway.
+		a.log.Debug("slack: ignoring unparsable event", "err", err)
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	switch ev.Type {
+	case slackevents.URLVerification:
+		v, ok := ev.Data.(*slackevents.EventsAPIURLVerificationEvent)
+		if !ok {
+			http.Error(w, "malformed challenge", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = w.Write([]byte(v.Challenge))
+	case slackevents.CallbackEvent:
+		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
+			a.log.Debug("slack: event redelivered", "retry", n, "reason", r.Header.Get("X-Slack-Retry-Reason"))
+		}
+		a.onEvent(r.Context(), ev)
+		w.WriteHeader(http.StatusOK)
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// inbound is a question asked by mention or direct message.
+type inbound struct {
+	team, channel, user, text string
+	ts, threadTS              string
+	botUser                   string
+}
+
+// onEvent handles an Events API callback from either transport. Retried
+// deliveries are dropped by event ID; a message seen both as app_mention
+// and as message.im is answered once, by channel and timestamp.
+func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent) {
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok || cb == nil {
+		return
+	}
+	if cb.EventID != "" && !a.firstSeen(ctx, "event:"+cb.EventID) {
+		a.log.Debug("slack: dropping duplicate event", "event_id", cb.EventID)
+		return
+	}
+	m := inbound{team: cb.TeamID, botUser: botUserID(cb)}
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		if e.BotID != "" || e.Edited != nil || e.User == "" || e.User == m.botUser {
+			return // other bots, ourselves, and edits of old questions
+		}
+		m.channel, m.user, m.text, m.ts, m.threadTS = e.Channel, e.User, e.Text, e.TimeStamp, e.ThreadTimeStamp
+	case *slackevents.MessageEvent:
+		// Subtypes are edits, deletions, joins, bot messages and the like:
+		// none of them is a new question.
+		if !e.IsIM() || e.SubType != "" || e.BotID != "" || e.User == "" || e.User == m.botUser {
+			return
+		}
+		m.channel, m.user, m.text, m.ts, m.threadTS = e.Channel, e.User, e.Text, e.TimeStamp, e.ThreadTimeStamp
+	default:
+		return
+	}
+	if m.channel == "" || m.ts == "" {
+		return
+	}
+	if !a.allowed(m.team, m.channel) {
+		a.log.Info("slack: ignoring message from a channel not on the allowlist", "team", m.team, "channel", m.channel)
+		return
+	}
+	if !a.firstSeen(ctx, "message:"+m.channel+":"+m.ts) {
+		return
+	}
+	if !a.spawn(ctx, func(ctx context.Context) { a.answerInThread(ctx, m) }) {
+		a.log.Warn("slack: shutting down; question not answered", "channel", m.channel)
+	}
+}
+
+// botUserID is our bot's user ID, from the event's authorizations.
+func botUserID(cb *slackevents.EventsAPICallbackEvent) string {
+	for _, au := range cb.Authorizations {
+		if au.IsBot && au.UserID != "" {
+			return au.UserID
+		}
+	}
+	return ""
+}
+
+// answerInThread answers m in its thread: a placeholder first, replaced by
+// the answer, or by an apology if the engine fails.
+func (a *Adapter) answerInThread(ctx context.Context, m inbound) {
+	root := m.threadTS
+	if root == "" {
+		root = m.ts
+	}
+	question := slackToPlain(m.text, m.botUser)
+	if question == "" || isHelp(question) {
+		a.deliver(ctx, m.channel, root, "", []message{notice(helpText(a.opts.Command))})
+		return
+	}
+	if ok, wait := a.limiter.allow(m.user); !ok {
+		a.postEphemeral(ctx, m.channel, m.user, root, rateLimitedText(wait))
+		return
+	}
+	placeholder := ""
+	func() {
+		pctx, cancel := context.WithTimeout(ctx, postTimeout)
+		defer cancel()
+		lu := notice(lookingUpText)
+		_, ts, err := a.api.PostMessageContext(pctx, m.channel, slack.MsgOptionText(lu.Text, false),
+			slack.MsgOptionBlocks(lu.Blocks...), slack.MsgOptionTS(root))
+		if err != nil {
+			a.log.Warn("slack: could not post placeholder", "err", err)
+		}
+		placeholder = ts
+	}()
+
+	// A thread is one conversation, so the engine can read follow-ups in
+	// the light of earlier questions.
+	ans, err := a.ask(ctx, retrieval.Question{Text: question, ConversationID: m.channel + "/" + root})
+	if err != nil {
+		a.deliver(ctx, m.channel, root, placeholder, []message{notice(apology(err))})
+		return
+	}
+	a.deliver(ctx, m.channel, root, placeholder, a.renderForFeedback(ans, question, renderOptions{}))
+}
+
+func (a *Adapter) deliver(ctx context.Context, channel, root, placeholder string, msgs []message) {
+	if err := a.postInThread(ctx, channel, root, placeholder, msgs); err != nil {
+		a.log.Error("slack: could not deliver answer", "channel", channel, "err", err)
+	}
+}
+
+func (a *Adapter) postEphemeral(ctx context.Context, channel, user, threadTS, text string) {
+	ctx, cancel := context.WithTimeout(ctx, postTimeout)
+	defer cancel()
+	m := notice(text)
+	_, err := a.api.PostEphemeralContext(ctx, channel, user, slack.MsgOptionText(m.Text, false),
+		slack.MsgOptionBlocks(m.Blocks...), slack.MsgOptionTS(threadTS))
+	if err != nil {
+		a.log.Warn("slack: could not post ephemeral message", "err", err)
+	}
+}

@@ -1,0 +1,424 @@
+package slack
+
+// The harness plays Slack for the adapter tests: slacktest for the Web API
+// and Socket Mode websocket (with our own chat.* routes, since slacktest has
+// no chat.update and does not record the bot's posts), and an httptest
+// server for response_url. Requests go through the real slack-go client.
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slacktest"
+
+	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/retrieval"
+)
+
+const (
+	testSecret   = "8f742231b10e8888abcd99yyyzzz85a5"
+	testBotToken = "xoxb-test-bot-token-0123456789"
+	testAppToken = "xapp-1-test-app-token-0123456789"
+	// hookSecret is part of every response_url path; it must never be logged.
+	hookSecret = "hooksecretAbC123"
+	// deadline bounds every wait for something the adapter does in the
+	// background; tests never sleep to synchronise.
+	deadline = 20 * time.Second
+)
+
+// call is one Web API call the fake received.
+type call struct {
+	Method   string
+	Channel  string
+	TS       string
+	ThreadTS string
+	User     string
+	Text     string
+	Blocks   string // raw JSON
+}
+
+// fakeSlack is the Web API side of Slack.
+type fakeSlack struct {
+	srv   *slacktest.Server
+	calls chan call
+	// limited is how many of the next chat.* calls get 429 with
+	// Retry-After: retryAfter.
+	limited    atomic.Int32
+	retryAfter string
+	seq        atomic.Int64
+	acks       chan string // Socket Mode messages from the client
+}
+
+func newFakeSlack(t *testing.T) *fakeSlack {
+	t.Helper()
+	f := &fakeSlack{calls: make(chan call, 256), retryAfter: "7", acks: make(chan string, 256)}
+	f.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
+		for _, m := range []string{"chat.postMessage", "chat.update", "chat.postEphemeral"} {
+			c.Handle("/"+m, f.chatHandler(m))
+		}
+		c.Handle("/apps.connections.open", func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Authorization") != "Bearer "+testAppToken {
+				_, _ = io.WriteString(w, `{"ok":false,"error":"invalid_auth"}`)
+				return
+			}
+			ws, _ := r.Context().Value(slacktest.ServerWSContextKey).(string)
+			_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "url": ws})
+		})
+	})
+	f.srv.Start()
+	t.Cleanup(f.srv.Stop)
+	// slacktest hands every message the client sends over the websocket to
+	// an unbuffered channel and stops reading until someone takes it.
+	go func() {
+		for m := range f.srv.SeenFeed {
+			f.acks <- m
+		}
+	}()
+	return f
+}
+
+func (f *fakeSlack) chatHandler(method string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if r.PostForm.Get("token") != testBotToken {
+			_, _ = io.WriteString(w, `{"ok":false,"error":"invalid_auth"}`)
+			return
+		}
+		if f.limited.Add(-1) >= 0 {
+			w.Header().Set("Retry-After", f.retryAfter)
+			http.Error(w, `{"ok":false,"error":"ratelimited"}`, http.StatusTooManyRequests)
+			return
+		}
+		c := call{
+			Method:   method,
+			Channel:  r.PostForm.Get("channel"),
+			TS:       r.PostForm.Get("ts"),
+			ThreadTS: r.PostForm.Get("thread_ts"),
+			User:     r.PostForm.Get("user"),
+			Text:     r.PostForm.Get("text"),
+			Blocks:   r.PostForm.Get("blocks"),
+		}
+		if c.TS == "" {
+			c.TS = fmt.Sprintf("1700000000.%06d", f.seq.Add(1))
+		}
+		f.calls <- c
+		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": c.Channel, "ts": c.TS, "message_ts": c.TS})
+	}
+}
+
+// next waits for the next Web API call.
+func (f *fakeSlack) next(t *testing.T) call {
+	t.Helper()
+	select {
+	case c := <-f.calls:
+		return c
+	case <-time.After(deadline):
+		t.Fatal("timed out waiting for a Slack API call")
+		return call{}
+	}
+}
+
+// none fails if any Web API call is left unread.
+func (f *fakeSlack) none(t *testing.T) {
+	t.Helper()
+	select {
+	case c := <-f.calls:
+		t.Errorf("unexpected Slack API call %s: %+v", c.Method, c)
+	default:
+	}
+}
+
+// hook is one POST to a response_url.
+type hook struct {
+	Path string
+	Msg  slack.WebhookMessage
+	Raw  string
+}
+
+// hookServer plays response_url.
+type hookServer struct {
+	srv     *httptest.Server
+	posts   chan hook
+	limited atomic.Int32
+}
+
+func newHookServer(t *testing.T) *hookServer {
+	t.Helper()
+	h := &hookServer{posts: make(chan hook, 64)}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := io.ReadAll(r.Body)
+		if h.limited.Add(-1) >= 0 {
+			w.Header().Set("Retry-After", "3")
+			http.Error(w, "rate limited", http.StatusTooManyRequests)
+			return
+		}
+		var m slack.WebhookMessage
+		if err := json.Unmarshal(raw, &m); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		h.posts <- hook{Path: r.URL.Path, Msg: m, Raw: unescapeJSON(string(raw))}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+// url returns a response_url for name.
+func (h *hookServer) url(name string) string {
+	return h.srv.URL + "/commands/T1/" + name + "/" + hookSecret
+}
+
+func (h *hookServer) next(t *testing.T) hook {
+	t.Helper()
+	select {
+	case p := <-h.posts:
+		return p
+	case <-time.After(deadline):
+		t.Fatal("timed out waiting for a response_url post")
+		return hook{}
+	}
+}
+
+func (h *hookServer) none(t *testing.T) {
+	t.Helper()
+	select {
+	case p := <-h.posts:
+		t.Errorf("unexpected response_url post: %s", p.Raw)
+	default:
+	}
+}
+
+// unescapeJSON undoes the HTML escaping encoding/json applies, so tests can
+// look for the text Slack would display.
+func unescapeJSON(s string) string {
+	return strings.NewReplacer(`\u0026`, "&", `\u003c`, "<", `\u003e`, ">").Replace(s)
+}
+
+// stubAnswerer is a test Answerer for the paths that need a failing or
+// slow engine, or need to see the questions asked.
+type stubAnswerer struct {
+	mu        sync.Mutex
+	questions []retrieval.Question
+	ans       retrieval.Answer
+	err       error
+	// release, when not nil, holds every call until it is closed or the
+	// call's context ends.
+	release chan struct{}
+	started chan struct{} // receives once per call, if not nil
+}
+
+func (s *stubAnswerer) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+	s.mu.Lock()
+	s.questions = append(s.questions, q)
+	s.mu.Unlock()
+	if s.started != nil {
+		s.started <- struct{}{}
+	}
+	if s.release != nil {
+		select {
+		case <-s.release:
+		case <-ctx.Done():
+			return retrieval.Answer{}, ctx.Err()
+		}
+	}
+	a := s.ans
+	a.Question = q.Text
+	return a, s.err
+}
+
+func (s *stubAnswerer) asked() []retrieval.Question {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]retrieval.Question(nil), s.questions...)
+}
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// harness is an Adapter wired to fake Slack servers.
+type harness struct {
+	a     *Adapter
+	slack *fakeSlack
+	hooks *hookServer
+	srv   *httptest.Server // the adapter's HTTP endpoints
+	fb    *bot.FeedbackLog
+	logs  *syncBuffer
+	waits chan time.Duration // Retry-After waits the adapter asked for
+}
+
+func newHarness(t *testing.T, ans Answerer, configure func(*Options)) *harness {
+	t.Helper()
+	h := &harness{slack: newFakeSlack(t), hooks: newHookServer(t), logs: &syncBuffer{}, waits: make(chan time.Duration, 16)}
+	h.fb = bot.NewFeedbackLog(t.TempDir())
+	opts := Options{
+		SigningSecret: testSecret,
+		BotToken:      testBotToken,
+		APIURL:        h.slack.srv.GetAPIURL(),
+		Logger:        slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}
+	if configure != nil {
+		configure(&opts)
+	}
+	a, err := New(ans, h.fb, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Honour Retry-After without waiting for real: record the wait.
+	a.http.Transport.(*retryTransport).wait = func(ctx context.Context, d time.Duration) error {
+		h.waits <- d
+		return ctx.Err()
+	}
+	h.a = a
+	mux := http.NewServeMux()
+	a.Register(mux)
+	h.srv = httptest.NewServer(mux)
+	t.Cleanup(func() {
+		h.srv.Close()
+		_ = a.Close()
+		logs := h.logs.String()
+		for _, secret := range []string{testSecret, testBotToken, testAppToken, hookSecret} {
+			if strings.Contains(logs, secret) {
+				t.Errorf("a secret (%.8s…) was logged:\n%s", secret, logs)
+			}
+		}
+	})
+	return h
+}
+
+// nextWait returns the next Retry-After wait the adapter asked for.
+func (h *harness) nextWait(t *testing.T) time.Duration {
+	t.Helper()
+	select {
+	case d := <-h.waits:
+		return d
+	case <-time.After(deadline):
+		t.Fatal("timed out waiting for a retry")
+		return 0
+	}
+}
+
+// sign returns the v0 signature of body at ts.
+func sign(secret string, ts int64, body string) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "v0:%d:%s", ts, body)
+	return "v0=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// send POSTs a freshly signed body to the adapter.
+func (h *harness) send(t *testing.T, path, contentType, body string, headers ...string) *http.Response {
+	t.Helper()
+	ts := time.Now().Unix()
+	hdr := []string{
+		"Content-Type", contentType,
+		"X-Slack-Request-Timestamp", strconv.FormatInt(ts, 10),
+		"X-Slack-Signature", sign(testSecret, ts, body),
+	}
+	return h.sendRaw(t, path, body, append(hdr, headers...)...)
+}
+
+// sendRaw POSTs body with exactly the given headers (name, value pairs).
+func (h *harness) sendRaw(t *testing.T, path, body string, headers ...string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, h.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := h.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func readBody(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// commandForm is a slash command as Slack POSTs it.
+func commandForm(command, text, responseURL string) string {
+	return url.Values{
+		"token":        {"legacy-verification-token"},
+		"team_id":      {"T1"},
+		"team_domain":  {"example"},
+		"channel_id":   {"C1"},
+		"channel_name": {"general"},
+		"user_id":      {"U1"},
+		"user_name":    {"ann"},
+		"command":      {command},
+		"text":         {text},
+		"response_url": {responseURL},
+		"trigger_id":   {"1.2.3"},
+	}.Encode()
+}
+
+// eventJSON is an Events API callback around inner.
+func eventJSON(eventID string, inner map[string]any) string {
+	b, _ := json.Marshal(map[string]any{
+		"token":      "legacy-verification-token",
+		"team_id":    "T1",
+		"api_app_id": "A1",
+		"type":       "event_callback",
+		"event_id":   eventID,
+		"event_time": 1700000000,
+		"event":      inner,
+		"authorizations": []map[string]any{
+			{"team_id": "T1", "user_id": "UBOT", "is_bot": true},
+		},
+	})
+	return string(b)
+}
+
+func mention(text, ts, threadTS string) map[string]any {
+	m := map[string]any{"type": "app_mention", "user": "U1", "text": text, "ts": ts, "channel": "C1", "event_ts": ts}
+	if threadTS != "" {
+		m["thread_ts"] = threadTS
+	}
+	return m
+}
+
+const form = "application/x-www-form-urlencoded"
