@@ -1,0 +1,476 @@
+// Package telegram connects citebot to Telegram: people ask in private
+// chats or groups and get answers that cite the source file with a verbatim
+// quote, rendered in Telegram HTML, with 👍/👎 buttons whose clicks go to
+// the shared feedback log.
+//
+// It uses github.com/go-telegram/bot for the Bot API, but matches commands
+// and mentions itself (the library misses "/ask@botname" and counts entity
+// offsets in bytes rather than UTF-16 units) and checks the webhook secret
+// itself (the library's handler answers 200 to anything).
+//
+// An Adapter receives updates by long polling, or in webhook mode when
+// Options.WebhookURL is set. Either way Run drives it:
+//
+//	tg, err := telegram.New(token, engine, feedbackLog, telegram.Options{})
+//	...
+//	tg.Register(mux) // webhook mode only; a no-op otherwise
+//	err = tg.Run(ctx)
+package telegram
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/retrieval"
+)
+
+// Answerer answers a question from the corpus. *retrieval.Engine is one.
+type Answerer interface {
+	Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
+}
+
+// WebhookPath is where Register mounts the webhook handler. Options.WebhookURL
+// must reach it.
+const WebhookPath = "/telegram/webhook"
+
+// Defaults for the zero values of Options.
+const (
+	DefaultMaxConcurrent   = 4
+	DefaultAnswerTimeout   = 30 * time.Second
+	DefaultTypingInterval  = 4 * time.Second
+	DefaultPollTimeout     = 50 * time.Second
+	DefaultExampleQuestion = "When did Estonia ratify the Ottawa Convention?"
+)
+
+// Limits that are not worth an option.
+const (
+	// sendBudget is how long a handler may spend replying after the
+	// answer is ready, 429 waits included.
+	sendBudget = 30 * time.Second
+	// maxRetryWait is the longest retry_after the adapter waits for; a
+	// longer one fails the call rather than hold a worker for minutes.
+	maxRetryWait = 30 * time.Second
+	// maxAttempts is how often a call is tried when Telegram answers 429.
+	maxAttempts = 3
+	// rememberAnswers is how many sent messages the adapter remembers for
+	// feedback and follow-ups; older ones still work, with less context.
+	rememberAnswers = 4096
+	// rememberChats bounds the chats remembered as already refused; a chat
+	// forgotten past it may be refused once more.
+	rememberChats = 10000
+	// rememberUpdates is how many update IDs are kept to drop Telegram's
+	// redeliveries.
+	rememberUpdates = 1024
+	// maxWebhookBody bounds a webhook request; real updates are a few KB.
+	maxWebhookBody = 1 << 20
+)
+
+// allowedUpdates are the update kinds the adapter asks Telegram for.
+// Edits, channel posts and the rest are not even delivered.
+var allowedUpdates = []string{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery}
+
+// ErrClosed is returned by Run after Close.
+var ErrClosed = errors.New("telegram: adapter closed")
+
+// Options tune an Adapter. The zero value is ready to use: long polling
+// against api.telegram.org, every chat allowed.
+type Options struct {
+	// APIURL is the Bot API server. "" means https://api.telegram.org; set
+	// it for a self-hosted telegram-bot-api server or a test server.
+	APIURL string
+	// WebhookURL selects webhook mode when set: Run registers it with
+	// setWebhook and Telegram POSTs updates to it, so it must reach this
+	// server's WebhookPath (Telegram requires HTTPS on port 443, 80, 88 or
+	// 8443). "" means long polling.
+	WebhookURL string
+	// WebhookSecret is the secret Telegram sends in the
+	// X-Telegram-Bot-Api-Secret-Token header of every webhook request:
+	// 1–256 characters from A–Z, a–z, 0–9, _ and -. "" means New
+	// generates a random one; Run registers it either way.
+	WebhookSecret string
+	// AllowedChats lists the chat IDs the bot answers in. Others get one
+	// polite refusal and are then ignored. Empty means every chat.
+	AllowedChats []int64
+	// RatePerChat limits how often one chat may ask; see Rate for its
+	// defaults.
+	RatePerChat Rate
+	// MaxConcurrent is how many updates are handled at once. 0 means
+	// DefaultMaxConcurrent.
+	MaxConcurrent int
+	// AnswerTimeout bounds one Answer call; past it the user gets an
+	// apology. 0 means DefaultAnswerTimeout.
+	AnswerTimeout time.Duration
+	// TypingInterval is how often the typing action is repeated while an
+	// answer is being worked out (Telegram shows it for about 5 s). 0 means
+	// DefaultTypingInterval.
+	TypingInterval time.Duration
+	// PollTimeout is the long-polling timeout. 0 means DefaultPollTimeout.
+	PollTimeout time.Duration
+	// HTTPClient makes the Bot API calls. nil means a client with a timeout
+	// of PollTimeout+15s. A client with a shorter non-zero Timeout would cut
+	// every long poll short, so New rejects it.
+	HTTPClient *http.Client
+	// Logger receives the adapter's logs. nil means slog.Default(). Tokens
+	// and secrets are never logged.
+	Logger *slog.Logger
+	// ExampleQuestion is the example in /help. "" means
+	// DefaultExampleQuestion.
+	ExampleQuestion string
+}
+
+// Adapter is citebot's Telegram bot. Create it with New, mount it with
+// Register (webhook mode) and start it with Run.
+type Adapter struct {
+	ans     Answerer
+	fb      *bot.FeedbackLog
+	tg      *tgbot.Bot
+	opts    Options
+	secret  string
+	log     *slog.Logger
+	allowed map[int64]bool // nil: every chat
+	limit   *limiter
+
+	sent    *recent[msgKey, *sentAnswer] // the bot's answer messages
+	seen    *recent[int64, struct{}]     // update IDs already handled
+	refused *recent[int64, struct{}]     // chats already told they are not allowed
+
+	me atomic.Pointer[models.User] // the bot itself, from getMe in Run
+
+	// sleep waits d or until ctx is done. Tests replace it to check that
+	// 429 retry_after is honoured without waiting seconds.
+	sleep func(ctx context.Context, d time.Duration) error
+
+	accepting atomic.Bool // webhook updates can be handed to workers
+
+	mu       sync.Mutex
+	closed   bool
+	cancel   context.CancelFunc // stops Run
+	done     chan struct{}      // closed when Run returns
+	stopping chan struct{}      // closed when Run starts shutting down
+}
+
+// msgKey identifies a message.
+type msgKey struct {
+	chat int64
+	msg  int
+}
+
+// sentAnswer is what the adapter remembers about an answer it sent.
+type sentAnswer struct {
+	conversation string
+	root         int // message that started the conversation; 0 in private chats
+	question     string
+	answer       retrieval.Answer
+}
+
+// New creates an Adapter for the bot with the given token. fb receives the
+// 👍/👎 feedback; nil leaves the buttons out. New makes no network calls:
+// Run talks to Telegram.
+func New(token string, ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
+	if strings.TrimSpace(token) == "" {
+		return nil, errors.New("telegram: empty bot token")
+	}
+	if ans == nil {
+		return nil, errors.New("telegram: nil Answerer")
+	}
+	if opts.MaxConcurrent <= 0 {
+		opts.MaxConcurrent = DefaultMaxConcurrent
+	}
+	if opts.AnswerTimeout <= 0 {
+		opts.AnswerTimeout = DefaultAnswerTimeout
+	}
+	if opts.TypingInterval <= 0 {
+		opts.TypingInterval = DefaultTypingInterval
+	}
+	if opts.PollTimeout <= 0 {
+		opts.PollTimeout = DefaultPollTimeout
+	}
+	if opts.PollTimeout < 2*time.Second {
+		// The library asks Telegram to hold each poll PollTimeout-1s.
+		return nil, fmt.Errorf("telegram: PollTimeout %v is under 2s", opts.PollTimeout)
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: opts.PollTimeout + 15*time.Second}
+	} else if t := opts.HTTPClient.Timeout; t != 0 && t <= opts.PollTimeout {
+		return nil, fmt.Errorf("telegram: HTTPClient.Timeout %v must exceed PollTimeout %v", t, opts.PollTimeout)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if strings.TrimSpace(opts.ExampleQuestion) == "" {
+		opts.ExampleQuestion = DefaultExampleQuestion
+	}
+	opts.APIURL = strings.TrimRight(opts.APIURL, "/")
+	if opts.APIURL != "" {
+		if err := checkURL(opts.APIURL); err != nil {
+			return nil, fmt.Errorf("telegram: APIURL: %w", err)
+		}
+	}
+
+	secret := opts.WebhookSecret
+	if opts.WebhookURL != "" {
+		if err := checkURL(opts.WebhookURL); err != nil {
+			return nil, fmt.Errorf("telegram: WebhookURL: %w", err)
+		}
+		if secret == "" {
+			var raw [32]byte
+			if _, err := io.ReadFull(rand.Reader, raw[:]); err != nil {
+				return nil, fmt.Errorf("telegram: generate webhook secret: %w", err)
+			}
+			secret = hex.EncodeToString(raw[:])
+		}
+		if err := checkSecret(secret); err != nil {
+			return nil, fmt.Errorf("telegram: WebhookSecret: %w", err)
+		}
+	}
+
+	a := &Adapter{
+		ans:     ans,
+		fb:      fb,
+		opts:    opts,
+		secret:  secret,
+		log:     opts.Logger.With("adapter", "telegram"),
+		limit:   newLimiter(opts.RatePerChat, time.Now),
+		sent:    newRecent[msgKey, *sentAnswer](rememberAnswers),
+		seen:    newRecent[int64, struct{}](rememberUpdates),
+		refused: newRecent[int64, struct{}](rememberChats),
+		sleep:   sleepCtx,
+	}
+	if len(opts.AllowedChats) > 0 {
+		a.allowed = make(map[int64]bool, len(opts.AllowedChats))
+		for _, id := range opts.AllowedChats {
+			a.allowed[id] = true
+		}
+	}
+
+	tgOpts := []tgbot.Option{
+		tgbot.WithSkipGetMe(), // no network in New; Run calls getMe
+		tgbot.WithHTTPClient(opts.PollTimeout, opts.HTTPClient),
+		tgbot.WithDefaultHandler(a.onUpdate),
+		// Bounded concurrency: MaxConcurrent workers, each handling one
+		// update at a time. Without WithNotAsyncHandlers the library starts
+		// a goroutine per update, with no limit.
+		tgbot.WithWorkers(opts.MaxConcurrent),
+		tgbot.WithNotAsyncHandlers(),
+		// An unbuffered queue: a webhook request is answered 200 only once
+		// a worker has taken its update, so shutting down loses nothing
+		// Telegram thinks was delivered, and polling confirms updates only
+		// as fast as they are handled.
+		tgbot.WithUpdatesChannelCap(0),
+		tgbot.WithAllowedUpdates(allowedUpdates),
+		tgbot.WithErrorsHandler(func(err error) {
+			// The library masks the token in the errors it reports.
+			a.log.Warn("telegram client error", "err", err)
+		}),
+	}
+	if opts.APIURL != "" {
+		tgOpts = append(tgOpts, tgbot.WithServerURL(opts.APIURL))
+	}
+	if secret != "" {
+		tgOpts = append(tgOpts, tgbot.WithWebhookSecretToken(secret))
+	}
+	tg, err := tgbot.New(token, tgOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: %w", err)
+	}
+	a.tg = tg
+	return a, nil
+}
+
+// checkURL accepts absolute http and https URLs.
+func checkURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return err
+	}
+	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	return nil
+}
+
+// checkSecret applies Telegram's rule for secret_token.
+func checkSecret(s string) error {
+	if len(s) > 256 {
+		return errors.New("longer than 256 characters")
+	}
+	if !isWord(strings.ReplaceAll(s, "-", "_")) {
+		return errors.New("only A-Z, a-z, 0-9, _ and - are allowed")
+	}
+	return nil
+}
+
+// sleepCtx waits d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// botCommands is the menu registered with setMyCommands.
+var botCommands = []models.BotCommand{
+	{Command: "ask", Description: "Ask a question about the articles"},
+	{Command: "help", Description: "How to ask, with an example"},
+	{Command: "start", Description: "What this bot does"},
+}
+
+// Run connects to Telegram and handles updates until ctx is done: it calls
+// getMe (to learn the bot's username for mentions and /ask@name) and
+// setMyCommands, then either deletes any webhook and long-polls, or
+// registers Options.WebhookURL and its secret with setWebhook and handles
+// what Register's handler receives. On shutdown it stops taking updates
+// and waits for the ones in hand to be answered (at most AnswerTimeout plus
+// 30s each). It returns nil after a clean shutdown, even one during
+// start-up, and an error if it could not start: a bad token, an unreachable
+// Bot API server, a webhook Telegram refused. Run may be called once.
+func (a *Adapter) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return ErrClosed
+	}
+	if a.done != nil {
+		a.mu.Unlock()
+		return errors.New("telegram: Run called twice")
+	}
+	done, stopping := make(chan struct{}), make(chan struct{})
+	a.cancel, a.done, a.stopping = cancel, done, stopping
+	a.mu.Unlock()
+	defer close(done)
+	stop := context.AfterFunc(ctx, func() {
+		a.accepting.Store(false)
+		close(stopping)
+	})
+	defer func() {
+		if stop() { // Run failed before ctx was done
+			a.accepting.Store(false)
+			close(stopping)
+		}
+	}()
+
+	me, err := retry(ctx, a, "getMe", func(ctx context.Context) (*models.User, error) {
+		return a.tg.GetMe(ctx)
+	})
+	if err != nil {
+		return startErr(ctx, "getMe", err)
+	}
+	if me.Username == "" {
+		return errors.New("telegram: getMe returned no username")
+	}
+	a.me.Store(me)
+
+	_, err = retry(ctx, a, "setMyCommands", func(ctx context.Context) (bool, error) {
+		return a.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: botCommands})
+	})
+	if err != nil {
+		// Only the command menu is missing; answering still works.
+		a.log.Warn("telegram: setMyCommands failed", "err", err)
+	}
+
+	if a.opts.WebhookURL == "" {
+		// getUpdates fails with 409 Conflict while a webhook is set.
+		_, err := retry(ctx, a, "deleteWebhook", func(ctx context.Context) (bool, error) {
+			return a.tg.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{})
+		})
+		if err != nil {
+			return startErr(ctx, "deleteWebhook", err)
+		}
+		a.log.Info("telegram: long polling", "bot", me.Username)
+		a.tg.Start(ctx)
+		return nil
+	}
+
+	// Accept before setWebhook: Telegram may POST as soon as it is set.
+	a.accepting.Store(true)
+	_, err = retry(ctx, a, "setWebhook", func(ctx context.Context) (bool, error) {
+		return a.tg.SetWebhook(ctx, &tgbot.SetWebhookParams{
+			URL:            a.opts.WebhookURL,
+			SecretToken:    a.secret,
+			AllowedUpdates: allowedUpdates,
+		})
+	})
+	if err != nil {
+		return startErr(ctx, "setWebhook", err)
+	}
+	a.log.Info("telegram: webhook set", "bot", me.Username, "host", webhookHost(a.opts.WebhookURL))
+	a.tg.StartWebhook(ctx)
+	return nil
+}
+
+// startErr reports a failed start-up call, unless the failure is only
+// that Run was asked to stop meanwhile: that is a clean shutdown.
+func startErr(ctx context.Context, method string, err error) error {
+	if ctx.Err() != nil {
+		return nil
+	}
+	return fmt.Errorf("telegram: %s: %w", method, err)
+}
+
+// Close stops Run, as cancelling its context would, and waits for it to
+// return. It is safe to call more than once, and without Run.
+func (a *Adapter) Close() error {
+	a.mu.Lock()
+	a.closed = true
+	cancel, done := a.cancel, a.done
+	a.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+	return nil
+}
+
+// webhookHost is the part of the webhook URL safe to log: paths often
+// hold the bot token.
+func webhookHost(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
+// retry calls call, waiting out Telegram's 429 answers as their retry_after
+// asks, up to maxAttempts tries and maxRetryWait per wait.
+func retry[T any](ctx context.Context, a *Adapter, method string, call func(context.Context) (T, error)) (T, error) {
+	for attempt := 1; ; attempt++ {
+		v, err := call(ctx)
+		var tooMany *tgbot.TooManyRequestsError
+		if err == nil || !errors.As(err, &tooMany) || attempt == maxAttempts {
+			return v, err
+		}
+		wait := time.Duration(tooMany.RetryAfter) * time.Second
+		if wait <= 0 {
+			wait = time.Second
+		}
+		if wait > maxRetryWait {
+			return v, err
+		}
+		a.log.Warn("telegram: rate limited, retrying", "method", method, "retry_after", wait, "attempt", attempt)
+		if serr := a.sleep(ctx, wait); serr != nil {
+			return v, err
+		}
+	}
+}
