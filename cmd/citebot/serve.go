@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/bot/slack"
+	"github.com/citebot/citebot/bot/telegram"
+	"github.com/citebot/citebot/bot/web"
+	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/retrieval"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parse("serve", args, stderr, nil)
+	if err != nil {
+		return err
+	}
+	if len(c.args) > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, c.args[0])
+	}
+	app, err := newApp(c.cfg, c.log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	return app.Run(ctx)
+}
+
+// app is the running server: the HTTP API and the chat adapters around one
+// engine.
+type app struct {
+	cfg    config.Config
+	log    *slog.Logger
+	web    *web.Server
+	srv    *http.Server
+	mu     sync.Mutex
+	engine *retrieval.Engine
+	ready  chan struct{} // closed when the engine is built (or failed)
+	// listening receives the bound address once the listener is open; tests
+	// use it with --addr 127.0.0.1:0.
+	listening chan string
+	// answerer hands questions to the engine once it is built; adapters are
+	// wired before that and answer "not ready" until then.
+	answerer *engineRef
+	slack    *slack.Adapter
+	telegram *telegram.Adapter
+}
+
+// engineRef is an Answerer whose engine arrives after start-up.
+type engineRef struct {
+	mu  sync.RWMutex
+	eng *retrieval.Engine
+}
+
+func (r *engineRef) set(e *retrieval.Engine) {
+	r.mu.Lock()
+	r.eng = e
+	r.mu.Unlock()
+}
+
+// Answer implements bot.Answerer.
+func (r *engineRef) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+	r.mu.RLock()
+	e := r.eng
+	r.mu.RUnlock()
+	if e == nil {
+		return retrieval.Answer{}, retrieval.ErrNotReady
+	}
+	return e.Answer(ctx, q)
+}
+
+var _ bot.Answerer = (*engineRef)(nil)
+
+func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
+	a := &app{cfg: cfg, log: log, ready: make(chan struct{}), listening: make(chan string, 1), answerer: &engineRef{}}
+	a.web = web.New(web.Options{MaxBodyBytes: cfg.Server.MaxBodyBytes, Logger: log})
+	feedback := bot.NewFeedbackLog(cfg.DataDir)
+	if cfg.Slack.Enabled() {
+		sl, err := slack.New(a.answerer, feedback, slackOptions(cfg.Slack, log))
+		if err != nil {
+			return nil, fmt.Errorf("slack: %w", err)
+		}
+		a.slack = sl
+		sl.Register(a.web.Mux())
+		log.Info("slack enabled", "http_mode", sl.HTTPMode(), "socket_mode", sl.SocketMode())
+	}
+	if cfg.Telegram.Enabled() {
+		tg, err := telegram.New(cfg.Telegram.BotToken.Reveal(), a.answerer, feedback, telegramOptions(cfg.Telegram, log))
+		if err != nil {
+			return nil, fmt.Errorf("telegram: %w", err)
+		}
+		a.telegram = tg
+		tg.Register(a.web.Mux())
+		log.Info("telegram enabled", "webhook", cfg.Telegram.Webhook())
+	}
+	a.srv = &http.Server{
+		Addr:              cfg.Server.Addr,
+		Handler:           a.web,
+		ReadHeaderTimeout: cfg.Server.ReadHeaderTimeout,
+		ReadTimeout:       cfg.Server.ReadTimeout,
+		WriteTimeout:      cfg.Server.WriteTimeout,
+		IdleTimeout:       cfg.Server.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return a, nil
+}
+
+// Run listens at once, so /healthz answers while the index loads, builds the
+// engine, and serves until ctx is cancelled; then it drains.
+func (a *app) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", a.cfg.Server.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	a.log.Info("citebot listening", "addr", ln.Addr().String(), "llm", a.cfg.LLMMode(), "corpus", corpusName(a.cfg))
+	a.listening <- ln.Addr().String()
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- a.srv.Serve(ln) }()
+
+	// Socket Mode and long polling run until ctx ends; an adapter that
+	// cannot connect is logged, and the rest of the server keeps serving.
+	var adapters sync.WaitGroup
+	if a.slack != nil && a.slack.SocketMode() {
+		adapters.Go(func() {
+			if err := a.slack.Run(ctx); err != nil {
+				a.log.Error("slack socket mode stopped", "err", err)
+			}
+		})
+	}
+	if a.telegram != nil {
+		adapters.Go(func() {
+			if err := a.telegram.Run(ctx); err != nil {
+				a.log.Error("telegram stopped", "err", err)
+			}
+		})
+	}
+	defer adapters.Wait()
+
+	buildErr := make(chan error, 1)
+	go func() {
+		defer close(a.ready)
+		start := time.Now()
+		eng, _, err := buildEngine(ctx, a.cfg, a.log, true, nil)
+		if err != nil {
+			buildErr <- err
+			return
+		}
+		a.mu.Lock()
+		a.engine = eng
+		a.mu.Unlock()
+		a.answerer.set(eng)
+		a.web.SetAnswerer(eng)
+		s := eng.Stats()
+		a.log.Info("index ready", "files", s.Files, "chunks", s.Chunks, "embedded", s.Embedded,
+			"reused", s.Reused, "embedder", s.Embedder, "took", time.Since(start).Round(time.Millisecond))
+	}()
+
+	select {
+	case <-ctx.Done():
+	case err := <-buildErr:
+		a.shutdown()
+		return err
+	case err := <-serveErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve: %w", err)
+		}
+		return nil
+	}
+	a.log.Info("shutting down: draining in-flight requests", "deadline", a.cfg.Server.ShutdownTimeout)
+	return a.shutdown()
+}
+
+// shutdown stops accepting work and lets in-flight answers finish within
+// the configured deadline.
+func (a *app) shutdown() error {
+	a.web.SetDraining()
+	timeout := a.cfg.Server.ShutdownTimeout
+	if timeout <= 0 {
+		timeout = 15 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	err := a.srv.Shutdown(ctx)
+	// The HTTP handlers are done; now let answers the adapters started in
+	// the background finish.
+	if a.slack != nil {
+		a.slack.Close()
+	}
+	if a.telegram != nil {
+		a.telegram.Close()
+	}
+	<-a.ready
+	if err != nil {
+		return fmt.Errorf("drain: %w", err)
+	}
+	return nil
+}
+
+// Close releases the engine.
+func (a *app) Close() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.engine != nil {
+		return a.engine.Close()
+	}
+	return nil
+}
+
+func slackOptions(c config.Slack, log *slog.Logger) slack.Options {
+	return slack.Options{
+		SigningSecret:  c.SigningSecret.Reveal(),
+		BotToken:       c.BotToken.Reveal(),
+		AppToken:       c.AppToken.Reveal(),
+		APIURL:         c.APIURL,
+		Command:        c.Command,
+		InChannel:      c.InChannel,
+		Allowlist:      c.Allowlist,
+		UserRateLimit:  c.RatePerUser.Events,
+		UserRateWindow: c.RatePerUser.Per,
+		Logger:         log.With("adapter", "slack"),
+	}
+}
+
+func telegramOptions(c config.Telegram, log *slog.Logger) telegram.Options {
+	rate := telegram.Rate{Burst: c.RatePerChat.Events, Every: c.RatePerChat.Every()}
+	if c.RatePerChat.Unlimited() {
+		rate = telegram.Rate{Burst: -1}
+	}
+	return telegram.Options{
+		APIURL:        c.APIURL,
+		WebhookURL:    c.WebhookURL,
+		WebhookSecret: c.WebhookSecret.Reveal(),
+		AllowedChats:  c.AllowedChats,
+		RatePerChat:   rate,
+		MaxConcurrent: c.MaxConcurrent,
+		Logger:        log.With("adapter", "telegram"),
+	}
+}
+
+func corpusName(cfg config.Config) string {
+	if cfg.Corpus.Dir == "" {
+		return "embedded default"
+	}
+	return cfg.Corpus.Dir
+}
