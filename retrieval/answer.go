@@ -52,4 +52,16 @@ type Answer struct {
 	// then says so and Citations lists the nearest sources, if any.
 	Answered  bool       `json:"answered"`
 	Citations []Citation `json:"citations"`
+	// Mode says how the answer was made: ModeExtractive (quoted from the
+	// passages) or ModeGenerative (written by a language model from them).
+	Mode string `json:"mode,omitempty"`
+	// Note explains anything the user should know about how the answer was
+	// made, such as a fallback to extractive mode when the model failed.
+	Note string `json:"note,omitempty"`
 }
+
+// Answer modes.
+const (
+	ModeExtractive = "extractive"
+	ModeGenerative = "generative"
+)

@@ -25,7 +25,7 @@ const untypedCoverage = 0.75
 // compose turns ranked passages into an Answer: the direct answer first,
 // then the supporting passage with its marker, and its citations.
 func (e *Engine) compose(question string, q *questionInfo, sents []*sentence) Answer {
-	ans := Answer{Question: question, Citations: []Citation{}}
+	ans := Answer{Question: question, Citations: []Citation{}, Mode: ModeExtractive}
 	if len(q.terms) == 0 {
 		ans.Text = notCoveredText
 		return ans
