@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -24,7 +25,8 @@ const analyzerName = "citebot_en"
 
 // bm25Index is a BM25 full-text index of chunk text, kept in memory.
 type bm25Index struct {
-	idx bleve.Index
+	idx      bleve.Index
+	analyzer analysis.Analyzer
 }
 
 type bm25Doc struct {
@@ -69,7 +71,11 @@ func newBM25Index() (*bm25Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bm25 open: %w", err)
 	}
-	return &bm25Index{idx: idx}, nil
+	an := im.AnalyzerNamed(analyzerName)
+	if an == nil {
+		return nil, fmt.Errorf("bm25 open: analyzer %s missing", analyzerName)
+	}
+	return &bm25Index{idx: idx, analyzer: an}, nil
 }
 
 // upsert indexes recs as one batch. The in-memory index never merges the
@@ -99,25 +105,59 @@ func (b *bm25Index) delete(ids []string) error {
 	return nil
 }
 
+// commonShare is the share of chunks above which a term counts as common.
+// Common terms still score, but only documents that a rarer term matched:
+// scoring every posting of a word found in half the corpus is what makes a
+// large index slow, and such a word barely moves BM25 anyway (the idea of
+// Elasticsearch's common terms query).
+const commonShare = 0.05
+
+// minCommonDF keeps small corpora on the plain path, where every term
+// selects documents.
+const minCommonDF = 50
+
 // search returns chunk IDs ranked by BM25 over text and (weakly) title.
+// Rare terms also match their spelling variants and typos ("defence" and
+// "defense", "otawa") at half weight.
 func (b *bm25Index) search(ctx context.Context, text string, n int) ([]string, []float64, error) {
-	tq := bleve.NewMatchQuery(text)
-	tq.SetField("text")
-	tq.Analyzer = analyzerName
-	hq := bleve.NewMatchQuery(text)
-	hq.SetField("title")
-	hq.Analyzer = analyzerName
-	hq.SetBoost(0.3)
-	// Spelling variants and typos ("defence"/"defense", "otawa") still
-	// count, at half weight, through a fuzzy clause; the shared prefix
-	// keeps short words from matching everything.
-	fq := bleve.NewMatchQuery(text)
-	fq.SetField("text")
-	fq.Analyzer = analyzerName
-	fq.SetFuzziness(1)
-	fq.Prefix = 3
-	fq.SetBoost(0.5)
-	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery([]query.Query{tq, hq, fq}), n, 0, false)
+	terms := uniqueTerms(b.analyzer, text)
+	if len(terms) == 0 {
+		return nil, nil, nil
+	}
+	dfs, total, err := b.docFreqs(ctx, terms)
+	if err != nil {
+		return nil, nil, err
+	}
+	cutoff := max(uint64(float64(total)*commonShare), minCommonDF)
+	var rare, common []query.Query
+	for i, t := range terms {
+		clauses := []query.Query{termQuery(t, "text", 1), termQuery(t, "title", 0.3)}
+		if dfs[i] > cutoff {
+			common = append(common, clauses...)
+			continue
+		}
+		if len([]rune(t)) >= 5 {
+			fq := bleve.NewFuzzyQuery(t)
+			fq.SetField("text")
+			fq.SetFuzziness(1)
+			fq.SetPrefix(3)
+			fq.SetBoost(0.5)
+			clauses = append(clauses, fq)
+		}
+		rare = append(rare, clauses...)
+	}
+	var q query.Query
+	if len(rare) == 0 {
+		q = query.NewDisjunctionQuery(common)
+	} else {
+		bq := bleve.NewBooleanQuery()
+		bq.AddMust(query.NewDisjunctionQuery(rare))
+		if len(common) > 0 {
+			bq.AddShould(common...)
+		}
+		q = bq
+	}
+	req := bleve.NewSearchRequestOptions(q, n, 0, false)
 	res, err := b.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, nil, fmt.Errorf("bm25 search: %w", err)
@@ -129,6 +169,57 @@ func (b *bm25Index) search(ctx context.Context, text string, n int) ([]string, [
 		scores[i] = h.Score
 	}
 	return ids, scores, nil
+}
+
+func termQuery(term, field string, boost float64) query.Query {
+	q := bleve.NewTermQuery(term)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+// uniqueTerms runs text through the index's analyzer: the terms a query
+// must look up are the ones indexing produced.
+func uniqueTerms(an analysis.Analyzer, text string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, tok := range an.Analyze([]byte(text)) {
+		t := string(tok.Term)
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+// docFreqs returns how many chunks contain each term, and how many chunks
+// there are.
+func (b *bm25Index) docFreqs(ctx context.Context, terms []string) ([]uint64, uint64, error) {
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		return nil, 0, fmt.Errorf("bm25 search: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, 0, fmt.Errorf("bm25 search: %w", err)
+	}
+	defer r.Close()
+	total, err := r.DocCount()
+	if err != nil {
+		return nil, 0, fmt.Errorf("bm25 search: %w", err)
+	}
+	dfs := make([]uint64, len(terms))
+	for i, t := range terms {
+		tfr, err := r.TermFieldReader(ctx, []byte(t), "text", false, false, false)
+		if err != nil {
+			return nil, 0, fmt.Errorf("bm25 search: %w", err)
+		}
+		dfs[i] = tfr.Count()
+		tfr.Close()
+	}
+	return dfs, total, nil
 }
 
 func (b *bm25Index) close() error { return b.idx.Close() }

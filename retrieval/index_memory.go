@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sort"
 	"sync"
 
 	"github.com/philippgille/chromem-go"
@@ -12,35 +13,63 @@ import (
 	"github.com/citebot/citebot/corpus"
 )
 
-// MemoryIndex is the embedded Index: vectors in a chromem-go collection,
+// ExactSearchLimit is the default number of chunks up to which MemoryIndex
+// searches every vector. chromem-go v0.7 pays a channel send and two locks per
+// document per query, which puts an exhaustive search of 100,000 chunks
+// near 100 ms on two cores; beyond this limit the vectors are split into
+// partitions (an inverted-file index, each partition a chromem collection)
+// and a query reads only the partitions nearest to it.
+const ExactSearchLimit = 20000
+
+// MemoryIndex is the embedded Index: vectors in chromem-go collections,
 // BM25 in an in-memory bleve index, and the two rankings fused with
 // Reciprocal Rank Fusion.
 type MemoryIndex struct {
-	mu     sync.RWMutex
-	chunks map[string]corpus.Chunk
-	vec    *chromem.Collection
-	lex    *bm25Index
+	mu        sync.RWMutex
+	chunks    map[string]corpus.Chunk
+	db        *chromem.DB
+	parts     []*chromem.Collection
+	centroids [][]float32 // nil while every vector sits in parts[0]
+	probes    int
+	partOf    map[string]int
+	lex       *bm25Index
+	exact     int
+}
+
+// MemoryIndexOptions tunes a MemoryIndex. The zero value is the default.
+type MemoryIndexOptions struct {
+	// ExactSearchLimit overrides the package default when positive.
+	ExactSearchLimit int
 }
 
 var _ Index = (*MemoryIndex)(nil)
 
 // NewMemoryIndex returns an empty in-memory index.
-func NewMemoryIndex() (*MemoryIndex, error) {
-	db := chromem.NewDB()
-	// The embedding function is never called: every record brings its own
-	// vector. It errors rather than panics if that ever changes.
-	noEmbed := func(context.Context, string) ([]float32, error) {
-		return nil, fmt.Errorf("memory index: vectors must be supplied")
+func NewMemoryIndex(opts MemoryIndexOptions) (*MemoryIndex, error) {
+	m := &MemoryIndex{chunks: map[string]corpus.Chunk{}, partOf: map[string]int{}, db: chromem.NewDB(), exact: opts.ExactSearchLimit}
+	if m.exact <= 0 {
+		m.exact = ExactSearchLimit
 	}
-	col, err := db.CreateCollection("chunks", nil, noEmbed)
+	col, err := m.newPart(0)
 	if err != nil {
 		return nil, fmt.Errorf("memory index: %w", err)
 	}
+	m.parts = []*chromem.Collection{col}
 	lex, err := newBM25Index()
 	if err != nil {
 		return nil, fmt.Errorf("memory index: %w", err)
 	}
-	return &MemoryIndex{chunks: map[string]corpus.Chunk{}, vec: col, lex: lex}, nil
+	m.lex = lex
+	return m, nil
+}
+
+func (m *MemoryIndex) newPart(i int) (*chromem.Collection, error) {
+	// The embedding function is never called: every record brings its own
+	// vector. It errors rather than panics if that ever changes.
+	noEmbed := func(context.Context, string) ([]float32, error) {
+		return nil, errors.New("memory index: vectors must be supplied")
+	}
+	return m.db.CreateCollection(fmt.Sprintf("chunks-%d", i), nil, noEmbed)
 }
 
 // Upsert adds or replaces records.
@@ -48,17 +77,20 @@ func (m *MemoryIndex) Upsert(ctx context.Context, recs []Record) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	docs := make([]chromem.Document, len(recs))
-	for i, r := range recs {
+	for _, r := range recs {
 		if len(r.Vector) == 0 {
 			return fmt.Errorf("upsert chunk %s: empty vector", r.Chunk.ID)
 		}
-		docs[i] = chromem.Document{ID: r.Chunk.ID, Embedding: normalize(r.Vector)}
+		normalize(r.Vector)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.vec.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
-		return fmt.Errorf("upsert vectors: %w", err)
+	if m.centroids == nil && len(m.chunks)+len(recs) > m.exact {
+		if err := m.partition(ctx, recs); err != nil {
+			return err
+		}
+	} else if err := m.addVectors(ctx, recs); err != nil {
+		return err
 	}
 	if err := m.lex.upsert(recs); err != nil {
 		return err
@@ -69,22 +101,101 @@ func (m *MemoryIndex) Upsert(ctx context.Context, recs []Record) error {
 	return nil
 }
 
+// addVectors routes each record to its partition and adds it there,
+// replacing an older vector with the same ID wherever that lives.
+func (m *MemoryIndex) addVectors(ctx context.Context, recs []Record) error {
+	byPart := map[int][]chromem.Document{}
+	for _, r := range recs {
+		p := 0
+		if m.centroids != nil {
+			p = nearest(m.centroids, r.Vector)
+		}
+		if old, ok := m.partOf[r.Chunk.ID]; ok && old != p {
+			if err := m.parts[old].Delete(ctx, nil, nil, r.Chunk.ID); err != nil {
+				return fmt.Errorf("move vector %s: %w", r.Chunk.ID, err)
+			}
+		}
+		m.partOf[r.Chunk.ID] = p
+		byPart[p] = append(byPart[p], chromem.Document{ID: r.Chunk.ID, Embedding: r.Vector})
+	}
+	for p, docs := range byPart {
+		if err := m.parts[p].AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
+			return fmt.Errorf("upsert vectors: %w", err)
+		}
+	}
+	return nil
+}
+
+// partition moves the index to the inverted-file layout: it trains
+// centroids on all vectors (stored and new), then re-adds every vector to
+// the partition of its nearest centroid.
+func (m *MemoryIndex) partition(ctx context.Context, recs []Record) error {
+	all := make([]Record, 0, len(m.chunks)+len(recs))
+	fresh := make(map[string]bool, len(recs))
+	for _, r := range recs {
+		fresh[r.Chunk.ID] = true
+	}
+	for id, c := range m.chunks {
+		if fresh[id] {
+			continue
+		}
+		doc, err := m.parts[m.partOf[id]].GetByID(ctx, id)
+		if err != nil {
+			return fmt.Errorf("partition: read vector %s: %w", id, err)
+		}
+		all = append(all, Record{Chunk: c, Vector: doc.Embedding})
+	}
+	all = append(all, recs...)
+	vecs := make([][]float32, len(all))
+	for i, r := range all {
+		vecs[i] = r.Vector
+	}
+	k, probes := ivfPlan(len(all))
+	m.centroids = trainCentroids(vecs, k)
+	m.probes = probes
+	for i := range m.parts {
+		if err := m.db.DeleteCollection(fmt.Sprintf("chunks-%d", i)); err != nil {
+			return fmt.Errorf("partition: %w", err)
+		}
+	}
+	m.parts = make([]*chromem.Collection, k)
+	for i := range m.parts {
+		col, err := m.newPart(i)
+		if err != nil {
+			return fmt.Errorf("partition: %w", err)
+		}
+		m.parts[i] = col
+	}
+	clear(m.partOf)
+	return m.addVectors(ctx, all)
+}
+
 // Delete removes chunks by ID.
 func (m *MemoryIndex) Delete(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
-		// chromem deletes everything when given no IDs and an empty filter.
 		return nil
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.vec.Delete(ctx, nil, nil, ids...); err != nil {
-		return fmt.Errorf("delete vectors: %w", err)
+	byPart := map[int][]string{}
+	for _, id := range ids {
+		if p, ok := m.partOf[id]; ok {
+			byPart[p] = append(byPart[p], id)
+		}
+	}
+	for p, pids := range byPart {
+		// pids is never empty here: chromem deletes everything when given
+		// no IDs and an empty filter.
+		if err := m.parts[p].Delete(ctx, nil, nil, pids...); err != nil {
+			return fmt.Errorf("delete vectors: %w", err)
+		}
 	}
 	if err := m.lex.delete(ids); err != nil {
 		return err
 	}
 	for _, id := range ids {
 		delete(m.chunks, id)
+		delete(m.partOf, id)
 	}
 	return nil
 }
@@ -96,9 +207,9 @@ func (m *MemoryIndex) Len() int {
 	return len(m.chunks)
 }
 
-// Search fuses the BM25 and vector rankings. Each side contributes its top
-// candidates; lexical matches weigh a little more because names and
-// numbers, which questions hinge on, are exact-match material.
+// Search fuses the BM25 and vector rankings. Lexical matches weigh a
+// little more, because names and numbers, which questions hinge on, are
+// exact-match material.
 func (m *MemoryIndex) Search(ctx context.Context, q Query, k int) ([]Hit, error) {
 	if k <= 0 {
 		return nil, nil
@@ -125,9 +236,7 @@ func (m *MemoryIndex) Search(ctx context.Context, q Query, k int) ([]Hit, error)
 	if err := errors.Join(lexErr, vecErr); err != nil {
 		return nil, err
 	}
-	rankings := [][]string{lexIDs, vecIDs}
-	weights := []float64{1.0, 0.8}
-	ids, score := fuseRRF(rankings, weights)
+	ids, score := fuseRRF([][]string{lexIDs, vecIDs}, []float64{1.0, 0.8})
 	hits := make([]Hit, 0, min(k, len(ids)))
 	for _, id := range ids {
 		c, ok := m.chunks[id]
@@ -142,15 +251,31 @@ func (m *MemoryIndex) Search(ctx context.Context, q Query, k int) ([]Hit, error)
 	return hits, nil
 }
 
-// vectorSearch ranks chunks by cosine similarity to vec.
+// vectorSearch ranks chunks by cosine similarity to vec: over every vector
+// below the exact-search limit, else over the partitions nearest to vec.
 func (m *MemoryIndex) vectorSearch(ctx context.Context, vec []float32, n int) ([]string, error) {
-	res, err := m.vec.QueryEmbedding(ctx, normalize(append([]float32(nil), vec...)), n, nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("vector search: %w", err)
+	q := normalize(append([]float32(nil), vec...))
+	parts := []int{0}
+	if m.centroids != nil {
+		parts = nearestK(m.centroids, q, m.probes)
 	}
-	ids := make([]string, 0, len(res))
+	var res []chromem.Result
+	for _, p := range parts {
+		col := m.parts[p]
+		c := col.Count()
+		if c == 0 {
+			continue
+		}
+		r, err := col.QueryEmbedding(ctx, q, min(n, c), nil, nil)
+		if err != nil {
+			return nil, fmt.Errorf("vector search: %w", err)
+		}
+		res = append(res, r...)
+	}
+	sort.Slice(res, func(i, j int) bool { return res[i].Similarity > res[j].Similarity })
+	ids := make([]string, 0, min(n, len(res)))
 	for _, r := range res {
-		if r.Similarity <= 0 {
+		if r.Similarity <= 0 || len(ids) == n {
 			break
 		}
 		ids = append(ids, r.ID)
