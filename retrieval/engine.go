@@ -101,7 +101,7 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 	e.qvecs = newLRU[[]float32](1024)
 	e.sents = newLRU[[]sentence](4096)
 	if e.idx == nil {
-		mi, err := NewMemoryIndex()
+		mi, err := NewMemoryIndex(MemoryIndexOptions{})
 		if err != nil {
 			return nil, err
 		}
