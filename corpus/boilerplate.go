@@ -16,7 +16,6 @@ import (
 // lineFeatures are the measurements of a line that the rules look at.
 type lineFeatures struct {
 	words        int // tokens with a letter or digit
-	letterWords  int // tokens with a letter
 	letters      int
 	digits       int
 	nonSpace     int
@@ -212,7 +211,6 @@ func measure(s string) lineFeatures {
 		if !hasLetter {
 			continue
 		}
-		f.letterWords++
 		r, _ := utf8.DecodeRuneInString(core)
 		up := unicode.IsUpper(r) || unicode.IsTitle(r)
 		if first {
@@ -392,9 +390,6 @@ var (
 	// counterRe finds view, comment and share counters: "Views: 322".
 	counterRe = regexp.MustCompile(`^(?:views?|reads?|comments?|likes?|shares?|votes?|followers|subscribers|replies|rating)\s*[:\-–(]?\s*\d[\d\s.,]*[km]?\)?$` +
 		`|^\d[\d.,]*\s*[km]?\s+(?:views?|reads?|comments?|likes?|shares?|votes?|followers|subscribers|replies)$`)
-
-	// keyboardRe finds keyboard hints such as "press Ctrl + Enter".
-	keyboardRe = regexp.MustCompile(`\b(?:ctrl|cmd|command|alt|shift|control|option)\s*\+\s*\S|⌘`)
 )
 
 // A wordingRule drops a line whose lower-cased text matches re, if the line

@@ -121,7 +121,7 @@ func Split(doc Document, opts ChunkOptions) []Chunk {
 	}
 	for _, body := range doc.Body {
 		for _, sp := range Sentences(doc.Text, body) {
-			for _, piece := range cutLong(doc.Text, sp, n2(size)) {
+			for _, piece := range cutLong(doc.Text, sp, 2*size) {
 				add(piece)
 			}
 		}
@@ -129,9 +129,6 @@ func Split(doc Document, opts ChunkOptions) []Chunk {
 	flush()
 	return out
 }
-
-// n2 is the longest sentence Split keeps whole: twice the chunk size.
-func n2(size int) int { return 2 * size }
 
 // SplitAll splits every document in order and returns all the chunks.
 func SplitAll(docs []Document, opts ChunkOptions) []Chunk {

@@ -86,9 +86,9 @@ func plainBlocks(text string, width int) []block {
 			out = append(out, block{span: sp})
 		}
 		if ok && width > 0 {
-			last := out[len(out)-1].span
-			lineStart := max(sp.Start, last.Start)
-			n := utf8.RuneCountInString(text[lineStart:sp.End])
+			// Greedy wrapping broke this line here only if the next word
+			// would not have fitted.
+			n := utf8.RuneCountInString(text[sp.Start:sp.End])
 			open = n+1+firstWordLen(text[end:]) > width*85/100
 		}
 		start = end + 1
