@@ -193,6 +193,10 @@ func properAt(text string, toks []token, k int, cs *capStats) bool {
 // candidate so that "which countries" can be answered by "Latvia and
 // Ukraine".
 func nameCandidates(text string, toks []token, typ answerType, cs *capStats) []candidate {
+	if headline(text, toks) {
+		// In a Title Case headline every word looks like a name.
+		return nil
+	}
 	var runs []candidate
 	for i := 0; i < len(toks); {
 		if !properAt(text, toks, i, cs) {
@@ -201,7 +205,8 @@ func nameCandidates(text string, toks []token, typ answerType, cs *capStats) []c
 		}
 		j := i + 1
 		for j < len(toks) {
-			if properAt(text, toks, j, cs) && gapIs(text, toks[j-1], toks[j], "") {
+			// "Brennan & Vale Construction" is one name.
+			if properAt(text, toks, j, cs) && gapIs(text, toks[j-1], toks[j], "&") {
 				j++
 				continue
 			}
@@ -259,6 +264,25 @@ func nameCandidates(text string, toks []token, typ answerType, cs *capStats) []c
 	return out
 }
 
+// headline reports whether a sentence is set in Title Case: most of its
+// content words capitalised, as in "Harbor City Opens Restored Iron Bridge".
+func headline(text string, toks []token) bool {
+	if endsSentence(text) {
+		return false
+	}
+	content, caps := 0, 0
+	for _, t := range toks {
+		if t.num || isStopWord(t.norm) {
+			continue
+		}
+		content++
+		if t.cap {
+			caps++
+		}
+	}
+	return content >= 3 && caps*10 >= content*7
+}
+
 // plausiblePerson reports whether tokens [start, j), titled by [runStart,
 // start), read as a person's name. A person is a titled name ("Minister
 // Silina") or a name of two or more words; a lone capitalised word is more
@@ -274,12 +298,42 @@ func plausiblePerson(toks []token, runStart, start, j int) bool {
 	}
 	for k := start; k < j; k++ {
 		n := toks[k].norm
-		if _, kind := headNounTypes[n]; kind || commonWords[n] || roleWords[n] {
+		if _, kind := headNounTypes[n]; kind || commonWords[n] || roleWords[n] || institutionWords[n] || orgWords[n] {
 			return false
 		}
 	}
 	return true
 }
+
+// institutionWords name places and bodies that are not people; a
+// capitalised run containing one ("Northfield Library", "Armed Forces") is
+// not a person's name.
+var institutionWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`library libraries museum school schools university college hospital church
+		cathedral mosque temple bridge street road avenue square park station airport port harbour harbor
+		river lake mountain mountains range island bay sea ocean forces force army navy police court
+		council committee commission parliament senate assembly congress ministry office embassy centre
+		center hall stadium tower palace castle building institute academy theatre theater cinema hotel
+		restaurant club team league cup festival prize award convention treaty agreement act law times
+		post journal news gazette herald weekly daily review`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// orgWords end the names of companies and organisations: "Brennan & Vale
+// Construction", "Amnesty International".
+var orgWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`inc ltd llc plc corp corporation company co group holdings industries
+		construction systems technologies bank airlines motors partners associates media international
+		organization organisation association foundation trust society union agency institute federation
+		network alliance party fund council committee watch`) {
+		m[w] = true
+	}
+	return m
+}()
 
 // candidatesFor returns the candidates of the wanted type in a sentence.
 func candidatesFor(typ answerType, text string, toks []token, cs *capStats) []candidate {

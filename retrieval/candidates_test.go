@@ -62,9 +62,9 @@ func TestNameCandidates(t *testing.T) {
 		want []string
 	}{
 		{"said Lithuanian Minister Dovilė Šakalienė in a release", typePerson, []string{"Dovilė Šakalienė"}},
-		{"Finnish Defence Minister Antti Hakkanen announced it", typePerson, []string{"Antti Hakkanen"}},
-		{"said Lithuania's Chief of Defence Raimundas Vaiksnoras", typePerson, []string{"Raimundas Vaiksnoras"}},
-		{"Lithuania and Belarus in 2003, Latvia and Ukraine in 2005", typePlace, []string{"Lithuania and Belarus", "Latvia and Ukraine"}},
+		{"Finnish Defence Minister Antti Hakkanen announced it.", typePerson, []string{"Antti Hakkanen"}},
+		{"said Lithuania's Chief of Defence Raimundas Vaiksnoras.", typePerson, []string{"Raimundas Vaiksnoras"}},
+		{"Lithuania and Belarus in 2003, Latvia and Ukraine in 2005.", typePlace, []string{"Lithuania and Belarus", "Latvia and Ukraine"}},
 		{"Notably, Amnesty International objected.", typeEntity, []string{"Amnesty International"}},
 	}
 	for _, tt := range tests {
@@ -75,6 +75,52 @@ func TestNameCandidates(t *testing.T) {
 			got := candTexts(tt.text, nameCandidates(tt.text, tokenize(tt.text), tt.typ, cs))
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHeadline(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"Harbor City Opens Restored Iron Bridge After Three-Year Closure", true},
+		{"Lithuania and Belarus ratified in 2003, Estonia in 2004, Latvia and Ukraine in 2005.", false},
+		{"Two Words", false},
+	}
+	for _, tt := range tests {
+		if got := headline(tt.text, tokenize(tt.text)); got != tt.want {
+			t.Errorf("headline(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestMeasures(t *testing.T) {
+	tests := []struct {
+		q, text string
+		fit     float64
+	}{
+		{"how long is the bridge", "It spans 210 metres across the river.", 2},
+		{"how long is the bridge", "It has carried four generations.", 0.25},
+		{"How much did the restoration cost?", "It cost 14.2 million dollars.", 2},
+		{"How much did the restoration cost?", "It cost 14.2 million.", 0.5},
+		{"How much did the study cost?", "The glacier lost 38 percent of its area.", 0},
+		{"What share of GDP goes to defence?", "Spending rose to 5% of GDP.", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q+" / "+tt.text, func(t *testing.T) {
+			var words []string
+			for _, tk := range tokenize(tt.q) {
+				words = append(words, tk.norm)
+			}
+			toks := tokenize(tt.text)
+			cands := numberCandidates(tt.text, toks)
+			if len(cands) == 0 {
+				t.Fatal("no quantity found")
+			}
+			if got := measureFit(wantedMeasures(words), measureOf(tt.text, toks, cands[0])); got != tt.fit {
+				t.Errorf("fit = %v, want %v", got, tt.fit)
 			}
 		})
 	}

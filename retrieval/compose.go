@@ -65,6 +65,7 @@ func (e *Engine) compose(question string, q *questionInfo, sents []*sentence) An
 func (e *Engine) choose(q *questionInfo, wins []*window) *window {
 	var chosen *window
 	bestFinal := 0.0
+	chosenFit := false
 	for i, w := range wins {
 		if i >= 16 {
 			break
@@ -84,7 +85,15 @@ func (e *Engine) choose(q *questionInfo, wins []*window) *window {
 				}
 			}
 		default:
-			a, bind := bindCandidate(q, w, e.caps)
+			a, bind, fit := bindCandidateFit(q, w, e.caps)
+			// A close fit to the asked-for type ("210 metres" for "how
+			// long", "… Construction" for "which company") beats a loose one.
+			if chosenFit && !fit {
+				continue
+			}
+			if fit && !chosenFit {
+				chosen, bestFinal, chosenFit = nil, 0, true
+			}
 			if a == "" && (q.typ.strict() || len(w.sents) > 1 || w.coverage < untypedCoverage) {
 				// With no typed answer, only a single sentence that
 				// covers the question well on its own may stand as the
@@ -93,7 +102,7 @@ func (e *Engine) choose(q *questionInfo, wins []*window) *window {
 			}
 			if a != "" {
 				w.answer = a
-				final += 0.05 + 0.25*min(bind, 1.5)
+				final += 0.05 + 0.4*min(bind, 1.5)
 			}
 		}
 		if chosen == nil || final > bestFinal {

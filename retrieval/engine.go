@@ -134,7 +134,11 @@ func (e *Engine) learn(chunks []corpus.Chunk) {
 		clear(seen)
 		for _, s := range chunkSentences(c) {
 			toks := tokenize(s.text)
-			e.caps.add(toks)
+			if !headline(s.text, toks) {
+				// In a Title Case headline every word is capitalised,
+				// which says nothing about whether it is a name.
+				e.caps.add(toks)
+			}
 			for _, t := range toks {
 				if t.stem != "" && !seen[t.stem] {
 					seen[t.stem] = true
@@ -171,8 +175,17 @@ func (e *Engine) analyze(text string) *questionInfo {
 		q.norms[t.norm] = true
 	}
 	q.typ = classify(words)
+	if q.typ == typeNumber {
+		q.measures = wantedMeasures(words)
+	}
+	q.wantsOrg = q.typ == typeEntity && asksForOrg(words)
 	seen := map[string]bool{}
+	group := 0
 	for i, t := range toks {
+		// Consecutive capitalised words are one name.
+		if i == 0 || !(t.cap && toks[i-1].cap && strings.TrimSpace(text[toks[i-1].end:t.start]) == "") {
+			group++
+		}
 		if t.stem == "" || seen[t.stem] {
 			continue
 		}
@@ -183,7 +196,7 @@ func (e *Engine) analyze(text string) *questionInfo {
 		}
 		// Names and numbers pin a question down; a capitalised title
 		// word ("Minister") does not.
-		term := qterm{stem: t.stem, entity: t.num || (!generic && ((t.cap && i > 0) || e.caps.proper(t.norm)))}
+		term := qterm{stem: t.stem, group: group, entity: t.num || (!generic && ((t.cap && i > 0) || e.caps.proper(t.norm)))}
 		df := e.fuzzyDF(t.stem)
 		if df == 0 {
 			if alt, adf := e.correct(t.stem); alt != "" {
@@ -193,6 +206,7 @@ func (e *Engine) analyze(text string) *questionInfo {
 		term.idf = e.idf(df)
 		if commonWords[t.norm] && !term.entity {
 			term.idf *= lightWeight
+			term.light = true
 		}
 		q.terms = append(q.terms, term)
 		q.weight += term.idf
@@ -359,8 +373,10 @@ func (e *Engine) passageSentences(hits []Hit) []*sentence {
 		cached, ok := e.sents.get(h.Chunk.ID)
 		if !ok || len(cached) == 0 || cached[0].source != h.Chunk.Source || cached[0].chunkLen != len(h.Chunk.Text) {
 			cached = chunkSentences(h.Chunk)
+			titleToks := tokenize(h.Chunk.Title)
 			for i := range cached {
 				cached[i].toks = tokenize(cached[i].text)
+				cached[i].titleToks = titleToks
 				cached[i].chunkLen = len(h.Chunk.Text)
 			}
 			e.sents.put(h.Chunk.ID, cached)

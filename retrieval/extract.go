@@ -11,6 +11,8 @@ import (
 
 // qterm is one content word of a question.
 type qterm struct {
+	light  bool // an everyday word, weighed at lightWeight
+	group  int  // names of several words ("Kestrel Street Bridge") share a group
 	stem   string
 	alt    string  // closest corpus term when stem is unknown (a typo), or ""
 	idf    float64 // BM25 idf over chunks
@@ -20,6 +22,8 @@ type qterm struct {
 // questionInfo is what the extractor knows about a question.
 type questionInfo struct {
 	typ       answerType
+	measures  []measure // for quantity questions: the units that fit
+	wantsOrg  bool      // "which company/organisation": prefer names of bodies
 	terms     []qterm
 	weight    float64 // sum of term idfs
 	negations int
@@ -37,6 +41,7 @@ type sentence struct {
 	chunkScore float64
 	pos        int // index within its chunk
 	chunkID    string
+	titleToks  []token   // the document title's words
 	next       *sentence // the sentence that directly follows in the source, if retrieved
 	chunkLen   int       // length of the chunk text it was cut from, to validate the cache
 }
@@ -110,6 +115,11 @@ func editDistanceAtMost1(a, b string) bool {
 	return diff+(len(b)-j)-(len(a)-i) <= 1
 }
 
+// pairPenalty is what a two-sentence window gives up against a single
+// sentence with the same coverage: enough to prefer the shorter quote, too
+// little to outweigh a better-typed answer.
+const pairPenalty = 0.03
+
 // window is one or two adjacent sentences scored together, because an answer
 // is often split across them ("Finland began to reconsider… Minister Antti
 // Hakkanen announced…").
@@ -171,8 +181,17 @@ func coverageOf(q *questionInfo, vals ...[]float64) float64 {
 // verbatim from the passage, and its binding strength normalised by the
 // question's weight, so that candidates from different windows compare.
 func bindCandidate(q *questionInfo, w *window, cs *capStats) (string, float64) {
+	a, bind, _ := bindCandidateFit(q, w, cs)
+	return a, bind
+}
+
+// bindCandidateFit is bindCandidate that also reports whether the chosen
+// candidate fits the asked-for type closely: a quantity in the asked-for
+// unit, or an organisation's name for "which company".
+func bindCandidateFit(q *questionInfo, w *window, cs *capStats) (string, float64, bool) {
 	bestScore := 0.0
 	best := ""
+	bestFit := false
 	var norm float64
 	for _, term := range q.terms {
 		if term.entity {
@@ -182,7 +201,7 @@ func bindCandidate(q *questionInfo, w *window, cs *capStats) (string, float64) {
 		}
 	}
 	if norm == 0 {
-		return "", 0
+		return "", 0, false
 	}
 	for si, s := range w.sents {
 		cands := candidatesFor(q.typ, s.text, s.toks, cs)
@@ -236,6 +255,20 @@ func bindCandidate(q *questionInfo, w *window, cs *capStats) (string, float64) {
 			if c.weak {
 				sc *= 0.3
 			}
+			fit := false
+			if c.typ == typeNumber {
+				f := measureFit(q.measures, measureOf(s.text, s.toks, c))
+				sc *= f
+				if sc == 0 {
+					continue
+				}
+				fit = f > 1
+			}
+			if c.typ == typeEntity && q.wantsOrg {
+				f := orgFit(s.toks[c.i:c.j])
+				sc *= f
+				fit = f > 1
+			}
 			if c.typ == typePerson {
 				sc *= titleAgreement(q, s.toks[c.pre:c.i])
 				if sc == 0 {
@@ -243,12 +276,12 @@ func bindCandidate(q *questionInfo, w *window, cs *capStats) (string, float64) {
 				}
 			}
 			if sc > bestScore {
-				bestScore = sc
+				bestScore, bestFit = sc, fit
 				best = candidateText(s.text, s.toks, c)
 			}
 		}
 	}
-	return best, bestScore / norm
+	return best, bestScore / norm, bestFit
 }
 
 // titleAgreement weighs the title in front of a name against the question.
@@ -324,6 +357,22 @@ func roleAgreement(q *questionInfo, title []token) float64 {
 	return 0.2
 }
 
+// orgFit favours names that end like an organisation's ("… Construction",
+// "… International") when the question asks for one.
+func orgFit(toks []token) float64 {
+	if len(toks) == 0 {
+		return 0
+	}
+	last := toks[len(toks)-1].norm
+	switch {
+	case orgWords[last]:
+		return 2
+	case institutionWords[last]:
+		return 0.2 // a bridge or a street is not a company
+	}
+	return 0.5
+}
+
 // demonym reports whether an adjective of nationality and a place name
 // share their stem: "polish"/"poland", "finnish"/"finland". Half the
 // shorter word, and at least three letters, must be a common prefix.
@@ -343,19 +392,60 @@ const entityMatched = 0.75
 // appears in sentence si of the window or in the sentence before it, which
 // often sets the topic that si continues.
 func entitiesNear(q *questionInfo, w *window, si int) bool {
+	near := func(ti int) bool {
+		return w.matchVal[si][ti] >= entityMatched || si > 0 && w.matchVal[si-1][ti] >= entityMatched
+	}
+	predicate, predicateMatched := false, false
+	outside := map[int]bool{}
 	for ti, term := range q.terms {
+		if headRoles[term.stem] && w.matchVal[si][ti] < entityMatched {
+			// Asked for a mayor, the answer's own sentence must say mayor.
+			return false
+		}
 		if !term.entity {
+			if !term.light && !headRoles[term.stem] {
+				predicate = true
+				predicateMatched = predicateMatched || near(ti)
+			}
 			continue
 		}
-		ok := w.matchVal[si][ti] >= entityMatched
-		if !ok && si > 0 {
-			ok = w.matchVal[si-1][ti] >= entityMatched
-		}
-		if !ok {
+		switch {
+		case w.matchVal[si][ti] >= entityMatched:
+		case near(ti) || inTitle(term, w.sents[si]):
+			// Context may supply one of the question's names, not all:
+			// a sentence that names none of them is about something else.
+			outside[term.group] = true
+		default:
 			return false
 		}
 	}
-	return true
+	if len(outside) > 1 {
+		return false
+	}
+	// The answer's sentence must also say something of what the question
+	// asks about it ("ratified", "designed"), not only name its subject:
+	// "When will the bridge close?" is not answered by when it reopened.
+	return !predicate || predicateMatched
+}
+
+// maxTitleWords is the longest title that counts as context.
+const maxTitleWords = 12
+
+// inTitle reports whether a question name appears in the title of the
+// sentence's document: an article about Harbor City need not repeat the
+// city's name in every sentence.
+func inTitle(term qterm, s *sentence) bool {
+	// A long title is the article's first sentence standing in for a
+	// headline, not a statement of what the article is about.
+	if len(s.titleToks) > maxTitleWords {
+		return false
+	}
+	for _, t := range s.titleToks {
+		if match(term, t) >= entityMatched {
+			return true
+		}
+	}
+	return false
 }
 
 // entitiesIn reports whether every name and number of the question appears
@@ -366,7 +456,7 @@ func entitiesIn(q *questionInfo, w *window) bool {
 		if !term.entity {
 			continue
 		}
-		found := false
+		found := inTitle(term, w.sents[0])
 		for si := range w.sents {
 			if w.matchVal[si][ti] >= entityMatched {
 				found = true
@@ -493,7 +583,9 @@ func rankWindows(q *questionInfo, sents []*sentence) []*window {
 		out = append(out, w)
 		// Pair with the sentence that follows directly in the source, so
 		// that the pair's quote is verbatim text.
-		if s.next == nil {
+		// A heading may lead the paragraph under it; nothing may follow
+		// a paragraph across a heading.
+		if s.next == nil || !endsSentence(s.next.text) {
 			continue
 		}
 		k := index[s.next]
@@ -509,7 +601,7 @@ func rankWindows(q *questionInfo, sents []*sentence) []*window {
 		pw.coverage = single + 0.5*(coverageOf(q, ms[i].val, ms[k].val)-single)
 		// A pair must earn its second sentence: its score is discounted
 		// so that a single sentence that says it all wins.
-		pw.score = pw.coverage * 0.9
+		pw.score = pw.coverage - pairPenalty
 		out = append(out, pw)
 	}
 	for _, w := range out {
@@ -517,6 +609,13 @@ func rankWindows(q *questionInfo, sents []*sentence) []*window {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	return out
+}
+
+// endsSentence reports whether text ends like a sentence rather than a
+// heading: a heading and the paragraph under it are not one passage.
+func endsSentence(text string) bool {
+	text = strings.TrimRight(text, " ”\"’')]")
+	return strings.HasSuffix(text, ".") || strings.HasSuffix(text, "!") || strings.HasSuffix(text, "?") || strings.HasSuffix(text, "…")
 }
 
 // similarWords is the Jaccard similarity of two texts' word sets, used to

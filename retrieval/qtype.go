@@ -107,3 +107,16 @@ func classify(words []string) answerType {
 	}
 	return typeDescription
 }
+
+// asksForOrg reports whether a "which/what X" question asks for a company
+// or an organisation.
+func asksForOrg(words []string) bool {
+	for _, w := range words {
+		switch w {
+		case "company", "companies", "firm", "firms", "organization", "organisation", "organizations",
+			"organisations", "group", "groups", "agency", "agencies", "corporation", "business", "ngo":
+			return true
+		}
+	}
+	return false
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -39,8 +40,43 @@ func TestQuality(t *testing.T) {
 	}
 	for _, set := range sets {
 		t.Run(set.name, func(t *testing.T) {
+			checkQuality(t, eng, texts, set.path, set.bar, set.name == "shared")
+		})
+	}
+}
+
+// TestQualityHeldOut runs a corpus of other documents (a Markdown report,
+// an HTML news page with its menus, a plain-text article with share and
+// copyright lines) and questions about them, none of which the rules were
+// written against.
+func TestQualityHeldOut(t *testing.T) {
+	ctx := context.Background()
+	docs, _, err := corpus.LoadDir(ctx, filepath.Join("testdata", "heldout", "corpus"), corpus.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := retrieval.NewEngine(ctx, docs, retrieval.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	texts := map[string]string{}
+	for _, d := range docs {
+		texts[d.Source] = d.Text
+	}
+	checkQuality(t, eng, texts, filepath.Join("testdata", "heldout", "questions.jsonl"), qualityBar{0.9, 1, 0.8}, false)
+}
+
+func checkQuality(t *testing.T, eng *retrieval.Engine, texts map[string]string, path string, bar qualityBar, optional bool) {
+	t.Helper()
+	set := struct {
+		path string
+		bar  qualityBar
+	}{path, bar}
+	{
+		{
 			f, err := os.Open(set.path)
-			if os.IsNotExist(err) && set.name == "shared" {
+			if os.IsNotExist(err) && optional {
 				t.Skipf("%s not found: the shared eval set sits beside the repository on CI", set.path)
 			}
 			if err != nil {
@@ -67,7 +103,7 @@ func TestQuality(t *testing.T) {
 			if rep.Faithfulness < 1 {
 				t.Errorf("citation faithfulness %.3f, want 1: %q", rep.Faithfulness, rep.UnfaithfulCite)
 			}
-		})
+		}
 	}
 }
 
