@@ -27,7 +27,14 @@ const analyzerName = "citebot_en"
 type bm25Index struct {
 	idx      bleve.Index
 	analyzer analysis.Analyzer
+	// variants caches each rare term's spelling variants in the index:
+	// building a fuzzy automaton per term per question was a sixth of the
+	// cost of answering. Writes clear it.
+	variants *lru[[]string]
 }
+
+// maxVariants caps the variants a term expands to.
+const maxVariants = 16
 
 type bm25Doc struct {
 	Text  string `json:"text"`
@@ -75,7 +82,7 @@ func newBM25Index() (*bm25Index, error) {
 	if an == nil {
 		return nil, fmt.Errorf("bm25 open: analyzer %s missing", analyzerName)
 	}
-	return &bm25Index{idx: idx, analyzer: an}, nil
+	return &bm25Index{idx: idx, analyzer: an, variants: newLRU[[]string](8192)}, nil
 }
 
 // upsert indexes recs as one batch. The in-memory index never merges the
@@ -91,6 +98,7 @@ func (b *bm25Index) upsert(recs []Record) error {
 	if err := b.idx.Batch(batch); err != nil {
 		return fmt.Errorf("bm25 batch: %w", err)
 	}
+	b.variants.clear()
 	return nil
 }
 
@@ -102,6 +110,7 @@ func (b *bm25Index) delete(ids []string) error {
 	if err := b.idx.Batch(batch); err != nil {
 		return fmt.Errorf("bm25 delete: %w", err)
 	}
+	b.variants.clear()
 	return nil
 }
 
@@ -124,7 +133,12 @@ func (b *bm25Index) search(ctx context.Context, text string, n int) ([]string, [
 	if len(terms) == 0 {
 		return nil, nil, nil
 	}
-	dfs, total, err := b.docFreqs(ctx, terms)
+	r, err := b.reader()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer r.Close()
+	dfs, total, err := docFreqs(ctx, r, terms)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -136,13 +150,12 @@ func (b *bm25Index) search(ctx context.Context, text string, n int) ([]string, [
 			common = append(common, clauses...)
 			continue
 		}
-		if len([]rune(t)) >= 5 {
-			fq := bleve.NewFuzzyQuery(t)
-			fq.SetField("text")
-			fq.SetFuzziness(1)
-			fq.SetPrefix(3)
-			fq.SetBoost(0.5)
-			clauses = append(clauses, fq)
+		vs, err := b.spellingVariants(r, t)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, v := range vs {
+			clauses = append(clauses, termQuery(v, "text", 0.5))
 		}
 		rare = append(rare, clauses...)
 	}
@@ -194,18 +207,21 @@ func uniqueTerms(an analysis.Analyzer, text string) []string {
 	return out
 }
 
-// docFreqs returns how many chunks contain each term, and how many chunks
-// there are.
-func (b *bm25Index) docFreqs(ctx context.Context, terms []string) ([]uint64, uint64, error) {
+func (b *bm25Index) reader() (index.IndexReader, error) {
 	adv, err := b.idx.Advanced()
 	if err != nil {
-		return nil, 0, fmt.Errorf("bm25 search: %w", err)
+		return nil, fmt.Errorf("bm25 search: %w", err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, 0, fmt.Errorf("bm25 search: %w", err)
+		return nil, fmt.Errorf("bm25 search: %w", err)
 	}
-	defer r.Close()
+	return r, nil
+}
+
+// docFreqs returns how many chunks contain each term, and how many chunks
+// there are.
+func docFreqs(ctx context.Context, r index.IndexReader, terms []string) ([]uint64, uint64, error) {
 	total, err := r.DocCount()
 	if err != nil {
 		return nil, 0, fmt.Errorf("bm25 search: %w", err)
@@ -220,6 +236,44 @@ func (b *bm25Index) docFreqs(ctx context.Context, terms []string) ([]uint64, uin
 		tfr.Close()
 	}
 	return dfs, total, nil
+}
+
+// spellingVariants returns the indexed terms one edit away from t that
+// share its first three letters ("defenc"/"defens", "otawa"/"ottawa").
+// Short terms have none: at four letters one edit is another word.
+func (b *bm25Index) spellingVariants(r index.IndexReader, t string) ([]string, error) {
+	if len([]rune(t)) < 5 {
+		return nil, nil
+	}
+	if vs, ok := b.variants.get(t); ok {
+		return vs, nil
+	}
+	fr, ok := r.(interface {
+		FieldDictFuzzy(field, term string, fuzziness int, prefix string) (index.FieldDict, error)
+	})
+	if !ok {
+		return nil, nil
+	}
+	dict, err := fr.FieldDictFuzzy("text", t, 1, string([]rune(t)[:3]))
+	if err != nil {
+		return nil, fmt.Errorf("bm25 variants of %q: %w", t, err)
+	}
+	defer dict.Close()
+	var vs []string
+	for len(vs) < maxVariants {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("bm25 variants of %q: %w", t, err)
+		}
+		if e == nil {
+			break
+		}
+		if e.Term != t {
+			vs = append(vs, e.Term)
+		}
+	}
+	b.variants.put(t, vs)
+	return vs, nil
 }
 
 func (b *bm25Index) close() error { return b.idx.Close() }

@@ -49,3 +49,11 @@ func (c *lru[V]) put(key string, val V) {
 		delete(c.items, last.Value.(*lruEntry[V]).key)
 	}
 }
+
+// clear empties the cache.
+func (c *lru[V]) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.order.Init()
+	clear(c.items)
+}

@@ -51,6 +51,8 @@ type Engine struct {
 	embed   Embedder
 	qvecs   *lru[[]float32]  // question vectors, keyed by embedder and text
 	sents   *lru[[]sentence] // tokenised sentences, keyed by chunk ID
+	terms   *lru[*termStats] // corpus statistics per question stem
+	words   *lru[[]uint64]   // word-hash sets for near-duplicate checks, keyed by chunk ID
 	log     *slog.Logger
 	passes  int
 	minCov  float64
@@ -100,6 +102,8 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 	}
 	e.qvecs = newLRU[[]float32](1024)
 	e.sents = newLRU[[]sentence](4096)
+	e.terms = newLRU[*termStats](8192)
+	e.words = newLRU[[]uint64](4096)
 	if e.idx == nil {
 		mi, err := NewMemoryIndex(MemoryIndexOptions{})
 		if err != nil {
@@ -197,13 +201,9 @@ func (e *Engine) analyze(text string) *questionInfo {
 		// Names and numbers pin a question down; a capitalised title
 		// word ("Minister") does not.
 		term := qterm{stem: t.stem, group: group, entity: t.num || (!generic && ((t.cap && i > 0) || e.caps.proper(t.norm)))}
-		df := e.fuzzyDF(t.stem)
-		if df == 0 {
-			if alt, adf := e.correct(t.stem); alt != "" {
-				term.alt, df = alt, adf
-			}
-		}
-		term.idf = e.idf(df)
+		st := e.termStats(t.stem)
+		term.alt, term.variants = st.alt, st.variants
+		term.idf = e.idf(st.df)
 		if commonWords[t.norm] && !term.entity {
 			term.idf *= lightWeight
 			term.light = true
@@ -214,42 +214,51 @@ func (e *Engine) analyze(text string) *questionInfo {
 	return q
 }
 
-// fuzzyDF is the number of chunks a term matches the way the extractor
-// matches it: its own stem plus prefix and spelling variants ("defence",
-// "defense"), so that a variant spelling is not mistaken for a rare word.
-func (e *Engine) fuzzyDF(s string) int32 {
-	df := e.df[s]
-	if len(s) < 5 {
-		return df
+// termStats is what the corpus says about one question word. Working it
+// out scans the vocabulary, so it is done once per stem and cached.
+type termStats struct {
+	// df counts the chunks the term matches the way the extractor matches
+	// it, variants included, so that a variant spelling ("defence" beside
+	// "defense") is not mistaken for a rare word.
+	df int32
+	// alt is the most frequent corpus term one edit away from an unknown
+	// term, so that a typo ("otawa") still finds its word ("ottawa").
+	alt string
+	// variants maps every corpus stem that matches the term to how well.
+	variants map[string]float64
+}
+
+func (e *Engine) termStats(s string) *termStats {
+	if st, ok := e.terms.get(s); ok {
+		return st
+	}
+	st := &termStats{df: e.df[s], variants: map[string]float64{}}
+	if st.df > 0 {
+		st.variants[s] = 1
 	}
 	var extra float64
+	var altDF int32
 	for w, n := range e.df {
 		if w == s || w[0] != s[0] || len(w) < len(s)-3 || len(w) > len(s)+3 {
 			continue
 		}
 		if sim := stemSimilarity(s, w); sim > 0 {
+			st.variants[w] = sim
 			extra += sim * float64(n)
 		}
-	}
-	return min(df+int32(extra), int32(e.nChunks))
-}
-
-// correct finds the most frequent corpus term one edit away from an unknown
-// term, so that a typo ("otawa") still finds its word ("ottawa").
-func (e *Engine) correct(s string) (string, int32) {
-	if len(s) < 4 {
-		return "", 0
-	}
-	best, bestDF := "", int32(0)
-	for w, df := range e.df {
-		if len(w)-len(s) > 1 || len(s)-len(w) > 1 || w[0] != s[0] {
-			continue
-		}
-		if df > bestDF && editDistanceAtMost1(s, w) {
-			best, bestDF = w, df
+		if st.df == 0 && len(s) >= 4 && n > altDF && editDistanceAtMost1(s, w) {
+			st.alt, altDF = w, n
 		}
 	}
-	return best, bestDF
+	switch {
+	case st.df == 0 && st.alt != "":
+		st.df = altDF
+		st.variants[st.alt] = max(st.variants[st.alt], 0.85)
+	case len(s) >= 5:
+		st.df = min(st.df+int32(extra), int32(e.nChunks))
+	}
+	e.terms.put(s, st)
+	return st
 }
 
 // cleanQuestion trims a question and removes control and format characters
@@ -314,19 +323,23 @@ func (e *Engine) search(ctx context.Context, text string) ([]Hit, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	return dedupeHits(hits), nil
+	return e.dedupeHits(hits), nil
 }
 
 // dedupeHits drops chunks that repeat an earlier, better-ranked chunk
 // almost word for word: syndicated articles share whole paragraphs.
-func dedupeHits(hits []Hit) []Hit {
+func (e *Engine) dedupeHits(hits []Hit) []Hit {
 	out := hits[:0:0]
-	var kept []map[uint64]struct{}
+	var kept [][]uint64
 	for _, h := range hits {
-		ws := wordHashes(h.Chunk.Text)
+		ws, ok := e.words.get(h.Chunk.ID)
+		if !ok {
+			ws = sortedWordHashes(h.Chunk.Text)
+			e.words.put(h.Chunk.ID, ws)
+		}
 		dup := false
 		for _, k := range kept {
-			if jaccard(ws, k) >= 0.8 {
+			if jaccardSorted(ws, k) >= 0.8 {
 				dup = true
 				break
 			}

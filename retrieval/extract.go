@@ -3,6 +3,7 @@ package retrieval
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -11,12 +12,15 @@ import (
 
 // qterm is one content word of a question.
 type qterm struct {
-	light  bool // an everyday word, weighed at lightWeight
-	group  int  // names of several words ("Kestrel Street Bridge") share a group
-	stem   string
-	alt    string  // closest corpus term when stem is unknown (a typo), or ""
-	idf    float64 // BM25 idf over chunks
-	entity bool    // a name or number in the question: binds answers hardest
+	// variants maps the corpus stems that match this term to how well;
+	// nil means match by comparing stems.
+	variants map[string]float64
+	light    bool // an everyday word, weighed at lightWeight
+	group    int  // names of several words ("Kestrel Street Bridge") share a group
+	stem     string
+	alt      string  // closest corpus term when stem is unknown (a typo), or ""
+	idf      float64 // BM25 idf over chunks
+	entity   bool    // a name or number in the question: binds answers hardest
 }
 
 // questionInfo is what the extractor knows about a question.
@@ -56,10 +60,15 @@ func match(q qterm, t token) float64 {
 	if t.stem == q.stem {
 		return 1
 	}
-	if q.alt != "" && t.stem == q.alt {
-		return 0.85
+	var best float64
+	switch {
+	case q.variants != nil:
+		best = q.variants[t.stem]
+	case q.alt != "" && t.stem == q.alt:
+		best = 0.85
+	default:
+		best = stemSimilarity(q.stem, t.stem)
 	}
-	best := stemSimilarity(q.stem, t.stem)
 	if strings.ContainsRune(t.norm, '-') {
 		for _, part := range strings.Split(t.norm, "-") {
 			if part != "" && !isStopWord(part) && stem(part) == q.stem {
@@ -622,6 +631,38 @@ func endsSentence(text string) bool {
 // drop passages that repeat a quote another passage already gave.
 func similarWords(a, b string) float64 {
 	return jaccard(wordHashes(a), wordHashes(b))
+}
+
+// sortedWordHashes is wordHashes as a sorted slice, for jaccardSorted.
+func sortedWordHashes(s string) []uint64 {
+	m := wordHashes(s)
+	out := make([]uint64, 0, len(m))
+	for h := range m {
+		out = append(out, h)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// jaccardSorted is the Jaccard similarity of two sorted sets.
+func jaccardSorted(a, b []uint64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			inter++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
 func jaccard(a, b map[uint64]struct{}) float64 {
