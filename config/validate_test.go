@@ -110,8 +110,8 @@ func TestValidationErrors(t *testing.T) {
 			wantEnv: "CITEBOT_CHAT_MODEL", want: []string{"--chat-model", "spaces"}},
 		{name: "base url not a url", vars: map[string]string{"OPENAI_BASE_URL": "localhost:11434"},
 			wantEnv: "OPENAI_BASE_URL", want: []string{"localhost:11434"}},
-		{name: "write timeout shorter than model timeout", vars: map[string]string{"CITEBOT_CHAT_MODEL": "m", "OPENAI_API_KEY": "k", "CITEBOT_WRITE_TIMEOUT": "20s"},
-			wantEnv: "CITEBOT_WRITE_TIMEOUT", want: []string{"CITEBOT_LLM_TIMEOUT (30s)"}},
+		{name: "write timeout shorter than model timeout", vars: map[string]string{"CITEBOT_CHAT_MODEL": "m", "OPENAI_API_KEY": "k", "CITEBOT_WRITE_TIMEOUT": "15s"},
+			wantEnv: "CITEBOT_WRITE_TIMEOUT", want: []string{"CITEBOT_LLM_TIMEOUT (20s)"}},
 
 		// Server, log, paths
 		{name: "addr without port", args: []string{"--addr", "8080"},

@@ -45,8 +45,10 @@ type Citation struct {
 type Answer struct {
 	Question string `json:"question"`
 	// Text is the answer: the direct answer first when there is one, then
-	// the supporting sentences with [n] markers. At most MaxAnswerLen
-	// characters.
+	// the supporting sentences with [n] markers. An extractive answer is at
+	// most MaxAnswerLen characters; a generated one is bounded by the
+	// model's token limit (CITEBOT_MAX_ANSWER_TOKENS), whose default keeps
+	// it near that length.
 	Text string `json:"answer"`
 	// Answered is false when the corpus does not cover the question; Text
 	// then says so and Citations lists the nearest sources, if any.
