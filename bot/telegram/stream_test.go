@@ -1,0 +1,155 @@
+package telegram
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"github.com/go-telegram/bot/models"
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/citebot/citebot/retrieval"
+)
+
+// editMessageText plays the Bot API method for the fake: like Telegram it
+// refuses to edit a message the bot never sent, invalid HTML, overlong
+// text, and an edit that changes nothing.
+func (f *fakeAPI) editMessageText(p map[string]string) (*models.Message, *apiFailure) {
+	chat, err1 := strconv.ParseInt(p["chat_id"], 10, 64)
+	id, err2 := strconv.Atoi(p["message_id"])
+	if err1 != nil || err2 != nil {
+		return nil, &apiFailure{Code: 400, Description: "Bad Request: message to edit not found"}
+	}
+	prev, found := "", false
+	for _, c := range f.allCalls() {
+		if c.ID == id && chatOf(c) == chat && (c.Method == "sendMessage" || c.Method == "editMessageText") {
+			prev, found = c.Params["text"]+c.Params["reply_markup"], true
+		}
+	}
+	if !found {
+		f.t.Errorf("editMessageText: message %d in chat %d was never sent", id, chat)
+		return nil, &apiFailure{Code: 400, Description: "Bad Request: message to edit not found"}
+	}
+	if p["text"]+p["reply_markup"] == prev {
+		f.t.Errorf("editMessageText: message %d is not modified", id)
+		return nil, &apiFailure{Code: 400, Description: "Bad Request: message is not modified"}
+	}
+	text := p["text"]
+	if p["parse_mode"] == "HTML" {
+		if err := checkTelegramHTML(text); err != nil {
+			f.t.Errorf("editMessageText: invalid HTML: %v\n%s", err, text)
+			return nil, &apiFailure{Code: 400, Description: "Bad Request: can't parse entities: " + err.Error()}
+		}
+		text = telegramText(text)
+	}
+	if n := len(utf16.Encode([]rune(text))); n > 4096 || strings.TrimSpace(text) == "" {
+		f.t.Errorf("editMessageText: %d characters", n)
+		return nil, &apiFailure{Code: 400, Description: "Bad Request: bad message text"}
+	}
+	if rm := p["reply_markup"]; rm != "" {
+		if err := checkKeyboard(rm); err != nil {
+			f.t.Errorf("editMessageText: %v: %s", err, rm)
+			return nil, &apiFailure{Code: 400, Description: "Bad Request: " + err.Error()}
+		}
+	}
+	me := f.me
+	return &models.Message{ID: id, From: &me, Chat: models.Chat{ID: chat}, Text: text}, nil
+}
+
+var promptPassageRE = regexp.MustCompile(`(?s)<passage-[0-9a-f]+ n="(\d+)"[^>]*>\n(.*?)\n</passage-[0-9a-f]+>`)
+
+// gatedModel plays an OpenAI-compatible chat server for the real go-openai
+// client: it streams the first words of an answer citing the passage with
+// "Estonia in 2004", and the rest only once gate is closed.
+func gatedModel(t *testing.T, gate <-chan struct{}) *openai.Client {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req openai.ChatCompletionRequest
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || !req.Stream {
+			http.Error(w, `{"error":{"message":"want a streamed request"}}`, http.StatusBadRequest)
+			return
+		}
+		n := "0"
+		for _, m := range promptPassageRE.FindAllStringSubmatch(req.Messages[len(req.Messages)-1].Content, -1) {
+			if strings.Contains(m[2], "Estonia in 2004") {
+				n = m[1]
+				break
+			}
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		send := func(s string) {
+			b, _ := json.Marshal(openai.ChatCompletionStreamResponse{Choices: []openai.ChatCompletionStreamChoice{{Delta: openai.ChatCompletionStreamChoiceDelta{Content: s}}}})
+			fmt.Fprintf(w, "data: %s\n\n", b)
+			w.(http.Flusher).Flush()
+		}
+		send("Estonia ratified the Ottawa <Convention>")
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+			return
+		}
+		send(" in 2004 [" + n + "].")
+		fmt.Fprint(w, "data: [DONE]\n\n")
+	}))
+	t.Cleanup(srv.Close)
+	cfg := openai.DefaultConfig("sk-test")
+	cfg.BaseURL = srv.URL + "/v1"
+	return openai.NewClientWithConfig(cfg)
+}
+
+func TestAnswerIsEditedAsTheModelWrites(t *testing.T) {
+	gate := make(chan struct{})
+	gen := retrieval.NewGenerator(realEngine(t).(*retrieval.Engine), gatedModel(t, gate), "test-model",
+		retrieval.GeneratorOptions{Logger: slog.New(slog.DiscardHandler)})
+	h := start(t, gen, Options{StreamInterval: 5 * time.Millisecond}, nil)
+	q := h.ask(textMessage(privateChat(601), 601, estoniaQuestion))
+
+	first := h.waitReply(t, q.ID)
+	checkAnswerMessage(t, first, q.ID)
+	if text := telegramText(first.Params["text"]); text != "Estonia ratified the Ottawa <Convention> …" {
+		t.Errorf("first reply %q, want the first words, escaped, marked as unfinished", text)
+	}
+	close(gate)
+
+	var final apiCall
+	h.f.waitFor(t, "the final edit", func() bool {
+		for _, c := range h.f.callsOf("editMessageText") {
+			if c.ID != 0 && strings.Contains(c.Params["reply_markup"], "fb:up") {
+				final = c
+				return true
+			}
+		}
+		return false
+	})
+	for _, c := range h.f.callsOf("editMessageText") {
+		if c.ID != first.ID {
+			t.Errorf("edited message %d, want only the reply %d", c.ID, first.ID)
+		}
+	}
+	text := telegramText(final.Params["text"])
+	for _, want := range []string{"Estonia ratified the Ottawa <Convention> in 2004 [1].", "Sources", estoniaSource, "Estonia in 2004"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("final answer lacks %q:\n%s", want, text)
+		}
+	}
+	if n := len(h.repliesTo(q.ID)); n != 1 {
+		t.Errorf("sent %d replies, want the one that was edited", n)
+	}
+}
+
+func TestStreamIntervalInGroups(t *testing.T) {
+	a := &Adapter{opts: Options{StreamInterval: 100 * time.Millisecond}}
+	if got := a.streamInterval(privateChat(1)); got != 100*time.Millisecond {
+		t.Errorf("private chat: got %v, want the option", got)
+	}
+	if got := a.streamInterval(groupChat(2)); got != groupStreamInterval {
+		t.Errorf("group: got %v, want %v", got, groupStreamInterval)
+	}
+}

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/citebot/citebot/metrics"
+	"github.com/citebot/citebot/retrieval"
+)
+
+// StreamAnswerer is an Answerer that also hands out an answer's text as it
+// is written. *retrieval.Engine and *retrieval.Generator are ones. The
+// Answer it returns is authoritative: it may replace the streamed text
+// when a model failed part-way.
+type StreamAnswerer interface {
+	AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error)
+}
+
+var (
+	_ StreamAnswerer = (*retrieval.Engine)(nil)
+	_ StreamAnswerer = (*retrieval.Generator)(nil)
+)
+
+// deltaEvent is the data of an SSE "delta" event: the next piece of the
+// answer's text.
+type deltaEvent struct {
+	Text string `json:"text"`
+}
+
+// wantsStream reports whether a request to /v1/ask asks for Server-Sent
+// Events, with "stream": true or Accept: text/event-stream.
+func wantsStream(r *http.Request, stream bool) bool {
+	if stream {
+		return true
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "text/event-stream" {
+			return true
+		}
+	}
+	return false
+}
+
+// sse writes Server-Sent Events. Headers go out with the first event, so
+// that an error before any event can still be a plain JSON error.
+type sse struct {
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	started bool
+	failed  bool // the client went away; stop writing
+}
+
+func (e *sse) event(name string, v any) {
+	if e.failed {
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	if !e.started {
+		h := e.w.Header()
+		h.Set("Content-Type", "text/event-stream; charset=utf-8")
+		h.Set("Cache-Control", "no-cache")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Accel-Buffering", "no") // nginx would otherwise hold the stream back
+		e.w.WriteHeader(http.StatusOK)
+		e.started = true
+	}
+	// JSON has no raw newlines, so one data line carries the event.
+	if _, err := fmt.Fprintf(e.w, "event: %s\ndata: %s\n\n", name, b); err != nil {
+		e.failed = true
+		return
+	}
+	if err := e.rc.Flush(); err != nil {
+		e.failed = true
+	}
+}
+
+// serveStream answers q as Server-Sent Events: "delta" events with the
+// answer's text as it is written, then one "answer" event with the whole
+// Answer, citations included, which replaces the streamed text. A failure
+// after the stream has begun is an "error" event with {"error": …}.
+func (s *Server) serveStream(ctx context.Context, w http.ResponseWriter, box *answererBox, q retrieval.Question) {
+	out := &sse{w: w, rc: http.NewResponseController(w)}
+	emit := func(d string) { out.event("delta", deltaEvent{Text: d}) }
+	ans, err := s.answerStream(ctx, box, q, emit)
+	if err != nil {
+		status, msg := errorStatus(err)
+		if status >= 500 {
+			s.log.Error("answer failed", "err", err, "request_id", metrics.RequestID(ctx))
+		}
+		if !out.started {
+			writeError(w, status, msg)
+			return
+		}
+		out.event("error", errorBody{Error: msg})
+		return
+	}
+	out.event("answer", ans)
+}
+
+// answerStream is Server.answer for a stream: through the same cache and
+// Observer, with the answerer's stream when it has one. A cached answer
+// arrives as a single delta.
+func (s *Server) answerStream(ctx context.Context, box *answererBox, q retrieval.Question, emit func(string)) (retrieval.Answer, error) {
+	var c *answerCache
+	var key string
+	if q.ConversationID == "" {
+		c = s.cacheFor(box)
+	}
+	if c != nil {
+		start := time.Now()
+		key = cacheKey(q.Text)
+		if ans, ok := c.get(key); ok {
+			ans.Question = q.Text
+			s.opts.Observer.Cached(ctx, "web", q, ans, time.Since(start))
+			emit(ans.Text)
+			return ans, nil
+		}
+	}
+	streamed := answerFunc(func(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+		if sa, ok := box.a.(StreamAnswerer); ok {
+			return sa.AnswerStream(ctx, q, emit)
+		}
+		ans, err := box.a.Answer(ctx, q)
+		if err == nil {
+			emit(ans.Text)
+		}
+		return ans, err
+	})
+	ans, err := s.opts.Observer.Answer(ctx, streamed, "web", q)
+	if c != nil && err == nil {
+		if o := s.opts.Observer.Outcome(ans, nil); o == metrics.Answered || o == metrics.Refused {
+			c.put(key, ans)
+		}
+	}
+	return ans, err
+}
+
+// answerFunc adapts a function to the Answerer interface.
+type answerFunc func(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
+
+func (f answerFunc) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+	return f(ctx, q)
+}

@@ -1,0 +1,210 @@
+package web_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/citebot/citebot/bot/web"
+	"github.com/citebot/citebot/retrieval"
+)
+
+// passageRE reads the numbered passages from citebot's prompt, as a model
+// would.
+var passageRE = regexp.MustCompile(`(?s)<passage-[0-9a-f]+ n="(\d+)"[^>]*>\n(.*?)\n</passage-[0-9a-f]+>`)
+
+// streamingModel plays an OpenAI-compatible chat server for the real
+// go-openai client. It streams an answer that cites the passage holding
+// "Estonia in 2004", and holds back the second half of the answer until
+// the test has received a delta over SSE, which shows that citebot streams
+// rather than buffers.
+func streamingModel(t *testing.T, gate <-chan struct{}) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/chat/completions" {
+			http.NotFound(w, r)
+			return
+		}
+		var req openai.ChatCompletionRequest
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || !req.Stream {
+			http.Error(w, `{"error":{"message":"want a streamed request"}}`, http.StatusBadRequest)
+			return
+		}
+		n := "0"
+		for _, m := range passageRE.FindAllStringSubmatch(req.Messages[len(req.Messages)-1].Content, -1) {
+			if strings.Contains(m[2], "Estonia in 2004") {
+				n = m[1]
+				break
+			}
+		}
+		pieces := []string{"Estonia ", "ratified ", "the Ottawa ", "Convention ", "in 2004 [", n, "]."}
+		w.Header().Set("Content-Type", "text/event-stream")
+		for i, p := range pieces {
+			if i == 3 {
+				select {
+				case <-gate:
+				case <-r.Context().Done():
+					return
+				}
+			}
+			b, _ := json.Marshal(openai.ChatCompletionStreamResponse{Choices: []openai.ChatCompletionStreamChoice{{Delta: openai.ChatCompletionStreamChoiceDelta{Content: p}}}})
+			fmt.Fprintf(w, "data: %s\n\n", b)
+			w.(http.Flusher).Flush()
+		}
+		fmt.Fprint(w, "data: [DONE]\n\n")
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type sseEvent struct {
+	name string
+	data map[string]any
+}
+
+// readEvents reads SSE events from body, calling each as it arrives.
+func readEvents(t *testing.T, body io.Reader, each func(sseEvent)) []sseEvent {
+	t.Helper()
+	var out []sseEvent
+	sc := bufio.NewScanner(body)
+	var ev sseEvent
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "event: "):
+			ev.name = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: "):
+			if err := json.Unmarshal([]byte(strings.TrimPrefix(line, "data: ")), &ev.data); err != nil {
+				t.Fatalf("event data is not JSON: %q", line)
+			}
+		case line == "":
+			out = append(out, ev)
+			each(ev)
+			ev = sseEvent{}
+		}
+	}
+	return out
+}
+
+func postStream(t *testing.T, srv *httptest.Server, body string, accept bool) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/v1/ask", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if accept {
+		req.Header.Set("Accept", "text/event-stream")
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func TestAskStreamsDeltasThenCitations(t *testing.T) {
+	gate := make(chan struct{})
+	model := streamingModel(t, gate)
+	cfg := openai.DefaultConfig("sk-test")
+	cfg.BaseURL = model.URL + "/v1"
+	gen := retrieval.NewGenerator(newEngine(t), openai.NewClientWithConfig(cfg), "test-model",
+		retrieval.GeneratorOptions{Logger: slog.New(slog.DiscardHandler)})
+	s := web.New(web.Options{})
+	s.SetAnswerer(gen)
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+
+	resp := postStream(t, srv, `{"question":"when did Estonia ratify Ottawa?","stream":true}`, false)
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("got %d %s, want 200 text/event-stream", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	opened := false
+	events := readEvents(t, resp.Body, func(ev sseEvent) {
+		if ev.name == "delta" && !opened {
+			opened = true
+			close(gate) // the first words arrived before the model finished
+		}
+	})
+
+	var text strings.Builder
+	deltas := 0
+	for i, ev := range events {
+		switch ev.name {
+		case "delta":
+			deltas++
+			text.WriteString(ev.data["text"].(string))
+		case "answer":
+			if i != len(events)-1 {
+				t.Errorf("the answer event is not last")
+			}
+		default:
+			t.Errorf("unexpected event %q %v", ev.name, ev.data)
+		}
+	}
+	if deltas < 2 {
+		t.Errorf("got %d delta events, want the answer in pieces", deltas)
+	}
+	final := events[len(events)-1]
+	if final.name != "answer" {
+		t.Fatalf("last event is %q, want answer", final.name)
+	}
+	want := "Estonia ratified the Ottawa Convention in 2004 [1]."
+	if text.String() != want || final.data["answer"] != want {
+		t.Errorf("streamed %q, final %q; want both %q", text.String(), final.data["answer"], want)
+	}
+	if final.data["mode"] != retrieval.ModeGenerative || final.data["answered"] != true {
+		t.Errorf("final event %v, want a generative answer", final.data)
+	}
+	cites, _ := final.data["citations"].([]any)
+	if len(cites) != 1 {
+		t.Fatalf("got citations %v, want one", final.data["citations"])
+	}
+	c := cites[0].(map[string]any)
+	if c["source"] != "000_2bc005b4439df7f9.txt" || !strings.Contains(c["quote"].(string), "Estonia in 2004") {
+		t.Errorf("got citation %v, want the Estonia sentence from 000_2bc005b4439df7f9.txt", c)
+	}
+}
+
+func TestAskStreamsOfflineEngine(t *testing.T) {
+	s := web.New(web.Options{})
+	s.SetAnswerer(newEngine(t))
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	// Accept: text/event-stream asks for a stream without "stream": true.
+	resp := postStream(t, srv, `{"question":"when did Estonia ratify Ottawa?"}`, true)
+	events := readEvents(t, resp.Body, func(sseEvent) {})
+	if len(events) != 2 || events[0].name != "delta" || events[1].name != "answer" {
+		t.Fatalf("got events %v, want one delta and the answer", events)
+	}
+	if events[0].data["text"] != events[1].data["answer"] || !strings.Contains(events[1].data["answer"].(string), "2004") {
+		t.Errorf("got %v, want the extractive answer with 2004 in both", events)
+	}
+	if events[1].data["mode"] != retrieval.ModeExtractive {
+		t.Errorf("mode %v, want extractive", events[1].data["mode"])
+	}
+}
+
+func TestAskStreamErrorBeforeAnyEventIsJSON(t *testing.T) {
+	s := web.New(web.Options{Logger: slog.New(slog.DiscardHandler)})
+	s.SetAnswerer(failing{errors.New("index exploded")})
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	resp := postStream(t, srv, `{"question":"when?","stream":true}`, false)
+	if resp.StatusCode != http.StatusInternalServerError || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		t.Errorf("got %d %s, want a 500 JSON error", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	var body map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body["error"] == "" {
+		t.Errorf("got %v (%v), want a JSON error", body, err)
+	}
+}

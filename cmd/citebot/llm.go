@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/metrics"
+	"github.com/citebot/citebot/retrieval"
+)
+
+// answerer answers questions, in one piece or streamed. *retrieval.Engine
+// (offline) and *retrieval.Generator (with a chat model) are ones.
+type answerer interface {
+	Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
+	AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error)
+}
+
+var (
+	_ answerer = (*retrieval.Engine)(nil)
+	_ answerer = (*retrieval.Generator)(nil)
+)
+
+// newLLMClient returns a client for the configured OpenAI-compatible
+// server. It has no overall timeout: every request carries its own
+// deadline (CITEBOT_LLM_TIMEOUT), and a streamed answer may take longer
+// than any fixed bound on the whole response would allow.
+func newLLMClient(c config.LLM) *openai.Client {
+	cfg := openai.DefaultConfig(c.APIKey.Reveal())
+	if c.BaseURL != "" {
+		cfg.BaseURL = c.BaseURL
+	}
+	cfg.HTTPClient = &http.Client{}
+	return openai.NewClientWithConfig(cfg)
+}
+
+// llmEmbedder returns the model embedder when CITEBOT_EMBED_MODEL is set,
+// and nil otherwise, which leaves the engine its local embedder.
+func llmEmbedder(c config.LLM, log *slog.Logger) retrieval.Embedder {
+	if !c.Embeddings() {
+		return nil
+	}
+	return retrieval.NewOpenAIEmbedder(newLLMClient(c), c.EmbedModel, retrieval.OpenAIEmbedderOptions{
+		BatchSize:   c.EmbedBatchSize,
+		Concurrency: c.EmbedConcurrency,
+		Timeout:     c.Timeout,
+		Logger:      log,
+		OnRequest: func(ctx context.Context, _ time.Duration, err error) {
+			if err != nil {
+				metrics.ObserveLLMError(ctx, "embed")
+			}
+		},
+	})
+}
+
+// llmAnswerer wraps eng in a Generator when CITEBOT_CHAT_MODEL is set, and
+// returns eng itself otherwise.
+func llmAnswerer(c config.LLM, eng *retrieval.Engine, log *slog.Logger) answerer {
+	if !c.Generation() {
+		return eng
+	}
+	return retrieval.NewGenerator(eng, newLLMClient(c), c.ChatModel, retrieval.GeneratorOptions{
+		Timeout:         c.Timeout,
+		MaxAnswerTokens: c.MaxAnswerTokens,
+		ContextTokens:   c.ContextTokens,
+		Logger:          log,
+		OnModelCall: func(ctx context.Context, _ string, took time.Duration, err error) {
+			metrics.ObserveStage(ctx, metrics.StageGeneration, took)
+			if err != nil {
+				metrics.ObserveLLMError(ctx, "chat")
+			}
+		},
+	})
+}
+
+// logLLMMode says which parts of answering use a model, and which models;
+// never the API key.
+func logLLMMode(log *slog.Logger, c config.LLM) {
+	mode := c.Mode()
+	if mode == config.LLMOffline {
+		log.Info("answer mode", "llm", mode, "embedder", "local", "answers", "extractive")
+		return
+	}
+	attrs := []any{"llm", mode, "base_url", redactURL(c.BaseURL)}
+	if c.Embeddings() {
+		attrs = append(attrs, "embed_model", c.EmbedModel)
+	}
+	if c.Generation() {
+		attrs = append(attrs, "chat_model", c.ChatModel, "timeout", c.Timeout)
+	}
+	log.Info("answer mode", attrs...)
+}
+
+// redactURL hides any password and query (which may carry a key) in u.
+func redactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparsable)"
+	}
+	p.RawQuery = ""
+	return p.Redacted()
+}
+
+// chatStreamInterval is how often a chat adapter edits an answer while the
+// model writes it: every when a chat model is configured, never offline,
+// where the answer arrives whole.
+func chatStreamInterval(c config.LLM, every time.Duration) time.Duration {
+	if !c.Generation() {
+		return 0
+	}
+	return every
+}
+
+// observeStreams wraps a for adapter so that the Observer counts, times and
+// logs each question, streamed or not. (metrics.Observer.Wrap gives only
+// Answer, which would hide AnswerStream from the adapter.)
+func observeStreams(o *metrics.Observer, a answerer, adapter string) answerer {
+	return observed{o: o, a: a, adapter: adapter}
+}
+
+type observed struct {
+	o       *metrics.Observer
+	a       answerer
+	adapter string
+}
+
+func (w observed) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+	return w.o.Answer(ctx, w.a, w.adapter, q)
+}
+
+func (w observed) AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error) {
+	return w.o.Answer(ctx, streamCall{w.a, delta}, w.adapter, q)
+}
+
+// streamCall is one streamed question as a plain Answerer, for the Observer.
+type streamCall struct {
+	a     answerer
+	delta func(string)
+}
+
+func (s streamCall) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+	return s.a.AnswerStream(ctx, q, s.delta)
+}

@@ -1,0 +1,280 @@
+package retrieval_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/citebot/citebot/retrieval"
+)
+
+func newEmbedder(f *fakeOpenAI, model string, opts retrieval.OpenAIEmbedderOptions) *retrieval.OpenAIEmbedder {
+	if opts.Backoff == 0 {
+		opts.Backoff = time.Millisecond
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return retrieval.NewOpenAIEmbedder(f.client(), model, opts)
+}
+
+func texts(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("text number %d about bridge %d", i, i*7)
+	}
+	return out
+}
+
+func TestOpenAIEmbedderBatchesInOrderAndNormalises(t *testing.T) {
+	f := newFakeOpenAI(t)
+	emb := newEmbedder(f, "embed-a", retrieval.OpenAIEmbedderOptions{BatchSize: 4, Concurrency: 2})
+	in := texts(10)
+	vecs, err := emb.Embed(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vecs) != len(in) {
+		t.Fatalf("got %d vectors, want %d", len(vecs), len(in))
+	}
+	for i, v := range vecs {
+		if n := norm(v); math.Abs(n-1) > 1e-5 {
+			t.Errorf("vector %d has norm %.6f, want 1", i, n)
+		}
+		// The fake answers each batch in reverse order; the vector must
+		// still belong to its text.
+		want := fakeVector("embed-a", in[i])
+		scale := float32(1 / norm(want))
+		for k := range v {
+			if math.Abs(float64(v[k]-want[k]*scale)) > 1e-5 {
+				t.Fatalf("vector %d is not the embedding of %q", i, in[i])
+			}
+		}
+	}
+	reqs := f.embedRequests()
+	if len(reqs) != 3 {
+		t.Fatalf("got %d requests, want 3 batches of at most 4", len(reqs))
+	}
+	seen := 0
+	for _, r := range reqs {
+		if len(r.Input) > 4 || r.Model != "embed-a" {
+			t.Errorf("request of %d texts for model %q, want at most 4 for embed-a", len(r.Input), r.Model)
+		}
+		seen += len(r.Input)
+	}
+	if seen != len(in) {
+		t.Errorf("sent %d texts, want %d", seen, len(in))
+	}
+}
+
+func TestOpenAIEmbedderBoundsConcurrency(t *testing.T) {
+	f := newFakeOpenAI(t)
+	const limit = 3
+	var inflight, peak atomic.Int32
+	var once sync.Once
+	full := make(chan struct{})
+	f.embedHook = func(r *http.Request) {
+		n := inflight.Add(1)
+		defer inflight.Add(-1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		if n == limit {
+			once.Do(func() { close(full) })
+		}
+		// Hold every request until the limit has been reached once, so
+		// that a sequential embedder fails rather than passes.
+		select {
+		case <-full:
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	}
+	emb := newEmbedder(f, "embed-a", retrieval.OpenAIEmbedderOptions{BatchSize: 2, Concurrency: limit})
+	if _, err := emb.Embed(context.Background(), texts(20)); err != nil {
+		t.Fatal(err)
+	}
+	if got := peak.Load(); got != limit {
+		t.Errorf("peak concurrency %d, want %d", got, limit)
+	}
+}
+
+func TestOpenAIEmbedderRetries(t *testing.T) {
+	tests := []struct {
+		name     string
+		statuses []int // per attempt; the rest succeed
+		retries  int
+		wantErr  bool
+		attempts int
+	}{
+		{"rate limited then ok", []int{429, 429}, 3, false, 3},
+		{"server errors then ok", []int{500, 503}, 3, false, 3},
+		{"bad request is not retried", []int{400}, 3, true, 1},
+		{"gives up after retries", []int{500, 500, 500, 500}, 2, true, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeOpenAI(t)
+			f.embedStatus = func(n int) int {
+				if n < len(tt.statuses) {
+					return tt.statuses[n]
+				}
+				return http.StatusOK
+			}
+			emb := newEmbedder(f, "embed-a", retrieval.OpenAIEmbedderOptions{Retries: tt.retries})
+			_, err := emb.Embed(context.Background(), texts(3))
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("got err %v, want error %v", err, tt.wantErr)
+			}
+			if got := len(f.embedRequests()); got != tt.attempts {
+				t.Errorf("got %d attempts, want %d", got, tt.attempts)
+			}
+		})
+	}
+}
+
+func TestOpenAIEmbedderName(t *testing.T) {
+	f := newFakeOpenAI(t)
+	a := newEmbedder(f, "embed-a", retrieval.OpenAIEmbedderOptions{})
+	b := newEmbedder(f, "embed-b", retrieval.OpenAIEmbedderOptions{})
+	c := newEmbedder(f, "embed-a", retrieval.OpenAIEmbedderOptions{Dimensions: 256})
+	if a.Name() == b.Name() || a.Name() == c.Name() || !strings.Contains(a.Name(), "embed-a") {
+		t.Errorf("names %q, %q, %q must name the model and differ", a.Name(), b.Name(), c.Name())
+	}
+}
+
+// TestEmbeddingModelChangeReembeds shows that the stored index remembers
+// the model: the same model reuses every vector, another model re-embeds
+// everything rather than mixing vectors.
+func TestEmbeddingModelChangeReembeds(t *testing.T) {
+	f := newFakeOpenAI(t)
+	_, docs := defaultEngine(t)
+	dir := t.TempDir()
+	ingest := func(model string) retrieval.IngestStats {
+		t.Helper()
+		eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{
+			Embedder: newEmbedder(f, model, retrieval.OpenAIEmbedderOptions{BatchSize: 8}),
+			DataDir:  dir,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer eng.Close()
+		ans, err := eng.Answer(context.Background(), retrieval.Question{Text: estoniaQ})
+		if err != nil || !strings.Contains(ans.Text, "2004") {
+			t.Fatalf("with %s: got %q, %v; want an answer with 2004", model, ans.Text, err)
+		}
+		return eng.Stats()
+	}
+	chunkTexts := func(model string) int {
+		n := 0
+		for _, r := range f.embedRequests() {
+			for _, in := range r.Input {
+				if string(r.Model) == model && in != estoniaQ {
+					n++
+				}
+			}
+		}
+		return n
+	}
+
+	s := ingest("embed-a")
+	if s.Embedded != s.Chunks || s.Embedder != "openai/embed-a" {
+		t.Fatalf("first ingest: got %+v, want every chunk embedded by openai/embed-a", s)
+	}
+	if got := chunkTexts("embed-a"); got != s.Chunks {
+		t.Errorf("first ingest sent %d chunk texts, want %d", got, s.Chunks)
+	}
+
+	s = ingest("embed-a")
+	if s.Embedded != 0 || s.Reused != s.Chunks {
+		t.Errorf("restart with the same model: got %+v, want every vector reused", s)
+	}
+	if got := chunkTexts("embed-a"); got != s.Chunks {
+		t.Errorf("restart re-sent chunks: %d chunk texts in all, want still %d", got, s.Chunks)
+	}
+
+	s = ingest("embed-b")
+	if s.Embedded != s.Chunks || s.Reused != 0 || !strings.Contains(s.Rebuilt, "openai/embed-a") {
+		t.Errorf("model change: got %+v, want everything re-embedded and the old model named", s)
+	}
+	if got := chunkTexts("embed-b"); got != s.Chunks {
+		t.Errorf("model change sent %d chunk texts to embed-b, want %d", got, s.Chunks)
+	}
+}
+
+func TestQuestionEmbeddingsAreCached(t *testing.T) {
+	f := newFakeOpenAI(t)
+	_, docs := defaultEngine(t)
+	eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{Embedder: newEmbedder(f, "embed-a", retrieval.OpenAIEmbedderOptions{})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	asked := func() int {
+		n := 0
+		for _, r := range f.embedRequests() {
+			for _, in := range r.Input {
+				if in == estoniaQ {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	for range 3 {
+		if _, err := eng.Answer(context.Background(), retrieval.Question{Text: estoniaQ}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := asked(); got != 1 {
+		t.Errorf("the question was embedded %d times for 3 asks, want 1", got)
+	}
+}
+
+func TestEngineSearchesByWordsWhenEmbeddingFails(t *testing.T) {
+	f := newFakeOpenAI(t)
+	_, docs := defaultEngine(t)
+	var stages []string
+	eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{
+		Embedder:  newEmbedder(f, "embed-a", retrieval.OpenAIEmbedderOptions{Retries: -1}),
+		OnDegrade: func(_ context.Context, stage, reason string) { stages = append(stages, stage+"/"+reason) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	f.setEmbedStatus(func(int) int { return http.StatusServiceUnavailable }) // the server goes down
+	ans, err := eng.Answer(context.Background(), retrieval.Question{Text: estoniaQ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ans.Text, "2004") {
+		t.Errorf("got %q, want the answer found by words alone", ans.Text)
+	}
+	if strings.Join(stages, ",") != "embed/error" {
+		t.Errorf("OnDegrade got %v, want embed/error", stages)
+	}
+}
+
+// ExampleNewOpenAIEmbedder embeds with a local Ollama server.
+func ExampleNewOpenAIEmbedder() {
+	cfg := openai.DefaultConfig("") // Ollama needs no key
+	cfg.BaseURL = "http://localhost:11434/v1"
+	emb := retrieval.NewOpenAIEmbedder(openai.NewClientWithConfig(cfg), "nomic-embed-text",
+		retrieval.OpenAIEmbedderOptions{BatchSize: 64, Concurrency: 2})
+	fmt.Println(emb.Name())
+	// Output: openai/nomic-embed-text
+}

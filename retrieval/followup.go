@@ -1,0 +1,423 @@
+package retrieval
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// This file reads follow-up questions without a language model: "and
+// Latvia?" after "when did Estonia ratify Ottawa?" becomes "when did Latvia
+// ratify Ottawa?". The previous question supplies the frame, and the
+// follow-up's new name takes the place of the name in the frame that is of
+// the same kind. Which name that is, the corpus says: names listed
+// together ("Estonia, Latvia, Lithuania and Poland") are of a kind.
+
+// standalone rewrites text, a question in conversation id, into one that
+// stands on its own, using the conversation's previous turn.
+func (e *Engine) standalone(ctx context.Context, id, text string) string {
+	turns, err := e.conv.Recent(ctx, id)
+	if err != nil {
+		e.log.Warn("conversation store failed; answering the question on its own", "err", err)
+		return text
+	}
+	return e.rewriteFollowUp(turns, text)
+}
+
+// remember records a turn of conversation id.
+func (e *Engine) remember(ctx context.Context, id, asked string, ans Answer) {
+	t := Turn{Question: asked, Standalone: ans.Question, Answer: ans.Text, Answered: ans.Answered}
+	if err := e.conv.Add(ctx, id, t); err != nil {
+		e.log.Warn("conversation store failed; the next follow-up will not see this question", "err", err)
+	}
+}
+
+// followUpCues open a follow-up that leans on the previous question. They
+// are tried longest first.
+var followUpCues = []string{
+	"and what about ", "and how about ", "and the same for ", "what about ", "how about ", "same for ",
+	"same question for ", "and for ", "what of ", "and ", "or ", "also ",
+}
+
+// quantifiers complete a question word: "how many", "how long".
+var quantifiers = map[string]bool{
+	"many": true, "much": true, "long": true, "old": true, "often": true, "far": true, "else": true,
+}
+
+var whWords = map[string]bool{
+	"what": true, "when": true, "where": true, "who": true, "whom": true, "whose": true,
+	"which": true, "why": true, "how": true,
+}
+
+// pronouns that point back at the previous question's subject.
+var backPronouns = map[string]bool{
+	"it": true, "its": true, "they": true, "them": true, "their": true, "theirs": true,
+	"he": true, "him": true, "his": true, "she": true, "her": true, "hers": true, "there": true,
+}
+
+// entitySpan is a run of name or number tokens in a text.
+type entitySpan struct {
+	start, end int // byte offsets in the text
+	key        string
+	num        bool
+}
+
+// rewriteFollowUp returns text unchanged unless it reads as a follow-up to
+// the last of turns: an elliptical fragment ("and Latvia?", "why?", "what
+// about in 2005?") or a question whose only subject is a pronoun.
+func (e *Engine) rewriteFollowUp(turns []Turn, text string) string {
+	if len(turns) == 0 {
+		return text
+	}
+	prev := turns[len(turns)-1].Standalone
+	if prev == "" {
+		prev = turns[len(turns)-1].Question
+	}
+	cue, rest := splitCue(text)
+	rest = strings.TrimSpace(strings.TrimRight(rest, "?!.。？！ "))
+	if rest == "" {
+		return text
+	}
+	toks := tokenize(rest)
+	if len(toks) == 0 {
+		return text
+	}
+	// After a cue the fragment's first word is not the first of a
+	// sentence, so a capital there marks a name.
+	ents := e.entitySpans(rest, toks, cue == "")
+	whOnly, entOnly := true, true
+	for _, t := range toks {
+		if !whWords[t.norm] && !yesNoStarts[t.norm] && !isStopWord(t.norm) && !quantifiers[t.norm] {
+			whOnly = false
+		}
+		if t.stem != "" && !inSpan(ents, t) {
+			entOnly = false
+		}
+	}
+	whStart := whWords[toks[0].norm] || yesNoStarts[toks[0].norm]
+
+	switch {
+	case whOnly && (cue != "" || len(toks) <= 2):
+		// "why?", "and when?": the previous question, asked another way.
+		return e.reframe(prev, rest)
+	case len(ents) > 0 && entOnly && (cue != "" || !whStart):
+		// "and Latvia?", "Latvia?", "what about 2005?"
+		return e.substitute(prev, rest, ents)
+	case cue != "" && !whStart:
+		// "and the defence minister?": keep the previous topic.
+		return withTopic(rest, e.entityTexts(prev))
+	case whStart && len(ents) == 0 && hasBackPronoun(toks):
+		// "when did it happen?"
+		topic := e.entityTexts(prev)
+		if hasPersonPronoun(toks) {
+			if name := e.leadName(turns[len(turns)-1]); name != "" {
+				topic = []string{name}
+			}
+		}
+		return withTopic(rest, topic)
+	}
+	return text
+}
+
+// splitCue separates a follow-up cue from the rest of text.
+func splitCue(text string) (cue, rest string) {
+	t := strings.TrimSpace(text)
+	lower := strings.ToLower(t)
+	for _, c := range followUpCues {
+		if strings.HasPrefix(lower, c) {
+			return c, t[len(c):]
+		}
+	}
+	return "", t
+}
+
+// entitySpans finds the names and numbers in text: runs of adjacent tokens
+// that are numbers, capitalised content words (but for the first word of a
+// sentence, when initial says text starts one), or words the corpus
+// usually capitalises.
+func (e *Engine) entitySpans(text string, toks []token, initial bool) []entitySpan {
+	var out []entitySpan
+	var cur *entitySpan
+	var keys []string
+	flush := func() {
+		if cur != nil {
+			cur.key = strings.Join(keys, " ")
+			out = append(out, *cur)
+		}
+		cur, keys = nil, nil
+	}
+	for i, t := range toks {
+		ent := e.isEntityToken(t, i == 0 && initial)
+		if !ent {
+			flush()
+			continue
+		}
+		gap := ""
+		if cur != nil {
+			gap = text[cur.end:t.start]
+		}
+		if cur == nil || gap != " " || cur.num != t.num {
+			flush()
+			cur = &entitySpan{start: t.start, end: t.end, num: t.num}
+		}
+		cur.end = t.end
+		keys = append(keys, t.norm)
+	}
+	flush()
+	return out
+}
+
+func (e *Engine) isEntityToken(t token, initial bool) bool {
+	if t.num {
+		return true
+	}
+	if t.stem == "" || whWords[t.norm] || roleWords[t.norm] || commonWords[t.norm] {
+		return false
+	}
+	if _, kind := headNounTypes[t.norm]; kind {
+		return false
+	}
+	return (t.cap && !initial) || e.caps.proper(t.norm)
+}
+
+func inSpan(spans []entitySpan, t token) bool {
+	for _, s := range spans {
+		if t.start >= s.start && t.end <= s.end {
+			return true
+		}
+	}
+	return false
+}
+
+// entityTexts lists the names and numbers of text as written.
+func (e *Engine) entityTexts(text string) []string {
+	var out []string
+	for _, s := range e.entitySpans(text, tokenize(text), true) {
+		out = append(out, trimPossessive(text[s.start:s.end]))
+	}
+	return out
+}
+
+// substitute puts the follow-up's names into the previous question in
+// place of the names of the same kind. With no name of that kind to
+// replace, the follow-up keeps the previous question's names as its topic.
+func (e *Engine) substitute(prev, rest string, news []entitySpan) string {
+	olds := e.entitySpans(prev, tokenize(prev), true)
+	type repl struct {
+		old    entitySpan
+		phrase string
+	}
+	var repls []repl
+	for _, num := range []bool{false, true} {
+		var kind []entitySpan
+		for _, n := range news {
+			if n.num == num {
+				kind = append(kind, n)
+			}
+		}
+		if len(kind) == 0 {
+			continue
+		}
+		phrase := e.displayName(rest[kind[0].start:kind[len(kind)-1].end])
+		best, bestScore := -1, int32(-1)
+		for i, o := range olds {
+			if o.num != num {
+				continue
+			}
+			var score int32
+			for _, n := range kind {
+				score += e.coord[pairKey(n.key, o.key)]
+			}
+			if score > bestScore {
+				best, bestScore = i, score
+			}
+		}
+		if best < 0 {
+			return withTopic(rest, e.entityTexts(prev))
+		}
+		repls = append(repls, repl{olds[best], phrase})
+	}
+	sort.Slice(repls, func(i, j int) bool { return repls[i].old.start > repls[j].old.start })
+	out := prev
+	for _, r := range repls {
+		old := out[r.old.start:r.old.end]
+		phrase := trimPossessive(r.phrase)
+		if suffix := possessiveSuffix(old); suffix != "" {
+			phrase += suffix
+		}
+		out = out[:r.old.start] + phrase + out[r.old.end:]
+	}
+	return out
+}
+
+// reframe asks the previous question with the follow-up's question words:
+// "why?" after "when did Estonia ratify Ottawa?" is "why did Estonia ratify
+// Ottawa?". A previous question it cannot take apart gives the follow-up
+// its names instead.
+func (e *Engine) reframe(prev, wh string) string {
+	toks := tokenize(prev)
+	switch {
+	case len(toks) == 0:
+	case yesNoStarts[toks[0].norm]:
+		// "did Estonia ratify Ottawa?" → "when did Estonia ratify Ottawa?"
+		return wh + " " + lowerFirst(prev[toks[0].start:])
+	case whWords[toks[0].norm]:
+		// Drop the question word with its head ("how many", "which
+		// year") up to the verb that follows it.
+		k := 1
+		if k < len(toks) && toks[0].norm == "how" && quantifiers[toks[k].norm] {
+			k++
+		} else if k < len(toks) && (toks[0].norm == "which" || toks[0].norm == "what") {
+			if _, head := headNounTypes[toks[k].norm]; head {
+				k++
+			}
+		}
+		if k < len(toks) && yesNoStarts[toks[k].norm] {
+			return wh + " " + prev[toks[k].start:]
+		}
+	}
+	return withTopic(wh, e.entityTexts(prev))
+}
+
+// withTopic adds topic names to a question that leaves them out.
+func withTopic(question string, topic []string) string {
+	q := strings.TrimRight(strings.TrimSpace(question), "?!.。？！ ")
+	if len(topic) == 0 {
+		return q + "?"
+	}
+	return q + " (" + strings.Join(topic, ", ") + ")?"
+}
+
+// leadName is the first name in a previous answer: "Evika Silina" in
+// "Evika Silina. Latvia's prime minister …", whom "she" refers to next.
+func (e *Engine) leadName(t Turn) string {
+	if !t.Answered {
+		return ""
+	}
+	for _, s := range e.entitySpans(t.Answer, tokenize(t.Answer), true) {
+		if !s.num {
+			return trimPossessive(t.Answer[s.start:s.end])
+		}
+	}
+	return ""
+}
+
+func hasBackPronoun(toks []token) bool {
+	for _, t := range toks {
+		if backPronouns[t.norm] {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPersonPronoun(toks []token) bool {
+	for _, t := range toks {
+		switch t.norm {
+		case "he", "him", "his", "she", "her", "hers":
+			return true
+		}
+	}
+	return false
+}
+
+// displayName capitalises a name typed in lower case ("latvia") the way
+// names are written.
+func (e *Engine) displayName(s string) string {
+	toks := tokenize(s)
+	var b strings.Builder
+	last := 0
+	for _, t := range toks {
+		b.WriteString(s[last:t.start])
+		w := s[t.start:t.end]
+		if !t.num && !t.cap && e.caps.proper(t.norm) {
+			r, size := utf8.DecodeRuneInString(w)
+			w = string(unicode.ToUpper(r)) + w[size:]
+		}
+		b.WriteString(w)
+		last = t.end
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func possessiveSuffix(s string) string {
+	for _, suf := range []string{"'s", "’s", "s'", "s’"} {
+		if strings.HasSuffix(s, suf) {
+			if suf[0] == 's' {
+				return suf[1:]
+			}
+			return suf
+		}
+	}
+	return ""
+}
+
+func trimPossessive(s string) string {
+	for _, suf := range []string{"'s", "’s"} {
+		if strings.HasSuffix(s, suf) {
+			return s[:len(s)-len(suf)]
+		}
+	}
+	if strings.HasSuffix(s, "'") || strings.HasSuffix(s, "’") {
+		return strings.TrimRight(s, "'’")
+	}
+	return s
+}
+
+func lowerFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[size:]
+}
+
+// Bounds on the coordination statistics, so that a huge corpus cannot make
+// them huge.
+const (
+	maxCoordPairs = 1 << 20
+	maxCoordChain = 12
+)
+
+// listSeparators join the items of a list: "Estonia, Latvia and Poland".
+var listSeparators = map[string]bool{
+	", ": true, " and ": true, ", and ": true, " or ": true, ", or ": true, " & ": true, "/": true,
+	" / ": true, " nor ": true,
+}
+
+// coordinate counts the names (or numbers) that a corpus sentence lists
+// together. Names listed together are of the same kind, which tells
+// substitute which name a follow-up replaces. learn calls it for every
+// sentence but headlines, whose words are all capitalised.
+func (e *Engine) coordinate(text string, toks []token) {
+	if e.coord == nil {
+		e.coord = map[string]int32{}
+	}
+	spans := e.entitySpans(text, toks, true)
+	var chain []entitySpan
+	count := func() {
+		for i := 0; i < len(chain) && i < maxCoordChain; i++ {
+			for j := i + 1; j < len(chain) && j < maxCoordChain; j++ {
+				k := pairKey(chain[i].key, chain[j].key)
+				if _, ok := e.coord[k]; ok || len(e.coord) < maxCoordPairs {
+					e.coord[k]++
+				}
+			}
+		}
+		chain = chain[:0]
+	}
+	for i, sp := range spans {
+		if i > 0 && !listSeparators[text[spans[i-1].end:sp.start]] {
+			count()
+		}
+		chain = append(chain, sp)
+	}
+	count()
+}
+
+func pairKey(a, b string) string {
+	if a > b {
+		a, b = b, a
+	}
+	return a + "\x00" + b
+}

@@ -1,0 +1,89 @@
+package retrieval
+
+import (
+	"context"
+	"testing"
+	"testing/fstest"
+
+	"github.com/citebot/citebot/corpus"
+)
+
+// townEngine builds an engine over a small invented corpus, so the
+// heuristic is shown to work on text it was not written against.
+func townEngine(t testing.TB) *Engine {
+	t.Helper()
+	fsys := fstest.MapFS{
+		"bridges.txt": {Data: []byte("Bridges of the north\n\nThe old bridge in Tromsø opened in 1960. " +
+			"The bridges of Bergen, Tromsø and Narvik are painted green. The Narvik bridge opened in 1974 " +
+			"and the Bergen bridge in 1956. Engineers from Sweden and Denmark inspected the bridge at Narvik.\n")},
+		"mayors.txt": {Data: []byte("Town halls\n\nThe mayor of Bergen is Marte Mjøs Persen. " +
+			"Persen was elected in 2019. The mayor of Narvik is Rune Edvardsen, and the mayor of Tromsø is Gunnar Wilhelmsen.\n")},
+	}
+	docs, _, err := corpus.Load(context.Background(), fsys, corpus.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEngine(context.Background(), docs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+func TestRewriteFollowUp(t *testing.T) {
+	e := townEngine(t)
+	tests := []struct {
+		prev, answer, followUp, want string
+	}{
+		// A name of the same kind, found by what the corpus lists together.
+		{"When did the bridge in Narvik open?", "", "and Bergen?", "When did the bridge in Bergen open?"},
+		{"When did the Narvik bridge open?", "", "what about tromsø?", "When did the Tromsø bridge open?"},
+		{"Who is Bergen's mayor?", "", "And Narvik?", "Who is Narvik's mayor?"},
+		{"Which bridge opened in 1960?", "", "and in 1974?", "Which bridge opened in 1974?"},
+		{"Did engineers from Sweden inspect the Narvik bridge?", "", "and Denmark?", "Did engineers from Denmark inspect the Narvik bridge?"},
+		{"When did the Narvik bridge open?", "", "Bergen?", "When did the Bergen bridge open?"},
+		// Another question about the same thing.
+		{"When did the Narvik bridge open?", "", "why?", "why did the Narvik bridge open?"},
+		{"Did the Narvik bridge open in 1974?", "", "and when?", "when did the Narvik bridge open in 1974?"},
+		// Pronouns take the topic along; personal ones, the answer's name.
+		{"When did the Narvik bridge open?", "", "who inspected it?", "who inspected it (Narvik)?"},
+		{"Who is the mayor of Bergen?", "Marte Mjøs Persen. The mayor of Bergen is Marte Mjøs Persen. [1]", "when was she elected?", "when was she elected (Marte Mjøs Persen)?"},
+		// A fragment without a name keeps the topic.
+		{"Who is Bergen's mayor?", "", "and the bridges?", "the bridges (Bergen)?"},
+		// Questions that stand alone are left alone.
+		{"When did the Narvik bridge open?", "", "Who is the mayor of Tromsø?", "Who is the mayor of Tromsø?"},
+		{"When did the Narvik bridge open?", "", "Bergen bridge colour", "Bergen bridge colour"},
+		{"When did the Narvik bridge open?", "", "what colour are the bridges?", "what colour are the bridges?"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.prev+" "+tt.followUp, func(t *testing.T) {
+			turns := []Turn{{Question: tt.prev, Standalone: tt.prev, Answer: tt.answer, Answered: tt.answer != ""}}
+			if got := e.rewriteFollowUp(turns, tt.followUp); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if got := e.rewriteFollowUp(nil, "and Bergen?"); got != "and Bergen?" {
+		t.Errorf("with no earlier turn got %q, want the question unchanged", got)
+	}
+}
+
+func FuzzRewriteFollowUp(f *testing.F) {
+	e := townEngine(f)
+	f.Add("When did the bridge in Narvik open?", "and Bergen?")
+	f.Add("Who is Bergen's mayor?", "and the bridges?")
+	f.Add("Did it?", "why?")
+	f.Add("", "what about ’s'?")
+	f.Add("1960 1974", "and 2019 and 2020?")
+	f.Fuzz(func(t *testing.T, prev, followUp string) {
+		prev, followUp = cleanQuestion(prev), cleanQuestion(followUp)
+		if followUp == "" {
+			return
+		}
+		got := e.rewriteFollowUp([]Turn{{Question: prev, Standalone: prev}}, followUp)
+		if got == "" {
+			t.Errorf("rewrote %q after %q to nothing", followUp, prev)
+		}
+	})
+}

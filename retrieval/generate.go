@@ -1,0 +1,415 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// Defaults for GeneratorOptions.
+const (
+	DefaultModelTimeout    = 30 * time.Second
+	DefaultMaxAnswerTokens = 400
+	DefaultContextTokens   = 3000
+)
+
+// rewriteTokens bounds a rewritten question.
+const rewriteTokens = 120
+
+// fallbackReserve is the most of a caller's deadline kept back from the
+// model, so that the extractive answer still has time when the model
+// times out.
+const fallbackReserve = 2 * time.Second
+
+// Fallback reasons, as passed to GeneratorOptions.OnFallback and
+// Options.OnDegrade.
+const (
+	ReasonTimeout     = "timeout"      // the model did not answer in time
+	ReasonRateLimited = "rate_limited" // the model server answered 429
+	ReasonError       = "error"        // any other failure of the call
+	ReasonUncited     = "uncited"      // the answer cited no passage validly
+	ReasonUnsupported = "unsupported"  // the answer states numbers no passage holds, or is off the point
+)
+
+// GeneratorOptions tunes a Generator. Zero values use the defaults above.
+type GeneratorOptions struct {
+	// Timeout bounds each model request. It is also cut short to leave
+	// time for the extractive fallback within the caller's deadline.
+	Timeout time.Duration
+	// MaxAnswerTokens bounds the length of a generated answer.
+	MaxAnswerTokens int
+	// ContextTokens is the budget for retrieved passages in a prompt.
+	ContextTokens int
+	// Conversations keeps recent turns for follow-up questions; nil means
+	// the engine's store.
+	Conversations ConversationStore
+	// Logger receives fallbacks and dropped citations; nil means
+	// slog.Default().
+	Logger *slog.Logger
+	// OnFallback, when set, is called whenever the model's work is not
+	// used: stage "rewrite" (the follow-up was rewritten heuristically) or
+	// "generate" (the answer is the extractive one), with one of the
+	// Reason constants. ctx is the question's. For metrics.
+	OnFallback func(ctx context.Context, stage, reason string)
+	// OnModelCall, when set, is called after each chat request with its
+	// duration and error, op "answer" or "rewrite". ctx is the question's.
+	// For metrics.
+	OnModelCall func(ctx context.Context, op string, took time.Duration, err error)
+}
+
+// Generator answers with a language model over an OpenAI-compatible chat
+// API, grounded in the Engine's passages: the model writes from numbered
+// passages and cites them, and its answer is checked before anyone sees
+// it. When the model is slow, down or rate-limited, or its answer cannot be
+// trusted, the Engine's extractive answer is given instead, marked as such.
+// It is safe for concurrent use.
+type Generator struct {
+	eng    *Engine
+	client *openai.Client
+	model  string
+	opts   GeneratorOptions
+	conv   ConversationStore
+	log    *slog.Logger
+}
+
+// NewGenerator returns a Generator that asks model through client and
+// retrieves from eng. It makes no network calls.
+func NewGenerator(eng *Engine, client *openai.Client, model string, opts GeneratorOptions) *Generator {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultModelTimeout
+	}
+	if opts.MaxAnswerTokens <= 0 {
+		opts.MaxAnswerTokens = DefaultMaxAnswerTokens
+	}
+	if opts.ContextTokens <= 0 {
+		opts.ContextTokens = DefaultContextTokens
+	}
+	g := &Generator{eng: eng, client: client, model: model, opts: opts, conv: opts.Conversations, log: opts.Logger}
+	if g.conv == nil {
+		g.conv = eng.conv
+	}
+	if g.log == nil {
+		g.log = slog.Default()
+	}
+	return g
+}
+
+// Answer answers q with the model. Like Engine.Answer it returns an error
+// only for unusable questions, a failing index, or a cancelled ctx; model
+// failures give the extractive answer.
+func (g *Generator) Answer(ctx context.Context, q Question) (Answer, error) {
+	return g.answer(ctx, q, nil)
+}
+
+// AnswerStream answers q like Answer and calls delta with each piece of
+// the answer's text as the model writes it, on the calling goroutine. The
+// returned Answer is authoritative: its Text is the deltas joined, unless
+// the model failed or its answer was rejected part-way, in which case it
+// is the extractive answer that replaces what was streamed.
+func (g *Generator) AnswerStream(ctx context.Context, q Question, delta func(string)) (Answer, error) {
+	if delta == nil {
+		delta = func(string) {}
+	}
+	return g.answer(ctx, q, delta)
+}
+
+func (g *Generator) answer(ctx context.Context, q Question, delta func(string)) (Answer, error) {
+	text := cleanQuestion(q.Text)
+	if text == "" {
+		return Answer{}, ErrEmptyQuestion
+	}
+	if utf8.RuneCountInString(text) > MaxQuestionLen {
+		return Answer{}, ErrQuestionTooLong
+	}
+	asked := text
+	if q.ConversationID != "" {
+		turns, err := g.conv.Recent(ctx, q.ConversationID)
+		if err != nil {
+			g.log.Warn("conversation store failed; answering the question on its own", "err", err)
+		}
+		text = g.rewrite(ctx, turns, text)
+	}
+	ans, err := g.generate(ctx, text, delta)
+	if err != nil {
+		return Answer{}, err
+	}
+	if q.ConversationID != "" {
+		t := Turn{Question: asked, Standalone: text, Answer: ans.Text, Answered: ans.Answered}
+		if err := g.conv.Add(ctx, q.ConversationID, t); err != nil {
+			g.log.Warn("conversation store failed; the next follow-up will not see this question", "err", err)
+		}
+	}
+	return ans, nil
+}
+
+// rewrite asks the model for a standalone version of a follow-up, and
+// falls back on the engine's heuristic when the model fails or answers
+// with something that is not a question.
+func (g *Generator) rewrite(ctx context.Context, turns []Turn, text string) string {
+	if len(turns) == 0 {
+		return text
+	}
+	mctx, cancel := g.modelContext(ctx)
+	defer cancel()
+	p := buildRewritePrompt(turns, text)
+	start := time.Now()
+	resp, err := g.client.CreateChatCompletion(mctx, g.chatRequest(p, rewriteTokens))
+	g.modelCallHook(ctx, "rewrite", time.Since(start), err)
+	if err == nil && len(resp.Choices) == 0 {
+		err = badResponse("no choices in the reply")
+	}
+	out := ""
+	if err == nil {
+		out = cleanRewrite(resp.Choices[0].Message.Content)
+		if out == "" {
+			err = badResponse("the rewritten question is empty or too long")
+		}
+	}
+	if err != nil {
+		reason := g.failureReason(mctx, err)
+		if ctx.Err() == nil {
+			g.log.Warn("model could not rewrite the follow-up; using the heuristic", "model", g.model, "reason", reason, "err", err)
+			g.fallbackHook(ctx, "rewrite", reason)
+		}
+		return g.eng.rewriteFollowUp(turns, text)
+	}
+	return out
+}
+
+// cleanRewrite takes the question out of a rewriting model's reply, or
+// returns "" if there is none.
+func cleanRewrite(s string) string {
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if k := strings.Index(strings.ToLower(line), "question:"); k >= 0 && k < 30 {
+			line = strings.TrimSpace(line[k+len("question:"):])
+		}
+		line = cleanQuestion(strings.Trim(line, "\"'`“”«»*"))
+		if line == "" || utf8.RuneCountInString(line) > MaxQuestionLen {
+			return ""
+		}
+		return line
+	}
+	return ""
+}
+
+// generate answers a standalone question from the engine's passages.
+func (g *Generator) generate(ctx context.Context, question string, delta func(string)) (Answer, error) {
+	passages, err := g.eng.Passages(ctx, question, g.opts.ContextTokens)
+	if err != nil {
+		return Answer{}, err
+	}
+	if len(passages) == 0 {
+		// Nothing to ground an answer in: the engine says so without
+		// spending a model call.
+		ans, err := g.eng.Answer(ctx, Question{Text: question})
+		if err == nil && delta != nil {
+			delta(ans.Text)
+		}
+		return ans, err
+	}
+	p := buildPrompt(question, passages)
+	c := newCiter(g.eng, passages, g.log)
+	emitted := false
+	mctx, cancel := g.modelContext(ctx)
+	defer cancel()
+	start := time.Now()
+	if delta == nil {
+		var raw string
+		raw, err = g.complete(mctx, p)
+		c.write(raw)
+		c.close()
+	} else {
+		emit := func(s string) {
+			if s != "" {
+				emitted = true
+				delta(s)
+			}
+		}
+		err = g.stream(mctx, p, func(s string) { emit(c.write(s)) })
+		if err == nil {
+			emit(c.close())
+		}
+	}
+	g.modelCallHook(ctx, "answer", time.Since(start), err)
+	c.logDrops(g.model)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Answer{}, fmt.Errorf("generate: %w", ctx.Err())
+		}
+		return g.fallback(ctx, question, g.failureReason(mctx, err), err, delta, emitted)
+	}
+	text := c.text()
+	switch {
+	case c.notCovered:
+		if text == "" {
+			text = notCoveredText
+			if delta != nil && !emitted {
+				delta(text)
+			}
+		}
+		return Answer{Question: question, Text: text, Citations: g.eng.nearest(passages, question), Mode: ModeGenerative}, nil
+	case len(c.order) == 0:
+		return g.fallback(ctx, question, ReasonUncited, errors.New("the answer cites no provided passage it is supported by"), delta, emitted)
+	}
+	sources := make([]string, 0, len(passages)+1)
+	sources = append(sources, question)
+	for _, p := range passages {
+		sources = append(sources, p.Text)
+	}
+	if missing := unsupportedNumbers(text, sources...); len(missing) > 0 {
+		return g.fallback(ctx, question, ReasonUnsupported, fmt.Errorf("the answer states %s, which no passage holds", strings.Join(missing, ", ")), delta, emitted)
+	}
+	cites := c.citations(question)
+	if !c.relevant(question, cites) {
+		return g.fallback(ctx, question, ReasonUnsupported, errors.New("no cited sentence or quote bears on the question"), delta, emitted)
+	}
+	return Answer{Question: question, Text: text, Answered: true, Citations: cites, Mode: ModeGenerative}, nil
+}
+
+// fallback answers extractively and says why in the answer's Note.
+func (g *Generator) fallback(ctx context.Context, question, reason string, cause error, delta func(string), emitted bool) (Answer, error) {
+	g.log.Warn("language model answer not used; answering extractively", "model", g.model, "reason", reason, "err", cause)
+	g.fallbackHook(ctx, "generate", reason)
+	ans, err := g.eng.Answer(ctx, Question{Text: question})
+	if err != nil {
+		return Answer{}, err
+	}
+	ans.Mode = ModeExtractive
+	ans.Note = fallbackNote(reason)
+	if delta != nil && !emitted {
+		delta(ans.Text)
+	}
+	return ans, nil
+}
+
+func (g *Generator) fallbackHook(ctx context.Context, stage, reason string) {
+	if g.opts.OnFallback != nil {
+		g.opts.OnFallback(ctx, stage, reason)
+	}
+}
+
+func (g *Generator) modelCallHook(ctx context.Context, op string, took time.Duration, err error) {
+	if g.opts.OnModelCall != nil {
+		g.opts.OnModelCall(ctx, op, took, err)
+	}
+}
+
+// fallbackNote tells the user, briefly, why the answer is quoted rather
+// than written.
+func fallbackNote(reason string) string {
+	const tail = ", so this answer quotes the sources directly."
+	switch reason {
+	case ReasonTimeout:
+		return "The language model did not answer in time" + tail
+	case ReasonRateLimited:
+		return "The language model is busy" + tail
+	case ReasonUncited, ReasonUnsupported:
+		return "The language model's answer could not be checked against the sources" + tail
+	}
+	return "The language model is unavailable" + tail
+}
+
+// failureReason classifies a failed model call. mctx is the call's own
+// context, whose deadline may be what ended it.
+func (g *Generator) failureReason(mctx context.Context, err error) string {
+	if errors.Is(mctx.Err(), context.DeadlineExceeded) {
+		return ReasonTimeout
+	}
+	return failureReason(err)
+}
+
+func failureReason(err error) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return ReasonTimeout
+	case httpStatus(err) == 429:
+		return ReasonRateLimited
+	}
+	return ReasonError
+}
+
+// modelContext bounds one model call by Timeout, and ends it early enough
+// before the caller's own deadline to leave time for the fallback.
+func (g *Generator) modelContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	timeout := g.opts.Timeout
+	if dl, ok := ctx.Deadline(); ok {
+		left := time.Until(dl)
+		timeout = min(timeout, left-min(fallbackReserve, left/5))
+	}
+	return context.WithTimeout(ctx, timeout)
+}
+
+func (g *Generator) chatRequest(p prompt, maxTokens int) openai.ChatCompletionRequest {
+	req := openai.ChatCompletionRequest{
+		Model: g.model,
+		Messages: []openai.ChatCompletionMessage{
+			{Role: openai.ChatMessageRoleSystem, Content: p.system},
+			{Role: openai.ChatMessageRoleUser, Content: p.user},
+		},
+	}
+	if reasoningModel(g.model) {
+		// These reject max_tokens and any temperature but the default.
+		req.MaxCompletionTokens = maxTokens
+	} else {
+		req.MaxTokens = maxTokens
+		req.Temperature = 0.1
+	}
+	return req
+}
+
+// reasoningModel reports whether OpenAI's reasoning-model restrictions
+// apply to model (go-openai checks the same prefixes).
+func reasoningModel(model string) bool {
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5"} {
+		if strings.HasPrefix(model, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// complete asks for the whole answer at once.
+func (g *Generator) complete(ctx context.Context, p prompt) (string, error) {
+	resp, err := g.client.CreateChatCompletion(ctx, g.chatRequest(p, g.opts.MaxAnswerTokens))
+	if err != nil {
+		return "", fmt.Errorf("chat completion: %w", err)
+	}
+	if len(resp.Choices) == 0 {
+		return "", badResponse("chat completion: no choices in the reply")
+	}
+	return resp.Choices[0].Message.Content, nil
+}
+
+// stream asks for the answer as a stream and hands each piece to fn.
+func (g *Generator) stream(ctx context.Context, p prompt, fn func(string)) error {
+	st, err := g.client.CreateChatCompletionStream(ctx, g.chatRequest(p, g.opts.MaxAnswerTokens))
+	if err != nil {
+		return fmt.Errorf("chat completion stream: %w", err)
+	}
+	defer st.Close()
+	for {
+		resp, err := st.Recv()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("chat completion stream: %w", err)
+		}
+		for _, ch := range resp.Choices {
+			if ch.Index == 0 && ch.Delta.Content != "" {
+				fn(ch.Delta.Content)
+			}
+		}
+	}
+}
