@@ -1,0 +1,195 @@
+package web
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/citebot/citebot/metrics"
+)
+
+// Rate limits questions per client: a bucket of Burst questions that
+// refills one question every Every. The zero Rate is unlimited.
+type Rate struct {
+	Burst int
+	Every time.Duration
+}
+
+// Unlimited reports whether r places no limit.
+func (r Rate) Unlimited() bool { return r.Burst <= 0 || r.Every <= 0 }
+
+// guard holds the protection state: the API token's digest, the
+// per-client limiters and the concurrency semaphore.
+type guard struct {
+	token   [sha256.Size]byte // SHA-256 of the API token; zero when open
+	open    bool
+	sem     chan struct{}
+	clients *clientLimiter
+	rec     metrics.Recorder
+	log     *slog.Logger
+}
+
+func newGuard(opts Options, log *slog.Logger) *guard {
+	g := &guard{open: opts.APIToken == "", log: log, rec: opts.Observer.Recorder()}
+	if !g.open {
+		g.token = sha256.Sum256([]byte(opts.APIToken))
+	}
+	if opts.MaxConcurrent > 0 {
+		g.sem = make(chan struct{}, opts.MaxConcurrent)
+	}
+	if !opts.RatePerClient.Unlimited() {
+		g.clients = newClientLimiter(opts.RatePerClient)
+	}
+	return g
+}
+
+// needsToken reports whether path is behind the API token. The health
+// probes, the page and its static files stay open (they hold no corpus
+// data and orchestrators and browsers must reach them), and so do the
+// Slack and Telegram webhooks, which carry their own signatures.
+func needsToken(path string) bool {
+	return strings.HasPrefix(path, "/v1/") || path == "/metrics" || strings.HasPrefix(path, "/debug/pprof")
+}
+
+// isQuestion reports whether path answers questions, and so counts
+// toward the per-client rate and the concurrency limit.
+func isQuestion(path string) bool {
+	return path == "/v1/ask" || strings.HasPrefix(path, "/v1/ask/")
+}
+
+// wrap returns next behind request IDs, the token check, the per-client
+// rate limit and the concurrency limit, in that order.
+func (g *guard) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-ID")
+		if !metrics.ValidRequestID(id) {
+			id = metrics.NewRequestID()
+		}
+		w.Header().Set("X-Request-ID", id)
+		r = r.WithContext(metrics.WithRequestID(r.Context(), id))
+		path := r.URL.Path
+
+		if !g.open && needsToken(path) && !g.authorized(r) {
+			g.reject(r, id, "unauthorized")
+			w.Header().Set("WWW-Authenticate", `Bearer realm="citebot"`)
+			writeError(w, http.StatusUnauthorized, "missing or wrong API token: send Authorization: Bearer <token>")
+			return
+		}
+		if !isQuestion(path) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if g.clients != nil {
+			if wait, ok := g.clients.allow(clientAddr(r), time.Now()); !ok {
+				g.reject(r, id, "rate_limited")
+				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+				writeError(w, http.StatusTooManyRequests, "too many questions from this address; retry after "+w.Header().Get("Retry-After")+"s")
+				return
+			}
+		}
+		if g.sem != nil {
+			select {
+			case g.sem <- struct{}{}:
+				defer func() { <-g.sem }()
+			default:
+				// Refuse at once rather than queue: a queue only adds
+				// latency to every caller when the server is saturated.
+				g.reject(r, id, "busy")
+				w.Header().Set("Retry-After", "1")
+				writeError(w, http.StatusServiceUnavailable, "server busy: too many questions at once; retry shortly")
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authorized compares the bearer token in constant time. Both sides are
+// hashed first so that the comparison does not leak the token's length.
+func (g *guard) authorized(r *http.Request) bool {
+	h := r.Header.Get("Authorization")
+	const prefix = "bearer "
+	if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
+		return false
+	}
+	got := sha256.Sum256([]byte(strings.TrimSpace(h[len(prefix):])))
+	return subtle.ConstantTimeCompare(got[:], g.token[:]) == 1
+}
+
+func (g *guard) reject(r *http.Request, id, reason string) {
+	g.rec.Rejected(reason)
+	g.log.LogAttrs(r.Context(), slog.LevelDebug, "request rejected",
+		slog.String("request_id", id), slog.String("reason", reason),
+		slog.String("path", r.URL.Path), slog.String("client", clientAddr(r)))
+}
+
+// clientAddr is the client's IP address. Behind a reverse proxy it is the
+// proxy's: X-Forwarded-For is not trusted, since any client can set it.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// clientLimiter is a token bucket per client address. Buckets that have
+// refilled completely are forgotten, so memory stays bounded by the
+// clients active within one refill period.
+type clientLimiter struct {
+	limit rate.Limit
+	burst int
+	full  time.Duration // time for an empty bucket to refill
+	mu    sync.Mutex
+	m     map[string]*rate.Limiter
+	sweep int       // sweep idle buckets when the map reaches this size
+	last  time.Time // or when a refill period has passed since this sweep
+}
+
+func newClientLimiter(r Rate) *clientLimiter {
+	return &clientLimiter{limit: rate.Every(r.Every), burst: r.Burst, full: r.Every * time.Duration(r.Burst),
+		m: map[string]*rate.Limiter{}, sweep: 1024}
+}
+
+// allow takes one question from addr's bucket. When the bucket is empty
+// it reports how long until the next question is allowed.
+func (c *clientLimiter) allow(addr string, now time.Time) (time.Duration, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l := c.m[addr]
+	if l == nil {
+		if len(c.m) >= c.sweep || now.Sub(c.last) >= c.full {
+			c.forgetIdle(now)
+		}
+		l = rate.NewLimiter(c.limit, c.burst)
+		c.m[addr] = l
+	}
+	if l.AllowN(now, 1) {
+		return 0, true
+	}
+	res := l.ReserveN(now, 1)
+	wait := res.DelayFrom(now)
+	res.CancelAt(now)
+	return max(wait, time.Second), false
+}
+
+// forgetIdle drops full buckets: a client whose bucket is full is
+// indistinguishable from a new one.
+func (c *clientLimiter) forgetIdle(now time.Time) {
+	for k, l := range c.m {
+		if l.TokensAt(now) >= float64(c.burst) {
+			delete(c.m, k)
+		}
+	}
+	c.sweep = max(1024, 2*len(c.m))
+	c.last = now
+}
