@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+
+	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/retrieval"
+)
+
+// cmdMigrate copies the embedded index stored in the data dir to another
+// backend, vectors included, so that moving to Weaviate re-embeds nothing.
+// It copies by content hash: chunks already there unchanged are skipped,
+// so an interrupted migration is finished by running it again.
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var to string
+	c, err := parse("migrate", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&to, "to", "", "backend to copy the embedded index to: weaviate")
+	})
+	if err != nil {
+		return err
+	}
+	if len(c.args) > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, c.args[0])
+	}
+	switch to {
+	case config.IndexWeaviate:
+	case "":
+		return fmt.Errorf("%w: --to is required: citebot migrate --to weaviate", errUsage)
+	default:
+		return fmt.Errorf("%w: --to %q: the only target is weaviate", errUsage, to)
+	}
+	if c.cfg.Index.WeaviateURL == "" {
+		return fmt.Errorf("%w: WEAVIATE_URL is not set; set it to the server, such as http://127.0.0.1:8081", errUsage)
+	}
+	path := filepath.Join(c.cfg.DataDir, retrieval.IndexFile)
+	recs, embedder, err := retrieval.ReadSnapshot(c.cfg.DataDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no embedded index at %s: run `citebot ingest` with the embedded index first, or point --data-dir at one", path)
+	}
+	if err != nil {
+		return fmt.Errorf("read embedded index: %w", err)
+	}
+	cfg := c.cfg
+	cfg.Index.Backend = config.IndexWeaviate
+	idx, err := openIndex(cfg, c.log)
+	if err != nil {
+		return err
+	}
+	w := idx.(*retrieval.WeaviateIndex)
+	update, finish := progressBar(stderr, "copying")
+	st, err := retrieval.CopyIndex(ctx, recs, embedder, w, update)
+	finish()
+	if err != nil {
+		return fmt.Errorf("migrate to weaviate: %w (run the same command again to resume)", err)
+	}
+	fmt.Fprintf(stdout, "copied %d of %d chunks from %s to weaviate %s class %s (%d already there, %d removed); embedder %s, nothing re-embedded\n",
+		st.Written, len(recs), path, w.URL(), w.Class(), st.Unchanged, st.Deleted, embedder)
+	fmt.Fprintln(stdout, "set CITEBOT_INDEX=weaviate to serve from it")
+	return nil
+}

@@ -1,0 +1,864 @@
+package retrieval
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/go-openapi/strfmt"
+	weaviate "github.com/weaviate/weaviate-go-client/v5/weaviate"
+	"github.com/weaviate/weaviate-go-client/v5/weaviate/fault"
+	"github.com/weaviate/weaviate-go-client/v5/weaviate/filters"
+	"github.com/weaviate/weaviate-go-client/v5/weaviate/graphql"
+	"github.com/weaviate/weaviate/entities/models"
+
+	"github.com/citebot/citebot/corpus"
+)
+
+// DefaultWeaviateClass is the Weaviate class (collection) citebot's chunks
+// live in unless WeaviateOptions.Class says otherwise.
+const DefaultWeaviateClass = "CitebotChunk"
+
+// weaviateSchemaVersion is recorded in the class description. A class with
+// another version was written by a citebot whose layout differs, and is
+// refused rather than misread.
+const weaviateSchemaVersion = "citebot-chunks/v1"
+
+// Defaults for WeaviateOptions.
+const (
+	DefaultWeaviateBatchSize   = 200
+	DefaultWeaviateConcurrency = 2
+	DefaultWeaviateRetries     = 5
+	DefaultWeaviateTimeout     = 30 * time.Second
+)
+
+// weaviateAlpha weighs the vector ranking against the BM25 ranking in
+// Weaviate's ranked fusion (0 is BM25 only, 1 is vectors only). It mirrors
+// MemoryIndex, which fuses the lexical and vector rankings with weights 1
+// and 0.8: 0.8/1.8 ≈ 0.44.
+const weaviateAlpha = 0.44
+
+// WeaviateOptions tunes a WeaviateIndex. The zero value is the default.
+type WeaviateOptions struct {
+	// APIKey, when set, is sent as a bearer token.
+	APIKey string
+	// Class is the Weaviate class; "" means DefaultWeaviateClass. Its name
+	// must start with a capital letter.
+	Class string
+	// Replicas is the replication factor given to the class when citebot
+	// creates it; 0 means one replica per node, at most 3, so that a
+	// class created on a cluster survives a node going down. An existing
+	// class keeps its own.
+	Replicas int
+	// BatchSize is how many chunks go in one batch request; 0 means
+	// DefaultWeaviateBatchSize.
+	BatchSize int
+	// Concurrency is how many batch requests are in flight at once; 0
+	// means DefaultWeaviateConcurrency.
+	Concurrency int
+	// Retries is how often a failed batch is retried, with exponential
+	// backoff, before the write fails; 0 means DefaultWeaviateRetries and
+	// a negative value none.
+	Retries int
+	// Timeout bounds one request; 0 means DefaultWeaviateTimeout.
+	Timeout time.Duration
+	// ConsistencyLevel is ONE, QUORUM or ALL for writes and deletes; ""
+	// means QUORUM, which with replication factor 3 survives one node
+	// down. (Weaviate's searches read one replica of each shard; they do
+	// not take a consistency level.)
+	ConsistencyLevel string
+	// HTTPClient, when set, sends the requests; its Timeout wins.
+	HTTPClient *http.Client
+	// Logger receives retries and warnings; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// WeaviateIndex is an Index in a Weaviate server or cluster: chunks are
+// objects of one class, with citebot's own vectors (the class has no
+// vectorizer), and Search is Weaviate's hybrid BM25 and vector search. The
+// BM25 half runs over the same analysed terms as MemoryIndex's (accent
+// folding, stop words, Porter stems), which citebot computes and stores
+// in "lex" properties, so both backends match the same words. Like
+// MemoryIndex, which also matches a rare term's spelling variants
+// ("defence", "defense") at half weight, it matches terms by their first
+// five letters at half weight, and titles at 0.3.
+//
+// It is safe for concurrent use, and several citebot processes may share
+// one class. The class is created on first write if it is missing and
+// checked if it is present; see EnsureSchema.
+type WeaviateIndex struct {
+	url    string // for messages: the server as configured, without secrets
+	client *weaviate.Client
+	opts   WeaviateOptions
+	log    *slog.Logger
+	lex    analysis.Analyzer
+
+	mu       sync.Mutex
+	schema   bool   // the class is known to exist with the right layout
+	embedder string // whose vectors are written, once EnsureSchema knows
+}
+
+var (
+	_ Index           = (*WeaviateIndex)(nil)
+	_ PersistentIndex = (*WeaviateIndex)(nil)
+)
+
+// NewWeaviateIndex returns an index on the Weaviate server at baseURL, such
+// as http://127.0.0.1:8081. It makes no request: an unreachable server
+// shows in the first call, with its URL in the error.
+func NewWeaviateIndex(baseURL string, opts WeaviateOptions) (*WeaviateIndex, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("weaviate: URL %q must look like http://127.0.0.1:8081", baseURL)
+	}
+	if opts.Class == "" {
+		opts.Class = DefaultWeaviateClass
+	}
+	if !validClassName(opts.Class) {
+		return nil, fmt.Errorf("weaviate: class name %q must start with a capital letter and hold only letters, digits and _", opts.Class)
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = DefaultWeaviateBatchSize
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultWeaviateConcurrency
+	}
+	if opts.Retries == 0 {
+		opts.Retries = DefaultWeaviateRetries
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultWeaviateTimeout
+	}
+	switch opts.ConsistencyLevel {
+	case "":
+		opts.ConsistencyLevel = "QUORUM"
+	case "ONE", "QUORUM", "ALL":
+	default:
+		return nil, fmt.Errorf("weaviate: consistency level %q must be ONE, QUORUM or ALL", opts.ConsistencyLevel)
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	headers := map[string]string{}
+	if opts.APIKey != "" {
+		// A header, not the client's AuthConfig: that one fetches the
+		// server's OIDC settings when the client is built.
+		headers["Authorization"] = "Bearer " + opts.APIKey
+	}
+	host := u.Host + strings.TrimSuffix(u.Path, "/")
+	client, err := weaviate.NewClient(weaviate.Config{
+		Host:             host,
+		Scheme:           u.Scheme,
+		Headers:          headers,
+		ConnectionClient: opts.HTTPClient,
+		Timeout:          opts.Timeout,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("weaviate %s: %w", baseURL, err)
+	}
+	im, err := newIndexMapping()
+	if err != nil {
+		return nil, fmt.Errorf("weaviate: %w", err)
+	}
+	an := im.AnalyzerNamed(analyzerName)
+	if an == nil {
+		return nil, fmt.Errorf("weaviate: analyzer %s missing", analyzerName)
+	}
+	u.User = nil
+	u.RawQuery = ""
+	return &WeaviateIndex{url: u.String(), client: client, opts: opts, log: log, lex: an}, nil
+}
+
+func validClassName(s string) bool {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// URL is the server the index talks to, for messages.
+func (w *WeaviateIndex) URL() string { return w.url }
+
+// Class is the Weaviate class the chunks live in.
+func (w *WeaviateIndex) Class() string { return w.opts.Class }
+
+// Ready reports whether the server answers and is ready, with an error
+// naming its URL if not.
+func (w *WeaviateIndex) Ready(ctx context.Context) error {
+	ok, err := w.client.Misc().ReadyChecker().Do(ctx)
+	if err != nil {
+		return fmt.Errorf("%w: %s is unreachable: %s", ErrWeaviateUnavailable, w.url, clientErr(err))
+	}
+	if !ok {
+		return fmt.Errorf("%w: %s is not ready", ErrWeaviateUnavailable, w.url)
+	}
+	return nil
+}
+
+// ErrWeaviateUnavailable means Weaviate could not be reached, or kept
+// failing after the retries. Nothing was corrupted: once it is back, the
+// same call (or the next ingest, which resumes by content hash) succeeds.
+var ErrWeaviateUnavailable = errors.New("weaviate unavailable")
+
+// ErrWeaviateSchema means the class exists with a layout citebot did not
+// write. The error wrapping it names the difference and the fix.
+var ErrWeaviateSchema = errors.New("weaviate schema mismatch")
+
+// weaviateProp is a property of the chunk class and how it is indexed.
+type weaviateProp struct {
+	name, dataType, tokenization string
+	searchable, filterable       bool
+}
+
+// weaviateProps is the chunk layout: everything the answer layer needs to
+// rebuild a corpus.Chunk, the analysed terms BM25 searches, and the hashes
+// incremental ingest compares.
+var weaviateProps = []weaviateProp{
+	{name: "chunkId", dataType: "text", tokenization: "field", filterable: true},
+	{name: "source", dataType: "text", tokenization: "field", filterable: true},
+	{name: "title", dataType: "text", tokenization: "word"},
+	{name: "text", dataType: "text", tokenization: "word"},
+	{name: "lex", dataType: "text", tokenization: "whitespace", searchable: true},
+	{name: "lexTitle", dataType: "text", tokenization: "whitespace", searchable: true},
+	{name: "lexPrefix", dataType: "text", tokenization: "whitespace", searchable: true},
+	{name: "start", dataType: "int"},
+	{name: "end", dataType: "int"},
+	{name: "sentStarts", dataType: "int[]"},
+	{name: "sentEnds", dataType: "int[]"},
+	{name: "contentHash", dataType: "text", tokenization: "field"},
+	{name: "vectorKey", dataType: "text", tokenization: "field"},
+}
+
+func (w *WeaviateIndex) classDef(embedder string, replicas int) *models.Class {
+	props := make([]*models.Property, len(weaviateProps))
+	for i, p := range weaviateProps {
+		mp := &models.Property{Name: p.name, DataType: []string{p.dataType},
+			IndexFilterable: new(p.filterable), IndexSearchable: new(p.searchable)}
+		if p.dataType == "text" {
+			mp.Tokenization = p.tokenization
+		} else {
+			mp.IndexSearchable = nil
+			mp.IndexRangeFilters = new(false)
+		}
+		props[i] = mp
+	}
+	return &models.Class{
+		Class:       w.opts.Class,
+		Description: describeClass(embedder),
+		Vectorizer:  "none",
+		Properties:  props,
+		// Stop words are removed by citebot's analyser before the terms
+		// reach Weaviate, so its own list must not remove more.
+		InvertedIndexConfig: &models.InvertedIndexConfig{Stopwords: &models.StopwordConfig{Preset: "none"}},
+		VectorIndexConfig:   map[string]any{"distance": "cosine"},
+		// Async replication repairs a replica that missed writes while
+		// it was down, in the background.
+		ReplicationConfig: &models.ReplicationConfig{Factor: int64(replicas), AsyncEnabled: replicas > 1},
+	}
+}
+
+// describeClass records the layout version and the embedder whose vectors
+// the class holds, which EnsureSchema checks.
+func describeClass(embedder string) string {
+	return fmt.Sprintf("%s; embedder=%s", weaviateSchemaVersion, embedder)
+}
+
+func parseDescription(d string) (version, embedder string) {
+	version, rest, _ := strings.Cut(d, "; ")
+	embedder, _ = strings.CutPrefix(rest, "embedder=")
+	return version, embedder
+}
+
+// EnsureSchema creates the class if it is missing and checks it if it is
+// present. embedder names the model whose vectors will be written; a class
+// holding another model's vectors, or laid out differently, is an error
+// wrapping ErrWeaviateSchema that names the fix. "" skips the embedder
+// check.
+func (w *WeaviateIndex) EnsureSchema(ctx context.Context, embedder string) (err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.schema && (embedder == "" || embedder == w.embedder) {
+		return nil
+	}
+	defer func() {
+		if err == nil && embedder != "" {
+			w.embedder = embedder
+		}
+	}()
+	for attempt := 0; ; attempt++ {
+		exists, err := w.client.Schema().ClassExistenceChecker().WithClassName(w.opts.Class).Do(ctx)
+		if err != nil {
+			if transient(err) {
+				return fmt.Errorf("%w: %s is unreachable: %s", ErrWeaviateUnavailable, w.url, clientErr(err))
+			}
+			return fmt.Errorf("weaviate %s: check class %s: %s", w.url, w.opts.Class, clientErr(err))
+		}
+		if exists {
+			break
+		}
+		replicas := w.opts.Replicas
+		if replicas <= 0 {
+			replicas = 1
+			if nodes, err := w.client.Cluster().NodesStatusGetter().Do(ctx); err == nil && nodes != nil {
+				replicas = min(3, max(1, len(nodes.Nodes)))
+			}
+		}
+		err = w.client.Schema().ClassCreator().WithClass(w.classDef(embedder, replicas)).Do(ctx)
+		if err == nil {
+			w.log.Info("weaviate class created", "url", w.url, "class", w.opts.Class, "replicas", replicas)
+			w.schema = true
+			return nil
+		}
+		// Another replica may have created it first; look again once.
+		if attempt > 0 || !transient(err) && !strings.Contains(err.Error(), "already exists") {
+			return fmt.Errorf("weaviate %s: create class %s: %s", w.url, w.opts.Class, clientErr(err))
+		}
+	}
+	class, err := w.client.Schema().ClassGetter().WithClassName(w.opts.Class).Do(ctx)
+	if err != nil {
+		if transient(err) {
+			return fmt.Errorf("%w: %s: read class %s: %s", ErrWeaviateUnavailable, w.url, w.opts.Class, clientErr(err))
+		}
+		return fmt.Errorf("weaviate %s: read class %s: %s", w.url, w.opts.Class, clientErr(err))
+	}
+	if err := w.checkClass(class, embedder); err != nil {
+		return err
+	}
+	w.schema = true
+	return nil
+}
+
+func (w *WeaviateIndex) checkClass(c *models.Class, embedder string) error {
+	fix := fmt.Sprintf("delete it (curl -X DELETE %s/v1/schema/%s) and run `citebot ingest` or `citebot migrate --to weaviate`, or choose another class", w.url, w.opts.Class)
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: weaviate %s class %s %s; %s", ErrWeaviateSchema, w.url, w.opts.Class, fmt.Sprintf(format, args...), fix)
+	}
+	version, had := parseDescription(c.Description)
+	if version != weaviateSchemaVersion {
+		return bad("was not created by this citebot (description %q, want %q)", c.Description, weaviateSchemaVersion)
+	}
+	if c.Vectorizer != "none" && c.Vectorizer != "" {
+		return bad("has vectorizer %q, but citebot supplies its own vectors and needs \"none\"", c.Vectorizer)
+	}
+	got := map[string]*models.Property{}
+	for _, p := range c.Properties {
+		got[p.Name] = p
+	}
+	for _, want := range weaviateProps {
+		p, ok := got[want.name]
+		if !ok {
+			return bad("has no property %q", want.name)
+		}
+		if len(p.DataType) != 1 || p.DataType[0] != want.dataType {
+			return bad("property %q has data type %v, want [%s]", want.name, p.DataType, want.dataType)
+		}
+		if want.dataType == "text" && p.Tokenization != want.tokenization {
+			return bad("property %q has tokenization %q, want %q", want.name, p.Tokenization, want.tokenization)
+		}
+		if want.searchable && p.IndexSearchable != nil && !*p.IndexSearchable {
+			return bad("property %q is not searchable, but BM25 searches it", want.name)
+		}
+	}
+	if embedder != "" && had != "" && had != embedder {
+		return fmt.Errorf("%w: weaviate %s class %s holds vectors from embedder %q, but citebot is configured with %q; vectors from two models cannot be mixed: %s",
+			ErrWeaviateSchema, w.url, w.opts.Class, had, embedder, fix)
+	}
+	return nil
+}
+
+func (w *WeaviateIndex) ensure(ctx context.Context) error {
+	w.mu.Lock()
+	ok := w.schema
+	w.mu.Unlock()
+	if ok {
+		return nil
+	}
+	return w.EnsureSchema(ctx, "")
+}
+
+// objectID is the object's UUID, derived from the chunk ID (a name-based
+// UUID, version 5), so that writing a chunk again replaces it.
+func objectID(chunkID string) string {
+	h := sha1.New()
+	h.Write([]byte("citebot-chunk\x00"))
+	h.Write([]byte(chunkID))
+	b := h.Sum(nil)[:16]
+	b[6] = b[6]&0x0f | 0x50
+	b[8] = b[8]&0x3f | 0x80
+	s := hex.EncodeToString(b)
+	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
+}
+
+// lexTerms is text analysed as MemoryIndex's BM25 analyses it.
+func (w *WeaviateIndex) lexTerms(text string) []string {
+	toks := w.lex.Analyze([]byte(text))
+	out := make([]string, 0, len(toks))
+	for _, t := range toks {
+		if len(t.Term) > 0 {
+			out = append(out, string(t.Term))
+		}
+	}
+	return out
+}
+
+// prefixLen is how many letters of a term its prefix form keeps: enough
+// to tell most words apart, few enough that spelling variants
+// ("defenc", "defens") and near forms ("lithuania", "lithuanian") meet.
+const prefixLen = 5
+
+// prefixTerms returns the prefix forms of terms of at least prefixLen
+// letters, marked with "~" so that they never match a whole term.
+func prefixTerms(terms []string) []string {
+	var out []string
+	for _, t := range terms {
+		r := []rune(t)
+		if len(r) >= prefixLen {
+			out = append(out, "~"+string(r[:prefixLen]))
+		}
+	}
+	return out
+}
+
+// object is r as a Weaviate object. Its digests are recorded only once the
+// embedder is known (see EnsureSchema); without them the next incremental
+// ingest simply writes the chunk again.
+func (w *WeaviateIndex) object(r Record, embedder string) *models.Object {
+	c := r.Chunk
+	starts := make([]int64, len(c.Sentences))
+	ends := make([]int64, len(c.Sentences))
+	for i, s := range c.Sentences {
+		starts[i], ends[i] = int64(s.Start), int64(s.End)
+	}
+	text := w.lexTerms(c.Text)
+	props := map[string]any{
+		"chunkId":    c.ID,
+		"source":     c.Source,
+		"title":      c.Title,
+		"text":       c.Text,
+		"lex":        strings.Join(text, " "),
+		"lexTitle":   strings.Join(w.lexTerms(c.Title), " "),
+		"lexPrefix":  strings.Join(prefixTerms(text), " "),
+		"start":      c.Start,
+		"end":        c.End,
+		"sentStarts": starts,
+		"sentEnds":   ends,
+	}
+	if embedder != "" {
+		d := DigestChunk(embedder, c)
+		props["contentHash"] = d.Content
+		props["vectorKey"] = d.Vector
+	}
+	return &models.Object{Class: w.opts.Class, ID: strfmt.UUID(objectID(c.ID)), Properties: props, Vector: r.Vector}
+}
+
+// Upsert writes records in batches of BatchSize, Concurrency at a time,
+// retrying each failed batch with exponential backoff. Writing a chunk
+// again replaces it, so a retried or resumed write is harmless. On error
+// some batches may have been written; run the same write again to finish.
+func (w *WeaviateIndex) Upsert(ctx context.Context, recs []Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	for _, r := range recs {
+		if len(r.Vector) == 0 {
+			return fmt.Errorf("upsert chunk %s: empty vector", r.Chunk.ID)
+		}
+	}
+	if err := w.ensure(ctx); err != nil {
+		return err
+	}
+	var batches [][]Record
+	for i := 0; i < len(recs); i += w.opts.BatchSize {
+		batches = append(batches, recs[i:min(i+w.opts.BatchSize, len(recs))])
+	}
+	return w.parallel(ctx, len(batches), func(ctx context.Context, i int) error {
+		b := batches[i]
+		return w.retry(ctx, fmt.Sprintf("write chunks %s…", b[0].Chunk.ID), func(ctx context.Context) error {
+			return w.writeBatch(ctx, b)
+		})
+	})
+}
+
+func (w *WeaviateIndex) writeBatch(ctx context.Context, recs []Record) error {
+	w.mu.Lock()
+	emb := w.embedder
+	w.mu.Unlock()
+	objs := make([]*models.Object, len(recs))
+	for i, r := range recs {
+		r.Vector = normalize(append([]float32(nil), r.Vector...))
+		objs[i] = w.object(r, emb)
+	}
+	res, err := w.client.Batch().ObjectsBatcher().WithObjects(objs...).WithConsistencyLevel(w.opts.ConsistencyLevel).Do(ctx)
+	if err != nil {
+		return err
+	}
+	var msgs []string
+	for i, r := range res {
+		if r.Result == nil || r.Result.Errors == nil {
+			continue
+		}
+		for _, e := range r.Result.Errors.Error {
+			if e != nil && len(msgs) < 3 {
+				id := ""
+				if i < len(recs) {
+					id = recs[i].Chunk.ID
+				}
+				msgs = append(msgs, fmt.Sprintf("%s: %s", id, e.Message))
+			}
+		}
+	}
+	if len(msgs) > 0 {
+		return &batchError{msgs: msgs}
+	}
+	return nil
+}
+
+// batchError is a batch the server accepted but some of whose objects it
+// failed to store; replication errors among them are worth a retry.
+type batchError struct{ msgs []string }
+
+func (e *batchError) Error() string { return "objects failed: " + strings.Join(e.msgs, "; ") }
+
+// Delete removes the chunks with these IDs.
+func (w *WeaviateIndex) Delete(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := w.ensure(ctx); err != nil {
+		return err
+	}
+	const per = 500
+	n := (len(ids) + per - 1) / per
+	return w.parallel(ctx, n, func(ctx context.Context, i int) error {
+		part := ids[i*per : min((i+1)*per, len(ids))]
+		return w.retry(ctx, fmt.Sprintf("delete chunks %s…", part[0]), func(ctx context.Context) error {
+			where := filters.Where().WithPath([]string{"chunkId"}).WithOperator(filters.ContainsAny).WithValueText(part...)
+			res, err := w.client.Batch().ObjectsBatchDeleter().WithClassName(w.opts.Class).WithWhere(where).
+				WithOutput("minimal").WithConsistencyLevel(w.opts.ConsistencyLevel).Do(ctx)
+			if err != nil {
+				return err
+			}
+			if res != nil && res.Results != nil && res.Results.Failed > 0 {
+				return fmt.Errorf("%d of %d objects not deleted", res.Results.Failed, res.Results.Matches)
+			}
+			return nil
+		})
+	})
+}
+
+// weaviateChunk is a chunk object as GraphQL returns it.
+type weaviateChunk struct {
+	ChunkID     string  `json:"chunkId"`
+	Source      string  `json:"source"`
+	Title       string  `json:"title"`
+	Text        string  `json:"text"`
+	Start       int     `json:"start"`
+	End         int     `json:"end"`
+	SentStarts  []int   `json:"sentStarts"`
+	SentEnds    []int   `json:"sentEnds"`
+	ContentHash string  `json:"contentHash"`
+	VectorKey   string  `json:"vectorKey"`
+	Additional  addProp `json:"_additional"`
+}
+
+type addProp struct {
+	ID     string    `json:"id"`
+	Score  string    `json:"score"`
+	Vector []float32 `json:"vector"`
+}
+
+func (c weaviateChunk) chunk() (corpus.Chunk, error) {
+	if len(c.SentStarts) != len(c.SentEnds) {
+		return corpus.Chunk{}, fmt.Errorf("chunk %s: %d sentence starts but %d ends", c.ChunkID, len(c.SentStarts), len(c.SentEnds))
+	}
+	out := corpus.Chunk{ID: c.ChunkID, Source: c.Source, Title: c.Title, Text: c.Text, Start: c.Start, End: c.End}
+	if n := len(c.SentStarts); n > 0 {
+		out.Sentences = make([]corpus.Span, n)
+		for i := range n {
+			out.Sentences[i] = corpus.Span{Start: c.SentStarts[i], End: c.SentEnds[i]}
+		}
+	}
+	return out, nil
+}
+
+var chunkFields = []graphql.Field{
+	{Name: "chunkId"}, {Name: "source"}, {Name: "title"}, {Name: "text"}, {Name: "start"}, {Name: "end"},
+	{Name: "sentStarts"}, {Name: "sentEnds"},
+}
+
+// get runs a GraphQL Get on the class and decodes its objects.
+func (w *WeaviateIndex) get(ctx context.Context, q *graphql.GetBuilder) ([]weaviateChunk, error) {
+	resp, err := q.WithClassName(w.opts.Class).Do(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(resp.Errors) > 0 {
+		msgs := make([]string, 0, len(resp.Errors))
+		for _, e := range resp.Errors {
+			if e != nil {
+				msgs = append(msgs, e.Message)
+			}
+		}
+		msg := strings.Join(msgs, "; ")
+		if strings.Contains(msg, "Cannot query field") {
+			return nil, fmt.Errorf("class %s does not exist; run `citebot ingest` first", w.opts.Class)
+		}
+		return nil, errors.New(msg)
+	}
+	raw, err := json.Marshal(resp.Data["Get"])
+	if err != nil {
+		return nil, err
+	}
+	var byClass map[string][]weaviateChunk
+	if err := json.Unmarshal(raw, &byClass); err != nil {
+		return nil, fmt.Errorf("decode response: %w", err)
+	}
+	return byClass[w.opts.Class], nil
+}
+
+// Search runs one hybrid query: BM25 over the analysed terms of the
+// question and nearest neighbours of its vector, fused by rank. A question
+// with no vector (the embedder failed) is searched by its words alone, and
+// one with no indexable words by its vector alone.
+func (w *WeaviateIndex) Search(ctx context.Context, q Query, k int) ([]Hit, error) {
+	if k <= 0 {
+		return nil, nil
+	}
+	words := uniqueStrings(w.lexTerms(q.Text))
+	// One query string serves all three properties: whole terms match
+	// only "lex" and "lexTitle", "~" prefixes only "lexPrefix".
+	terms := strings.Join(append(words, prefixTerms(words)...), " ")
+	if terms == "" && len(q.Vector) == 0 {
+		return nil, nil
+	}
+	h := (&graphql.HybridArgumentBuilder{}).WithQuery(terms).
+		WithProperties([]string{"lex", "lexTitle^0.3", "lexPrefix^0.5"}).
+		WithFusionType(graphql.Ranked)
+	switch {
+	case len(q.Vector) == 0:
+		h = h.WithAlpha(0)
+	case terms == "":
+		h = h.WithVector(normalize(append([]float32(nil), q.Vector...))).WithAlpha(1)
+	default:
+		h = h.WithVector(normalize(append([]float32(nil), q.Vector...))).WithAlpha(weaviateAlpha)
+	}
+	// Fusion ranks what each search found within the limit, so ask for
+	// as deep a list as MemoryIndex fuses (3k, at least 30) and keep k.
+	fields := append(slices.Clone(chunkFields), graphql.Field{Name: "_additional", Fields: []graphql.Field{{Name: "score"}}})
+	objs, err := w.get(ctx, w.client.GraphQL().Get().WithHybrid(h).WithLimit(max(3*k, 30)).WithFields(fields...))
+	if err != nil {
+		if transient(err) {
+			return nil, fmt.Errorf("%w: %s: hybrid search: %s", ErrWeaviateUnavailable, w.url, clientErr(err))
+		}
+		return nil, fmt.Errorf("weaviate %s: hybrid search: %s", w.url, clientErr(err))
+	}
+	hits := make([]Hit, 0, len(objs))
+	for _, o := range objs {
+		c, err := o.chunk()
+		if err != nil {
+			return nil, fmt.Errorf("weaviate %s: %w", w.url, err)
+		}
+		score, _ := strconv.ParseFloat(o.Additional.Score, 64)
+		hits = append(hits, Hit{Chunk: c, Score: score})
+		if len(hits) == k {
+			break
+		}
+	}
+	return hits, nil
+}
+
+// Stored lists every chunk the class holds with its digests, reading the
+// class in pages with Weaviate's cursor. It first ensures the schema with
+// embedder (see EnsureSchema).
+func (w *WeaviateIndex) Stored(ctx context.Context, embedder string) (map[string]ChunkDigest, error) {
+	if err := w.EnsureSchema(ctx, embedder); err != nil {
+		return nil, err
+	}
+	const page = 1000
+	out := map[string]ChunkDigest{}
+	after := ""
+	for {
+		var objs []weaviateChunk
+		err := w.retry(ctx, "list stored chunks", func(ctx context.Context) error {
+			q := w.client.GraphQL().Get().WithLimit(page).WithFields(
+				graphql.Field{Name: "chunkId"}, graphql.Field{Name: "contentHash"}, graphql.Field{Name: "vectorKey"},
+				graphql.Field{Name: "_additional", Fields: []graphql.Field{{Name: "id"}}})
+			if after != "" {
+				q = q.WithAfter(after)
+			}
+			var err error
+			objs, err = w.get(ctx, q)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			out[o.ChunkID] = ChunkDigest{Content: o.ContentHash, Vector: o.VectorKey}
+		}
+		if len(objs) < page {
+			return out, nil
+		}
+		after = objs[len(objs)-1].Additional.ID
+	}
+}
+
+// Vectors returns the stored vectors of the chunks with these IDs.
+func (w *WeaviateIndex) Vectors(ctx context.Context, ids []string) (map[string][]float32, error) {
+	out := make(map[string][]float32, len(ids))
+	const per = 100
+	for i := 0; i < len(ids); i += per {
+		part := ids[i:min(i+per, len(ids))]
+		var objs []weaviateChunk
+		err := w.retry(ctx, "read stored vectors", func(ctx context.Context) error {
+			where := filters.Where().WithPath([]string{"chunkId"}).WithOperator(filters.ContainsAny).WithValueText(part...)
+			var err error
+			objs, err = w.get(ctx, w.client.GraphQL().Get().WithWhere(where).WithLimit(len(part)).WithFields(
+				graphql.Field{Name: "chunkId"}, graphql.Field{Name: "_additional", Fields: []graphql.Field{{Name: "vector"}}}))
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objs {
+			if len(o.Additional.Vector) > 0 {
+				out[o.ChunkID] = o.Additional.Vector
+			}
+		}
+	}
+	return out, nil
+}
+
+// parallel runs f for 0..n-1, at most Concurrency at a time, and returns
+// the first error; after an error no new calls start.
+func (w *WeaviateIndex) parallel(ctx context.Context, n int, f func(context.Context, int) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sem := make(chan struct{}, w.opts.Concurrency)
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	for i := range n {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			if err := f(ctx, i); err != nil {
+				once.Do(func() { first = err; cancel(err) })
+			}
+		})
+	}
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	return context.Cause(ctx)
+}
+
+// retry runs f until it succeeds, fails with a permanent error or has been
+// retried Retries times, waiting 250 ms, 500 ms, 1 s … (with jitter, at
+// most 8 s) in between.
+func (w *WeaviateIndex) retry(ctx context.Context, what string, f func(context.Context) error) error {
+	wait := 250 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		err := f(ctx)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("weaviate %s: %s: %w", w.url, what, ctx.Err())
+		}
+		if !transient(err) {
+			return fmt.Errorf("weaviate %s: %s: %s", w.url, what, clientErr(err))
+		}
+		if attempt >= max(w.opts.Retries, 0) {
+			return fmt.Errorf("%w: %s: %s (after %d attempts): %s", ErrWeaviateUnavailable, w.url, what, attempt+1, clientErr(err))
+		}
+		w.log.Warn("weaviate request failed; retrying", "url", w.url, "what", what, "attempt", attempt+1, "err", clientErr(err))
+		d := wait/2 + rand.N(wait/2+1)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("weaviate %s: %s: %w", w.url, what, ctx.Err())
+		case <-t.C:
+		}
+		wait = min(2*wait, 8*time.Second)
+	}
+}
+
+// transient reports whether err is worth retrying: the server could not
+// be reached, was overloaded, failed internally, or could not reach
+// enough replicas. A request the server rejected as invalid is not.
+func transient(err error) bool {
+	var be *batchError
+	if errors.As(err, &be) {
+		return true
+	}
+	var ce *fault.WeaviateClientError
+	if errors.As(err, &ce) {
+		if ce.DerivedFromError != nil {
+			return true
+		}
+		return ce.StatusCode == http.StatusTooManyRequests || ce.StatusCode >= 500
+	}
+	// GraphQL errors arrive as plain messages.
+	msg := strings.ToLower(err.Error())
+	for _, s := range []string{"connection refused", "timeout", "deadline", "replica", "unavailable", "eof", "reset"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientErr renders the client's errors without its boilerplate.
+func clientErr(err error) string {
+	var ce *fault.WeaviateClientError
+	if errors.As(err, &ce) {
+		if ce.DerivedFromError != nil {
+			return ce.DerivedFromError.Error()
+		}
+		return fmt.Sprintf("status %d: %s", ce.StatusCode, strings.TrimSpace(ce.Msg))
+	}
+	return err.Error()
+}
+
+// Close releases nothing: the client holds only idle HTTP connections.
+func (w *WeaviateIndex) Close() error { return nil }
+
+func uniqueStrings(ss []string) []string {
+	seen := make(map[string]bool, len(ss))
+	out := ss[:0]
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
