@@ -41,6 +41,16 @@ type Options struct {
 	Logger *slog.Logger
 	// Progress, when set, is called as chunks are embedded and indexed.
 	Progress func(done, total int)
+	// Conversations keeps recent turns so that a follow-up question with a
+	// ConversationID is read in the light of the one before; nil means a
+	// new MemoryConversations with its defaults.
+	Conversations ConversationStore
+	// OnDegrade, when set, is called when a model call fails and the
+	// engine answers without it: stage "embed" when a question could not
+	// be embedded and was searched by its words alone; reason is
+	// "timeout", "rate_limited" or "error". ctx is the question's. For
+	// metrics.
+	OnDegrade func(ctx context.Context, stage, reason string)
 }
 
 // Engine answers questions from an indexed corpus. It is safe for
@@ -60,6 +70,9 @@ type Engine struct {
 	nChunks int
 	caps    *capStats
 	stats   IngestStats
+	conv    ConversationStore
+	coord   map[string]int32 // names listed together in the corpus; see followup.go
+	degrade func(ctx context.Context, stage, reason string)
 }
 
 // IngestStats reports what building the index did.
@@ -82,11 +95,16 @@ type IngestStats struct {
 // for unchanged text and saves the result atomically.
 func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engine, error) {
 	e := &Engine{
-		embed:  opts.Embedder,
-		log:    opts.Logger,
-		passes: opts.Passages,
-		minCov: opts.MinCoverage,
-		idx:    opts.Index,
+		embed:   opts.Embedder,
+		log:     opts.Logger,
+		passes:  opts.Passages,
+		minCov:  opts.MinCoverage,
+		idx:     opts.Index,
+		conv:    opts.Conversations,
+		degrade: opts.OnDegrade,
+	}
+	if e.conv == nil {
+		e.conv = NewMemoryConversations(ConversationOptions{})
 	}
 	if e.embed == nil {
 		e.embed = LocalEmbedder{}
@@ -114,6 +132,17 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 
 	chunks := corpus.SplitAll(docs, opts.Chunk)
 	e.learn(chunks)
+	if pi, ok := e.idx.(PersistentIndex); ok {
+		// A persistent index is its own store: bring it up to date by
+		// content hash rather than rewriting it (see index_sync.go).
+		stats, err := syncIndex(ctx, pi, e.embed, docs, chunks, opts.DataDir, opts.Chunk, e.log, opts.Progress)
+		if err != nil {
+			e.Close()
+			return nil, err
+		}
+		e.stats = stats
+		return e, nil
+	}
 	recs, stats, err := buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, opts.Chunk, e.log, opts.Progress)
 	if err != nil {
 		e.Close()
@@ -142,6 +171,7 @@ func (e *Engine) learn(chunks []corpus.Chunk) {
 				// In a Title Case headline every word is capitalised,
 				// which says nothing about whether it is a name.
 				e.caps.add(toks)
+				e.coordinate(s.text, toks) // see followup.go
 			}
 			for _, t := range toks {
 				if t.stem != "" && !seen[t.stem] {
@@ -296,12 +326,20 @@ func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
 	if utf8.RuneCountInString(text) > MaxQuestionLen {
 		return Answer{}, ErrQuestionTooLong
 	}
+	asked := text
+	if q.ConversationID != "" {
+		text = e.standalone(ctx, q.ConversationID, text)
+	}
 	hits, err := e.search(ctx, text)
 	if err != nil {
 		return Answer{}, err
 	}
 	qi := e.analyze(text)
-	return e.compose(text, qi, e.passageSentences(hits)), nil
+	ans := e.compose(text, qi, e.passageSentences(hits))
+	if q.ConversationID != "" {
+		e.remember(ctx, q.ConversationID, asked, ans)
+	}
+	return ans, nil
 }
 
 // search embeds the question and asks the index for passages.
@@ -310,14 +348,23 @@ func (e *Engine) search(ctx context.Context, text string) ([]Hit, error) {
 	vec, ok := e.qvecs.get(key)
 	if !ok {
 		vecs, err := e.embed.Embed(ctx, []string{text})
-		if err != nil {
+		if err == nil && len(vecs) != 1 {
+			err = fmt.Errorf("got %d vectors, want 1", len(vecs))
+		}
+		switch {
+		case err != nil && ctx.Err() != nil:
 			return nil, fmt.Errorf("embed question: %w", err)
+		case err != nil:
+			// An embedding server that is down must not stop answers:
+			// the words of the question still find passages.
+			e.log.Warn("could not embed the question; searching by its words alone", "embedder", e.embed.Name(), "err", err)
+			if e.degrade != nil {
+				e.degrade(ctx, "embed", failureReason(err))
+			}
+		default:
+			vec = normalize(vecs[0])
+			e.qvecs.put(key, vec)
 		}
-		if len(vecs) != 1 {
-			return nil, fmt.Errorf("embed question: got %d vectors, want 1", len(vecs))
-		}
-		vec = normalize(vecs[0])
-		e.qvecs.put(key, vec)
 	}
 	hits, err := e.idx.Search(ctx, Query{Text: text, Vector: vec}, e.passes)
 	if err != nil {

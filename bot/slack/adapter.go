@@ -79,11 +79,20 @@ type Options struct {
 	// AnswerTimeout bounds one engine call; default DefaultAnswerTimeout.
 	// When it passes the user gets an apology, never silence.
 	AnswerTimeout time.Duration
+	// StreamInterval, when positive and the Answerer is a StreamAnswerer,
+	// makes a threaded answer appear as a language model writes it: the
+	// placeholder is edited with the text so far at most this often
+	// (chat.update allows about one a second). Zero turns it off.
+	StreamInterval time.Duration
 
 	// UserRateLimit allows each user that many questions per
 	// UserRateWindow (default DefaultUserRateWindow); 0 means no limit.
 	UserRateLimit  int
 	UserRateWindow time.Duration
+	// RateLimiter, when set, replaces the in-process per-user limit above
+	// with a shared one (such as sharedstate.Limiter over Redis), so that
+	// replicas apply one limit per user.
+	RateLimiter RateLimiter
 
 	// Allowlist, when not empty, limits the bot to these channel IDs (C…,
 	// G…, D…) and team IDs (T…): a request passes if its channel or its
@@ -119,6 +128,7 @@ type Adapter struct {
 	http    *http.Client
 	dedup   Deduper
 	limiter *userLimiter
+	shared  RateLimiter // replaces limiter when set
 	answers *ttlCache[answerRecord]
 
 	allowlist map[string]bool
@@ -196,6 +206,7 @@ func New(ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 		http:      &hc,
 		dedup:     dedup,
 		limiter:   newUserLimiter(opts.UserRateLimit, opts.UserRateWindow, time.Now),
+		shared:    opts.RateLimiter,
 		answers:   newTTLCache[answerRecord](answerStoreSize, answerStoreTTL, time.Now),
 		allowlist: set(opts.Allowlist),
 	}
@@ -314,6 +325,12 @@ func (a *Adapter) spawn(ctx context.Context, job func(context.Context)) bool {
 // ask calls the engine, giving up after AnswerTimeout even if the engine
 // ignores its context, so the user always hears back.
 func (a *Adapter) ask(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+	return a.answerWithin(ctx, func(ctx context.Context) (retrieval.Answer, error) { return a.ans.Answer(ctx, q) })
+}
+
+// answerWithin runs call with AnswerTimeout, returning at the deadline even
+// if call ignores its context.
+func (a *Adapter) answerWithin(ctx context.Context, call func(context.Context) (retrieval.Answer, error)) (retrieval.Answer, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.opts.AnswerTimeout)
 	defer cancel()
 	type result struct {
@@ -327,7 +344,7 @@ func (a *Adapter) ask(ctx context.Context, q retrieval.Question) (retrieval.Answ
 				done <- result{err: fmt.Errorf("engine panic: %v", r)}
 			}
 		}()
-		ans, err := a.ans.Answer(ctx, q)
+		ans, err := call(ctx)
 		done <- result{ans, err}
 	}()
 	select {

@@ -55,7 +55,7 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) command
 	if cmd.ResponseURL == "" {
 		return ephemeralReply(failedText)
 	}
-	if ok, wait := a.limiter.allow(cmd.UserID); !ok {
+	if ok, wait := a.allow(ctx, cmd.UserID); !ok {
 		return ephemeralReply(rateLimitedText(wait))
 	}
 	started := a.spawn(ctx, func(ctx context.Context) {

@@ -126,7 +126,7 @@ func (a *Adapter) answerInThread(ctx context.Context, m inbound) {
 		a.deliver(ctx, m.channel, root, "", []message{notice(helpText(a.opts.Command))})
 		return
 	}
-	if ok, wait := a.limiter.allow(m.user); !ok {
+	if ok, wait := a.allow(ctx, m.user); !ok {
 		a.postEphemeral(ctx, m.channel, m.user, root, rateLimitedText(wait))
 		return
 	}
@@ -145,7 +145,7 @@ func (a *Adapter) answerInThread(ctx context.Context, m inbound) {
 
 	// A thread is one conversation, so the engine can read follow-ups in
 	// the light of earlier questions.
-	ans, err := a.ask(ctx, retrieval.Question{Text: question, ConversationID: m.channel + "/" + root})
+	ans, err := a.askStreaming(ctx, retrieval.Question{Text: question, ConversationID: m.channel + "/" + root}, m.channel, placeholder)
 	if err != nil {
 		a.deliver(ctx, m.channel, root, placeholder, []message{notice(apology(err))})
 		return

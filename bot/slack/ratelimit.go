@@ -1,9 +1,25 @@
 package slack
 
 import (
+	"context"
 	"sync"
 	"time"
 )
+
+// RateLimiter decides whether a user may ask now and, if not, how long
+// until they may. A shared implementation (Redis) lets replicas apply one
+// limit per user.
+type RateLimiter interface {
+	Allow(ctx context.Context, user string) (ok bool, retryAfter time.Duration)
+}
+
+// allow applies the shared limiter if there is one, else the in-process one.
+func (a *Adapter) allow(ctx context.Context, user string) (bool, time.Duration) {
+	if a.shared != nil {
+		return a.shared.Allow(ctx, user)
+	}
+	return a.limiter.allow(user)
+}
 
 // userLimiter allows each user n questions per window, refilled smoothly
 // (a token bucket per user). A nil *userLimiter allows everything.

@@ -159,6 +159,12 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		if msg != nil {
 			call.ID, result = msg.ID, msg
 		}
+	case method == "editMessageText": // see stream_test.go
+		var msg *models.Message
+		msg, failure = f.editMessageText(params)
+		if msg != nil {
+			call.ID, result = msg.ID, msg
+		}
 	case slices.Contains([]string{"sendChatAction", "setMyCommands", "deleteWebhook", "setWebhook", "answerCallbackQuery"}, method):
 		result = true
 	default:

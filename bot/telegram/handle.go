@@ -113,7 +113,7 @@ func (a *Adapter) admit(ctx context.Context, m *models.Message) bool {
 		}
 		return false
 	}
-	ok, warn := a.limit.allow(chat)
+	ok, warn := a.allow(ctx, chat)
 	if warn {
 		a.reply(ctx, m, msgSlowDown, nil)
 	}
@@ -163,6 +163,9 @@ func keyboardRoot(kb *models.InlineKeyboardMarkup) int {
 // answer asks the Answerer and replies with the answer or an apology,
 // showing the typing action meanwhile.
 func (a *Adapter) answer(ctx context.Context, m *models.Message, question, conversation string, root int) {
+	if a.answerStreaming(ctx, m, question, conversation, root) {
+		return
+	}
 	stopTyping := a.keepTyping(ctx, m)
 	ans, err := a.ask(ctx, retrieval.Question{Text: question, ConversationID: conversation})
 	stopTyping()
@@ -187,6 +190,11 @@ func (a *Adapter) answer(ctx context.Context, m *models.Message, question, conve
 // even if the Answerer ignores its context, so the user is never left
 // waiting in silence; the call itself then finishes in the background.
 func (a *Adapter) ask(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+	return a.askWith(ctx, func(ctx context.Context) (retrieval.Answer, error) { return a.ans.Answer(ctx, q) })
+}
+
+// askWith runs call as ask runs the Answerer.
+func (a *Adapter) askWith(ctx context.Context, call func(context.Context) (retrieval.Answer, error)) (retrieval.Answer, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.opts.AnswerTimeout)
 	defer cancel()
 	type result struct {
@@ -200,7 +208,7 @@ func (a *Adapter) ask(ctx context.Context, q retrieval.Question) (retrieval.Answ
 				ch <- result{err: fmt.Errorf("answerer panicked: %v", r)}
 			}
 		}()
-		ans, err := a.ans.Answer(ctx, q)
+		ans, err := call(ctx)
 		ch <- result{ans, err}
 	}()
 	select {

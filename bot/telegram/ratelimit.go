@@ -1,9 +1,26 @@
 package telegram
 
 import (
+	"context"
 	"sync"
 	"time"
 )
+
+// RateLimiter decides whether a chat may ask now; warn is true the first
+// time it may not since it last could, so the chat is told to slow down
+// once. A shared implementation (Redis) lets replicas apply one limit per
+// chat.
+type RateLimiter interface {
+	Allow(ctx context.Context, chat int64) (ok, warn bool)
+}
+
+// allow applies the shared limiter if there is one, else the in-process one.
+func (a *Adapter) allow(ctx context.Context, chat int64) (ok, warn bool) {
+	if a.shared != nil {
+		return a.shared.Allow(ctx, chat)
+	}
+	return a.limit.allow(chat)
+}
 
 // Rate limits how often one chat may ask: a token bucket holding Burst
 // questions that refills one question every Every.

@@ -109,12 +109,21 @@ type Options struct {
 	// RatePerChat limits how often one chat may ask; see Rate for its
 	// defaults.
 	RatePerChat Rate
+	// RateLimiter, when set, replaces the in-process RatePerChat limit
+	// with a shared one (such as sharedstate.Limiter over Redis), so that
+	// replicas apply one limit per chat.
+	RateLimiter RateLimiter
 	// MaxConcurrent is how many updates are handled at once. 0 means
 	// DefaultMaxConcurrent.
 	MaxConcurrent int
 	// AnswerTimeout bounds one Answer call; past it the user gets an
 	// apology. 0 means DefaultAnswerTimeout.
 	AnswerTimeout time.Duration
+	// StreamInterval, when positive and the Answerer is a StreamAnswerer,
+	// makes an answer appear as a language model writes it: a reply with
+	// the first words, edited at most this often (at least every 3 s in
+	// groups, to stay within Telegram's limits). Zero turns it off.
+	StreamInterval time.Duration
 	// TypingInterval is how often the typing action is repeated while an
 	// answer is being worked out (Telegram shows it for about 5 s). 0 means
 	// DefaultTypingInterval.
@@ -144,6 +153,7 @@ type Adapter struct {
 	log     *slog.Logger
 	allowed map[int64]bool // nil: every chat
 	limit   *limiter
+	shared  RateLimiter // replaces limit when set
 
 	sent    *recent[msgKey, *sentAnswer] // the bot's answer messages
 	seen    *recent[int64, struct{}]     // update IDs already handled
@@ -246,6 +256,7 @@ func New(token string, ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapte
 		secret:  secret,
 		log:     opts.Logger.With("adapter", "telegram"),
 		limit:   newLimiter(opts.RatePerChat, time.Now),
+		shared:  opts.RateLimiter,
 		sent:    newRecent[msgKey, *sentAnswer](rememberAnswers),
 		seen:    newRecent[int64, struct{}](rememberUpdates),
 		refused: newRecent[int64, struct{}](rememberChats),

@@ -1,5 +1,7 @@
-// Package web serves citebot's HTTP API: health and readiness probes and
-// POST /v1/ask. Chat adapters mount their webhooks on the same mux.
+// Package web serves citebot's HTTP API: health and readiness probes,
+// POST /v1/ask, the chat page at /, the cited sources at /v1/sources/ and
+// /metrics, behind an optional bearer token, per-client rate limits and a
+// concurrency limit. Chat adapters mount their webhooks on the same mux.
 package web
 
 import (
@@ -13,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -29,6 +32,26 @@ type Options struct {
 	AnswerTimeout time.Duration
 	// Logger receives request errors; nil means slog.Default().
 	Logger *slog.Logger
+
+	// APIToken, when set, is the bearer token that /v1/, /metrics and
+	// /debug/pprof/ require. The probes, the page and the chat webhooks
+	// (which carry their own signatures) stay open.
+	APIToken string
+	// RatePerClient limits questions per client address; the zero Rate is
+	// unlimited. Over the limit a client gets 429 with Retry-After.
+	RatePerClient Rate
+	// MaxConcurrent caps the questions answered at once; more get 503 at
+	// once. Zero means no cap.
+	MaxConcurrent int
+	// CacheSize is how many answers to standalone questions (no
+	// conversation) are kept; zero means 4096, negative turns it off.
+	CacheSize int
+	// Observer times, counts and logs each question; nil does none of it.
+	Observer *metrics.Observer
+	// Metrics, when set, is served at GET /metrics.
+	Metrics http.Handler
+	// Pprof mounts net/http/pprof under /debug/pprof/.
+	Pprof bool
 }
 
 // Server is the HTTP API. It reports not-ready until SetAnswerer is called,
@@ -39,6 +62,9 @@ type Server struct {
 	mux      *http.ServeMux
 	ans      atomic.Pointer[answererBox]
 	draining atomic.Bool
+	handler  http.Handler                // mux behind the middleware
+	docs     atomic.Pointer[docIndex]    // set by SetDocuments
+	cache    atomic.Pointer[answerCache] // answers of the current answerer
 }
 
 type answererBox struct{ a Answerer }
@@ -51,6 +77,9 @@ func New(opts Options) *Server {
 	if opts.AnswerTimeout <= 0 {
 		opts.AnswerTimeout = 30 * time.Second
 	}
+	if opts.CacheSize == 0 {
+		opts.CacheSize = 4096
+	}
 	s := &Server{opts: opts, log: opts.Logger, mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -58,6 +87,7 @@ func New(opts Options) *Server {
 	s.mux.HandleFunc("/healthz", s.handleHealth)
 	s.mux.HandleFunc("/readyz", s.handleReady)
 	s.mux.HandleFunc("/v1/ask", s.handleAsk)
+	s.mountOps()
 	return s
 }
 
@@ -72,7 +102,7 @@ func (s *Server) SetDraining() { s.draining.Store(true) }
 func (s *Server) Mux() *http.ServeMux { return s.mux }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -93,6 +123,8 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 type askRequest struct {
 	Question       *string `json:"question"`
 	ConversationID string  `json:"conversation_id"`
+	// Stream asks for Server-Sent Events; see serveStream.
+	Stream bool `json:"stream"`
 }
 
 // errorBody is every error response.
@@ -142,11 +174,15 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.AnswerTimeout)
 	defer cancel()
-	ans, err := box.a.Answer(ctx, retrieval.Question{Text: q, ConversationID: req.ConversationID})
+	if wantsStream(r, req.Stream) {
+		s.serveStream(ctx, w, box, retrieval.Question{Text: q, ConversationID: req.ConversationID})
+		return
+	}
+	ans, err := s.answer(ctx, box, retrieval.Question{Text: q, ConversationID: req.ConversationID})
 	if err != nil {
 		status, msg := errorStatus(err)
 		if status >= 500 {
-			s.log.Error("answer failed", "err", err)
+			s.log.Error("answer failed", "err", err, "request_id", metrics.RequestID(ctx))
 		}
 		writeError(w, status, msg)
 		return

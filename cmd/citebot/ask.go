@@ -23,13 +23,13 @@ func cmdAsk(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if question == "" {
 		return fmt.Errorf("%w: give a question, as in: citebot ask \"when did Estonia ratify Ottawa?\"", errUsage)
 	}
-	c.log.Debug("answer mode", "llm", c.cfg.LLMMode())
+	logLLMMode(c.log, c.cfg.LLM)
 	eng, _, err := buildEngine(ctx, c.cfg, c.log, true, nil)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	ans, err := eng.Answer(ctx, retrieval.Question{Text: question})
+	ans, err := llmAnswerer(c.cfg.LLM, eng, c.log).Answer(ctx, retrieval.Question{Text: question})
 	if err != nil {
 		return err
 	}
@@ -46,6 +46,9 @@ func writeAnswer(w io.Writer, ans retrieval.Answer) error {
 	var b strings.Builder
 	b.WriteString(ans.Text)
 	b.WriteString("\n")
+	if ans.Note != "" {
+		fmt.Fprintf(&b, "(%s)\n", ans.Note)
+	}
 	if len(ans.Citations) > 0 {
 		if ans.Answered {
 			b.WriteString("\nSources:\n")

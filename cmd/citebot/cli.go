@@ -18,6 +18,7 @@ Usage:
   citebot ask [--json] [--corpus DIR] "question"   answer one question
   citebot serve [--addr HOST:PORT] [--corpus DIR]  serve the HTTP API and chat adapters
   citebot ingest [--corpus DIR]                    build or update the stored index
+  citebot migrate --to weaviate                    copy the embedded index to Weaviate
   citebot eval --questions FILE [--json]           score a question set
   citebot config                                   print the effective configuration
   citebot healthcheck [--addr HOST:PORT]           exit 0 if the server is healthy
@@ -49,6 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"ask":         cmdAsk,
 		"serve":       cmdServe,
 		"ingest":      cmdIngest,
+		"migrate":     cmdMigrate,
 		"eval":        cmdEval,
 		"config":      cmdConfig,
 		"healthcheck": cmdHealthcheck,

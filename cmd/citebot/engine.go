@@ -35,8 +35,9 @@ func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) ([]cor
 }
 
 // buildEngine loads the corpus and builds the engine over it. persist
-// reuses and updates the stored index in the data dir.
-func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, persist bool, progress func(int, int)) (*retrieval.Engine, []corpus.Document, error) {
+// reuses and updates the stored index in the data dir. mods adjust the
+// engine's options last (serve puts conversations in Redis with them).
+func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, persist bool, progress func(int, int), mods ...func(*retrieval.Options)) (*retrieval.Engine, []corpus.Document, error) {
 	docs, err := loadCorpus(ctx, cfg, log)
 	if err != nil {
 		return nil, nil, err
@@ -45,9 +46,19 @@ func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, persi
 		Chunk:    corpus.ChunkOptions{Size: cfg.Corpus.ChunkSize, Overlap: cfg.Corpus.ChunkOverlap},
 		Logger:   log,
 		Progress: progress,
+		// CITEBOT_EMBED_MODEL: chunks and questions embedded by the model
+		// server (see llm.go); nil keeps the local embedder.
+		Embedder: llmEmbedder(cfg.LLM, log),
 	}
 	if persist {
 		opts.DataDir = cfg.DataDir
+	}
+	// CITEBOT_INDEX=weaviate: the engine syncs it by content hash.
+	if opts.Index, err = openIndex(cfg, log); err != nil {
+		return nil, nil, err
+	}
+	for _, m := range mods {
+		m(&opts)
 	}
 	eng, err := retrieval.NewEngine(ctx, docs, opts)
 	if err != nil {

@@ -42,7 +42,8 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	for _, d := range docs {
 		texts[d.Source] = d.Text
 	}
-	rep := retrieval.Evaluate(ctx, eng, qs, texts)
+	// With a chat model, eval scores the model's answers.
+	rep := retrieval.Evaluate(ctx, llmAnswerer(c.cfg.LLM, eng, c.log), qs, texts)
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

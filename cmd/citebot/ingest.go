@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -33,6 +34,10 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if s.Rebuilt != "" {
 		fmt.Fprintf(stdout, "rebuilt: %s\n", s.Rebuilt)
 	}
-	fmt.Fprintf(stdout, "index: %s\n", filepath.Join(c.cfg.DataDir, retrieval.IndexFile))
+	if c.cfg.Index.Backend == config.IndexWeaviate {
+		fmt.Fprintf(stdout, "index: weaviate %s\n", c.cfg.Index.WeaviateURL)
+	} else {
+		fmt.Fprintf(stdout, "index: %s\n", filepath.Join(c.cfg.DataDir, retrieval.IndexFile))
+	}
 	return nil
 }

@@ -17,14 +17,16 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	// A second signal while draining forces the exit.
+	// The first SIGTERM or SIGINT cancels ctx, so the server drains; a
+	// second one while draining forces the exit. One channel, registered
+	// for the whole run, so that no signal falls between the two.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		<-ctx.Done()
-		stop()
-		force := make(chan os.Signal, 1)
-		signal.Notify(force, os.Interrupt, syscall.SIGTERM)
-		<-force
+		<-sigs
+		cancel()
+		<-sigs
 		fmt.Fprintln(os.Stderr, "citebot: second signal, exiting now")
 		os.Exit(130)
 	}()

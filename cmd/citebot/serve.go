@@ -16,6 +16,7 @@ import (
 	"github.com/citebot/citebot/bot/telegram"
 	"github.com/citebot/citebot/bot/web"
 	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -53,39 +54,76 @@ type app struct {
 	answerer *engineRef
 	slack    *slack.Adapter
 	telegram *telegram.Adapter
+	// metrics is served at /metrics; observer counts, times and logs
+	// every question, whichever adapter asked it.
+	metrics  *metrics.Metrics
+	observer *metrics.Observer
+	// shared holds Slack dedup, conversations and rate limits in Redis
+	// when CITEBOT_REDIS_URL is set; nil keeps them in the process.
+	shared *shared
 }
 
-// engineRef is an Answerer whose engine arrives after start-up.
+// engineRef is an Answerer whose engine (or the Generator around it, with
+// a chat model) arrives after start-up.
 type engineRef struct {
 	mu  sync.RWMutex
-	eng *retrieval.Engine
+	eng answerer
 }
 
-func (r *engineRef) set(e *retrieval.Engine) {
+func (r *engineRef) set(e answerer) {
 	r.mu.Lock()
 	r.eng = e
 	r.mu.Unlock()
 }
 
+func (r *engineRef) get() answerer {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.eng
+}
+
 // Answer implements bot.Answerer.
 func (r *engineRef) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
-	r.mu.RLock()
-	e := r.eng
-	r.mu.RUnlock()
+	e := r.get()
 	if e == nil {
 		return retrieval.Answer{}, retrieval.ErrNotReady
 	}
 	return e.Answer(ctx, q)
 }
 
-var _ bot.Answerer = (*engineRef)(nil)
+// AnswerStream lets the chat adapters show an answer as the model writes
+// it.
+func (r *engineRef) AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error) {
+	e := r.get()
+	if e == nil {
+		return retrieval.Answer{}, retrieval.ErrNotReady
+	}
+	return e.AnswerStream(ctx, q, delta)
+}
+
+var (
+	_ bot.Answerer = (*engineRef)(nil)
+	_ answerer     = (*engineRef)(nil)
+)
 
 func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log, ready: make(chan struct{}), listening: make(chan string, 1), answerer: &engineRef{}}
-	a.web = web.New(web.Options{MaxBodyBytes: cfg.Server.MaxBodyBytes, Logger: log})
+	a.metrics = metrics.New()
+	a.observer = metrics.NewObserver(metrics.ObserverOptions{Recorder: a.metrics, Logger: log, Generative: cfg.LLM.Generation()})
+	a.web = web.New(webOptions(cfg.Server, log, a.metrics, a.observer))
 	feedback := bot.NewFeedbackLog(cfg.DataDir)
+	sh, err := newShared(context.Background(), cfg, log, a.metrics.Registry())
+	if err != nil {
+		return nil, fmt.Errorf("redis: %w", err)
+	}
+	a.shared = sh
 	if cfg.Slack.Enabled() {
-		sl, err := slack.New(a.answerer, feedback, slackOptions(cfg.Slack, log))
+		so, err := a.shared.slack(slackOptions(cfg.Slack, log))
+		if err != nil {
+			return nil, fmt.Errorf("slack: %w", err)
+		}
+		so.StreamInterval = chatStreamInterval(cfg.LLM, time.Second)
+		sl, err := slack.New(observeStreams(a.observer, a.answerer, "slack"), feedback, so)
 		if err != nil {
 			return nil, fmt.Errorf("slack: %w", err)
 		}
@@ -94,7 +132,12 @@ func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
 		log.Info("slack enabled", "http_mode", sl.HTTPMode(), "socket_mode", sl.SocketMode())
 	}
 	if cfg.Telegram.Enabled() {
-		tg, err := telegram.New(cfg.Telegram.BotToken.Reveal(), a.answerer, feedback, telegramOptions(cfg.Telegram, log))
+		to, err := a.shared.telegram(telegramOptions(cfg.Telegram, log))
+		if err != nil {
+			return nil, fmt.Errorf("telegram: %w", err)
+		}
+		to.StreamInterval = chatStreamInterval(cfg.LLM, 1500*time.Millisecond)
+		tg, err := telegram.New(cfg.Telegram.BotToken.Reveal(), observeStreams(a.observer, a.answerer, "telegram"), feedback, to)
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
 		}
@@ -109,6 +152,7 @@ func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
 		ReadTimeout:       cfg.Server.ReadTimeout,
 		WriteTimeout:      cfg.Server.WriteTimeout,
 		IdleTimeout:       cfg.Server.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	return a, nil
@@ -122,6 +166,7 @@ func (a *app) Run(ctx context.Context) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	a.log.Info("citebot listening", "addr", ln.Addr().String(), "llm", a.cfg.LLMMode(), "corpus", corpusName(a.cfg))
+	logLLMMode(a.log, a.cfg.LLM)
 	a.listening <- ln.Addr().String()
 
 	serveErr := make(chan error, 1)
@@ -150,7 +195,8 @@ func (a *app) Run(ctx context.Context) error {
 	go func() {
 		defer close(a.ready)
 		start := time.Now()
-		eng, _, err := buildEngine(ctx, a.cfg, a.log, true, nil)
+		// Model errors while embedding the corpus count in the metrics too.
+		eng, docs, err := buildEngineWhenReachable(metrics.WithRecorder(ctx, a.metrics), a.cfg, a.log, a.shared.engineOptions)
 		if err != nil {
 			buildErr <- err
 			return
@@ -158,9 +204,12 @@ func (a *app) Run(ctx context.Context) error {
 		a.mu.Lock()
 		a.engine = eng
 		a.mu.Unlock()
-		a.answerer.set(eng)
-		a.web.SetAnswerer(eng)
+		ans := llmAnswerer(a.cfg.LLM, eng, a.log)
+		a.answerer.set(ans)
+		a.web.SetDocuments(docs)
+		a.web.SetAnswerer(ans)
 		s := eng.Stats()
+		a.metrics.Ingest(s)
 		a.log.Info("index ready", "files", s.Files, "chunks", s.Chunks, "embedded", s.Embedded,
 			"reused", s.Reused, "embedder", s.Embedder, "took", time.Since(start).Round(time.Millisecond))
 	}()
@@ -206,14 +255,29 @@ func (a *app) shutdown() error {
 	return nil
 }
 
-// Close releases the engine.
+// Close releases the engine and the connection to Redis.
 func (a *app) Close() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.shared.Close()
 	if a.engine != nil {
 		return a.engine.Close()
 	}
 	return nil
+}
+
+// webOptions maps the server settings onto the HTTP API's options.
+func webOptions(c config.Server, log *slog.Logger, m *metrics.Metrics, obs *metrics.Observer) web.Options {
+	return web.Options{
+		MaxBodyBytes:  c.MaxBodyBytes,
+		Logger:        log,
+		APIToken:      c.APIToken.Reveal(),
+		RatePerClient: web.Rate{Burst: c.RatePerClient.Events, Every: c.RatePerClient.Every()},
+		MaxConcurrent: c.MaxConcurrent,
+		Observer:      obs,
+		Metrics:       m.Handler(),
+		Pprof:         c.Pprof,
+	}
 }
 
 func slackOptions(c config.Slack, log *slog.Logger) slack.Options {
