@@ -9,11 +9,11 @@ import (
 	"github.com/citebot/citebot/retrieval"
 )
 
-// Ask calls a with a deadline of timeout and returns by that deadline even
-// if a ignores its context, so a chat user always hears back; the call
-// itself then finishes in the background. A panic in a becomes an error.
-// A timeout is reported as context.DeadlineExceeded.
-func Ask(ctx context.Context, a Answerer, q retrieval.Question, timeout time.Duration) (retrieval.Answer, error) {
+// AnswerWithin runs call with a deadline of timeout and returns by that
+// deadline even if call ignores its context, so a chat user always hears
+// back; the call itself then finishes in the background. A panic in call
+// becomes an error, and a timeout wraps context.DeadlineExceeded.
+func AnswerWithin(ctx context.Context, timeout time.Duration, call func(context.Context) (retrieval.Answer, error)) (retrieval.Answer, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	type result struct {
@@ -27,7 +27,7 @@ func Ask(ctx context.Context, a Answerer, q retrieval.Question, timeout time.Dur
 				done <- result{err: fmt.Errorf("answerer panicked: %v", r)}
 			}
 		}()
-		ans, err := a.Answer(ctx, q)
+		ans, err := call(ctx)
 		done <- result{ans, err}
 	}()
 	select {
@@ -37,6 +37,6 @@ func Ask(ctx context.Context, a Answerer, q retrieval.Question, timeout time.Dur
 		}
 		return r.ans, r.err
 	case <-ctx.Done():
-		return retrieval.Answer{}, ctx.Err()
+		return retrieval.Answer{}, fmt.Errorf("answer: %w", ctx.Err())
 	}
 }

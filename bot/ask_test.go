@@ -16,7 +16,7 @@ func (f answerFunc) Answer(ctx context.Context, q retrieval.Question) (retrieval
 	return f(ctx, q)
 }
 
-func TestAsk(t *testing.T) {
+func TestAnswerWithin(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
 	tests := []struct {
@@ -45,7 +45,9 @@ func TestAsk(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ans, err := bot.Ask(context.Background(), tt.a, retrieval.Question{Text: "q"}, 50*time.Millisecond)
+			ans, err := bot.AnswerWithin(context.Background(), 50*time.Millisecond, func(ctx context.Context) (retrieval.Answer, error) {
+				return tt.a.Answer(ctx, retrieval.Question{Text: "q"})
+			})
 			switch {
 			case tt.name == "panics":
 				if err == nil {

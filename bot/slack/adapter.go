@@ -331,32 +331,14 @@ func (a *Adapter) ask(ctx context.Context, q retrieval.Question) (retrieval.Answ
 // answerWithin runs call with AnswerTimeout, returning at the deadline even
 // if call ignores its context.
 func (a *Adapter) answerWithin(ctx context.Context, call func(context.Context) (retrieval.Answer, error)) (retrieval.Answer, error) {
-	ctx, cancel := context.WithTimeout(ctx, a.opts.AnswerTimeout)
-	defer cancel()
-	type result struct {
-		ans retrieval.Answer
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				done <- result{err: fmt.Errorf("engine panic: %v", r)}
-			}
-		}()
-		ans, err := call(ctx)
-		done <- result{ans, err}
-	}()
-	select {
-	case r := <-done:
-		if r.err != nil {
-			a.log.Warn("slack: engine failed", "err", r.err)
-		}
-		return r.ans, r.err
-	case <-ctx.Done():
+	ans, err := bot.AnswerWithin(ctx, a.opts.AnswerTimeout, call)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
 		a.log.Warn("slack: engine timed out", "timeout", a.opts.AnswerTimeout)
-		return retrieval.Answer{}, fmt.Errorf("answer: %w", ctx.Err())
+	case err != nil:
+		a.log.Warn("slack: engine failed", "err", err)
 	}
+	return ans, err
 }
 
 // renderForFeedback renders ans and, when feedback is on, remembers it under

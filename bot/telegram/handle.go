@@ -2,7 +2,6 @@ package telegram
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -195,31 +195,7 @@ func (a *Adapter) ask(ctx context.Context, q retrieval.Question) (retrieval.Answ
 
 // askWith runs call as ask runs the Answerer.
 func (a *Adapter) askWith(ctx context.Context, call func(context.Context) (retrieval.Answer, error)) (retrieval.Answer, error) {
-	ctx, cancel := context.WithTimeout(ctx, a.opts.AnswerTimeout)
-	defer cancel()
-	type result struct {
-		ans retrieval.Answer
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		defer func() {
-			if r := recover(); r != nil {
-				ch <- result{err: fmt.Errorf("answerer panicked: %v", r)}
-			}
-		}()
-		ans, err := call(ctx)
-		ch <- result{ans, err}
-	}()
-	select {
-	case r := <-ch:
-		if r.err != nil && ctx.Err() != nil && !errors.Is(r.err, context.DeadlineExceeded) {
-			r.err = fmt.Errorf("%w (%w)", ctx.Err(), r.err)
-		}
-		return r.ans, r.err
-	case <-ctx.Done():
-		return retrieval.Answer{}, fmt.Errorf("answer: %w", ctx.Err())
-	}
+	return bot.AnswerWithin(ctx, a.opts.AnswerTimeout, call)
 }
 
 // keepTyping shows the typing action in m's chat now and every
