@@ -58,6 +58,9 @@ type Server struct {
 	MaxBodyBytes int64
 	// MaxConcurrent caps the questions the HTTP API answers at once.
 	MaxConcurrent int
+	// AnswerCache is how many answers to standalone questions the HTTP
+	// API keeps; zero turns the cache off.
+	AnswerCache int
 	// RatePerClient limits questions per client address; zero is unlimited.
 	RatePerClient Rate
 	// Pprof mounts net/http/pprof under /debug/pprof/.

@@ -268,7 +268,12 @@ func (a *app) Close() error {
 
 // webOptions maps the server settings onto the HTTP API's options.
 func webOptions(c config.Server, log *slog.Logger, m *metrics.Metrics, obs *metrics.Observer) web.Options {
+	cache := c.AnswerCache
+	if cache == 0 {
+		cache = -1 // web.Options reads zero as "the default size"
+	}
 	return web.Options{
+		CacheSize:     cache,
 		MaxBodyBytes:  c.MaxBodyBytes,
 		Logger:        log,
 		APIToken:      c.APIToken.Reveal(),
