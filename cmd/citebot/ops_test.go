@@ -75,6 +75,10 @@ func (f *fakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	// Read the body to EOF: only then does the server watch the
+	// connection, and cancel r.Context() when the client drops a held
+	// long poll. The multipart reader can stop at the final boundary.
+	io.Copy(io.Discard, r.Body)
 	w.Header().Set("Content-Type", "application/json")
 	switch method {
 	case "getMe":
