@@ -54,6 +54,9 @@ type Server struct {
 	IdleTimeout       time.Duration
 	// ShutdownTimeout is how long in-flight answers may run after SIGTERM.
 	ShutdownTimeout time.Duration
+	// DrainDelay is how long the server keeps serving after SIGTERM with
+	// /readyz failing, before it stops accepting connections.
+	DrainDelay time.Duration
 	// MaxBodyBytes caps a request body; larger ones get 413.
 	MaxBodyBytes int64
 	// MaxConcurrent caps the questions the HTTP API answers at once.

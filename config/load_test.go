@@ -298,6 +298,7 @@ var samples = map[string][2]string{
 	"server.write_timeout":       {"4m", "4m0s"},
 	"server.idle_timeout":        {"5s", "5s"},
 	"server.shutdown_timeout":    {"6s", "6s"},
+	"server.drain_delay":         {"3s", "3s"},
 	"server.max_body_bytes":      {"20000", "20000"},
 	"server.max_concurrent":      {"7", "7"},
 	"server.answer_cache":        {"7", "7"},

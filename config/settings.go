@@ -124,6 +124,9 @@ var settings = []*setting{
 	{Key: "server.shutdown_timeout", Env: "CITEBOT_SHUTDOWN_TIMEOUT", Default: "20s",
 		Doc: "How long in-flight answers may finish after SIGTERM or SIGINT before the process exits.",
 		val: durationVal(func(c *Config) *time.Duration { return &c.Server.ShutdownTimeout })},
+	{Key: "server.drain_delay", Env: "CITEBOT_DRAIN_DELAY", Default: "0s",
+		Doc: "How long to keep serving after SIGTERM with /readyz at 503, so a load balancer stops routing here before the listener closes; 0 closes at once.",
+		val: delayVal(func(c *Config) *time.Duration { return &c.Server.DrainDelay })},
 	{Key: "server.max_body_bytes", Env: "CITEBOT_MAX_BODY_BYTES", Default: "65536",
 		Doc: "Largest request body in bytes; larger ones get 413. At least 16384, so a 2,000-character question always fits.",
 		val: int64Val{p: func(c *Config) *int64 { return &c.Server.MaxBodyBytes }, lo: 16 << 10, hi: 1 << 30}},
@@ -317,7 +320,26 @@ func (v durationVal) set(c *Config, s string) error {
 	return nil
 }
 func (v durationVal) get(c *Config) string { return v(c).String() }
-func (durationVal) kind() string           { return "duration" }
+
+// delayVal is a duration that may be zero: "0", "0s" or "off" mean none.
+type delayVal func(*Config) *time.Duration
+
+func (v delayVal) set(c *Config, s string) error {
+	switch s {
+	case "0", "off":
+		*v(c) = 0
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return errors.New("is not a delay; write it as a Go duration such as 5s, or 0 for none")
+	}
+	*v(c) = d
+	return nil
+}
+func (v delayVal) get(c *Config) string { return v(c).String() }
+func (delayVal) kind() string           { return "duration" }
+func (durationVal) kind() string        { return "duration" }
 
 type intVal struct {
 	p      func(*Config) *int

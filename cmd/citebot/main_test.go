@@ -200,3 +200,60 @@ func TestServe(t *testing.T) {
 		t.Fatal("Run did not return after cancel")
 	}
 }
+
+// TestServeDrainDelay shows the drain window: after the stop signal the
+// server keeps accepting connections and answers /readyz with 503 for
+// CITEBOT_DRAIN_DELAY, so a load balancer can take it out of rotation.
+func TestServeDrainDelay(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := config.Load(nil, func(k string) string {
+		switch k {
+		case "CITEBOT_ADDR":
+			return "127.0.0.1:0"
+		case "CITEBOT_DATA_DIR":
+			return dir
+		case "CITEBOT_DRAIN_DELAY":
+			return "3s"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(cfg, cfg.Log.NewLogger(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	base := "http://" + <-a.listening
+	<-a.ready
+	cancel()
+
+	// The stop is asynchronous: poll until /readyz reports the drain.
+	deadline := time.Now().Add(2 * time.Second)
+	status := 0
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			t.Fatalf("listener closed during the drain delay: %v", err)
+		}
+		resp.Body.Close()
+		if status = resp.StatusCode; status == http.StatusServiceUnavailable {
+			break
+		}
+	}
+	if status != http.StatusServiceUnavailable {
+		t.Fatalf("readyz during drain: %d, want 503", status)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("Run returned before the drain delay: %v", err)
+	default:
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}

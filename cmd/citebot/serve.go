@@ -233,6 +233,12 @@ func (a *app) Run(ctx context.Context) error {
 // the configured deadline.
 func (a *app) shutdown() error {
 	a.web.SetDraining()
+	if d := a.cfg.Server.DrainDelay; d > 0 {
+		// Keep serving while load balancers see /readyz fail and stop
+		// sending work here; a second signal still forces the exit.
+		a.log.Info("draining: /readyz reports 503 before the listener closes", "delay", d)
+		time.Sleep(d)
+	}
 	timeout := a.cfg.Server.ShutdownTimeout
 	if timeout <= 0 {
 		timeout = 15 * time.Second
