@@ -112,10 +112,29 @@ func (e *Engine) choose(q *questionInfo, wins []*window) *window {
 	return chosen
 }
 
+// negParity reports whether the passage and the question agree on
+// negation. Only negations in a clause that mentions what the question is
+// about count: asked whether Poland signed, "Poland is a signatory; Russia
+// and the US are not" says yes.
 func negParity(q *questionInfo, w *window) bool {
+	hasEntity := false
+	for _, t := range q.terms {
+		hasEntity = hasEntity || t.entity
+	}
 	n := 0
-	for _, s := range w.sents {
-		n += negationCount(s.toks)
+	for si, s := range w.sents {
+		clauses := clauseIndex(s.text, s.toks)
+		about := map[int]bool{}
+		for ti, term := range q.terms {
+			if p := w.matchPos[si][ti]; p >= 0 && w.matchVal[si][ti] >= entityMatched && (term.entity || !hasEntity) {
+				about[clauses[p]] = true
+			}
+		}
+		for k, t := range s.toks {
+			if isNegation(t.norm) && about[clauses[k]] {
+				n++
+			}
+		}
 	}
 	return n%2 == q.negations%2
 }

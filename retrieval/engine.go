@@ -213,6 +213,7 @@ func (e *Engine) analyze(text string) *questionInfo {
 		q.measures = wantedMeasures(words)
 	}
 	q.wantsOrg = q.typ == typeEntity && asksForOrg(words)
+	q.future = askedInFuture(words)
 	seen := map[string]bool{}
 	group := 0
 	for i, t := range toks {
@@ -240,6 +241,22 @@ func (e *Engine) analyze(text string) *questionInfo {
 		}
 		q.terms = append(q.terms, term)
 		q.weight += term.idf
+	}
+	// The last word of a name of several words ("Bridge" of "Kestrel
+	// Street Bridge") is how the text refers back to it.
+	size := map[int]int{}
+	for _, t := range q.terms {
+		if t.entity {
+			size[t.group]++
+		}
+	}
+	for ti, t := range q.terms {
+		if t.entity && size[t.group] > 1 {
+			if q.heads == nil {
+				q.heads = map[int]int{}
+			}
+			q.heads[t.group] = ti
+		}
 	}
 	return q
 }

@@ -177,3 +177,23 @@ func TestEngineOnUserCorpus(t *testing.T) {
 		})
 	}
 }
+
+func TestAnswerYesNo(t *testing.T) {
+	eng, _ := defaultEngine(t)
+	tests := []struct{ q, want string }{
+		{"Did Poland ratify the Ottawa Convention?", "Yes"},
+		{"Is Russia a signatory of the Ottawa Convention?", "No"},
+		{"Does the Ottawa Convention ban anti-personnel mines?", "Yes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			ans, err := eng.Answer(context.Background(), retrieval.Question{Text: tt.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ans.Answered || !strings.HasPrefix(ans.Text, tt.want+".") {
+				t.Errorf("got %q, want it to lead with %q", ans.Text, tt.want)
+			}
+		})
+	}
+}

@@ -26,8 +26,10 @@ type qterm struct {
 // questionInfo is what the extractor knows about a question.
 type questionInfo struct {
 	typ       answerType
-	measures  []measure // for quantity questions: the units that fit
-	wantsOrg  bool      // "which company/organisation": prefer names of bodies
+	measures  []measure   // for quantity questions: the units that fit
+	heads     map[int]int // name group → index of its last word, for names of several words
+	future    bool        // asked in the future tense ("when will …")
+	wantsOrg  bool        // "which company/organisation": prefer names of bodies
 	terms     []qterm
 	weight    float64 // sum of term idfs
 	negations int
@@ -139,6 +141,9 @@ type window struct {
 	matchVal [][]float64
 	score    float64
 	answer   string // direct answer, verbatim from the passage
+	// inDoc marks the question terms matched anywhere in the retrieved
+	// text of the window's document.
+	inDoc []bool
 }
 
 func (w *window) text() string {
@@ -420,7 +425,7 @@ func entitiesNear(q *questionInfo, w *window, si int) bool {
 		}
 		switch {
 		case w.matchVal[si][ti] >= entityMatched:
-		case near(ti) || inTitle(term, w.sents[si]):
+		case near(ti) || inTitle(term, w.sents[si]) || introduced(q, w, ti):
 			// Context may supply one of the question's names, not all:
 			// a sentence that names none of them is about something else.
 			outside[term.group] = true
@@ -431,10 +436,61 @@ func entitiesNear(q *questionInfo, w *window, si int) bool {
 	if len(outside) > 1 {
 		return false
 	}
+	if q.future && !speaksOfFuture(w.sents[si]) && (si == 0 || !speaksOfFuture(w.sents[si-1])) {
+		// "When will the bridge close again?" is not answered by when it
+		// closed.
+		return false
+	}
 	// The answer's sentence must also say something of what the question
 	// asks about it ("ratified", "designed"), not only name its subject:
 	// "When will the bridge close?" is not answered by when it reopened.
 	return !predicate || predicateMatched
+}
+
+// futureWords mark a statement about what is yet to happen.
+var futureWords = map[string]bool{
+	"will": true, "shall": true, "would": true, "next": true, "upcoming": true, "plan": true,
+	"plans": true, "planned": true, "expected": true, "expects": true, "scheduled": true,
+	"due": true, "soon": true, "future": true, "forthcoming": true, "intends": true, "intend": true,
+	"until": true, "going": true,
+}
+
+// speaksOfFuture reports whether a sentence talks about the future.
+func speaksOfFuture(s *sentence) bool {
+	for _, t := range s.toks {
+		if futureWords[t.norm] {
+			return true
+		}
+	}
+	return false
+}
+
+// askedInFuture reports whether a question asks about the future: "when
+// will …", "is it going to …".
+func askedInFuture(words []string) bool {
+	for i, w := range words {
+		if w == "will" || w == "shall" || w == "going" && i+1 < len(words) && words[i+1] == "to" {
+			return true
+		}
+	}
+	return false
+}
+
+// introduced reports whether term ti, part of a name of several words,
+// is present by reference: the document names "the Kestrel Street Bridge"
+// in full elsewhere, and the window says "the bridge". The name's last
+// word must be in the window and its other words in the document.
+func introduced(q *questionInfo, w *window, ti int) bool {
+	h, ok := q.heads[q.terms[ti].group]
+	if !ok || w.inDoc == nil || !w.inDoc[ti] {
+		return false
+	}
+	for si := range w.sents {
+		if w.matchVal[si][h] >= entityMatched {
+			return true
+		}
+	}
+	return false
 }
 
 // maxTitleWords is the longest title that counts as context.
@@ -465,7 +521,7 @@ func entitiesIn(q *questionInfo, w *window) bool {
 		if !term.entity {
 			continue
 		}
-		found := inTitle(term, w.sents[0])
+		found := inTitle(term, w.sents[0]) || introduced(q, w, ti)
 		for si := range w.sents {
 			if w.matchVal[si][ti] >= entityMatched {
 				found = true
@@ -535,13 +591,20 @@ func sharesTerm(q *questionInfo, toks []token) bool {
 func negationCount(toks []token) int {
 	n := 0
 	for _, t := range toks {
-		switch t.norm {
-		case "not", "no", "never", "none", "neither", "nor", "isn't", "aren't", "wasn't", "weren't",
-			"doesn't", "didn't", "don't", "hasn't", "haven't", "hadn't", "won't", "cannot", "can't", "without":
+		if isNegation(t.norm) {
 			n++
 		}
 	}
 	return n
+}
+
+func isNegation(w string) bool {
+	switch w {
+	case "not", "no", "never", "none", "neither", "nor", "isn't", "aren't", "wasn't", "weren't",
+		"doesn't", "didn't", "don't", "hasn't", "haven't", "hadn't", "won't", "cannot", "can't", "without":
+		return true
+	}
+	return false
 }
 
 // truncateRunes shortens s to at most n characters at a word boundary,
@@ -581,8 +644,17 @@ func rankWindows(q *questionInfo, sents []*sentence) []*window {
 		ms[i] = mv{p, v}
 	}
 	index := make(map[*sentence]int, len(sents))
+	inDoc := map[string][]bool{}
 	for i, s := range sents {
 		index[s] = i
+		d := inDoc[s.source]
+		if d == nil {
+			d = make([]bool, len(q.terms))
+			inDoc[s.source] = d
+		}
+		for ti, v := range ms[i].val {
+			d[ti] = d[ti] || v >= entityMatched
+		}
 	}
 	var out []*window
 	for i, s := range sents {
@@ -614,6 +686,25 @@ func rankWindows(q *questionInfo, sents []*sentence) []*window {
 		out = append(out, pw)
 	}
 	for _, w := range out {
+		w.inDoc = inDoc[w.sents[0].source]
+		// Words of a name the window refers to by its last word ("the
+		// bridge") count as matched.
+		if q.heads != nil {
+			var extra float64
+			for ti, term := range q.terms {
+				best := 0.0
+				for si := range w.sents {
+					best = max(best, w.matchVal[si][ti])
+				}
+				if best < entityMatched && introduced(q, w, ti) {
+					extra += term.idf * (entityMatched - best)
+				}
+			}
+			if q.weight > 0 {
+				w.coverage += extra / q.weight
+				w.score += extra / q.weight
+			}
+		}
 		w.score += 0.03 / float64(1+w.sents[0].chunkRank)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
