@@ -45,27 +45,64 @@ func StartWeaviateCluster(t testing.TB, n int) []*Weaviate {
 	return startCluster(t, n)
 }
 
+// startCluster starts n nodes. Ports are picked free and released before
+// the servers bind them, so another test process can take one first; a
+// start that fails to bind is retried on new ports.
 func startCluster(t testing.TB, n int, extra ...string) []*Weaviate {
+	t.Helper()
+	used := map[int]bool{}
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		var nodes []*Weaviate
+		nodes, err = tryStartCluster(t, n, used, extra...)
+		if err == nil {
+			return nodes
+		}
+		for _, w := range nodes {
+			if w != nil {
+				w.proc.kill()
+			}
+		}
+		if !strings.Contains(err.Error(), "address already in use") {
+			break
+		}
+		t.Logf("weaviate start, attempt %d: a port was taken meanwhile; retrying on new ports", attempt)
+	}
+	t.Fatal(err)
+	return nil
+}
+
+func tryStartCluster(t testing.TB, n int, used map[int]bool, extra ...string) ([]*Weaviate, error) {
 	bin := WeaviateBinary(t)
+	// Ports picked one after another are all released until the servers
+	// bind them; never hand out the same one twice.
+	pick := func(hosts ...string) int {
+		for {
+			if p := freePort(t, hosts...); !used[p] {
+				used[p] = true
+				return p
+			}
+		}
+	}
 	hosts := make([]string, n)
 	names := make([]string, n)
 	for i := range n {
 		hosts[i] = fmt.Sprintf("127.0.0.%d", i+1)
 		names[i] = fmt.Sprintf("node%d", i+1)
 	}
-	gossip := freePort(t, hosts...)
-	raft := freePort(t, hosts...)
-	raftRPC := freePort(t, hosts...)
+	gossip := pick(hosts...)
+	raft := pick(hosts...)
+	raftRPC := pick(hosts...)
 	base := t.TempDir()
 	nodes := make([]*Weaviate, n)
 	for i := range n {
-		httpPort := freePort(t, hosts[i])
-		grpcPort := freePort(t, "0.0.0.0")
+		httpPort := pick(hosts[i])
+		grpcPort := pick("0.0.0.0")
 		// The data port (node-to-node object traffic) also binds every
 		// interface, so it differs per node too; peers learn it from the
 		// node's gossip metadata. With one shared data port every node's
 		// replica traffic silently reaches node 1.
-		data := freePort(t, "0.0.0.0")
+		data := pick("0.0.0.0")
 		dir := filepath.Join(base, names[i])
 		env := []string{
 			"PERSISTENCE_DATA_PATH=" + dir,
@@ -104,7 +141,7 @@ func startCluster(t testing.TB, n int, extra ...string) []*Weaviate {
 			// The first node first: the others join its gossip, so wait
 			// until it listens.
 			if err := waitTCP(fmt.Sprintf("%s:%d", hosts[0], gossip), time.Minute, w.proc.exited); err != nil {
-				t.Fatalf("weaviate %s: %v\n%s", w.Name, err, tail(w.logPath, 30))
+				return nodes, fmt.Errorf("weaviate %s: %v\n%s", w.Name, err, tail(w.logPath, 30))
 			}
 		}
 	}
@@ -112,15 +149,15 @@ func startCluster(t testing.TB, n int, extra ...string) []*Weaviate {
 	defer cancel()
 	for _, w := range nodes {
 		if err := w.waitReady(ctx); err != nil {
-			t.Fatalf("weaviate %s: %v\n%s", w.Name, err, tail(w.logPath, 30))
+			return nodes, fmt.Errorf("weaviate %s: %v\n%s", w.Name, err, tail(w.logPath, 30))
 		}
 	}
 	if n > 1 {
 		if err := nodes[0].WaitHealthy(ctx, n); err != nil {
-			t.Fatalf("weaviate cluster: %v\n%s", err, tail(nodes[0].logPath, 30))
+			return nodes, fmt.Errorf("weaviate cluster: %v\n%s", err, tail(nodes[0].logPath, 30))
 		}
 	}
-	return nodes
+	return nodes, nil
 }
 
 func (w *Weaviate) waitReady(ctx context.Context) error {
