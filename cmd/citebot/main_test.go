@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -152,29 +151,9 @@ func TestConfigRedactsSecrets(t *testing.T) {
 }
 
 func TestServe(t *testing.T) {
-	t.Setenv("CITEBOT_DATA_DIR", t.TempDir())
-	cfg, err := config.Load(nil, func(k string) string {
-		switch k {
-		case "CITEBOT_ADDR":
-			return "127.0.0.1:0"
-		case "CITEBOT_DATA_DIR":
-			return os.Getenv("CITEBOT_DATA_DIR")
-		}
-		return ""
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(cfg, cfg.Log.NewLogger(io.Discard))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	base := "http://" + <-a.listening
-	<-a.ready
+	srv := startApp(t, loadEnv(t, map[string]string{"CITEBOT_ADDR": "127.0.0.1:0", "CITEBOT_DATA_DIR": t.TempDir()}), io.Discard)
+	base := srv.URL
+	<-srv.ready
 
 	resp, err := http.Get(base + "/readyz")
 	if err != nil || resp.StatusCode != http.StatusOK {
@@ -190,14 +169,9 @@ func TestServe(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), "2004") {
 		t.Errorf("ask: %d %s", resp.StatusCode, b)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Run after cancel: %v", err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return after cancel")
+	srv.Cancel()
+	if err := srv.Wait(t); err != nil {
+		t.Errorf("Run after cancel: %v", err)
 	}
 }
 
@@ -205,32 +179,12 @@ func TestServe(t *testing.T) {
 // server keeps accepting connections and answers /readyz with 503 for
 // CITEBOT_DRAIN_DELAY, so a load balancer can take it out of rotation.
 func TestServeDrainDelay(t *testing.T) {
-	dir := t.TempDir()
-	cfg, err := config.Load(nil, func(k string) string {
-		switch k {
-		case "CITEBOT_ADDR":
-			return "127.0.0.1:0"
-		case "CITEBOT_DATA_DIR":
-			return dir
-		case "CITEBOT_DRAIN_DELAY":
-			return "3s"
-		}
-		return ""
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(cfg, cfg.Log.NewLogger(io.Discard))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	base := "http://" + <-a.listening
-	<-a.ready
-	cancel()
+	srv := startApp(t, loadEnv(t, map[string]string{
+		"CITEBOT_ADDR": "127.0.0.1:0", "CITEBOT_DATA_DIR": t.TempDir(), "CITEBOT_DRAIN_DELAY": "3s",
+	}), io.Discard)
+	base := srv.URL
+	<-srv.ready
+	srv.Cancel()
 
 	// The stop is asynchronous: poll until /readyz reports the drain.
 	deadline := time.Now().Add(2 * time.Second)
@@ -249,11 +203,11 @@ func TestServeDrainDelay(t *testing.T) {
 		t.Fatalf("readyz during drain: %d, want 503", status)
 	}
 	select {
-	case err := <-done:
-		t.Fatalf("Run returned before the drain delay: %v", err)
+	case <-srv.done:
+		t.Fatalf("Run returned before the drain delay: %v", srv.err)
 	default:
 	}
-	if err := <-done; err != nil {
+	if err := srv.Wait(t); err != nil {
 		t.Errorf("Run: %v", err)
 	}
 }

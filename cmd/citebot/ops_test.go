@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -181,22 +180,10 @@ func TestServeOperations(t *testing.T) {
 		"SLACK_APP_TOKEN":    slackApp,
 		"SLACK_API_URL":      sl.GetAPIURL(),
 	}
-	cfg, err := config.Load(nil, func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &syncBuffer{}
-	a, err := newApp(cfg, cfg.Log.NewLogger(logs))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	base := "http://" + <-a.listening
-	<-a.ready
+	srv := startApp(t, loadEnv(t, env), logs)
+	base := srv.URL
+	<-srv.ready
 
 	do := func(method, path, body, token string) (int, string, http.Header) {
 		t.Helper()
@@ -267,14 +254,9 @@ func TestServeOperations(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the telegram poller never long-polled")
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("Run did not return after cancel")
+	srv.Cancel()
+	if err := srv.Wait(t); err != nil {
+		t.Errorf("Run: %v", err)
 	}
 	// The fake sees the client drop the held poll a moment after the
 	// client does: the server notices a closed connection on its next
@@ -417,21 +399,9 @@ func TestServeCountsIngestModelErrors(t *testing.T) {
 		"CITEBOT_EMBED_MODEL": "fake-embed",
 		"OPENAI_BASE_URL":     model.URL + "/v1",
 	}
-	cfg, err := config.Load(nil, func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(cfg, cfg.Log.NewLogger(io.Discard))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	base := "http://" + <-a.listening
-	<-a.ready
-	resp, err := http.Get(base + "/metrics")
+	srv := startApp(t, loadEnv(t, env), io.Discard)
+	<-srv.ready
+	resp, err := http.Get(srv.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -441,9 +411,5 @@ func TestServeCountsIngestModelErrors(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("metrics lack %s", want)
 		}
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("Run: %v", err)
 	}
 }

@@ -20,46 +20,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/internal/scaletest"
 	"github.com/citebot/citebot/retrieval"
 )
-
-// loadEnv loads a Config from env alone.
-func loadEnv(t *testing.T, env map[string]string) config.Config {
-	t.Helper()
-	cfg, err := config.Load(nil, func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
-// startApp runs a server like `citebot serve` until the test ends and
-// returns its base URL once it listens.
-func startApp(t *testing.T, cfg config.Config, logs io.Writer) (*app, string) {
-	t.Helper()
-	a, err := newApp(cfg, cfg.Log.NewLogger(logs))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("Run did not return after cancel")
-		}
-		a.Close()
-	})
-	return a, "http://" + <-a.listening
-}
 
 func status(t *testing.T, u string) int {
 	t.Helper()
@@ -168,7 +131,7 @@ func TestServeWaitsForWeaviate(t *testing.T) {
 		"CITEBOT_ADDR": "127.0.0.1:0", "CITEBOT_DATA_DIR": t.TempDir(), "CITEBOT_INDEX": "weaviate",
 		"WEAVIATE_URL": wvURL, "CITEBOT_LOG_LEVEL": "warn",
 	})
-	_, base := startApp(t, cfg, logs)
+	base := startApp(t, cfg, logs).URL
 	if got := status(t, base+"/healthz"); got != http.StatusOK {
 		t.Errorf("healthz %d, want 200 while the index is unavailable", got)
 	}
@@ -297,7 +260,8 @@ func TestReplicasShareState(t *testing.T) {
 	var bases [2]string
 	for i := range apps {
 		env["CITEBOT_DATA_DIR"] = t.TempDir()
-		apps[i], bases[i] = startApp(t, loadEnv(t, env), io.Discard)
+		srv := startApp(t, loadEnv(t, env), io.Discard)
+		apps[i], bases[i] = srv.app, srv.URL
 	}
 	for _, a := range apps {
 		<-a.ready
@@ -377,7 +341,8 @@ func TestRedisDownFallsBack(t *testing.T) {
 		"CITEBOT_REDIS_URL":    "redis://" + dead + "/0",
 		"SLACK_SIGNING_SECRET": replicaSecret, "SLACK_BOT_TOKEN": "xoxb-replica-test-token", "SLACK_API_URL": api.URL + "/",
 	})
-	a, base := startApp(t, cfg, logs)
+	srv := startApp(t, cfg, logs)
+	a, base := srv.app, srv.URL
 	<-a.ready
 	postEvent(t, base, "EvDown", "when did Estonia ratify Ottawa?", "1700000009.000100", "", 0)
 	postEvent(t, base, "EvDown", "when did Estonia ratify Ottawa?", "1700000009.000100", "", 1)
