@@ -85,7 +85,7 @@ func (e *Engine) choose(q *questionInfo, wins []*window) *window {
 				}
 			}
 		default:
-			a, bind, fit := bindCandidateFit(q, w, e.caps)
+			a, bind, fit := bindCandidate(q, w, e.caps)
 			// A close fit to the asked-for type ("210 metres" for "how
 			// long", "… Construction" for "which company") beats a loose one.
 			if chosenFit && !fit {

@@ -192,17 +192,11 @@ func coverageOf(q *questionInfo, vals ...[]float64) float64 {
 // bindCandidate picks the candidate in the window that the question's words
 // point at: near the matched terms, in the same clause, and above all next
 // to the question's names and numbers. It returns the candidate's text,
-// verbatim from the passage, and its binding strength normalised by the
-// question's weight, so that candidates from different windows compare.
-func bindCandidate(q *questionInfo, w *window, cs *capStats) (string, float64) {
-	a, bind, _ := bindCandidateFit(q, w, cs)
-	return a, bind
-}
-
-// bindCandidateFit is bindCandidate that also reports whether the chosen
-// candidate fits the asked-for type closely: a quantity in the asked-for
+// verbatim from the passage; its binding strength normalised by the
+// question's weight, so that candidates from different windows compare; and
+// whether it fits the asked-for type closely: a quantity in the asked-for
 // unit, or an organisation's name for "which company".
-func bindCandidateFit(q *questionInfo, w *window, cs *capStats) (string, float64, bool) {
+func bindCandidate(q *questionInfo, w *window, cs *capStats) (string, float64, bool) {
 	bestScore := 0.0
 	best := ""
 	bestFit := false
