@@ -171,6 +171,9 @@ func (b *bm25Index) search(ctx context.Context, text string, n int) ([]string, [
 		q = bq
 	}
 	req := bleve.NewSearchRequestOptions(q, n, 0, false)
+	// Equal scores go by ID: without it their order follows the segment
+	// layout, and the same question could get other passages.
+	req.SortBy([]string{"-_score", "_id"})
 	res, err := b.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, nil, fmt.Errorf("bm25 search: %w", err)

@@ -272,7 +272,14 @@ func (m *MemoryIndex) vectorSearch(ctx context.Context, vec []float32, n int) ([
 		}
 		res = append(res, r...)
 	}
-	sort.Slice(res, func(i, j int) bool { return res[i].Similarity > res[j].Similarity })
+	// Ties (repeated text) go by ID, so that a question always gets the
+	// same passages.
+	sort.Slice(res, func(i, j int) bool {
+		if res[i].Similarity != res[j].Similarity {
+			return res[i].Similarity > res[j].Similarity
+		}
+		return res[i].ID < res[j].ID
+	})
 	ids := make([]string, 0, min(n, len(res)))
 	for _, r := range res {
 		if r.Similarity <= 0 || len(ids) == n {
