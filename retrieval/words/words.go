@@ -1,0 +1,270 @@
+// Package words splits text into words and normalises them for matching:
+// case and accents are folded, possessives dropped and content words
+// stemmed, so that "Šakalienė's" in a question meets "Sakaliene" in a
+// passage. The retrieval engine, the reader and the local embedder all see
+// text through it, so that they agree on what a word is.
+package words
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	porterstemmer "github.com/blevesearch/go-porterstemmer"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Token is one word of a text, with its byte offsets into that text.
+type Token struct {
+	Start, End int
+	// Norm is the word lower-cased and accent-folded, without a possessive
+	// suffix.
+	Norm string
+	// Stem is the Porter stem of Norm, the word itself for numbers, and ""
+	// for stop words.
+	Stem string
+	// Cap reports an upper-case first letter in the original.
+	Cap bool
+	// Num reports a word that starts with a digit.
+	Num bool
+}
+
+// Content reports whether the token is a content word (not a stop word).
+func (t Token) Content() bool { return t.Stem != "" }
+
+// Split splits text into word tokens. Hyphenated words ("anti-personnel"),
+// decimals and thousands ("3.5", "2,000") and apostrophes ("Latvia's") stay
+// inside one token; the possessive is dropped from Norm.
+func Split(text string) []Token {
+	toks := make([]Token, 0, len(text)/6)
+	i := 0
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		start := i
+		end := i + size
+		for end < len(text) {
+			r2, s2 := utf8.DecodeRuneInString(text[end:])
+			if isWordRune(r2) {
+				end += s2
+				continue
+			}
+			if isJoiner(r2) && end+s2 < len(text) {
+				r3, _ := utf8.DecodeRuneInString(text[end+s2:])
+				digitJoin := (r2 == '.' || r2 == ',') && unicode.IsDigit(r3) && unicode.IsDigit(lastRune(text[start:end]))
+				wordJoin := r2 != '.' && r2 != ',' && isWordRune(r3)
+				if digitJoin || wordJoin {
+					end += s2
+					continue
+				}
+			}
+			break
+		}
+		toks = append(toks, newToken(text, start, end))
+		i = end
+	}
+	return toks
+}
+
+// Terms returns the distinct stems of the content words of text, in order.
+func Terms(text string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range Split(text) {
+		if t.Stem == "" || seen[t.Stem] {
+			continue
+		}
+		seen[t.Stem] = true
+		out = append(out, t.Stem)
+	}
+	return out
+}
+
+// isWordRune reports whether r can be part of a word.
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// isJoiner reports whether r joins two word parts into one token when it
+// stands between them: "anti-personnel", "Kosiniak-Kamysz", "3.5", "5,000".
+func isJoiner(r rune) bool {
+	switch r {
+	case '-', '‐', '‑', '.', ',', '\'', '’':
+		return true
+	}
+	return false
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+func newToken(text string, start, end int) Token {
+	raw := text[start:end]
+	first, _ := utf8.DecodeRuneInString(raw)
+	n := Fold(raw)
+	if k := strings.LastIndexByte(n, '\''); k > 0 {
+		n = n[:k] // "latvia's" → "latvia"; "countries'" is left to the stemmer
+	}
+	t := Token{Start: start, End: end, Norm: n, Cap: unicode.IsUpper(first), Num: unicode.IsDigit(first)}
+	if !IsStop(n) {
+		t.Stem = Stem(n)
+	}
+	return t
+}
+
+// Stem returns the Porter stem of a folded word. Numbers are kept as they
+// are, but for an ordinal suffix: "27th" and "27" are one day.
+func Stem(w string) string {
+	if w == "" {
+		return w
+	}
+	if w[0] >= '0' && w[0] <= '9' {
+		if n := len(w); n > 2 && w[n-3] >= '0' && w[n-3] <= '9' {
+			switch w[n-2:] {
+			case "st", "nd", "rd", "th":
+				return w[:n-2]
+			}
+		}
+		return w
+	}
+	if base, ok := irregular[w]; ok {
+		w = base
+	}
+	return porterstemmer.StemString(w)
+}
+
+// Fold lower-cases s and strips diacritics. Letters that do not decompose
+// (ł, ø, ß, æ…) are spelled out, so that "Władysław" and "Wladyslaw" meet.
+func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf || ('A' <= s[i] && s[i] <= 'Z') {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		foldRune(r, &b)
+	}
+	return b.String()
+}
+
+func foldRune(r rune, b *strings.Builder) {
+	if r < utf8.RuneSelf {
+		b.WriteRune(unicode.ToLower(r))
+		return
+	}
+	switch r {
+	case 'ł', 'Ł':
+		b.WriteByte('l')
+		return
+	case 'ø', 'Ø':
+		b.WriteByte('o')
+		return
+	case 'đ', 'Đ', 'ð', 'Ð':
+		b.WriteByte('d')
+		return
+	case 'ß':
+		b.WriteString("ss")
+		return
+	case 'æ', 'Æ':
+		b.WriteString("ae")
+		return
+	case 'œ', 'Œ':
+		b.WriteString("oe")
+		return
+	case 'þ', 'Þ':
+		b.WriteString("th")
+		return
+	case 'ı':
+		b.WriteByte('i')
+		return
+	case '’', '‘', 'ʼ':
+		b.WriteByte('\'')
+		return
+	}
+	if base, ok := decompose(r); ok {
+		b.WriteRune(unicode.ToLower(base))
+		return
+	}
+	b.WriteRune(unicode.ToLower(r))
+}
+
+// decompose returns the base letter of an accented rune ("š" → "s") using
+// Unicode canonical decomposition.
+func decompose(r rune) (rune, bool) {
+	var buf [8]byte
+	n := norm.NFD.AppendString(buf[:0], string(r))
+	for _, b := range string(n) {
+		if unicode.Is(unicode.Mn, b) {
+			continue
+		}
+		if b != r {
+			return b, true
+		}
+		return r, false
+	}
+	return r, false
+}
+
+// IsStop reports whether a folded word carries no topic on its own.
+func IsStop(w string) bool {
+	_, ok := stopWords[w]
+	return ok
+}
+
+var stopWords = func() map[string]struct{} {
+	list := `a about above after again against all also am an and any are aren't as at be because been before
+being below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during
+each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself
+him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself let's me more most mustn't my
+myself no nor not of off on once only or other ought our ours ourselves out over own same shan't she she'd she'll
+she's should shouldn't so some such than that that's the their theirs them themselves then there there's these they
+they'd they'll they're they've this those through to too under until up very was wasn't we we'd we'll we're we've
+were weren't what what's when when's where where's which while who who's whom why why's with won't would wouldn't
+you you'd you'll you're you've your yours yourself yourselves s t just now will shall may might must whose
+tell please know`
+	m := map[string]struct{}{}
+	for _, w := range strings.Fields(list) {
+		m[w] = struct{}{}
+	}
+	return m
+}()
+
+// EditDistanceAtMost1 reports whether a and b differ by at most one
+// insertion, deletion or substitution of a byte.
+func EditDistanceAtMost1(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 {
+		return false
+	}
+	i, j, diff := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		if a[i] == b[j] {
+			i++
+			j++
+			continue
+		}
+		diff++
+		if diff > 1 {
+			return false
+		}
+		if len(a) == len(b) {
+			i++
+		}
+		j++
+	}
+	return diff+(len(b)-j)-(len(a)-i) <= 1
+}
