@@ -1,0 +1,99 @@
+package reader
+
+import (
+	"sort"
+
+	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/words"
+)
+
+// Passage is a chunk retrieved for a question. Read takes them best first.
+type Passage struct {
+	Chunk corpus.Chunk
+	// Score is the retrieval score; only its order among passages matters.
+	Score float64
+}
+
+// ChunkSentences recovers a chunk's sentences from its text: Chunk.Text is
+// its sentences joined by single spaces, and Chunk.Sentences gives each
+// one's length. A chunk that does not fit that shape is one sentence.
+func ChunkSentences(c corpus.Chunk) []string {
+	out := make([]string, 0, len(c.Sentences))
+	off := 0
+	for _, sp := range c.Sentences {
+		n := sp.End - sp.Start
+		if n <= 0 || off+n > len(c.Text) {
+			return []string{c.Text}
+		}
+		out = append(out, c.Text[off:off+n])
+		off += n + 1
+	}
+	if len(out) == 0 && c.Text != "" {
+		out = append(out, c.Text)
+	}
+	return out
+}
+
+// sentence is one sentence of a retrieved passage, the unit the reader
+// quotes.
+type sentence struct {
+	text     string // verbatim, line breaks read as spaces
+	toks     []words.Token
+	source   string
+	title    string
+	docStart int // byte offset in the source document
+	rank     int // rank of the passage it came from, 0 first
+	score    float64
+	// prev and next are the sentences directly before and after it in
+	// its source, when they were retrieved too.
+	prev, next *sentence
+	titleToks  []words.Token
+}
+
+// sentencesOf lists the sentences of passages, each once (chunks overlap),
+// tokenised, with their neighbours linked.
+func sentencesOf(passages []Passage) []*sentence {
+	type key struct {
+		src   string
+		start int
+	}
+	seen := map[key]bool{}
+	var out []*sentence
+	titles := map[string][]words.Token{}
+	for rank, p := range passages {
+		c := p.Chunk
+		texts := ChunkSentences(c)
+		tt, ok := titles[c.Source]
+		if !ok {
+			tt = words.Split(c.Title)
+			titles[c.Source] = tt
+		}
+		for i, text := range texts {
+			start := c.Start
+			if len(texts) == len(c.Sentences) {
+				start = c.Sentences[i].Start
+			}
+			k := key{c.Source, start}
+			if seen[k] || text == "" {
+				continue
+			}
+			seen[k] = true
+			out = append(out, &sentence{text: text, toks: words.Split(text), source: c.Source, title: c.Title,
+				docStart: start, rank: rank, score: p.Score, titleToks: tt})
+		}
+	}
+	byPos := append([]*sentence(nil), out...)
+	sort.Slice(byPos, func(i, j int) bool {
+		if byPos[i].source != byPos[j].source {
+			return byPos[i].source < byPos[j].source
+		}
+		return byPos[i].docStart < byPos[j].docStart
+	})
+	for i := 0; i+1 < len(byPos); i++ {
+		a, b := byPos[i], byPos[i+1]
+		if a.source == b.source && b.docStart > a.docStart && b.docStart-(a.docStart+len(a.text)) <= 3 {
+			a.next, b.prev = b, a
+		}
+	}
+	return out
+}

@@ -1,0 +1,299 @@
+// Package reader finds the answer to a question in retrieved passages: the
+// sentence to quote, the phrase inside it to lead with, and how likely that
+// answer is to be right. It is an extractive reader in the style of the
+// SQuAD feature-based baselines: candidate sentences and phrases are
+// described by general features (how much of the question they cover,
+// where the question's words fall around a phrase, what shape the phrase
+// has against what the question asks for) and scored by log-linear models
+// whose weights were fitted on SQuAD 2.0 questions by internal/readerfit.
+// Below a fitted confidence threshold it refuses rather than guess.
+package reader
+
+import (
+	"math"
+	"sort"
+)
+
+// Options tunes a Reader. The zero value uses the embedded fitted model.
+type Options struct {
+	// Model replaces the embedded model; nil means DefaultModel.
+	Model *Model
+	// Threshold, when positive, replaces the model's confidence threshold.
+	Threshold float64
+	// Sentences is how many of the best sentences, by the first-stage
+	// sentence model, the answer model reads phrase by phrase; zero means
+	// 8.
+	Sentences int
+}
+
+// Reader answers questions from passages. It is safe for concurrent use.
+type Reader struct {
+	stats     *Stats
+	m         *compiled
+	threshold float64
+	sentences int
+}
+
+// New returns a Reader over a corpus with statistics st.
+func New(st *Stats, opts Options) (*Reader, error) {
+	m := opts.Model
+	if m == nil {
+		var err error
+		if m, err = DefaultModel(); err != nil {
+			return nil, err
+		}
+	}
+	c, err := compile(m)
+	if err != nil {
+		return nil, err
+	}
+	r := &Reader{stats: st, m: c, threshold: c.threshold, sentences: opts.Sentences}
+	if opts.Threshold > 0 {
+		r.threshold = opts.Threshold
+	}
+	if r.sentences <= 0 {
+		r.sentences = 12
+	}
+	return r, nil
+}
+
+// Reading is what the reader found.
+type Reading struct {
+	// Answered is false when the passages do not answer the question well
+	// enough; Evidence then holds the nearest sentences, if any.
+	Answered bool
+	// Lead is the direct answer: a phrase of Evidence[0].Text, verbatim,
+	// or "Yes"/"No" for a yes/no question. It is empty when the quoted
+	// sentence is itself the answer.
+	Lead string
+	// Value, for a "No", is what Evidence[0] states in place of the
+	// question's number or date ("2004" against "in 2005?"), verbatim;
+	// Evidence[0].LeadStart and LeadEnd bound it.
+	Value string
+	// Confidence is the fitted probability that the answer is right.
+	Confidence float64
+	// Evidence lists the sentences that support the answer, best first.
+	// Evidence[0] is the one the lead comes from.
+	Evidence []Evidence
+}
+
+// Evidence is a sentence of a source, verbatim.
+type Evidence struct {
+	Source string
+	Title  string
+	// Text is the sentence as it stands in the source, line breaks read
+	// as spaces.
+	Text string
+	// Start is Text's byte offset in the source document.
+	Start int
+	// Score is the reader's probability that this is the sentence that
+	// answers.
+	Score float64
+	// LeadStart and LeadEnd bound the lead phrase in Text; both are -1
+	// when the lead is not a phrase of Text.
+	LeadStart, LeadEnd int
+}
+
+// decision is how the reader reached a Reading, for confidence and for
+// fitting.
+type decision struct {
+	q     *question
+	infos []sentenceInfo
+	z     []float64 // per sentence, first-stage scores
+	order []int     // sentence indices by first-stage score, best first
+	top   []scored  // the best sentences, rescored with their phrases
+	best  int       // index into top of the chosen sentence
+	agree float64   // probability of the chosen answer, summed over the sentences that give it
+	// maxIDF is the idf of a word in no chunk, the most a word can weigh.
+	maxIDF float64
+	conf   Vector
+}
+
+// scored is a sentence rescored by the answer model together with its
+// candidate phrases.
+type scored struct {
+	si    int       // index into infos
+	cands []span    // its candidate phrases
+	a     []float64 // each phrase's score, sentence part included
+	marg  float64   // probability that the answer is in this sentence
+	bestA int       // its best phrase
+	spanP float64   // the best phrase's probability within the sentence
+}
+
+// Read answers question from passages, which are given best first.
+func (r *Reader) Read(question string, passages []Passage) Reading {
+	rd, _ := r.read(question, passages)
+	return rd
+}
+
+func (r *Reader) read(question string, passages []Passage) (Reading, *decision) {
+	q := analyze(question, r.stats)
+	if len(q.terms) == 0 {
+		return Reading{}, nil
+	}
+	sents := sentencesOf(passages)
+	if len(sents) == 0 {
+		return Reading{}, nil
+	}
+	d := &decision{q: q, maxIDF: r.stats.maxIDF()}
+	d.infos = sentenceFeatures(q, r.stats, sents)
+	d.z = make([]float64, len(d.infos))
+	for i := range d.infos {
+		d.z[i] = d.infos[i].feats.dot(r.m.sent)
+	}
+	d.order = make([]int, len(d.infos))
+	for i := range d.order {
+		d.order[i] = i
+	}
+	sort.SliceStable(d.order, func(a, b int) bool { return d.z[d.order[a]] > d.z[d.order[b]] })
+	d.top = r.rescore(q, d.infos, d.z, d.order[:min(r.sentences, len(d.order))])
+	if len(d.top) == 0 {
+		return Reading{}, nil
+	}
+	d.best, d.agree = aggregate(d.infos, d.top)
+	d.conf = confidenceFeatures(d)
+	rd := Reading{Confidence: sigmoid(d.conf.dot(r.m.conf))}
+	rd.Answered = rd.Confidence >= r.threshold
+	t := d.top[d.best]
+	best := d.infos[t.si].s
+	ev := Evidence{Source: best.source, Title: best.title, Text: best.text, Start: best.docStart,
+		Score: t.marg, LeadStart: -1, LeadEnd: -1}
+	switch sp := t.cands[t.bestA]; {
+	case q.wh == whYesNo:
+		v := r.yesNo(q, &d.infos[t.si])
+		switch {
+		case !v.ok:
+			rd.Answered = false
+		case v.yes:
+			rd.Lead = "Yes"
+		default:
+			rd.Lead = "No"
+			if v.value.kind >= 0 && v.value.end > v.value.start {
+				rd.Value = best.text[v.value.start:v.value.end]
+				ev.LeadStart, ev.LeadEnd = v.value.start, v.value.end
+			}
+		}
+		if !rd.Answered {
+			rd.Lead, rd.Value = "", ""
+		}
+	case rd.Answered && t.spanP >= r.m.lead && sp.kind != kindSentence:
+		rd.Lead = best.text[sp.start:sp.end]
+		ev.LeadStart, ev.LeadEnd = sp.start, sp.end
+	}
+	rd.Evidence = append(rd.Evidence, ev)
+	for _, o := range d.top {
+		if len(rd.Evidence) >= 3 {
+			break
+		}
+		s := d.infos[o.si].s
+		if o.si == t.si || d.infos[o.si].cov == 0 || citedSource(rd.Evidence, s.source) {
+			continue
+		}
+		rd.Evidence = append(rd.Evidence, Evidence{Source: s.source, Title: s.title, Text: s.text,
+			Start: s.docStart, Score: o.marg, LeadStart: -1, LeadEnd: -1})
+	}
+	return rd, d
+}
+
+// rescore scores every candidate phrase of the sentences at idx with the
+// answer model, and turns the scores into probabilities over all of them:
+// a sentence is as likely as the phrases in it.
+func (r *Reader) rescore(q *question, infos []sentenceInfo, z []float64, idx []int) []scored {
+	out := make([]scored, 0, len(idx))
+	all := math.Inf(-1)
+	for _, si := range idx {
+		in := &infos[si]
+		sc := scored{si: si, cands: candidates(in.s.text, in.s.toks)}
+		if len(sc.cands) == 0 {
+			continue
+		}
+		base := r.m.answer[jStage1]*z[si] + in.feats.dotAt(r.m.answer, jSent)
+		sc.a = make([]float64, len(sc.cands))
+		for k, sp := range sc.cands {
+			sc.a[k] = base + spanFeatures(q, r.stats, in, sp).dotAt(r.m.answer, jSpan)
+			if sc.a[k] > sc.a[sc.bestA] {
+				sc.bestA = k
+			}
+		}
+		sc.marg = logSumExp(sc.a)
+		sc.spanP = math.Exp(sc.a[sc.bestA] - sc.marg)
+		all = logAdd(all, sc.marg)
+		out = append(out, sc)
+	}
+	for k := range out {
+		out[k].marg = math.Exp(out[k].marg - all)
+	}
+	return out
+}
+
+// aggregate picks the answer: sentences whose best phrases say the same
+// thing ("March 7" in two articles) pool their probability, and the
+// answer with the most wins, quoted from its likeliest sentence. It
+// returns that sentence's index into top and the pooled probability.
+func aggregate(infos []sentenceInfo, top []scored) (int, float64) {
+	pooled := map[string]float64{}
+	keys := make([]string, len(top))
+	for k, t := range top {
+		sp := t.cands[t.bestA]
+		keys[k] = normalizeAnswer(infos[t.si].s.text[sp.start:sp.end])
+		pooled[keys[k]] += t.marg
+	}
+	best := 0
+	for k := range top {
+		pk, pb := pooled[keys[k]], pooled[keys[best]]
+		if pk > pb || pk == pb && top[k].marg > top[best].marg {
+			best = k
+		}
+	}
+	return best, pooled[keys[best]]
+}
+
+func logSumExp(xs []float64) float64 {
+	m := math.Inf(-1)
+	for _, x := range xs {
+		m = max(m, x)
+	}
+	var s float64
+	for _, x := range xs {
+		s += math.Exp(x - m)
+	}
+	return m + math.Log(s)
+}
+
+func logAdd(a, b float64) float64 {
+	if math.IsInf(a, -1) {
+		return b
+	}
+	m := max(a, b)
+	return m + math.Log(math.Exp(a-m)+math.Exp(b-m))
+}
+
+func citedSource(ev []Evidence, src string) bool {
+	for _, e := range ev {
+		if e.Source == src {
+			return true
+		}
+	}
+	return false
+}
+
+// softmax turns scores into probabilities that sum to one.
+func softmax(z []float64) []float64 {
+	p := make([]float64, len(z))
+	if len(z) == 0 {
+		return p
+	}
+	m := z[0]
+	for _, x := range z {
+		m = max(m, x)
+	}
+	var sum float64
+	for i, x := range z {
+		p[i] = math.Exp(x - m)
+		sum += p[i]
+	}
+	for i := range p {
+		p[i] /= sum
+	}
+	return p
+}

@@ -1,0 +1,150 @@
+package reader
+
+import (
+	"math"
+	"strings"
+
+	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/words"
+)
+
+// Stats is what the reader knows of the whole corpus: how many chunks hold
+// each word, for weighing a question's words by how rare they are, and how
+// each word is usually written, for telling names from ordinary words.
+// A Stats is read-only once built and safe for concurrent use.
+type Stats struct {
+	df     map[string]int32 // stem → chunks that contain it
+	n      int              // chunks
+	proper map[string]int32 // folded word → times written capitalised inside a sentence
+	lower  map[string]int32 // folded word → times written in lower case
+	// vocab lists the stems by first byte, for finding the spelling
+	// variants of a word without scanning the whole vocabulary.
+	vocab map[byte][]string
+}
+
+// Learn gathers the statistics of chunks.
+func Learn(chunks []corpus.Chunk) *Stats {
+	s := &Stats{df: map[string]int32{}, n: len(chunks), proper: map[string]int32{}, lower: map[string]int32{}}
+	seen := map[string]bool{}
+	for _, c := range chunks {
+		clear(seen)
+		for _, text := range ChunkSentences(c) {
+			toks := words.Split(text)
+			headline := words.TitleCased(toks)
+			for i, t := range toks {
+				if t.Stem != "" && !seen[t.Stem] {
+					seen[t.Stem] = true
+					s.df[t.Stem]++
+				}
+				if t.Num || headline || t.Stem == "" {
+					continue
+				}
+				// The first word of a sentence is capitalised whatever it
+				// is, so it says nothing about whether it is a name.
+				if t.Cap && i > 0 && !afterOpener(text, toks, i) {
+					s.proper[t.Norm]++
+				} else if !t.Cap {
+					s.lower[t.Norm]++
+				}
+			}
+		}
+	}
+	s.vocab = map[byte][]string{}
+	for w := range s.df {
+		s.vocab[w[0]] = append(s.vocab[w[0]], w)
+	}
+	return s
+}
+
+// afterOpener reports whether token i follows an opening quote, bracket or
+// colon, where a capital letter may start a sentence within the sentence.
+func afterOpener(text string, toks []words.Token, i int) bool {
+	gap := strings.TrimSpace(text[toks[i-1].End:toks[i].Start])
+	return strings.ContainsAny(gap, "\"“‘(:[—–")
+}
+
+// Chunks is how many chunks the statistics were gathered from.
+func (s *Stats) Chunks() int { return s.n }
+
+// DocFreq is how many chunks contain stem.
+func (s *Stats) DocFreq(stem string) int { return int(s.df[stem]) }
+
+// IDF is the BM25 inverse document frequency of stem: high for rare words,
+// near zero for words in every chunk. A word the corpus lacks gets the
+// highest value.
+func (s *Stats) IDF(stem string) float64 {
+	n := float64(s.n)
+	df := float64(s.df[stem])
+	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+// Proper reports whether the corpus writes the folded word mostly with a
+// capital inside sentences, as it writes names.
+func (s *Stats) Proper(norm string) bool {
+	p, l := s.proper[norm], s.lower[norm]
+	return p > 0 && p >= 2*l
+}
+
+// Common reports whether the corpus writes the folded word mostly in lower
+// case inside sentences, as it writes ordinary words.
+func (s *Stats) Common(norm string) bool {
+	p, l := s.proper[norm], s.lower[norm]
+	return l > 0 && l >= 2*p
+}
+
+// variants returns the corpus stems that differ from stem only by an
+// inflection the stemmer missed ("lithuania"/"lithuanian") or by a typo
+// ("otawa"/"ottawa"), with how well each matches. Numbers have no
+// variants: 1961 is not a misspelling of 1951.
+func (s *Stats) variants(stem string) map[string]float64 {
+	if len(stem) < 4 || !alphabetic(stem) {
+		return nil
+	}
+	var out map[string]float64
+	for _, w := range s.vocab[stem[0]] {
+		if w == stem || !alphabetic(w) {
+			continue
+		}
+		if sim := stemSimilarity(stem, w); sim > 0 {
+			if out == nil {
+				out = map[string]float64{}
+			}
+			out[w] = sim
+		}
+	}
+	return out
+}
+
+// stemSimilarity scores two different stems that may be the same word: a
+// short suffix added (0.8), or one letter changed, added or dropped (0.75).
+func stemSimilarity(a, b string) float64 {
+	if len(a) < 4 || len(b) < 4 || a[0] != b[0] {
+		return 0
+	}
+	short, long := a, b
+	if len(short) > len(long) {
+		short, long = long, short
+	}
+	if len(short) >= 5 && strings.HasPrefix(long, short) && len(long)-len(short) <= 3 {
+		return 0.8
+	}
+	if len(short) >= 5 && words.EditDistanceAtMost1(a, b) {
+		return 0.75
+	}
+	return 0
+}
+
+func alphabetic(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// maxIDF is the idf of a word in no chunk: the most a word can weigh.
+func (s *Stats) maxIDF() float64 {
+	n := float64(s.n)
+	return math.Log(1 + (n+0.5)/0.5)
+}
