@@ -50,10 +50,18 @@ type Answer struct {
 	// model's token limit (CITEBOT_MAX_ANSWER_TOKENS), whose default keeps
 	// it near that length.
 	Text string `json:"answer"`
+	// Lead is the direct answer the text opens with: a phrase quoted from
+	// Citations[0], or "Yes"/"No" (with the source's own value when it
+	// contradicts the question: "No, 2004"). It is empty when the quoted
+	// sentence is the answer, or for a generated answer.
+	Lead string `json:"lead,omitempty"`
 	// Answered is false when the corpus does not cover the question; Text
 	// then says so and Citations lists the nearest sources, if any.
-	Answered  bool       `json:"answered"`
-	Citations []Citation `json:"citations"`
+	Answered bool `json:"answered"`
+	// Confidence is the reader's fitted probability that an extractive
+	// answer is right; citebot refuses below a threshold.
+	Confidence float64    `json:"confidence,omitempty"`
+	Citations  []Citation `json:"citations"`
 	// Mode says how the answer was made: ModeExtractive (quoted from the
 	// passages) or ModeGenerative (written by a language model from them).
 	Mode string `json:"mode,omitempty"`

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"github.com/citebot/citebot/retrieval/words"
 	"log/slog"
 	"regexp"
 	"strconv"
@@ -245,16 +246,14 @@ func lastClaim(before string) string {
 // number it states. A claim with no content words ("Yes.") cannot be
 // checked, and keeps its passages.
 func (c *citer) supporting(claim string, cited []int) []int {
-	q := c.e.analyze(claim)
-	if q.weight == 0 {
+	if len(words.Terms(claim)) == 0 {
 		return cited
 	}
 	var keep []int
 	var texts []string
 	for _, p := range cited {
 		for _, s := range c.passages[p].sents {
-			st := sentence{text: s, toks: tokenize(s)}
-			if _, val := matchSentence(q, &st); coverageOf(q, val) > 0 {
+			if c.e.reader.Coverage(claim, s) > 0 {
 				keep = append(keep, p)
 				texts = append(texts, c.passages[p].Text)
 				break
@@ -272,16 +271,16 @@ func (c *citer) supporting(claim string, cited []int) []int {
 func unsupportedNumbers(text string, sources ...string) []string {
 	have := map[string]bool{}
 	for _, s := range sources {
-		for _, t := range tokenize(s) {
-			if t.num {
-				have[digitsOf(t.norm)] = true
+		for _, t := range words.Split(s) {
+			if t.Num {
+				have[digitsOf(t.Norm)] = true
 			}
 		}
 	}
 	var missing []string
-	for _, t := range tokenize(cleanMarkerRE.ReplaceAllString(text, "")) {
-		if t.num && !have[digitsOf(t.norm)] {
-			missing = append(missing, t.norm)
+	for _, t := range words.Split(cleanMarkerRE.ReplaceAllString(text, "")) {
+		if t.Num && !have[digitsOf(t.Norm)] {
+			missing = append(missing, t.Norm)
 		}
 	}
 	return missing
@@ -312,14 +311,12 @@ func (c *citer) citations(question string) []Citation {
 // that faithfully repeat a passage that is off the point, such as one
 // planted to steer the model.
 func (c *citer) relevant(question string, cites []Citation) bool {
-	q := c.e.analyze(question)
-	if q.weight == 0 {
+	if len(words.Terms(question)) == 0 {
 		return true
 	}
 	for i, p := range c.order {
 		for _, text := range append(c.claims[p], cites[i].Quote) {
-			st := sentence{text: text, toks: tokenize(text)}
-			if _, val := matchSentence(q, &st); coverageOf(q, val) > 0 {
+			if c.e.reader.Coverage(question, text) > 0 {
 				return true
 			}
 		}
@@ -335,15 +332,9 @@ func (e *Engine) citePassage(p Passage, claim, question string) Citation {
 		if text == "" {
 			continue
 		}
-		q := e.analyze(text)
-		if q.weight == 0 {
-			continue
-		}
 		best := 0.0
 		for _, s := range p.sents {
-			st := sentence{text: s, toks: tokenize(s)}
-			_, val := matchSentence(q, &st)
-			if cov := coverageOf(q, val); cov > best {
+			if cov := e.reader.Coverage(text, s); cov > best {
 				best, quote = cov, s
 			}
 		}

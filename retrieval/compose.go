@@ -3,175 +3,100 @@ package retrieval
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/citebot/citebot/retrieval/reader"
+	"github.com/citebot/citebot/retrieval/words"
 )
 
 // notCoveredText is how an unanswered question reads. Adapters show it
 // differently from an answer, keyed on Answer.Answered, not on this text.
 const notCoveredText = "I couldn't find that in the corpus."
 
-// maxQuoteLen caps a citation's quote; a longer passage is cut at a word
+// maxQuoteLen caps a citation's quote; a longer sentence is cut at a word
 // boundary, which keeps the quote verbatim.
 const maxQuoteLen = 320
 
-// yesNoCoverage is the evidence a yes/no question needs before citebot
-// leads with "Yes" or "No" rather than just quoting the passage.
-const yesNoCoverage = 0.8
-
-// untypedCoverage is the evidence a who/where/which question needs when no
-// passage holds an answer of the asked-for type: then the passage alone
-// must carry the answer, so it must say nearly everything the question does.
-const untypedCoverage = 0.75
-
-// compose turns ranked passages into an Answer: the direct answer first,
-// then the supporting passage with its marker, and its citations.
-func (e *Engine) compose(question string, q *questionInfo, sents []*sentence) Answer {
-	ans := Answer{Question: question, Citations: []Citation{}, Mode: ModeExtractive}
-	if len(q.terms) == 0 {
-		ans.Text = notCoveredText
-		return ans
+// compose turns the reader's finding into an Answer: the direct answer
+// first, then the sentence it came from, quoted verbatim with its marker,
+// and the citations.
+func compose(question string, rd reader.Reading) Answer {
+	ans := Answer{Question: question, Citations: []Citation{}, Mode: ModeExtractive,
+		Confidence: roundScore(rd.Confidence)}
+	if !rd.Answered || len(rd.Evidence) == 0 {
+		return notCovered(ans, rd.Evidence)
 	}
-	wins := rankWindows(q, sents)
-	chosen := e.choose(q, wins)
-	if chosen == nil {
-		return e.notCovered(ans, wins)
-	}
+	first := rd.Evidence[0]
 	ans.Answered = true
-	ans.Citations = append(ans.Citations, citationOf(chosen))
-	// Corroborating passages from other sources: they must clear the same
-	// bar and, for typed questions, state the same answer.
-	for _, w := range wins {
-		if len(ans.Citations) >= 3 || w.coverage < e.minCov {
+	ans.Lead = rd.Lead
+	if rd.Value != "" {
+		ans.Lead = rd.Lead + ", " + rd.Value
+	}
+	keep := rd.Value
+	if keep == "" {
+		keep = rd.Lead
+	}
+	ans.Citations = append(ans.Citations, citationOf(first, keep))
+	// Other sources that say the same thing back the answer up.
+	for _, ev := range rd.Evidence[1:] {
+		if len(ans.Citations) >= 3 {
 			break
 		}
-		if citedSource(ans.Citations, w.sents[0].source) {
+		if citedSource(ans.Citations, ev.Source) || similarWords(ev.Text, first.Text) >= 0.6 {
 			continue
 		}
-		if chosen.answer != "" && !containsFold(w.text(), chosen.answer) {
+		if keep != "" && (rd.Value != "" || !isVerdict(rd.Lead)) && !containsFold(ev.Text, keep) {
 			continue
 		}
-		if similarWords(w.text(), chosen.text()) >= 0.6 {
-			continue
-		}
-		ans.Citations = append(ans.Citations, citationOf(w))
+		ans.Citations = append(ans.Citations, citationOf(ev, keep))
 	}
-	ans.Text = answerText(chosen, len(ans.Citations))
+	ans.Text = answerText(ans.Lead, first.Text, ans.Citations)
 	return ans
 }
 
-// choose picks the window to answer from, or nil when none has enough
-// evidence. Typed questions compare the candidates of every window that
-// clears the bar, because the passage with the most shared words is not
-// always the one that states the answer.
-func (e *Engine) choose(q *questionInfo, wins []*window) *window {
-	var chosen *window
-	bestFinal := 0.0
-	chosenFit := false
-	for i, w := range wins {
-		if i >= 16 {
-			break
-		}
-		if w.coverage < e.minCov || !entitiesIn(q, w) {
-			continue
-		}
-		final := w.score
-		switch q.typ {
-		case typeDescription:
-		case typeYesNo:
-			if w.coverage >= yesNoCoverage {
-				if negParity(q, w) {
-					w.answer = "Yes"
-				} else {
-					w.answer = "No"
-				}
-			}
-		default:
-			a, bind, fit := bindCandidate(q, w, e.caps)
-			// A close fit to the asked-for type ("210 metres" for "how
-			// long", "… Construction" for "which company") beats a loose one.
-			if chosenFit && !fit {
-				continue
-			}
-			if fit && !chosenFit {
-				chosen, bestFinal, chosenFit = nil, 0, true
-			}
-			if a == "" && (q.typ.strict() || len(w.sents) > 1 || w.coverage < untypedCoverage) {
-				// With no typed answer, only a single sentence that
-				// covers the question well on its own may stand as the
-				// answer.
-				continue
-			}
-			if a != "" {
-				w.answer = a
-				final += 0.05 + 0.4*min(bind, 1.5)
-			}
-		}
-		if chosen == nil || final > bestFinal {
-			chosen, bestFinal = w, final
-		}
-	}
-	return chosen
-}
+func isVerdict(lead string) bool { return lead == "Yes" || lead == "No" }
 
-// negParity reports whether the passage and the question agree on
-// negation. Only negations in a clause that mentions what the question is
-// about count: asked whether Poland signed, "Poland is a signatory; Russia
-// and the US are not" says yes.
-func negParity(q *questionInfo, w *window) bool {
-	hasEntity := false
-	for _, t := range q.terms {
-		hasEntity = hasEntity || t.entity
+// answerText writes the reply: the lead, then the quote with its marker,
+// and markers for the sources that agree. A lead that is nearly the whole
+// sentence is not said twice.
+func answerText(lead, sentence string, cites []Citation) string {
+	quote := cites[0].Quote
+	if lead != "" && !isVerdict(strings.SplitN(lead, ",", 2)[0]) && runeLen(lead) >= runeLen(sentence)*9/10 {
+		lead = ""
 	}
-	n := 0
-	for si, s := range w.sents {
-		clauses := clauseIndex(s.text, s.toks)
-		about := map[int]bool{}
-		for ti, term := range q.terms {
-			if p := w.matchPos[si][ti]; p >= 0 && w.matchVal[si][ti] >= entityMatched && (term.entity || !hasEntity) {
-				about[clauses[p]] = true
-			}
+	var head string
+	if lead != "" {
+		head = lead
+		if !strings.HasSuffix(head, ".") && !strings.HasSuffix(head, "?") && !strings.HasSuffix(head, "!") {
+			head += "."
 		}
-		for k, t := range s.toks {
-			if isNegation(t.norm) && about[clauses[k]] {
-				n++
-			}
-		}
-	}
-	return n%2 == q.negations%2
-}
-
-func answerText(w *window, ncite int) string {
-	var lead string
-	if w.answer != "" {
-		lead = w.answer + ". "
+		head += " "
 	}
 	var tail string
-	if ncite > 1 {
-		marks := make([]string, 0, ncite-1)
-		for i := 2; i <= ncite; i++ {
+	if len(cites) > 1 {
+		marks := make([]string, 0, len(cites)-1)
+		for i := 2; i <= len(cites); i++ {
 			marks = append(marks, formatMarker(i))
 		}
 		tail = " Also in " + strings.Join(marks, ", ") + "."
 	}
 	marker := " " + formatMarker(1)
-	budget := MaxAnswerLen - runeLen(lead) - runeLen(marker) - runeLen(tail)
-	support := truncateRunes(w.text(), budget)
-	return lead + support + marker + tail
+	budget := MaxAnswerLen - runeLen(head) - runeLen(marker) - runeLen(tail)
+	return head + truncateRunes(quote, budget) + marker + tail
 }
-
-func runeLen(s string) int { return len([]rune(s)) }
 
 // notCovered says the corpus does not answer, and lists the nearest
 // sources so the user can look for themselves.
-func (e *Engine) notCovered(ans Answer, wins []*window) Answer {
+func notCovered(ans Answer, near []reader.Evidence) Answer {
 	ans.Answered = false
-	for _, w := range wins {
-		if len(ans.Citations) >= 3 || w.coverage == 0 {
+	for _, ev := range near {
+		if len(ans.Citations) >= 3 {
 			break
 		}
-		if citedSource(ans.Citations, w.sents[0].source) {
+		if citedSource(ans.Citations, ev.Source) {
 			continue
 		}
-		ans.Citations = append(ans.Citations, citationOf(w))
+		ans.Citations = append(ans.Citations, citationOf(ev, ""))
 	}
 	ans.Text = notCoveredText
 	if len(ans.Citations) > 0 {
@@ -184,13 +109,12 @@ func (e *Engine) notCovered(ans Answer, wins []*window) Answer {
 	return ans
 }
 
-func citationOf(w *window) Citation {
-	s := w.sents[0]
+func citationOf(ev reader.Evidence, keep string) Citation {
 	return Citation{
-		Source: s.source,
-		Title:  s.title,
-		Quote:  cutQuote(w.text(), w.answer),
-		Score:  roundScore(w.coverage),
+		Source: ev.Source,
+		Title:  ev.Title,
+		Quote:  cutQuote(ev.Text, keep),
+		Score:  roundScore(ev.Score),
 	}
 }
 
@@ -233,9 +157,38 @@ func citedSource(cs []Citation, src string) bool {
 }
 
 func containsFold(haystack, needle string) bool {
-	return strings.Contains(fold(haystack), fold(needle))
+	return strings.Contains(words.Fold(haystack), words.Fold(needle))
 }
 
 func roundScore(f float64) float64 {
 	return float64(int(f*1000+0.5)) / 1000
+}
+
+func formatMarker(n int) string { return fmt.Sprintf("[%d]", n) }
+
+func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// truncateRunes cuts s to at most n characters, at a word boundary when
+// one is near, and marks the cut with "…".
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if n <= 1 {
+		return "…"
+	}
+	cut := 0
+	count := 0
+	for i := range s {
+		if count == n-1 {
+			cut = i
+			break
+		}
+		count++
+	}
+	t := s[:cut]
+	if k := strings.LastIndexAny(t, " \n"); k > len(t)/2 {
+		t = t[:k]
+	}
+	return strings.TrimRight(t, " ,;:") + "…"
 }

@@ -3,6 +3,8 @@ package retrieval
 import (
 	"context"
 	"fmt"
+
+	"github.com/citebot/citebot/retrieval/words"
 )
 
 // DefaultLocalDim is the vector size of the local embedder when
@@ -31,7 +33,7 @@ func (e LocalEmbedder) dim() int {
 }
 
 // Name identifies the embedder and its parameters.
-func (e LocalEmbedder) Name() string { return fmt.Sprintf("local-hash-v1/%d", e.dim()) }
+func (e LocalEmbedder) Name() string { return fmt.Sprintf("local-hash-v2/%d", e.dim()) }
 
 // Embed returns one vector per text. It never fails except on a cancelled
 // context.
@@ -67,14 +69,14 @@ func (e LocalEmbedder) vector(text string) []float32 {
 		v[idx] += w
 	}
 	var buf [64]byte
-	for _, t := range tokenize(text) {
-		if t.stem == "" {
+	for _, t := range words.Split(text) {
+		if t.Stem == "" {
 			continue
 		}
-		add(hashString(fnvOffset64^'w', t.stem), wordWeight)
+		add(hashString(fnvOffset64^'w', t.Stem), wordWeight)
 		// Pad the folded word so that grams at its edges are distinct
 		// features: "^ot", "wa$".
-		w := t.norm
+		w := t.Norm
 		if len(w)+2 > len(buf) {
 			w = w[:len(buf)-2]
 		}

@@ -5,21 +5,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/reader"
+	"github.com/citebot/citebot/retrieval/words"
 )
-
-// DefaultMinCoverage is the share of a question's (idf-weighted) content
-// words that the best passage must match before citebot answers. It was
-// chosen from the coverage distributions measured by `citebot eval` (see
-// docs/quality.md): answerable questions' best passages sit well above it,
-// unanswerable ones below.
-const DefaultMinCoverage = 0.45
 
 // Options tunes an Engine. The zero value is a working offline engine.
 type Options struct {
@@ -33,10 +26,11 @@ type Options struct {
 	// DataDir, when set, persists vectors there so that a restart or an
 	// ingest re-embeds only what changed.
 	DataDir string
-	// Passages is how many chunks are read per question; zero means 8.
+	// Passages is how many chunks are read per question; zero means 16.
 	Passages int
-	// MinCoverage overrides DefaultMinCoverage when positive.
-	MinCoverage float64
+	// Reader tunes the reader that finds answers in the passages; the
+	// zero value uses its embedded fitted model.
+	Reader reader.Options
 	// Logger receives progress and warnings; nil means slog.Default().
 	Logger *slog.Logger
 	// Progress, when set, is called as chunks are embedded and indexed.
@@ -59,21 +53,31 @@ type Engine struct {
 	idx     Index
 	closer  io.Closer
 	embed   Embedder
-	qvecs   *lru[[]float32]  // question vectors, keyed by embedder and text
-	sents   *lru[[]sentence] // tokenised sentences, keyed by chunk ID
-	terms   *lru[*termStats] // corpus statistics per question stem
-	words   *lru[[]uint64]   // word-hash sets for near-duplicate checks, keyed by chunk ID
+	qvecs   *lru[[]float32] // question vectors, keyed by embedder and text
+	words   *lru[[]uint64]  // word-hash sets for near-duplicate checks, keyed by chunk ID
 	log     *slog.Logger
 	passes  int
-	minCov  float64
-	df      map[string]int32
-	nChunks int
-	caps    *capStats
-	stats   IngestStats
+	stats   *reader.Stats
+	reader  Reader
+	ingest  IngestStats
 	conv    ConversationStore
 	coord   map[string]int32 // names listed together in the corpus; see followup.go
 	degrade func(ctx context.Context, stage, reason string)
 }
+
+// Reader finds the answer to a question in the passages retrieved for it.
+// reader.Reader, fitted on data, is the one the engine uses.
+type Reader interface {
+	// Read answers question from passages, given best first.
+	Read(question string, passages []reader.Passage) reader.Reading
+	// Rank scores passages for question, to choose and order what a
+	// language model is shown.
+	Rank(question string, passages []reader.Passage) []reader.PassageScore
+	// Coverage is the share of question's words that text matches.
+	Coverage(question, text string) float64
+}
+
+var _ Reader = (*reader.Reader)(nil)
 
 // IngestStats reports what building the index did.
 type IngestStats struct {
@@ -98,7 +102,6 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 		embed:   opts.Embedder,
 		log:     opts.Logger,
 		passes:  opts.Passages,
-		minCov:  opts.MinCoverage,
 		idx:     opts.Index,
 		conv:    opts.Conversations,
 		degrade: opts.OnDegrade,
@@ -113,14 +116,9 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 		e.log = slog.Default()
 	}
 	if e.passes <= 0 {
-		e.passes = 8
-	}
-	if e.minCov <= 0 {
-		e.minCov = DefaultMinCoverage
+		e.passes = 16
 	}
 	e.qvecs = newLRU[[]float32](1024)
-	e.sents = newLRU[[]sentence](4096)
-	e.terms = newLRU[*termStats](8192)
 	e.words = newLRU[[]uint64](4096)
 	if e.idx == nil {
 		mi, err := NewMemoryIndex(MemoryIndexOptions{})
@@ -132,6 +130,12 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 
 	chunks := corpus.SplitAll(docs, opts.Chunk)
 	e.learn(chunks)
+	rd, err := reader.New(e.stats, opts.Reader)
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	e.reader = rd
 	if pi, ok := e.idx.(PersistentIndex); ok {
 		// A persistent index is its own store: bring it up to date by
 		// content hash rather than rewriting it (see index_sync.go).
@@ -140,7 +144,7 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 			e.Close()
 			return nil, err
 		}
-		e.stats = stats
+		e.ingest = stats
 		return e, nil
 	}
 	recs, stats, err := buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, opts.Chunk, e.log, opts.Progress)
@@ -152,39 +156,27 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 		e.Close()
 		return nil, fmt.Errorf("index chunks: %w", err)
 	}
-	e.stats = stats
+	e.ingest = stats
 	return e, nil
 }
 
-// learn gathers the corpus statistics the extractor needs: how many chunks
-// contain each term (for idf) and how each word is usually capitalised.
+// learn gathers what the engine needs to know of the whole corpus: the
+// reader's statistics, and which names the corpus lists together (see
+// followup.go).
 func (e *Engine) learn(chunks []corpus.Chunk) {
-	e.df = map[string]int32{}
-	e.caps = newCapStats()
-	e.nChunks = len(chunks)
-	seen := map[string]bool{}
+	e.stats = reader.Learn(chunks)
 	for _, c := range chunks {
-		clear(seen)
-		for _, s := range chunkSentences(c) {
-			toks := tokenize(s.text)
-			if !headline(s.text, toks) {
-				// In a Title Case headline every word is capitalised,
-				// which says nothing about whether it is a name.
-				e.caps.add(toks)
-				e.coordinate(s.text, toks) // see followup.go
-			}
-			for _, t := range toks {
-				if t.stem != "" && !seen[t.stem] {
-					seen[t.stem] = true
-					e.df[t.stem]++
-				}
+		for _, s := range reader.ChunkSentences(c) {
+			toks := words.Split(s)
+			if !words.TitleCased(toks) {
+				e.coordinate(s, toks)
 			}
 		}
 	}
 }
 
 // Stats reports what building the index did.
-func (e *Engine) Stats() IngestStats { return e.stats }
+func (e *Engine) Stats() IngestStats { return e.ingest }
 
 // Close releases the index if the engine created it.
 func (e *Engine) Close() error {
@@ -192,120 +184,6 @@ func (e *Engine) Close() error {
 		return e.closer.Close()
 	}
 	return nil
-}
-
-func (e *Engine) idf(df int32) float64 {
-	n := float64(e.nChunks)
-	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
-}
-
-// analyze extracts the answer type and weighted content terms of a question.
-func (e *Engine) analyze(text string) *questionInfo {
-	toks := tokenize(text)
-	q := &questionInfo{norms: map[string]bool{}, negations: negationCount(toks)}
-	words := make([]string, len(toks))
-	for i, t := range toks {
-		words[i] = t.norm
-		q.norms[t.norm] = true
-	}
-	q.typ = classify(words)
-	if q.typ == typeNumber {
-		q.measures = wantedMeasures(words)
-	}
-	q.wantsOrg = q.typ == typeEntity && asksForOrg(words)
-	q.future = askedInFuture(words)
-	seen := map[string]bool{}
-	group := 0
-	for i, t := range toks {
-		// Consecutive capitalised words are one name.
-		if i == 0 || !(t.cap && toks[i-1].cap && strings.TrimSpace(text[toks[i-1].end:t.start]) == "") {
-			group++
-		}
-		if t.stem == "" || seen[t.stem] {
-			continue
-		}
-		seen[t.stem] = true
-		generic := roleWords[t.norm] || commonWords[t.norm]
-		if _, kind := headNounTypes[t.norm]; kind {
-			generic = true
-		}
-		// Names and numbers pin a question down; a capitalised title
-		// word ("Minister") does not.
-		term := qterm{stem: t.stem, group: group, entity: t.num || (!generic && ((t.cap && i > 0) || e.caps.proper(t.norm)))}
-		st := e.termStats(t.stem)
-		term.alt, term.variants = st.alt, st.variants
-		term.idf = e.idf(st.df)
-		if commonWords[t.norm] && !term.entity {
-			term.idf *= lightWeight
-			term.light = true
-		}
-		q.terms = append(q.terms, term)
-		q.weight += term.idf
-	}
-	// The last word of a name of several words ("Bridge" of "Kestrel
-	// Street Bridge") is how the text refers back to it.
-	size := map[int]int{}
-	for _, t := range q.terms {
-		if t.entity {
-			size[t.group]++
-		}
-	}
-	for ti, t := range q.terms {
-		if t.entity && size[t.group] > 1 {
-			if q.heads == nil {
-				q.heads = map[int]int{}
-			}
-			q.heads[t.group] = ti
-		}
-	}
-	return q
-}
-
-// termStats is what the corpus says about one question word. Working it
-// out scans the vocabulary, so it is done once per stem and cached.
-type termStats struct {
-	// df counts the chunks the term matches the way the extractor matches
-	// it, variants included, so that a variant spelling ("defence" beside
-	// "defense") is not mistaken for a rare word.
-	df int32
-	// alt is the most frequent corpus term one edit away from an unknown
-	// term, so that a typo ("otawa") still finds its word ("ottawa").
-	alt string
-	// variants maps every corpus stem that matches the term to how well.
-	variants map[string]float64
-}
-
-func (e *Engine) termStats(s string) *termStats {
-	if st, ok := e.terms.get(s); ok {
-		return st
-	}
-	st := &termStats{df: e.df[s], variants: map[string]float64{}}
-	if st.df > 0 {
-		st.variants[s] = 1
-	}
-	var extra float64
-	var altDF int32
-	for w, n := range e.df {
-		if w == s || w[0] != s[0] || len(w) < len(s)-3 || len(w) > len(s)+3 {
-			continue
-		}
-		if sim := stemSimilarity(s, w); sim > 0 {
-			st.variants[w] = sim
-			extra += sim * float64(n)
-		}
-		if st.df == 0 && len(s) >= 4 && n > altDF && editDistanceAtMost1(s, w) {
-			st.alt, altDF = w, n
-		}
-	}
-	switch {
-	case st.df == 0 && st.alt != "":
-		st.df = altDF
-		st.variants[st.alt] = max(st.variants[st.alt], 0.85)
-	case len(s) >= 5:
-		st.df = min(st.df+int32(extra), int32(e.nChunks))
-	}
-	e.terms.put(s, st)
-	return st
 }
 
 // cleanQuestion trims a question and removes control and format characters
@@ -351,8 +229,7 @@ func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
-	qi := e.analyze(text)
-	ans := e.compose(text, qi, e.passageSentences(hits))
+	ans := compose(text, e.reader.Read(text, passagesOf(hits)))
 	if q.ConversationID != "" {
 		e.remember(ctx, q.ConversationID, asked, ans)
 	}
@@ -416,74 +293,25 @@ func (e *Engine) dedupeHits(hits []Hit) []Hit {
 	return out
 }
 
-// chunkSentences recovers a chunk's sentences from its text: Chunk.Text is
-// its sentences joined by single spaces, and Chunk.Sentences gives each
-// one's length. A chunk that does not fit that shape is one sentence.
-func chunkSentences(c corpus.Chunk) []sentence {
-	out := make([]sentence, 0, len(c.Sentences))
-	off := 0
-	for i, sp := range c.Sentences {
-		n := sp.End - sp.Start
-		if n <= 0 || off+n > len(c.Text) {
-			return []sentence{{text: c.Text, source: c.Source, title: c.Title, docStart: c.Start, chunkID: c.ID}}
-		}
-		out = append(out, sentence{text: c.Text[off : off+n], source: c.Source, title: c.Title,
-			docStart: sp.Start, pos: i, chunkID: c.ID})
-		off += n + 1
+// Retrieve returns the passages the index finds for question, best first,
+// as the reader reads them.
+func (e *Engine) Retrieve(ctx context.Context, question string) ([]reader.Passage, error) {
+	text := cleanQuestion(question)
+	if text == "" {
+		return nil, ErrEmptyQuestion
 	}
-	if len(out) == 0 {
-		out = append(out, sentence{text: c.Text, source: c.Source, title: c.Title, docStart: c.Start, chunkID: c.ID})
+	hits, err := e.search(ctx, text)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	return passagesOf(hits), nil
 }
 
-// passageSentences lists the sentences of the hits, each once, tokenised.
-// Tokenised chunks are cached: the same passages answer many questions.
-func (e *Engine) passageSentences(hits []Hit) []*sentence {
-	type key struct {
-		src   string
-		start int
-	}
-	seen := map[key]bool{}
-	var out []*sentence
-	for rank, h := range hits {
-		cached, ok := e.sents.get(h.Chunk.ID)
-		if !ok || len(cached) == 0 || cached[0].source != h.Chunk.Source || cached[0].chunkLen != len(h.Chunk.Text) {
-			cached = chunkSentences(h.Chunk)
-			titleToks := tokenize(h.Chunk.Title)
-			for i := range cached {
-				cached[i].toks = tokenize(cached[i].text)
-				cached[i].titleToks = titleToks
-				cached[i].chunkLen = len(h.Chunk.Text)
-			}
-			e.sents.put(h.Chunk.ID, cached)
-		}
-		for _, s := range cached {
-			k := key{s.source, s.docStart}
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-			s.chunkRank = rank
-			s.chunkScore = h.Score
-			sc := s // a copy: the cached slice is shared by concurrent questions
-			out = append(out, &sc)
-		}
-	}
-	// Link each sentence to the one that follows it directly in its source,
-	// wherever chunking put them, so windows can span a chunk boundary.
-	byPos := append([]*sentence(nil), out...)
-	sort.Slice(byPos, func(i, j int) bool {
-		if byPos[i].source != byPos[j].source {
-			return byPos[i].source < byPos[j].source
-		}
-		return byPos[i].docStart < byPos[j].docStart
-	})
-	for i := 0; i+1 < len(byPos); i++ {
-		a, b := byPos[i], byPos[i+1]
-		if a.source == b.source && b.docStart > a.docStart && b.docStart-(a.docStart+len(a.text)) <= 2 {
-			a.next = b
-		}
+// passagesOf hands hits to the reader.
+func passagesOf(hits []Hit) []reader.Passage {
+	out := make([]reader.Passage, len(hits))
+	for i, h := range hits {
+		out[i] = reader.Passage{Chunk: h.Chunk, Score: h.Score}
 	}
 	return out
 }

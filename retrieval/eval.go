@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/citebot/citebot/retrieval/words"
 )
 
 // Answerer is anything that answers questions: an Engine, or a generator
@@ -20,6 +22,12 @@ type Answerer interface {
 
 var _ Answerer = (*Engine)(nil)
 
+// LeadWindow is how much of an answer, in characters, counts as its lead.
+// A typed question (when, who, where, how many, which) is answered well
+// only when an accepted answer stands in the lead, not anywhere in the
+// quote that follows.
+const LeadWindow = 120
+
 // EvalQuestion is one line of a question set (the shared/eval format).
 type EvalQuestion struct {
 	ID       string   `json:"id"`
@@ -29,6 +37,9 @@ type EvalQuestion struct {
 	// Answerable is false for questions the corpus cannot answer; absent
 	// means true.
 	Answerable *bool `json:"answerable,omitempty"`
+	// Kind groups questions in the report ("offtopic",
+	// "squad-impossible", …); optional.
+	Kind string `json:"kind,omitempty"`
 }
 
 // IsAnswerable reports whether the corpus is meant to answer q.
@@ -67,35 +78,65 @@ func ReadEvalSet(r io.Reader) ([]EvalQuestion, error) {
 
 // EvalResult is how one question fared.
 type EvalResult struct {
-	ID          string        `json:"id"`
-	Question    string        `json:"question"`
-	Answerable  bool          `json:"answerable"`
-	Answered    bool          `json:"answered"`
-	Correct     bool          `json:"correct"`      // answerable: right answer; unanswerable: refused
+	ID         string `json:"id"`
+	Kind       string `json:"kind,omitempty"`
+	Question   string `json:"question"`
+	Answerable bool   `json:"answerable"`
+	Answered   bool   `json:"answered"`
+	// Lead reports an accepted answer within the first LeadWindow
+	// characters of the reply: the headline measure.
+	Lead bool `json:"lead"`
+	// Contains reports an accepted answer anywhere in the reply, which
+	// must be at most MaxAnswerLen characters.
+	Contains bool `json:"contains"`
+	// Correct is Lead for an answerable question and a refusal for an
+	// unanswerable one.
+	Correct     bool          `json:"correct"`
 	RetrievedAt int           `json:"retrieved_at"` // 1-based rank of the first right source among citations; 0 if none
 	Faithful    int           `json:"faithful"`     // citations whose quote is verbatim in its source
 	Citations   int           `json:"citations"`
+	Confidence  float64       `json:"confidence"`
 	Latency     time.Duration `json:"latency_ns"`
 	Answer      string        `json:"answer"`
 	Sources     []string      `json:"sources"`
 	Error       string        `json:"error,omitempty"`
 }
 
+// KindRefusal is how the unanswerable questions of one kind fared.
+type KindRefusal struct {
+	Kind      string  `json:"kind"`
+	Questions int     `json:"questions"`
+	Refused   int     `json:"refused"`
+	Rate      float64 `json:"rate"`
+}
+
+// CalibrationBucket holds the answered questions whose confidence fell in
+// [Low, High), and how many of them were right.
+type CalibrationBucket struct {
+	Low, High float64
+	Answers   int     `json:"answers"`
+	Right     float64 `json:"right"` // share with the accepted answer in the reply
+}
+
 // EvalReport totals a run.
 type EvalReport struct {
-	Results        []EvalResult  `json:"results"`
-	Answerable     int           `json:"answerable"`
-	Unanswerable   int           `json:"unanswerable"`
-	RetrievalAt3   float64       `json:"retrieval_at_3"`
-	MRR            float64       `json:"mrr"`
-	Accuracy       float64       `json:"answer_accuracy"`
-	Faithfulness   float64       `json:"citation_faithfulness"`
-	RefusalRate    float64       `json:"refusal_rate"`       // unanswerable questions refused
-	FalseRefusals  float64       `json:"false_refusal_rate"` // answerable questions refused
-	LatencyP50     time.Duration `json:"latency_p50_ns"`
-	LatencyP95     time.Duration `json:"latency_p95_ns"`
-	LatencyMax     time.Duration `json:"latency_max_ns"`
-	UnfaithfulCite []string      `json:"unfaithful_citations,omitempty"`
+	Name             string              `json:"name,omitempty"`
+	Results          []EvalResult        `json:"results"`
+	Answerable       int                 `json:"answerable"`
+	Unanswerable     int                 `json:"unanswerable"`
+	LeadAccuracy     float64             `json:"lead_accuracy"`
+	ContainsAccuracy float64             `json:"contains_accuracy"`
+	RetrievalAt3     float64             `json:"retrieval_at_3"`
+	MRR              float64             `json:"mrr"`
+	Faithfulness     float64             `json:"citation_faithfulness"`
+	RefusalRate      float64             `json:"refusal_rate"`       // unanswerable questions refused
+	FalseRefusals    float64             `json:"false_refusal_rate"` // answerable questions refused
+	Refusals         []KindRefusal       `json:"refusals_by_kind,omitempty"`
+	Calibration      []CalibrationBucket `json:"calibration,omitempty"`
+	LatencyP50       time.Duration       `json:"latency_p50_ns"`
+	LatencyP95       time.Duration       `json:"latency_p95_ns"`
+	LatencyMax       time.Duration       `json:"latency_max_ns"`
+	UnfaithfulCite   []string            `json:"unfaithful_citations,omitempty"`
 }
 
 // Evaluate asks every question and scores the answers. texts maps a source
@@ -107,10 +148,12 @@ func Evaluate(ctx context.Context, a Answerer, qs []EvalQuestion, texts map[stri
 		collapsed[k] = collapseSpace(v)
 	}
 	var rep EvalReport
-	var rr, hit3, correct, refused, falseRef, faithful, cites float64
+	var rr, hit3, lead, holds, refused, falseRef, faithful, cites float64
+	kinds := map[string]*KindRefusal{}
 	lat := make([]time.Duration, 0, len(qs))
+	var conf []EvalResult
 	for _, q := range qs {
-		res := EvalResult{ID: q.ID, Question: q.Question, Answerable: q.IsAnswerable()}
+		res := EvalResult{ID: q.ID, Kind: q.Kind, Question: q.Question, Answerable: q.IsAnswerable()}
 		start := time.Now()
 		ans, err := a.Answer(ctx, Question{Text: q.Question})
 		res.Latency = time.Since(start)
@@ -120,6 +163,7 @@ func Evaluate(ctx context.Context, a Answerer, qs []EvalQuestion, texts map[stri
 		}
 		res.Answered = ans.Answered
 		res.Answer = ans.Text
+		res.Confidence = ans.Confidence
 		for i, c := range ans.Citations {
 			res.Sources = append(res.Sources, c.Source)
 			res.Citations++
@@ -142,9 +186,15 @@ func Evaluate(ctx context.Context, a Answerer, qs []EvalQuestion, texts map[stri
 					hit3++
 				}
 			}
-			res.Correct = ans.Answered && utf8.RuneCountInString(ans.Text) <= MaxAnswerLen && matchesAny(ans.Text, q.Answers)
-			if res.Correct {
-				correct++
+			ok := ans.Answered && utf8.RuneCountInString(ans.Text) <= MaxAnswerLen
+			res.Contains = ok && matchesAny(ans.Text, q.Answers)
+			res.Lead = ok && matchesAny(firstRunes(ans.Text, LeadWindow), q.Answers)
+			res.Correct = res.Lead
+			if res.Lead {
+				lead++
+			}
+			if res.Contains {
+				holds++
 			}
 			if !ans.Answered {
 				falseRef++
@@ -155,16 +205,38 @@ func Evaluate(ctx context.Context, a Answerer, qs []EvalQuestion, texts map[stri
 			if res.Correct {
 				refused++
 			}
+			kind := q.Kind
+			if kind == "" {
+				kind = "unanswerable"
+			}
+			k := kinds[kind]
+			if k == nil {
+				k = &KindRefusal{Kind: kind}
+				kinds[kind] = k
+			}
+			k.Questions++
+			if res.Correct {
+				k.Refused++
+			}
+		}
+		if ans.Answered && ans.Confidence > 0 {
+			conf = append(conf, res)
 		}
 		rep.Results = append(rep.Results, res)
 	}
 	if rep.Answerable > 0 {
 		n := float64(rep.Answerable)
-		rep.RetrievalAt3, rep.MRR, rep.Accuracy, rep.FalseRefusals = hit3/n, rr/n, correct/n, falseRef/n
+		rep.RetrievalAt3, rep.MRR, rep.LeadAccuracy, rep.ContainsAccuracy, rep.FalseRefusals = hit3/n, rr/n, lead/n, holds/n, falseRef/n
 	}
 	if rep.Unanswerable > 0 {
 		rep.RefusalRate = refused / float64(rep.Unanswerable)
 	}
+	for _, k := range kinds {
+		k.Rate = float64(k.Refused) / float64(k.Questions)
+		rep.Refusals = append(rep.Refusals, *k)
+	}
+	sort.Slice(rep.Refusals, func(i, j int) bool { return rep.Refusals[i].Kind < rep.Refusals[j].Kind })
+	rep.Calibration = calibration(conf)
 	rep.Faithfulness = 1
 	if cites > 0 {
 		rep.Faithfulness = faithful / cites
@@ -178,14 +250,42 @@ func Evaluate(ctx context.Context, a Answerer, qs []EvalQuestion, texts map[stri
 	return rep
 }
 
+// calibration buckets answered questions by confidence. An answer is
+// right when it holds an accepted answer; an answer to an unanswerable
+// question is wrong.
+func calibration(rs []EvalResult) []CalibrationBucket {
+	var out []CalibrationBucket
+	for b := 0; b < 10; b++ {
+		lo, hi := float64(b)/10, float64(b+1)/10
+		cb := CalibrationBucket{Low: lo, High: hi}
+		right := 0
+		for _, r := range rs {
+			if r.Confidence >= lo && (r.Confidence < hi || b == 9) {
+				cb.Answers++
+				if r.Answerable && r.Contains {
+					right++
+				}
+			}
+		}
+		if cb.Answers > 0 {
+			cb.Right = float64(right) / float64(cb.Answers)
+			out = append(out, cb)
+		}
+	}
+	return out
+}
+
 // WriteTable prints one row per question and the totals.
 func (rep EvalReport) WriteTable(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "%-8s %-4s %-5s %-8s %-9s %-9s %s\n", "id", "ok", "rank", "answered", "faithful", "latency", "answer")
+	fmt.Fprintf(bw, "%-8s %-7s %-5s %-8s %-5s %-9s %-9s %s\n", "id", "result", "rank", "answered", "conf", "faithful", "latency", "answer")
 	for _, r := range rep.Results {
 		ok := "FAIL"
-		if r.Correct {
+		switch {
+		case r.Correct:
 			ok = "ok"
+		case r.Contains:
+			ok = "QUOTE" // the answer is in the quote, not in the lead
 		}
 		rank := "-"
 		if r.RetrievedAt > 0 {
@@ -195,23 +295,58 @@ func (rep EvalReport) WriteTable(w io.Writer) error {
 		if r.Error != "" {
 			ans = "error: " + r.Error
 		}
-		fmt.Fprintf(bw, "%-8s %-4s %-5s %-8v %-9s %-9s %s\n", r.ID, ok, rank, r.Answered,
+		fmt.Fprintf(bw, "%-8s %-7s %-5s %-8v %-5.2f %-9s %-9s %s\n", r.ID, ok, rank, r.Answered, r.Confidence,
 			fmt.Sprintf("%d/%d", r.Faithful, r.Citations), r.Latency.Round(time.Microsecond), oneLine(ans, 90))
 	}
-	fmt.Fprintf(bw, "\nquestions: %d answerable, %d unanswerable\n", rep.Answerable, rep.Unanswerable)
+	fmt.Fprintln(bw)
+	rep.writeSummary(bw)
+	return bw.Flush()
+}
+
+// WriteSummary prints the totals only.
+func (rep EvalReport) WriteSummary(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	rep.writeSummary(bw)
+	return bw.Flush()
+}
+
+func (rep EvalReport) writeSummary(bw *bufio.Writer) {
+	if rep.Name != "" {
+		fmt.Fprintf(bw, "%s\n", rep.Name)
+	}
+	fmt.Fprintf(bw, "questions: %d answerable, %d unanswerable\n", rep.Answerable, rep.Unanswerable)
+	fmt.Fprintf(bw, "lead accuracy:         %6.1f%%  (an accepted answer in the first %d characters)\n", rep.LeadAccuracy*100, LeadWindow)
+	fmt.Fprintf(bw, "contains accuracy:     %6.1f%%  (an accepted answer anywhere in the reply)\n", rep.ContainsAccuracy*100)
 	fmt.Fprintf(bw, "retrieval@3:           %6.1f%%\n", rep.RetrievalAt3*100)
 	fmt.Fprintf(bw, "MRR:                   %6.3f\n", rep.MRR)
-	fmt.Fprintf(bw, "answer accuracy:       %6.1f%%\n", rep.Accuracy*100)
 	fmt.Fprintf(bw, "citation faithfulness: %6.1f%%\n", rep.Faithfulness*100)
 	fmt.Fprintf(bw, "refusal rate:          %6.1f%% of unanswerable (false refusals: %.1f%% of answerable)\n", rep.RefusalRate*100, rep.FalseRefusals*100)
+	for _, k := range rep.Refusals {
+		fmt.Fprintf(bw, "  refused %-20s %3d/%-3d %6.1f%%\n", k.Kind, k.Refused, k.Questions, k.Rate*100)
+	}
+	if len(rep.Calibration) > 0 {
+		fmt.Fprintf(bw, "calibration (answered):  confidence  answers  right\n")
+		for _, b := range rep.Calibration {
+			fmt.Fprintf(bw, "                         %.1f–%.1f  %7d  %5.1f%%\n", b.Low, b.High, b.Answers, b.Right*100)
+		}
+	}
 	fmt.Fprintf(bw, "latency:               p50 %v  p95 %v  max %v\n", rep.LatencyP50.Round(time.Microsecond), rep.LatencyP95.Round(time.Microsecond), rep.LatencyMax.Round(time.Microsecond))
-	return bw.Flush()
 }
 
 func oneLine(s string, n int) string {
 	s = collapseSpace(s)
 	if utf8.RuneCountInString(s) > n {
 		return string([]rune(s)[:n-1]) + "…"
+	}
+	return s
+}
+
+func firstRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
 	}
 	return s
 }
@@ -230,9 +365,9 @@ func contains(list []string, s string) bool {
 // matchesAny reports whether text contains one of the accepted answers,
 // ignoring case and accents.
 func matchesAny(text string, answers []string) bool {
-	ft := fold(text)
+	ft := words.Fold(text)
 	for _, a := range answers {
-		if a != "" && strings.Contains(ft, fold(a)) {
+		if a != "" && strings.Contains(ft, words.Fold(a)) {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"github.com/citebot/citebot/retrieval/words"
 	"sort"
 	"strings"
 	"unicode"
@@ -46,11 +47,6 @@ var quantifiers = map[string]bool{
 	"many": true, "much": true, "long": true, "old": true, "often": true, "far": true, "else": true,
 }
 
-var whWords = map[string]bool{
-	"what": true, "when": true, "where": true, "who": true, "whom": true, "whose": true,
-	"which": true, "why": true, "how": true,
-}
-
 // pronouns that point back at the previous question's subject.
 var backPronouns = map[string]bool{
 	"it": true, "its": true, "they": true, "them": true, "their": true, "theirs": true,
@@ -80,7 +76,7 @@ func (e *Engine) rewriteFollowUp(turns []Turn, text string) string {
 	if rest == "" {
 		return text
 	}
-	toks := tokenize(rest)
+	toks := words.Split(rest)
 	if len(toks) == 0 {
 		return text
 	}
@@ -89,14 +85,14 @@ func (e *Engine) rewriteFollowUp(turns []Turn, text string) string {
 	ents := e.entitySpans(rest, toks, cue == "")
 	whOnly, entOnly := true, true
 	for _, t := range toks {
-		if !whWords[t.norm] && !yesNoStarts[t.norm] && !isStopWord(t.norm) && !quantifiers[t.norm] {
+		if !words.IsQuestionWord(t.Norm) && !words.IsAuxiliary(t.Norm) && !words.IsStop(t.Norm) && !quantifiers[t.Norm] {
 			whOnly = false
 		}
-		if t.stem != "" && !inSpan(ents, t) {
+		if t.Stem != "" && !inSpan(ents, t) {
 			entOnly = false
 		}
 	}
-	whStart := whWords[toks[0].norm] || yesNoStarts[toks[0].norm]
+	whStart := words.IsQuestionWord(toks[0].Norm) || words.IsAuxiliary(toks[0].Norm)
 
 	switch {
 	case whOnly && (cue != "" || len(toks) <= 2):
@@ -137,7 +133,7 @@ func splitCue(text string) (cue, rest string) {
 // that are numbers, capitalised content words (but for the first word of a
 // sentence, when initial says text starts one), or words the corpus
 // usually capitalises.
-func (e *Engine) entitySpans(text string, toks []token, initial bool) []entitySpan {
+func (e *Engine) entitySpans(text string, toks []words.Token, initial bool) []entitySpan {
 	var out []entitySpan
 	var cur *entitySpan
 	var keys []string
@@ -156,35 +152,37 @@ func (e *Engine) entitySpans(text string, toks []token, initial bool) []entitySp
 		}
 		gap := ""
 		if cur != nil {
-			gap = text[cur.end:t.start]
+			gap = text[cur.end:t.Start]
 		}
-		if cur == nil || gap != " " || cur.num != t.num {
+		if cur == nil || gap != " " || cur.num != t.Num {
 			flush()
-			cur = &entitySpan{start: t.start, end: t.end, num: t.num}
+			cur = &entitySpan{start: t.Start, end: t.End, num: t.Num}
 		}
-		cur.end = t.end
-		keys = append(keys, t.norm)
+		cur.end = t.End
+		keys = append(keys, t.Norm)
 	}
 	flush()
 	return out
 }
 
-func (e *Engine) isEntityToken(t token, initial bool) bool {
-	if t.num {
+func (e *Engine) isEntityToken(t words.Token, initial bool) bool {
+	if t.Num {
 		return true
 	}
-	if t.stem == "" || whWords[t.norm] || roleWords[t.norm] || commonWords[t.norm] {
+	if t.Stem == "" || words.IsQuestionWord(t.Norm) {
 		return false
 	}
-	if _, kind := headNounTypes[t.norm]; kind {
-		return false
+	if e.stats.Proper(t.Norm) {
+		return true
 	}
-	return (t.cap && !initial) || e.caps.proper(t.norm)
+	// A capital in a question marks a name, unless the corpus writes the
+	// word in lower case: "Minister" in "Who is the Prime Minister?".
+	return t.Cap && !initial && !e.stats.Common(t.Norm)
 }
 
-func inSpan(spans []entitySpan, t token) bool {
+func inSpan(spans []entitySpan, t words.Token) bool {
 	for _, s := range spans {
-		if t.start >= s.start && t.end <= s.end {
+		if t.Start >= s.start && t.End <= s.end {
 			return true
 		}
 	}
@@ -194,7 +192,7 @@ func inSpan(spans []entitySpan, t token) bool {
 // entityTexts lists the names and numbers of text as written.
 func (e *Engine) entityTexts(text string) []string {
 	var out []string
-	for _, s := range e.entitySpans(text, tokenize(text), true) {
+	for _, s := range e.entitySpans(text, words.Split(text), true) {
 		out = append(out, trimPossessive(text[s.start:s.end]))
 	}
 	return out
@@ -204,7 +202,7 @@ func (e *Engine) entityTexts(text string) []string {
 // place of the names of the same kind. With no name of that kind to
 // replace, the follow-up keeps the previous question's names as its topic.
 func (e *Engine) substitute(prev, rest string, news []entitySpan) string {
-	olds := e.entitySpans(prev, tokenize(prev), true)
+	olds := e.entitySpans(prev, words.Split(prev), true)
 	type repl struct {
 		old    entitySpan
 		phrase string
@@ -257,25 +255,26 @@ func (e *Engine) substitute(prev, rest string, news []entitySpan) string {
 // Ottawa?". A previous question it cannot take apart gives the follow-up
 // its names instead.
 func (e *Engine) reframe(prev, wh string) string {
-	toks := tokenize(prev)
+	toks := words.Split(prev)
 	switch {
 	case len(toks) == 0:
-	case yesNoStarts[toks[0].norm]:
+	case words.IsAuxiliary(toks[0].Norm):
 		// "did Estonia ratify Ottawa?" → "when did Estonia ratify Ottawa?"
-		return wh + " " + lowerFirst(prev[toks[0].start:])
-	case whWords[toks[0].norm]:
+		return wh + " " + lowerFirst(prev[toks[0].Start:])
+	case words.IsQuestionWord(toks[0].Norm):
 		// Drop the question word with its head ("how many", "which
 		// year") up to the verb that follows it.
 		k := 1
-		if k < len(toks) && toks[0].norm == "how" && quantifiers[toks[k].norm] {
+		if k < len(toks) && toks[0].Norm == "how" && quantifiers[toks[k].Norm] {
 			k++
-		} else if k < len(toks) && (toks[0].norm == "which" || toks[0].norm == "what") {
-			if _, head := headNounTypes[toks[k].norm]; head {
+		} else if k < len(toks) && (toks[0].Norm == "which" || toks[0].Norm == "what") {
+			// "which year did …": skip the head noun up to the verb.
+			for k < len(toks) && k <= 3 && !words.IsAuxiliary(toks[k].Norm) {
 				k++
 			}
 		}
-		if k < len(toks) && yesNoStarts[toks[k].norm] {
-			return wh + " " + prev[toks[k].start:]
+		if k < len(toks) && words.IsAuxiliary(toks[k].Norm) {
+			return wh + " " + prev[toks[k].Start:]
 		}
 	}
 	return withTopic(wh, e.entityTexts(prev))
@@ -296,7 +295,7 @@ func (e *Engine) leadName(t Turn) string {
 	if !t.Answered {
 		return ""
 	}
-	for _, s := range e.entitySpans(t.Answer, tokenize(t.Answer), true) {
+	for _, s := range e.entitySpans(t.Answer, words.Split(t.Answer), true) {
 		if !s.num {
 			return trimPossessive(t.Answer[s.start:s.end])
 		}
@@ -304,18 +303,18 @@ func (e *Engine) leadName(t Turn) string {
 	return ""
 }
 
-func hasBackPronoun(toks []token) bool {
+func hasBackPronoun(toks []words.Token) bool {
 	for _, t := range toks {
-		if backPronouns[t.norm] {
+		if backPronouns[t.Norm] {
 			return true
 		}
 	}
 	return false
 }
 
-func hasPersonPronoun(toks []token) bool {
+func hasPersonPronoun(toks []words.Token) bool {
 	for _, t := range toks {
-		switch t.norm {
+		switch t.Norm {
 		case "he", "him", "his", "she", "her", "hers":
 			return true
 		}
@@ -326,18 +325,18 @@ func hasPersonPronoun(toks []token) bool {
 // displayName capitalises a name typed in lower case ("latvia") the way
 // names are written.
 func (e *Engine) displayName(s string) string {
-	toks := tokenize(s)
+	toks := words.Split(s)
 	var b strings.Builder
 	last := 0
 	for _, t := range toks {
-		b.WriteString(s[last:t.start])
-		w := s[t.start:t.end]
-		if !t.num && !t.cap && e.caps.proper(t.norm) {
+		b.WriteString(s[last:t.Start])
+		w := s[t.Start:t.End]
+		if !t.Num && !t.Cap && e.stats.Proper(t.Norm) {
 			r, size := utf8.DecodeRuneInString(w)
 			w = string(unicode.ToUpper(r)) + w[size:]
 		}
 		b.WriteString(w)
-		last = t.end
+		last = t.End
 	}
 	b.WriteString(s[last:])
 	return b.String()
@@ -389,7 +388,7 @@ var listSeparators = map[string]bool{
 // together. Names listed together are of the same kind, which tells
 // substitute which name a follow-up replaces. learn calls it for every
 // sentence but headlines, whose words are all capitalised.
-func (e *Engine) coordinate(text string, toks []token) {
+func (e *Engine) coordinate(text string, toks []words.Token) {
 	if e.coord == nil {
 		e.coord = map[string]int32{}
 	}

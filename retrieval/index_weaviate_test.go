@@ -176,7 +176,7 @@ func TestWeaviate(t *testing.T) {
 		}
 		_, err = retrieval.NewEngine(ctx, docs, retrieval.Options{Index: newWeaviateIndex(t, wv.URL, "OtherEmbedder"),
 			Embedder: retrieval.LocalEmbedder{Dim: 128}})
-		if !errors.Is(err, retrieval.ErrWeaviateSchema) || !strings.Contains(err.Error(), "local-hash-v1/128") {
+		if !errors.Is(err, retrieval.ErrWeaviateSchema) || !strings.Contains(err.Error(), "local-hash-v2/128") {
 			t.Errorf("got %v, want ErrWeaviateSchema naming the new embedder", err)
 		}
 	})

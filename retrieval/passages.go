@@ -2,6 +2,8 @@ package retrieval
 
 import (
 	"context"
+	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/reader"
 	"sort"
 	"strings"
 	"unicode"
@@ -42,44 +44,59 @@ func (e *Engine) Passages(ctx context.Context, question string, maxTokens int) (
 	if err != nil {
 		return nil, err
 	}
-	return e.passagesFor(e.analyze(text), hits, maxTokens), nil
+	return e.passagesFor(text, hits, maxTokens), nil
+}
+
+// passageSentence is a sentence of a hit, verbatim, with its place in
+// its source.
+type passageSentence struct {
+	text  string
+	start int
 }
 
 // passagesFor groups the hits' sentences back into one passage per chunk,
-// each sentence once, and orders the passages by how well their best one-
-// or two-sentence window covers the question.
-func (e *Engine) passagesFor(q *questionInfo, hits []Hit, maxTokens int) []Passage {
-	sents := e.passageSentences(hits)
-	if len(sents) == 0 {
+// each sentence once, and orders the passages by the reader's score of
+// their best sentence.
+func (e *Engine) passagesFor(question string, hits []Hit, maxTokens int) []Passage {
+	if len(hits) == 0 {
 		return nil
 	}
 	type group struct {
 		rank  int
-		sents []*sentence
-		score float64
-		cover float64
+		hit   Hit
+		sents []passageSentence
+		score reader.PassageScore
 	}
-	groups := map[int]*group{}
+	type key struct {
+		src   string
+		start int
+	}
+	seen := map[key]bool{}
 	var order []*group
-	for _, s := range sents {
-		g := groups[s.chunkRank]
-		if g == nil {
-			g = &group{rank: s.chunkRank}
-			groups[s.chunkRank] = g
+	for rank, h := range hits {
+		g := &group{rank: rank, hit: h}
+		texts := reader.ChunkSentences(h.Chunk)
+		for i, t := range texts {
+			start := h.Chunk.Start
+			if len(texts) == len(h.Chunk.Sentences) {
+				start = h.Chunk.Sentences[i].Start
+			}
+			if k := (key{h.Chunk.Source, start}); !seen[k] {
+				seen[k] = true
+				g.sents = append(g.sents, passageSentence{t, start})
+			}
+		}
+		if len(g.sents) > 0 {
 			order = append(order, g)
 		}
-		g.sents = append(g.sents, s)
 	}
-	if len(q.terms) > 0 {
-		for _, w := range rankWindows(q, sents) {
-			g := groups[w.sents[0].chunkRank]
-			g.score = max(g.score, w.score)
-			g.cover = max(g.cover, w.coverage)
-		}
+	scores := e.reader.Rank(question, passagesOf(hits))
+	for _, g := range order {
+		g.score = scores[g.rank]
 	}
 	sort.SliceStable(order, func(i, j int) bool {
-		if order[i].score != order[j].score {
-			return order[i].score > order[j].score
+		if order[i].score.Prob != order[j].score.Prob {
+			return order[i].score.Prob > order[j].score.Prob
 		}
 		return order[i].rank < order[j].rank
 	})
@@ -87,7 +104,7 @@ func (e *Engine) passagesFor(q *questionInfo, hits []Hit, maxTokens int) []Passa
 	var out []Passage
 	used := 0
 	for _, g := range order {
-		p := makePassage(g.sents, g.cover)
+		p := makePassage(g.hit.Chunk, g.sents, g.score.Coverage)
 		cost := estimateTokens(p.Text) + passageOverhead
 		if maxTokens > 0 && used+cost > maxTokens {
 			if len(out) > 0 {
@@ -105,13 +122,13 @@ func (e *Engine) passagesFor(q *questionInfo, hits []Hit, maxTokens int) []Passa
 // makePassage joins sentences that follow each other in the source with a
 // space, as the chunker does, and marks a gap left by a sentence another
 // passage already holds with an ellipsis.
-func makePassage(sents []*sentence, cover float64) Passage {
-	p := Passage{Source: sents[0].source, Title: sents[0].title, Score: roundScore(cover)}
+func makePassage(c corpus.Chunk, sents []passageSentence, cover float64) Passage {
+	p := Passage{Source: c.Source, Title: c.Title, Score: roundScore(cover)}
 	var b strings.Builder
 	for i, s := range sents {
 		if i > 0 {
 			prev := sents[i-1]
-			if s.docStart-(prev.docStart+len(prev.text)) <= 2 && s.docStart > prev.docStart {
+			if s.start-(prev.start+len(prev.text)) <= 2 && s.start > prev.start {
 				b.WriteByte(' ')
 			} else {
 				b.WriteString(" … ")

@@ -8,15 +8,17 @@ import (
 	"io"
 	"os"
 
+	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
 
 func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var asJSON bool
+	var asJSON, baseline bool
 	var questions string
 	c, err := parse("eval", args, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
-		fs.StringVar(&questions, "questions", "", "question set `file` (JSON lines: id, question, answers, sources, answerable)")
+		fs.StringVar(&questions, "questions", "", "question set `file` (JSON lines: id, question, answers, sources, answerable, kind)")
+		fs.BoolVar(&baseline, "baseline", false, "also score a BM25 top-sentence baseline on the same set, and print the margin")
 	})
 	if err != nil {
 		return err
@@ -44,10 +46,36 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	// With a chat model, eval scores the model's answers.
 	rep := retrieval.Evaluate(ctx, llmAnswerer(c.cfg.LLM, eng, c.log), qs, texts)
+	rep.Name = "citebot"
+	var base *retrieval.EvalReport
+	if baseline {
+		b := retrieval.NewBaseline(docs, corpus.ChunkOptions{Size: c.cfg.Corpus.ChunkSize, Overlap: c.cfg.Corpus.ChunkOverlap})
+		r := retrieval.Evaluate(ctx, b, qs, texts)
+		r.Name = "baseline: BM25 top sentence"
+		base = &r
+	}
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		if base == nil {
+			return enc.Encode(rep)
+		}
+		return enc.Encode(struct {
+			Report   retrieval.EvalReport `json:"report"`
+			Baseline retrieval.EvalReport `json:"baseline"`
+		}{rep, *base})
 	}
-	return rep.WriteTable(stdout)
+	if err := rep.WriteTable(stdout); err != nil {
+		return err
+	}
+	if base == nil {
+		return nil
+	}
+	fmt.Fprintln(stdout)
+	if err := base.WriteSummary(stdout); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "\nmargin over the baseline: lead accuracy %+.1f points, contains accuracy %+.1f points\n",
+		(rep.LeadAccuracy-base.LeadAccuracy)*100, (rep.ContainsAccuracy-base.ContainsAccuracy)*100)
+	return err
 }

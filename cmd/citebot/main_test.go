@@ -102,15 +102,22 @@ func TestEval(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"retrieval@3:            100.0%", "answer accuracy:        100.0%", "refusal rate:           100.0%", "MRR", "latency", "citation faithfulness:  100.0%"} {
+	for _, want := range []string{"retrieval@3:            100.0%", "lead accuracy:          100.0%", "contains accuracy:      100.0%",
+		"refusal rate:           100.0%", "MRR", "latency", "citation faithfulness:  100.0%", "calibration"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
 	}
 	code, out, _ = runCmd(t, "eval", "--questions", qs, "--json")
 	var rep retrieval.EvalReport
-	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep.Accuracy != 1 || len(rep.Results) != 2 {
+	if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || rep.LeadAccuracy != 1 || len(rep.Results) != 2 {
 		t.Errorf("--json: exit %d, report %+v", code, rep)
+	}
+	code, out, _ = runCmd(t, "eval", "--questions", qs, "--baseline")
+	for _, want := range []string{"baseline: BM25 top sentence", "margin over the baseline: lead accuracy"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("--baseline: exit %d, output lacks %q:\n%s", code, want, out)
+		}
 	}
 }
 
