@@ -11,11 +11,11 @@ import (
 // and its repetition. They never look for particular sites, topics or
 // products: they look for what menus, share prompts, legal notices and
 // counters have in common on any site — few words, no sentence
-// punctuation, lines repeated across documents, handles and web
-// addresses, symbols instead of words — and for
-// the few phrases that only such furniture uses ("share on", "subscribe
-// to our", "all rights reserved"). A word on its own ("Apple", "Search",
-// "Telegram") never condemns a line.
+// punctuation, lines that are mostly link text, lines repeated across
+// documents, handles and web addresses, symbols instead of words — and
+// for the few phrases that only such furniture uses ("share on",
+// "subscribe to our", "all rights reserved"). A word on its own ("Apple",
+// "Search", "Telegram") never condemns a line.
 
 // lineFeatures are the measurements of a line that the rules look at.
 type lineFeatures struct {
@@ -407,6 +407,7 @@ const (
 	reasonLegal      = "copyright or cookie notice"
 	reasonCTA        = "call to action"
 	reasonCredit     = "media credit"
+	reasonLinkDense  = "mostly link text"
 	reasonLink       = "link or handle"
 	reasonSeparators = "menu separators"
 	reasonCrossDoc   = "repeated across documents"
@@ -481,6 +482,12 @@ func contentRule(l *line) string {
 	}
 	if l.kind == kindHeading {
 		return reasonNone // an author's heading, even if it is one word
+	}
+	if (l.links >= 60 && !f.terminal || l.links >= 85 && f.words <= 8) && (l.kind != kindList || l.away == 0) {
+		// Menus, tag lists, related stories and tables of contents are
+		// link text; a list of references elsewhere is judged by where
+		// it stands.
+		return reasonLinkDense
 	}
 	if l.kind == kindTable || l.kind == kindCode || l.kind == kindList {
 		return reasonNone // "tern.lock" in a list is a file, not a web address
