@@ -81,6 +81,10 @@ type Corpus struct {
 	// when both are set.
 	ChunkSize    int
 	ChunkOverlap int
+	// ExampleQuestion is the example the help texts and the web page show;
+	// "" means one made from the loaded documents
+	// (corpus.ExampleQuestions).
+	ExampleQuestion string
 }
 
 // Log configures log/slog output.

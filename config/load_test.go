@@ -307,6 +307,7 @@ var samples = map[string][2]string{
 	"corpus.dir":                 {"", ""}, // filled with a temp dir
 	"corpus.chunk_size":          {"900", "900"},
 	"corpus.chunk_overlap":       {"100", "100"},
+	"corpus.example_question":    {"  How do I reset the battery monitor? ", "How do I reset the battery monitor?"},
 	"log.level":                  {"WARNING", "warn"},
 	"log.format":                 {"Text", "text"},
 	"llm.api_key":                {"sk-test", RedactedValue},

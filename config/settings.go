@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // setting is one configurable value. The table below is the single source
@@ -153,6 +154,10 @@ var settings = []*setting{
 	{Key: "corpus.chunk_overlap", Env: "CITEBOT_CHUNK_OVERLAP", Flag: "chunk-overlap", Default: "0",
 		Doc: "Characters of whole sentences repeated between neighbouring chunks; 0 uses the corpus package's default and -1 means none. Must be less than the chunk size.",
 		val: intVal{p: func(c *Config) *int { return &c.Corpus.ChunkOverlap }, lo: -1, hi: 1 << 20}},
+	{Key: "corpus.example_question", Env: "CITEBOT_EXAMPLE_QUESTION",
+		DefaultDoc: "made from names the documents use",
+		Doc:        "Example question shown in Slack and Telegram help and in the web page's input; empty makes one from a name the loaded documents share, such as \"What is the …?\".",
+		val:        stringVal{p: func(c *Config) *string { return &c.Corpus.ExampleQuestion }, check: checkExampleQuestion, kindName: "text"}},
 
 	{Key: "log.level", Env: "CITEBOT_LOG_LEVEL", Flag: "log-level", Default: "info",
 		Doc: "Least severe log level written: debug, info, warn or error.",
@@ -506,6 +511,21 @@ func checkSlackCommand(s string) (string, error) {
 	}
 	if !slackCommandPattern.MatchString(s) {
 		return "", errors.New("is not a valid Slack command; use / then up to 31 lowercase letters, digits, - or _, such as /ask")
+	}
+	return s, nil
+}
+
+// maxExampleQuestion bounds CITEBOT_EXAMPLE_QUESTION: it is shown in help
+// texts and an input box.
+const maxExampleQuestion = 200
+
+func checkExampleQuestion(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case strings.ContainsAny(s, "\r\n"):
+		return "", errors.New("spans several lines; write one question on one line")
+	case utf8.RuneCountInString(s) > maxExampleQuestion:
+		return "", fmt.Errorf("is longer than %d characters; a short question reads best in help texts", maxExampleQuestion)
 	}
 	return s, nil
 }

@@ -7,11 +7,15 @@ import (
 	"unicode/utf8"
 )
 
-// The boilerplate rules judge one line at a time by its shape and wording.
-// They never look for particular sites or articles: they look for what
-// menus, share prompts, legal notices and counters have in common on any
-// site — few words, no sentence punctuation, call-to-action verbs, social
-// and navigation vocabulary, handles and links, symbols instead of words.
+// The boilerplate rules judge one line at a time by its shape, its links
+// and its repetition. They never look for particular sites, topics or
+// products: they look for what menus, share prompts, legal notices and
+// counters have in common on any site — few words, no sentence
+// punctuation, lines that are mostly link text, lines repeated across
+// documents, handles and web addresses, symbols instead of words — and
+// for the few phrases that only such furniture uses ("share on",
+// "subscribe to our", "all rights reserved"). A word on its own ("Apple",
+// "Search", "Telegram") never condemns a line.
 
 // lineFeatures are the measurements of a line that the rules look at.
 type lineFeatures struct {
@@ -28,8 +32,6 @@ type lineFeatures struct {
 	endPunct     rune   // the last character before any closing quotes
 	url          bool   // has a URL, web address or e-mail address
 	handle       bool   // has an @handle
-	navOnly      bool   // every word is navigation or social-network vocabulary
-	identifier   bool   // a single code-like token: night_theme, share-line
 	trig         uint32 // bit i set: wordingRules[i] may match
 	ctaStarts    []int  // offsets of sentences that start with a call-to-action word
 	norm         string
@@ -54,12 +56,11 @@ func (f *lineFeatures) prose() bool {
 
 // Word classes. The low bits say which wordingRules a line could match,
 // so that their regular expressions run only on the few lines that have
-// the words; the high bits mark call-to-action openers, function words and
-// navigation vocabulary. All these words are ASCII.
+// the words; the high bits mark call-to-action openers and function words.
+// All these words are ASCII.
 const (
 	classCTAStart uint32 = 1 << (iota + 24)
 	classFunction
-	classNav
 )
 
 var wordClasses = func() map[string]uint32 {
@@ -83,26 +84,6 @@ var wordClasses = func() map[string]uint32 {
 		upon over amid after before about vs via per is are was were be its it his her their our your
 		my this that than then so if not no up out off de la le el del der die das van von y e et da di
 		du des und`)
-	// The words that navigation bars, share buttons, app badges, language
-	// and theme switches and section menus are made of. A short line made
-	// only of them is a menu, whatever the site.
-	add(classNav, `home homepage menu search find login logout log sign signin signup in up
-		out on register account profile my subscribe subscription unsubscribe share sharing shares tweet
-		retweet email e-mail mail print copy copied link links url permalink comment comments reply replies
-		more less next previous prev back top bottom contact contacts about us advertise advertising ads
-		ad advertisement sponsored partner careers jobs help faq support privacy policy terms conditions
-		cookies cookie settings preferences accept reject decline agree close open ok toggle navigation
-		nav skip content main loading load show hide view views all see read watch listen video videos
-		photo photos gallery podcast podcasts newsletter newsletters rss feed feeds app apps apple store
-		google play market android ios download facebook twitter x youtube instagram telegram whatsapp
-		viber linkedin tiktok pinterest reddit vk vkontakte odnoklassniki threads mastodon bluesky
-		snapchat flipboard messenger skype discord twitch tumblr medium substack dark light mode theme
-		night day language en ru ua uk de fr es it az am arm ge kz eng rus lang world politics business
-		economy finance markets sport sports culture opinion opinions analysis tech technology science
-		health lifestyle entertainment society region regions local national international news latest
-		breaking live popular trending featured editor editors picks recommended related stories story
-		articles article posts post tags tag topics topic categories category archive archives edition
-		a the and of to your our with for now here follow followers like likes join`)
 	return m
 }()
 
@@ -115,7 +96,7 @@ const maxNormWords = 20
 // with a fast path for ASCII.
 func measure(s string) lineFeatures {
 	var f lineFeatures
-	first, allNav, sentenceStart := true, true, true
+	first, sentenceStart, inCode := true, true, false
 	var lower [16]byte
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
@@ -178,14 +159,18 @@ func measure(s string) lineFeatures {
 		tok := s[start:i]
 		atStart := sentenceStart
 		sentenceStart = endsSentence(tok)
-		if tok[0] == '@' && len(tok) >= 3 {
+		// Inside a code span, "main.go" is a file name, not a web address.
+		ticks := strings.Count(tok, "`")
+		code := inCode || ticks > 0
+		inCode = inCode != (ticks%2 == 1)
+		if tok[0] == '@' && len(tok) >= 3 && !code {
 			f.handle = true
 		}
 		if !hasLetter && !hasDigit {
 			continue
 		}
 		core := trimToWord(tok)
-		if strings.IndexByte(core, '.') >= 0 && (isDomain(core) || strings.Contains(tok, "://")) {
+		if !code && strings.IndexByte(core, '.') >= 0 && (isDomain(core) || strings.Contains(tok, "://")) {
 			f.url = true
 		}
 		f.words++
@@ -200,13 +185,10 @@ func measure(s string) lineFeatures {
 				lower[j] = c
 			}
 			cls = wordClasses[string(lower[:len(core)])]
-			f.trig |= cls &^ (classCTAStart | classFunction | classNav)
+			f.trig |= cls &^ (classCTAStart | classFunction)
 			if atStart && cls&classCTAStart != 0 {
 				f.ctaStarts = append(f.ctaStarts, start)
 			}
-		}
-		if allNav && cls&classNav == 0 {
-			allNav = isNavToken(core)
 		}
 		if !hasLetter {
 			continue
@@ -230,17 +212,11 @@ func measure(s string) lineFeatures {
 	if strings.Contains(s, "©") || strings.Contains(s, "(c)") || strings.Contains(s, "(C)") {
 		f.trig |= 1 << ruleCopyright
 	}
-	if strings.Contains(s, "⌘") {
-		f.trig |= 1 << ruleKeyboard
-	}
 	if f.words <= maxNormWords {
 		f.norm = normalize(s)
 	} else {
 		f.norm = s
 	}
-	f.navOnly = allNav && f.words > 0
-	f.identifier = f.words == 1 && strings.IndexByte(s, '_') >= 0 && f.letters > 0 &&
-		!strings.ContainsFunc(strings.TrimSpace(s), unicode.IsSpace)
 	f.endPunct = lastNonCloser(s)
 	f.terminal = isTerminal(f.endPunct) || f.endPunct == ':' || f.endPunct == ';'
 	return f
@@ -335,27 +311,6 @@ func isDomain(tok string) bool {
 
 func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-func isNavToken(core string) bool {
-	if core == "" {
-		return true
-	}
-	lc := strings.ToLower(core)
-	if wordClasses[lc]&classNav != 0 {
-		return true
-	}
-	// Icon names and switches glue words with - or _ (night_theme,
-	// share-line); judge each part.
-	if !strings.ContainsAny(lc, "-_") {
-		return false
-	}
-	for part := range strings.FieldsFuncSeq(lc, func(r rune) bool { return r == '-' || r == '_' }) {
-		if wordClasses[part]&classNav == 0 {
-			return false
-		}
-	}
-	return true
-}
-
 func toSet(words string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(words) {
@@ -405,24 +360,14 @@ type wordingRule struct {
 	re       *regexp.Regexp
 }
 
-// Indexes into wordingRules of rules that symbols also trigger.
-const (
-	ruleKeyboard  = 0
-	ruleCopyright = 1
-)
+// ruleCopyright indexes the rule in wordingRules that symbols also
+// trigger.
+const ruleCopyright = 0
 
 var wordingRules = []wordingRule{
-	ruleKeyboard: {reasonKeyboard, `ctrl cmd command alt shift control option`, 30, false,
-		// Keyboard hints such as "press Ctrl + Enter".
-		regexp.MustCompile(`\b(?:ctrl|cmd|command|alt|shift|control|option)\s*\+\s*\S|⌘`)},
 	ruleCopyright: {reasonLegal, `copyright`, 60, false,
 		regexp.MustCompile(`©|\(c\)\s*(?:19|20)\d\d|\bcopyright\s*(?:©|\(c\))?\s*(?:19|20)\d\d`)},
 	{reasonLegal, `rights`, 60, false, regexp.MustCompile(`\ball\s+rights\s+reserved\b`)},
-	// Reuse notices: "Any use of materials is allowed only with a hyperlink".
-	{reasonLegal, `materials hyperlink`, 60, false,
-		regexp.MustCompile(`\buse\s+of\s+(?:the\s+)?(?:\w+\s+)?materials?\b.*\b(?:hyperlink|link|permission|allowed|permitted|prohibited|reference)\b|\bhyperlink\b.*\b(?:required|mandatory|obligatory)\b`)},
-	{reasonLegal, `reproduction reprinting republication redistribution copying`, 60, false,
-		regexp.MustCompile(`\b(?:reproduction|reprinting|republication|redistribution|copying)\b.*\b(?:prohibited|forbidden|without)\b`)},
 	{reasonLegal, `cookies cookie continuing`, 60, false,
 		regexp.MustCompile(`\bwe\s+use\s+cookies\b|\b(?:site|website)\s+uses\s+cookies\b|\buse\s+of\s+cookies\b|\baccept\s+(?:all\s+)?cookies\b` +
 			`|\bcookie\s+(?:policy|settings|preferences|notice|banner|consent)\b|\bby\s+(?:continuing|using)\s+(?:to\s+(?:use|browse)\s+)?(?:this|our|the)\s+(?:site|website)\b`)},
@@ -458,12 +403,11 @@ const (
 	// strong
 	reasonNoWords    = "no words"
 	reasonSymbols    = "mostly symbols"
-	reasonKeyboard   = "keyboard hint"
 	reasonCounter    = "counter"
 	reasonLegal      = "copyright or cookie notice"
 	reasonCTA        = "call to action"
 	reasonCredit     = "media credit"
-	reasonMenu       = "menu vocabulary"
+	reasonLinkDense  = "mostly link text"
 	reasonLink       = "link or handle"
 	reasonSeparators = "menu separators"
 	reasonCrossDoc   = "repeated across documents"
@@ -539,13 +483,16 @@ func contentRule(l *line) string {
 	if l.kind == kindHeading {
 		return reasonNone // an author's heading, even if it is one word
 	}
-	if f.navOnly && f.words <= 8 && !f.terminal {
-		return reasonMenu
+	if (l.links >= 60 && !f.terminal || l.links >= 85 && f.words <= 8) && (l.kind != kindList || l.away == 0) {
+		// Menus, tag lists, related stories and tables of contents are
+		// link text; a list of references elsewhere is judged by where
+		// it stands.
+		return reasonLinkDense
 	}
-	if f.identifier {
-		return reasonMenu
+	if l.kind == kindTable || l.kind == kindCode || l.kind == kindList {
+		return reasonNone // "tern.lock" in a list is a file, not a web address
 	}
-	if (f.url || f.handle) && (f.words <= 3 || (!f.terminal && f.words <= 12)) {
+	if (f.url || f.handle) && (f.words <= 3 || (!f.terminal && f.words <= 15)) {
 		return reasonLink
 	}
 	if f.words <= 24 && l.kind != kindTable && l.kind != kindCode && isSeparatedMenu(l.text) {

@@ -4,27 +4,27 @@ import "testing"
 
 func TestMeasure(t *testing.T) {
 	tests := []struct {
-		line                                                      string
-		words                                                     int
-		terminal, titleCase, allCaps, url, handle, navOnly, prose bool
+		line                                             string
+		words                                            int
+		terminal, titleCase, allCaps, url, handle, prose bool
 	}{
-		{"The ministers met in Riga on Monday.", 7, true, false, false, false, false, false, true},
-		{"Prisoner Swap Promised Following Trump-Putin Call Goes Ahead", 8, false, true, false, false, false, false, false},
-		{"JOIN US ON TELEGRAM", 4, false, true, true, false, false, true, false},
-		{"Follow our coverage on @Example_news.", 5, true, false, false, false, true, false, true},
-		{"Read it at example.com", 4, false, false, false, true, false, false, false},
-		{"“Quoted sentence ends here.”", 4, true, false, false, false, false, false, true},
-		{"Share | Tweet | E-mail", 3, false, true, false, false, false, true, false},
+		{"The ministers met in Riga on Monday.", 7, true, false, false, false, false, true},
+		{"Prisoner Swap Promised Following Trump-Putin Call Goes Ahead", 8, false, true, false, false, false, false},
+		{"JOIN US ON TELEGRAM", 4, false, true, true, false, false, false},
+		{"Follow our coverage on @Example_news.", 5, true, false, false, false, true, true},
+		{"Read it at example.com", 4, false, false, false, true, false, false},
+		{"“Quoted sentence ends here.”", 4, true, false, false, false, false, true},
+		{"Share | Tweet | E-mail", 3, false, true, false, false, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
 			f := measure(tt.line)
-			got := []bool{f.terminal, f.titleCase(), f.allCaps(), f.url, f.handle, f.navOnly, f.prose()}
-			want := []bool{tt.terminal, tt.titleCase, tt.allCaps, tt.url, tt.handle, tt.navOnly, tt.prose}
+			got := []bool{f.terminal, f.titleCase(), f.allCaps(), f.url, f.handle, f.prose()}
+			want := []bool{tt.terminal, tt.titleCase, tt.allCaps, tt.url, tt.handle, tt.prose}
 			if f.words != tt.words {
 				t.Errorf("got %d words, want %d", f.words, tt.words)
 			}
-			names := []string{"terminal", "titleCase", "allCaps", "url", "handle", "navOnly", "prose"}
+			names := []string{"terminal", "titleCase", "allCaps", "url", "handle", "prose"}
 			for i := range got {
 				if got[i] != want[i] {
 					t.Errorf("got %s=%v, want %v", names[i], got[i], want[i])

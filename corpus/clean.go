@@ -7,33 +7,39 @@ import (
 	"unicode/utf8"
 )
 
-// maxTitleLen is how many characters of a first sentence Clean uses as a
-// title when a document has no headline.
+// maxTitleLen is the longest title in characters; a longer heading or first
+// sentence is cut at a word and marked with "…".
 const maxTitleLen = 100
 
 // Clean finds each document's article text: it fills Body with the spans of
 // Text that are not site boilerplate and sets Title. It never changes Text,
 // so every Body span is verbatim text of the file.
 //
-// A line is dropped when its wording marks it as boilerplate (menus, share,
-// follow and subscribe prompts, copyright and cookie notices, view
-// counters, keyboard hints, lone links and handles), when it is short and
+// Each document is first split into blocks by its format: Markdown by its
+// syntax, HTML by the elements the page was read from, and plain text by
+// joining hard-wrapped lines into paragraphs (see textBlocks). A block is
+// dropped when it is mostly link text (menus, tag lists, tables of
+// contents); when it carries the few phrases only page furniture uses
+// (share, follow and subscribe prompts, copyright and cookie notices, view
+// counters) or is a lone web address or handle; when it is short and
 // repeats in three or more documents (a sentence stays in the first of
-// them, as it may be a fact they share), when it repeats inside its
-// document without
-// reading as a sentence (tag lists, menus), or when its shape marks it as
-// page furniture: a short fragment without punctuation, a short line in
-// capitals, a Title Case line that is not the title (a related-story
-// headline), or a non-sentence line before the title or after the last
-// paragraph. Dates and bylines are kept. If the shape rules would leave a
-// document empty, Clean keeps what they dropped.
+// them, as it may be a fact they share); when it repeats inside its
+// document without reading as a sentence (tag lists, menus); or when its
+// shape marks it as page furniture: a short fragment without punctuation, a
+// short line in capitals, a Title Case line that is not the title (a
+// related-story headline), or a non-sentence line before the title or
+// after the last paragraph. No word on its own condemns a line. Headings,
+// list items, table rows and code are the author's structure and are never
+// judged by their shape. Dates and bylines are kept. If the shape rules
+// would leave a document empty, Clean keeps what they dropped.
 //
 // The title is, in order of preference: a Title already set on the
 // document that matches one of its lines (Load sets it from HTML); for
-// Markdown, the first level-one heading; the first headline-shaped line
-// before the article's first sentence; the article's first sentence cut to
-// about 100 characters at a word boundary; the file name without its
-// extension. Repeats of the title line are dropped.
+// Markdown, the first level-one heading, then the front matter's title;
+// the first headline-shaped line before the article's first sentence; the
+// article's first sentence; the first kept block; the file name without
+// its extension. A title is whole, or cut at a word with "…" when it is
+// longer than 100 characters. Repeats of the title line are dropped.
 //
 // Markdown files (by Source extension) keep their text, but their spans
 // leave out leading markup and fences. Clean judges all docs together
@@ -81,13 +87,19 @@ const minSharedDocs = 3
 
 // linesOf segments a document and measures each block.
 func linesOf(doc Document) []line {
-	blocks := segment(doc.Text, formatOf(doc.Source))
+	blocks := segment(doc)
+	md := formatOf(doc.Source) == formatMarkdown
 	out := make([]line, len(blocks))
 	for i, b := range blocks {
 		l := &out[i]
 		l.block = b
 		l.text = doc.Text[b.span.Start:b.span.End]
-		l.f = measure(l.text)
+		if md && strings.Contains(l.text, "](") {
+			// A reader sees a link's text, not where it leads.
+			l.f = measure(mdLink.ReplaceAllStringFunc(l.text, linkText))
+		} else {
+			l.f = measure(l.text)
+		}
 		// Every date pattern has a digit; a byline is short and unpunctuated.
 		l.date = l.f.words <= 10 && l.f.digits > 0 && dateRe.MatchString(strings.ToLower(l.text))
 		l.byline = l.f.words <= 8 && !l.f.terminal && bylineRe.MatchString(l.text)
@@ -116,7 +128,11 @@ func cleanDoc(doc *Document, n int, ls []line, shared map[string]*spread) {
 	for i := range ls {
 		l := &ls[i]
 		shape[i] = shapeRule(l)
-		where[l.f.norm] = append(where[l.f.norm], i)
+		// Lines already condemned (a table of contents that repeats the
+		// headings) do not make a kept line a repeat.
+		if l.drop == reasonNone {
+			where[l.f.norm] = append(where[l.f.norm], i)
+		}
 		if firstProse < 0 && l.drop == reasonNone && shape[i] == reasonNone && l.f.prose() {
 			firstProse = i
 		}
@@ -137,7 +153,7 @@ func cleanDoc(doc *Document, n int, ls []line, shared map[string]*spread) {
 		switch {
 		case title >= 0 && f.norm == titleNorm:
 			l.drop = reasonDupTitle
-		case len(where[f.norm]) > 1 && !f.prose() && !l.date:
+		case len(where[f.norm]) > 1 && !f.prose() && !l.date && (l.kind != kindHeading || l.level == 0):
 			l.drop = reasonRepeated
 		case len(where[f.norm]) > 1 && where[f.norm][0] != i:
 			l.drop = reasonDuplicate
@@ -153,7 +169,7 @@ func cleanDoc(doc *Document, n int, ls []line, shared map[string]*spread) {
 	// only the page's furniture; dates and bylines stay.
 	lastContent := -1
 	for i := range ls {
-		if ls[i].drop == reasonNone && (ls[i].f.prose() || ls[i].kind == kindList ||
+		if ls[i].drop == reasonNone && (ls[i].f.prose() || (ls[i].kind == kindList && ls[i].links < 60) ||
 			ls[i].kind == kindTable || ls[i].kind == kindCode) {
 			lastContent = i
 		}
@@ -196,10 +212,14 @@ func findTitle(doc *Document, ls []line, shape []string, where map[string][]int,
 			}
 		}
 	}
+	md := formatOf(doc.Source) == formatMarkdown
 	for i := range ls {
-		if ls[i].kind == kindHeading && ls[i].level == 1 && ls[i].drop == reasonNone && ls[i].f.letters >= 3 {
+		if md && ls[i].kind == kindHeading && ls[i].level == 1 && ls[i].drop == reasonNone && ls[i].f.letters >= 3 {
 			return i
 		}
+	}
+	if md && frontMatterTitle(doc.Text) != "" {
+		return -1 // the front matter names the document
 	}
 	for i := range ls {
 		l := &ls[i]
@@ -231,20 +251,31 @@ func repeatsAfter(at []int, i, firstProse int) bool {
 	return false
 }
 
-// chooseTitle returns the title text: the title line, or the first
-// sentence of the body, or the file name.
+// chooseTitle returns the title text: the title line, the Markdown front
+// matter's title, the first sentence of the body, or the file name. A
+// title longer than maxTitleLen is cut at a word and ends with "…".
 func chooseTitle(doc *Document, ls []line, title int, body []Span) string {
 	if title >= 0 {
 		if t := strings.Trim(collapseSpace(ls[title].text), "*_ "); t != "" {
-			return t
+			return shorten(t, maxTitleLen)
 		}
 	}
+	if formatOf(doc.Source) == formatMarkdown {
+		if t := frontMatterTitle(doc.Text); t != "" {
+			return shorten(t, maxTitleLen)
+		}
+	}
+	// The first sentence that starts like one: a line that begins in lower
+	// case is the tail of a sentence cut off by a conversion.
 	for _, l := range ls {
 		if l.drop != reasonNone || !l.f.prose() {
 			continue
 		}
 		if ss := Sentences(doc.Text, l.span); len(ss) > 0 {
-			return shorten(collapseSpace(doc.Text[ss[0].Start:ss[0].End]), maxTitleLen)
+			t := collapseSpace(doc.Text[ss[0].Start:ss[0].End])
+			if r, _ := utf8.DecodeRuneInString(t); startsSentence(r) {
+				return shorten(t, maxTitleLen)
+			}
 		}
 	}
 	if len(body) > 0 {
@@ -258,7 +289,7 @@ func chooseTitle(doc *Document, ls []line, title int, body []Span) string {
 }
 
 // shorten cuts s to at most n characters at a word boundary, dropping
-// trailing punctuation that would dangle.
+// trailing punctuation that would dangle, and marks the cut with "…".
 func shorten(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
@@ -278,8 +309,8 @@ func shorten(s string, n int) string {
 		cut = lastSpace
 	}
 	return strings.TrimRightFunc(s[:cut], func(r rune) bool {
-		return unicode.IsSpace(r) || r == ',' || r == ';' || r == ':' || r == '-' || r == '–' || r == '—' || r == '('
-	})
+		return unicode.IsSpace(r) || r == ',' || r == ';' || r == ':' || r == '-' || r == '–' || r == '—' || r == '(' || r == '.'
+	}) + "…"
 }
 
 // collapseSpace trims s and replaces each run of white space with a space.

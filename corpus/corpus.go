@@ -26,6 +26,11 @@ type Document struct {
 	// Body lists the spans of Text that survived boilerplate cleaning, in
 	// order. Clean fills it; it is nil before.
 	Body []Span
+
+	// layout says, for an HTML page, what each line of Text was (heading,
+	// list item, code) and how much of it was link text; Load sets it and
+	// Clean reads it.
+	layout []lineMark
 }
 
 // Chunk is a run of whole sentences from one Document.

@@ -34,19 +34,83 @@ import (
 // read token by token instead, skipping only scripts, styles and similar
 // elements, so that its text is not lost. The error is for read failures.
 func ExtractHTML(r io.Reader) (title, text string, err error) {
+	p, err := extractPage(r)
+	return p.title, p.text, err
+}
+
+// page is an extracted HTML page: its title, its text one block a line, and
+// what each line of the text was.
+type page struct {
+	title, text string
+	layout      []lineMark
+}
+
+// lineMark is what one line of a page's text was: a heading, a list item,
+// preformatted code or a paragraph, and how much of it was link text.
+type lineMark struct {
+	kind  blockKind
+	level int // heading level
+	// links and away are the percentages of the line's letters that are
+	// link text, and link text that leads off the page (not to a #anchor).
+	links, away int
+}
+
+func extractPage(r io.Reader) (page, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return "", "", fmt.Errorf("read html: %w", err)
+		return page{}, fmt.Errorf("read html: %w", err)
 	}
 	root, err := html.Parse(bytes.NewReader(data))
 	if err != nil {
-		title, text = extractTokens(data)
-		return title, text, nil
+		title, text := extractTokens(data)
+		return page{title: title, text: text}, nil
 	}
 	e := extractor{holdsArticle: markArticleAncestors(root)}
 	e.walk(root)
 	e.flush()
-	return e.chooseTitle(), strings.Join(e.lines, "\n"), nil
+	return page{title: e.chooseTitle(), text: strings.Join(e.lines, "\n"), layout: e.marks}, nil
+}
+
+// readPage extracts an HTML file for Load. The page title counts as the
+// article's first line: it is put there when the text does not repeat it,
+// so that it can be searched and quoted like any other line.
+func readPage(text string) (page, error) {
+	p, err := extractPage(strings.NewReader(text))
+	if err != nil {
+		return p, err
+	}
+	if p.title != "" && strings.TrimSpace(p.text) != "" && !hasLine(p.text, p.title) {
+		p.text = p.title + "\n" + p.text
+		if p.layout != nil {
+			p.layout = append([]lineMark{{kind: kindHeading, level: 1}}, p.layout...)
+		}
+	}
+	return p, nil
+}
+
+// pageBlocks makes one block per line of a page's text, with what the
+// extractor saw of each line. A layout that does not match the text (or
+// none, for a page read token by token) leaves plain lines.
+func pageBlocks(text string, layout []lineMark) []block {
+	out := make([]block, 0, len(layout))
+	n := -1
+	for start, end := range lineSpans(text) {
+		n++
+		if sp, ok := trimSpan(text, start, end); ok {
+			b := block{span: sp}
+			if n < len(layout) {
+				m := layout[n]
+				b.kind, b.level, b.links, b.away = m.kind, m.level, m.links, m.away
+				if m.kind == kindHeading && m.away >= 60 {
+					// A heading that is a link to another page is a
+					// teaser for it, not a section of this one.
+					b.kind, b.level = kindPara, 0
+				}
+			}
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 // extractor gathers the text of a parsed page.
@@ -61,6 +125,17 @@ type extractor struct {
 
 	pre     int // depth of <pre>
 	article int // depth of <article> and <main>
+
+	// What the current line is, for the layout.
+	marks     []lineMark
+	heading   int // level of the heading being read, 0 outside one
+	item      int // depth of <li> and <dt>
+	table     int // depth of <table>
+	link      int // depth of <a href>
+	anchor    int // depth of <a href="#…">
+	letters   int // letters on the current line
+	linkedLet int // of which in links
+	awayLet   int // of which in links off the page
 
 	h1      *html.Node // the h1 being read
 	h1Line  int        // index in lines where it began
@@ -140,11 +215,28 @@ func (e *extractor) enter(n *html.Node) bool {
 		e.soft = true
 		return false
 	}
+	if n.DataAtom == atom.A && e.heading > 0 && !strings.ContainsFunc(nodeText(n), isLetterOrDigit) {
+		return false // a heading's permalink: "¶", "#", "🔗"
+	}
 	switch n.DataAtom {
 	case atom.Pre:
 		e.pre++
 	case atom.Article, atom.Main:
 		e.article++
+	case atom.Table:
+		e.table++
+	case atom.Li, atom.Dt:
+		e.item++
+	case atom.A:
+		if href, ok := hasAttr(n, "href"); ok {
+			e.link++
+			if strings.HasPrefix(strings.TrimSpace(href), "#") {
+				e.anchor++
+			}
+		}
+	case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		e.flush()
+		e.heading = headingLevel(n.DataAtom)
 	case atom.H1:
 		if e.h1 == nil {
 			rank := 1
@@ -159,9 +251,27 @@ func (e *extractor) enter(n *html.Node) bool {
 				e.h1, e.h1Line, e.h1Rank = n, len(e.lines), rank
 			}
 		}
+		e.flush()
+		e.heading = 1
 	}
 	e.boundary(n)
 	return true
+}
+
+func headingLevel(a atom.Atom) int {
+	switch a {
+	case atom.H1:
+		return 1
+	case atom.H2:
+		return 2
+	case atom.H3:
+		return 3
+	case atom.H4:
+		return 4
+	case atom.H5:
+		return 5
+	}
+	return 6
 }
 
 // leave handles the end of an element whose children were visited.
@@ -169,13 +279,28 @@ func (e *extractor) leave(n *html.Node) {
 	if n.Type != html.ElementNode {
 		return
 	}
+	// End the element's line while its marks still apply.
+	e.boundary(n)
 	switch n.DataAtom {
 	case atom.Pre:
 		e.pre--
 	case atom.Article, atom.Main:
 		e.article--
+	case atom.Table:
+		e.table--
+	case atom.Li, atom.Dt:
+		e.item--
+	case atom.A:
+		if href, ok := hasAttr(n, "href"); ok {
+			e.link--
+			if strings.HasPrefix(strings.TrimSpace(href), "#") {
+				e.anchor--
+			}
+		}
 	}
-	e.boundary(n)
+	if headingLevel(n.DataAtom) == e.heading && isHeading(n.DataAtom) {
+		e.heading = 0
+	}
 	if n == e.h1 {
 		e.h1Text = collapseSpace(strings.Join(e.lines[e.h1Line:], " "))
 		e.h1 = nil
@@ -282,6 +407,14 @@ var separatedElements = map[atom.Atom]bool{
 	atom.A: true, atom.Label: true, atom.Option: true, atom.Time: true, atom.Img: true,
 }
 
+func isHeading(a atom.Atom) bool {
+	switch a {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return true
+	}
+	return false
+}
+
 // text adds the text of a text node.
 func (e *extractor) text(s string) {
 	if e.pre > 0 {
@@ -307,6 +440,15 @@ func (e *extractor) text(s string) {
 		e.space, e.soft = false, false
 		e.cur.WriteRune(r)
 		e.last = r
+		if unicode.IsLetter(r) {
+			e.letters++
+			if e.link > 0 {
+				e.linkedLet++
+				if e.anchor == 0 {
+					e.awayLet++
+				}
+			}
+		}
 	}
 }
 
@@ -314,9 +456,25 @@ func (e *extractor) text(s string) {
 func (e *extractor) flush() {
 	if line := strings.TrimSpace(e.cur.String()); line != "" {
 		e.lines = append(e.lines, line)
+		m := lineMark{}
+		switch {
+		case e.pre > 0:
+			m.kind = kindCode
+		case e.heading > 0:
+			m.kind, m.level = kindHeading, e.heading
+		case e.table > 0:
+			m.kind = kindTable
+		case e.item > 0:
+			m.kind = kindList
+		}
+		if e.letters > 0 {
+			m.links, m.away = e.linkedLet*100/e.letters, e.awayLet*100/e.letters
+		}
+		e.marks = append(e.marks, m)
 	}
 	e.cur.Reset()
 	e.space, e.soft, e.last = false, false, 0
+	e.letters, e.linkedLet, e.awayLet = 0, 0, 0
 }
 
 func (e *extractor) chooseTitle() string {

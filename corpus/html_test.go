@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -106,6 +107,71 @@ func TestExtractHTMLTitle(t *testing.T) {
 	}
 }
 
+func TestExtractHTMLLayout(t *testing.T) {
+	page := `<h1>Release notes</h1>
+<ul class="toc"><li><a href="#storage">Storage</a></li></ul>
+<h2 id="storage">Storage <a class="anchor" href="#storage">¶</a></h2>
+<p>Compaction runs in the <a href="/docs/bg">background</a> now.</p>
+<ul><li>Apple</li><li><a href="/notes/2.3/">Orbit 2.3 release notes</a></li></ul>
+<pre>orbit stop
+orbit start</pre>
+<table><tr><td>2.3</td><td>June 2025</td></tr></table>`
+	p, err := extractPage(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type line struct {
+		text string
+		mark lineMark
+	}
+	want := []line{
+		{"Release notes", lineMark{kind: kindHeading, level: 1}},
+		{"Storage", lineMark{kind: kindList, links: 100}},
+		{"Storage", lineMark{kind: kindHeading, level: 2}},
+		{"Compaction runs in the background now.", lineMark{links: 31, away: 31}},
+		{"Apple", lineMark{kind: kindList}},
+		{"Orbit 2.3 release notes", lineMark{kind: kindList, links: 100, away: 100}},
+		{"orbit stop", lineMark{kind: kindCode}},
+		{"orbit start", lineMark{kind: kindCode}},
+		{"2.3 June 2025", lineMark{kind: kindTable}},
+	}
+	var got []line
+	for i, text := range strings.Split(p.text, "\n") {
+		l := line{text: text}
+		if i < len(p.layout) {
+			l.mark = p.layout[i]
+		}
+		got = append(got, l)
+	}
+	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+// TestHTMLPage reads a documentation page: its headings are sentences of
+// their own and kept, its table of contents and related links are not.
+func TestHTMLPage(t *testing.T) {
+	checkFixture(t, "page.html", "Orbit 2.4 release notes", []string{
+		"Orbit 2.4 release notes",
+		"Orbit 2.4 is a minor release.",
+		"It was published on 3 March 2025 and is supported until the release of Orbit 2.6.",
+		"Storage",
+		"The storage engine now compacts segments in the background.",
+		"Compaction runs when a segment is more than half deleted rows.",
+		"Apple silicon builds are now signed.",
+		"Google Cloud Storage is supported as a backup target.",
+		"Samsung",
+		"Upgrading",
+		"Stop the server, replace the binary and start it again:",
+		"orbit stop",
+		"cp orbit-2.4 /usr/local/bin/orbit",
+		"orbit start",
+		"Press Ctrl + C to stop a server running in the foreground.",
+		"Version Supported until",
+		"2.3 June 2025",
+	})
+}
+
 func TestExtractHTMLKeepsWrappedArticle(t *testing.T) {
 	// Old site builders wrap the whole page in a form; the article inside
 	// must survive.
@@ -160,9 +226,13 @@ func FuzzExtractHTML(f *testing.F) {
 	f.Add("<svg><title>t</title></svg><math><mi>x</mi></math><title>real</title>")
 	f.Add("\xff<p>\x00</p>&#0;&amp;&nbsp;")
 	f.Fuzz(func(t *testing.T, page string) {
-		title, text, err := ExtractHTML(strings.NewReader(page))
+		p, err := extractPage(strings.NewReader(page))
 		if err != nil {
 			t.Fatalf("got error %v for an in-memory page", err)
+		}
+		title, text := p.title, p.text
+		if p.layout != nil && len(p.layout) != strings.Count(text, "\n")+1 {
+			t.Fatalf("got %d layout marks for %d lines", len(p.layout), strings.Count(text, "\n")+1)
 		}
 		for _, line := range strings.Split(text, "\n") {
 			if text != "" && strings.TrimSpace(line) == "" {
@@ -176,7 +246,7 @@ func FuzzExtractHTML(f *testing.F) {
 			t.Fatalf("got invalid UTF-8 from a valid page")
 		}
 		// The extracted text must be a document Clean and Split accept.
-		docs := []Document{{Source: "f.html", Text: text, Title: title}}
+		docs := []Document{{Source: "f.html", Text: text, Title: title, layout: p.layout}}
 		Clean(docs)
 		checkChunks(t, docs[0], Split(docs[0], ChunkOptions{Size: 80}), ChunkOptions{Size: 80})
 	})

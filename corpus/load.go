@@ -196,20 +196,14 @@ func readDocument(fsys fs.FS, p string, maxSize int64) (Document, string) {
 		return Document{}, reason
 	}
 	if isHTML {
-		title, body, err := ExtractHTML(strings.NewReader(text))
+		p, err := readPage(text)
 		if err != nil {
 			return Document{}, "unreadable HTML: " + errText(err)
 		}
-		if strings.TrimSpace(body) == "" {
+		if strings.TrimSpace(p.text) == "" {
 			return Document{}, "no text in HTML"
 		}
-		// The page title counts as the article's first line; put it there
-		// when the body does not repeat it, so that it can be searched and
-		// quoted like any other line.
-		if title != "" && !hasLine(body, title) {
-			body = title + "\n" + body
-		}
-		doc.Title, text = title, body
+		doc.Title, text, doc.layout = p.title, p.text, p.layout
 	}
 	doc.Text = text
 	return doc, ""

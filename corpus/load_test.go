@@ -331,6 +331,11 @@ func TestLoadSyntheticHTMLPage(t *testing.T) {
 		"It took two years.",
 		"Cost: €120 million",
 		"Capacity: 600,000 containers",
+		// Table rows and preformatted lines are content, as in Markdown.
+		"Year Containers",
+		"2023 300,000",
+		"line one",
+		"line two",
 		"Words linked here and Link one Link two.",
 	}
 	if got := bodyLines(d); !slices.Equal(got, want) {

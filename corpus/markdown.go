@@ -22,6 +22,8 @@ var (
 	mdLinkDef    = regexp.MustCompile(`^ {0,3}\[[^\]]+\]:[ \t]*\S`)
 	mdTagOnly    = regexp.MustCompile(`^(?:[ \t]*<[^<>]*>)+[ \t]*$`)
 	mdLink       = regexp.MustCompile(`!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>`)
+	mdAttrs      = regexp.MustCompile(`[ \t]*\{[#.][^{}]*\}[ \t]*$`)
+	htmlHeading  = regexp.MustCompile(`(?i)^[ \t]*<h([1-6])(?:[ \t][^<>]*)?>([^<>]*)</h[1-6][ \t]*>[ \t]*$`)
 )
 
 // markdownBlocks splits Markdown text into blocks. Consecutive plain lines
@@ -33,19 +35,10 @@ func markdownBlocks(text string) []block {
 		inFence   string // the fence that opened the current code block
 		inComment bool
 		open      bool // the last block is a paragraph or item that may continue
-		lineNo    int
 	)
 	frontMatterEnd := frontMatter(text)
-	for start := 0; start <= len(text); lineNo++ {
-		end := strings.IndexByte(text[start:], '\n')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += start
-		}
-		lineStart := start
-		line := text[start:end]
-		start = end + 1
+	for lineStart, end := range lineSpans(text) {
+		line := text[lineStart:end]
 		if lineStart < frontMatterEnd {
 			continue
 		}
@@ -81,8 +74,24 @@ func markdownBlocks(text string) []block {
 			open = false
 			continue
 		}
+		if m := htmlHeading.FindStringSubmatchIndex(line); m != nil {
+			// <h1 align="center">Name</h1>, as many READMEs open.
+			if sp, ok := trimSpan(text, lineStart+m[4], lineStart+m[5]); ok {
+				out = append(out, block{span: sp, kind: kindHeading, level: int(line[m[2]] - '0')})
+			}
+			open = false
+			continue
+		}
 		if mdLinkDef.MatchString(line) || mdTagOnly.MatchString(line) {
 			open = false
+			continue
+		}
+		// Four spaces after a blank line start a code block, unless they
+		// continue a list item.
+		if !open && indentOf(line) >= 4 && !afterItem(out, text, lineStart) {
+			if sp, ok := trimSpan(text, lineStart, end); ok {
+				out = append(out, block{span: sp, kind: kindCode})
+			}
 			continue
 		}
 		// A setext underline turns the paragraph above into a heading; the
@@ -126,6 +135,12 @@ func markdownBlocks(text string) []block {
 			kind = kindTable
 		} else if quoted {
 			kind = kindQuote
+		} else if open && len(out) > 0 && emphasisLine(text, out[len(out)-1]) > 0 {
+			// "**Note**" over a paragraph is a heading (level 0: found by
+			// its shape); its span leaves out the emphasis.
+			last := &out[len(out)-1]
+			n := emphasisLine(text, *last)
+			last.kind, last.span = kindHeading, Span{last.span.Start + n, last.span.End - n}
 		} else if open && len(out) > 0 {
 			// A lazy continuation line of the paragraph or item above.
 			if sp, ok := trimSpan(text, lineStart, end); ok {
@@ -137,6 +152,10 @@ func markdownBlocks(text string) []block {
 		switch kind {
 		case kindHeading:
 			if loc := mdClosingAtx.FindStringIndex(line[off:]); loc != nil {
+				contentEnd = lineStart + off + loc[0]
+			}
+			// "## Introduction {#intro}": the attributes are markup.
+			if loc := mdAttrs.FindStringIndex(text[lineStart+off : contentEnd]); loc != nil {
 				contentEnd = lineStart + off + loc[0]
 			}
 		case kindTable:
@@ -155,13 +174,72 @@ func markdownBlocks(text string) []block {
 			open = false
 			continue
 		}
+		b := block{span: sp, kind: kind, level: level}
 		if kind != kindHeading && kind != kindTable && isLinkOnly(text[sp.Start:sp.End]) {
-			kind = kindLinkOnly
+			// A list of links may be the article's references; a line of
+			// them is a menu.
+			b.links, b.away = 100, 100
+			if onlyAnchors(text[sp.Start:sp.End]) {
+				b.away = 0
+			}
+			if kind != kindList {
+				b.kind = kindLinkOnly
+			}
 		}
-		out = append(out, block{span: sp, kind: kind, level: level})
+		out = append(out, b)
 		open = kind == kindPara || kind == kindList
 	}
 	return out
+}
+
+// indentOf returns the columns of white space that start line, a tab
+// counting four.
+func indentOf(line string) int {
+	n := 0
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case ' ':
+			n++
+		case '\t':
+			n += 4 - n%4
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+// afterItem reports whether the last block is a list item and only blank
+// lines lie between it and lineStart, so that an indented line continues
+// the item rather than starting code.
+func afterItem(out []block, text string, lineStart int) bool {
+	if len(out) == 0 || out[len(out)-1].kind != kindList {
+		return false
+	}
+	return strings.TrimSpace(text[out[len(out)-1].span.End:lineStart]) == ""
+}
+
+// emphasisLine reports a one-line paragraph wholly in bold or italics,
+// "**Note**", which authors use as a heading, by returning the length of
+// its emphasis marker, or 0.
+func emphasisLine(text string, b block) int {
+	if b.kind != kindPara {
+		return 0
+	}
+	s := text[b.span.Start:b.span.End]
+	if strings.IndexByte(s, '\n') >= 0 || len(s) < 3 {
+		return 0
+	}
+	for _, m := range []string{"**", "__", "*", "_"} {
+		inner := ""
+		if len(s) > 2*len(m) && strings.HasPrefix(s, m) && strings.HasSuffix(s, m) {
+			inner = s[len(m) : len(s)-len(m)]
+		}
+		if strings.TrimSpace(inner) == inner && inner != "" && !strings.ContainsAny(inner, "*_") {
+			return len(m)
+		}
+	}
+	return 0
 }
 
 // frontMatter returns the end offset of a YAML or TOML front matter block at
@@ -187,6 +265,51 @@ func frontMatter(text string) int {
 		}
 	}
 	return 0
+}
+
+// frontMatterTitle returns the title set in a Markdown file's YAML or TOML
+// front matter ("title: …" or "title = …"), or "".
+func frontMatterTitle(text string) string {
+	end := frontMatter(text)
+	if end == 0 {
+		return ""
+	}
+	for line := range strings.Lines(text[4:end]) {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			k, v, ok = strings.Cut(line, "=")
+		}
+		if ok && strings.EqualFold(strings.TrimSpace(k), "title") {
+			v = strings.TrimSpace(v)
+			if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+				v = v[1 : len(v)-1]
+			}
+			return collapseSpace(v)
+		}
+	}
+	return ""
+}
+
+// linkText returns the text of a Markdown link or image, "[text](url)".
+func linkText(link string) string {
+	open := strings.IndexByte(link, '[')
+	end := strings.LastIndex(link, "](")
+	if open < 0 || end < open {
+		return ""
+	}
+	return link[open+1 : end]
+}
+
+// onlyAnchors reports whether every link in s leads to a #anchor on the
+// same page, as a table of contents does.
+func onlyAnchors(s string) bool {
+	for _, m := range mdLink.FindAllString(s, -1) {
+		open := strings.LastIndex(m, "](")
+		if open < 0 || !strings.HasPrefix(m[open+2:], "#") {
+			return false
+		}
+	}
+	return true
 }
 
 // isLinkOnly reports a Markdown line whose only text is links or images,

@@ -73,6 +73,10 @@ type Options struct {
 
 	// Command is the slash command to answer; default DefaultCommand.
 	Command string
+	// ExampleQuestion returns the example the help text shows: a question
+	// the loaded corpus answers. nil, or "" while the index loads, means
+	// bot.GenericExample.
+	ExampleQuestion bot.ExampleFunc
 	// InChannel makes slash command answers visible to the whole channel;
 	// by default only the asker sees them.
 	InChannel bool

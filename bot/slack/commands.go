@@ -50,7 +50,7 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) command
 	}
 	question := slackToPlain(cmd.Text, "")
 	if question == "" || isHelp(question) {
-		return ephemeralReply(helpText(a.opts.Command))
+		return ephemeralReply(helpText(a.opts.Command, a.opts.ExampleQuestion.Example()))
 	}
 	if cmd.ResponseURL == "" {
 		return ephemeralReply(failedText)

@@ -67,7 +67,7 @@ func TestSlashCommandHelp(t *testing.T) {
 	h := newHarness(t, stub, nil)
 	for _, text := range []string{"", "   ", "help", " HELP ", "help?"} {
 		reply := decodeReply(t, h.send(t, "/slack/commands", form, commandForm("/ask", text, h.hooks.url("help"))))
-		if reply.ResponseType != "ephemeral" || !strings.Contains(reply.Text, "`/ask when did Estonia ratify the Ottawa treaty?`") {
+		if reply.ResponseType != "ephemeral" || !strings.Contains(reply.Text, "`/ask What do the documents say about …?`") {
 			t.Errorf("text %q: got %+v, want usage help", text, reply)
 		}
 	}

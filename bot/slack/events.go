@@ -123,7 +123,7 @@ func (a *Adapter) answerInThread(ctx context.Context, m inbound) {
 	}
 	question := slackToPlain(m.text, m.botUser)
 	if question == "" || isHelp(question) {
-		a.deliver(ctx, m.channel, root, "", []message{notice(helpText(a.opts.Command))})
+		a.deliver(ctx, m.channel, root, "", []message{notice(helpText(a.opts.Command, a.opts.ExampleQuestion.Example()))})
 		return
 	}
 	if ok, wait := a.allow(ctx, m.user); !ok {

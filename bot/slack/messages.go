@@ -25,11 +25,12 @@ const (
 	feedbackFailed = "Sorry, I couldn't save your feedback. Please try again later."
 )
 
-// helpText explains how to ask; command is the configured slash command.
-func helpText(command string) string {
+// helpText explains how to ask; command is the configured slash command
+// and example a question the corpus answers.
+func helpText(command, example string) string {
 	c := escapeMrkdwn(command)
 	return "*citebot* answers questions from the article collection and cites the passage it used.\n" +
-		"• `" + c + " when did Estonia ratify the Ottawa treaty?` answers here.\n" +
+		"• `" + c + " " + strings.ReplaceAll(escapeMrkdwn(example), "`", "'") + "` answers here.\n" +
 		"• Mention me in a channel with your question and I answer in its thread; mention me again in the thread for a follow-up.\n" +
 		"• Or send me a direct message.\n" +
 		"Use 👍 or 👎 under an answer to tell us whether it helped."

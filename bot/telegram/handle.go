@@ -70,7 +70,7 @@ func (a *Adapter) onMessage(ctx context.Context, m *models.Message) {
 		switch cmd.name {
 		case "start", "help":
 			if a.admit(ctx, m) {
-				a.reply(ctx, m, helpText(me.Username, a.opts.ExampleQuestion), nil)
+				a.reply(ctx, m, helpText(me.Username, a.opts.ExampleQuestion.Example()), nil)
 			}
 			return
 		case "ask":
@@ -94,7 +94,7 @@ func (a *Adapter) onMessage(ctx context.Context, m *models.Message) {
 		return
 	}
 	if question == "" {
-		a.reply(ctx, m, emptyQuestionText(a.opts.ExampleQuestion), nil)
+		a.reply(ctx, m, emptyQuestionText(a.opts.ExampleQuestion.Example()), nil)
 		return
 	}
 	conv, root := a.conversation(m, replyToBot)
@@ -171,7 +171,7 @@ func (a *Adapter) answer(ctx context.Context, m *models.Message, question, conve
 	stopTyping()
 	if err != nil {
 		a.log.Warn("telegram: answer failed", "chat", m.Chat.ID, "err", err)
-		a.reply(ctx, m, errorText(err, a.opts.ExampleQuestion), nil)
+		a.reply(ctx, m, errorText(err, a.opts.ExampleQuestion.Example()), nil)
 		return
 	}
 	var kb *inlineKeyboard

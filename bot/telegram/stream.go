@@ -95,7 +95,7 @@ func (a *Adapter) answerStreaming(ctx context.Context, m *models.Message, questi
 
 	if err != nil {
 		a.log.Warn("telegram: answer failed", "chat", m.Chat.ID, "err", err)
-		live.finish(ctx, errorText(err, a.opts.ExampleQuestion), nil)
+		live.finish(ctx, errorText(err, a.opts.ExampleQuestion.Example()), nil)
 		return true
 	}
 	var kb *inlineKeyboard

@@ -54,7 +54,7 @@ const (
 	DefaultAnswerTimeout   = 30 * time.Second
 	DefaultTypingInterval  = 4 * time.Second
 	DefaultPollTimeout     = 50 * time.Second
-	DefaultExampleQuestion = "When did Estonia ratify the Ottawa Convention?"
+	DefaultExampleQuestion = bot.GenericExample
 )
 
 // Limits that are not worth an option.
@@ -137,9 +137,10 @@ type Options struct {
 	// Logger receives the adapter's logs. nil means slog.Default(). Tokens
 	// and secrets are never logged.
 	Logger *slog.Logger
-	// ExampleQuestion is the example in /help. "" means
-	// DefaultExampleQuestion.
-	ExampleQuestion string
+	// ExampleQuestion returns the example in /help and in the reply to an
+	// empty /ask: a question the loaded corpus answers. nil, or "" while
+	// the index loads, means DefaultExampleQuestion.
+	ExampleQuestion bot.ExampleFunc
 }
 
 // Adapter is citebot's Telegram bot. Create it with New, mount it with
@@ -221,9 +222,6 @@ func New(token string, ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapte
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
-	}
-	if strings.TrimSpace(opts.ExampleQuestion) == "" {
-		opts.ExampleQuestion = DefaultExampleQuestion
 	}
 	opts.APIURL = strings.TrimRight(opts.APIURL, "/")
 	if opts.APIURL != "" {

@@ -6,11 +6,12 @@ import (
 )
 
 // mountOps mounts the routes beyond the question API: the chat page, the
-// sources, /metrics and, when enabled, pprof; and puts the middleware in
-// front of the mux.
+// sources, the example question, /metrics and, when enabled, pprof; and
+// puts the middleware in front of the mux.
 func (s *Server) mountOps() {
 	s.mountPage()
 	s.mux.HandleFunc("GET /v1/sources/{name...}", s.handleSource)
+	s.mux.HandleFunc("GET /v1/example", s.handleExample)
 	if s.opts.Metrics != nil {
 		s.mux.Handle("GET /metrics", s.opts.Metrics)
 	}

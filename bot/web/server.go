@@ -1,7 +1,8 @@
 // Package web serves citebot's HTTP API: health and readiness probes,
-// POST /v1/ask, the chat page at /, the cited sources at /v1/sources/ and
-// /metrics, behind an optional bearer token, per-client rate limits and a
-// concurrency limit. Chat adapters mount their webhooks on the same mux.
+// POST /v1/ask, the chat page at /, the cited sources at /v1/sources/, the
+// page's example question at /v1/example and /metrics, behind an optional
+// bearer token, per-client rate limits and a concurrency limit. Chat
+// adapters mount their webhooks on the same mux.
 package web
 
 import (
@@ -15,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
 )
@@ -52,6 +54,10 @@ type Options struct {
 	Metrics http.Handler
 	// Pprof mounts net/http/pprof under /debug/pprof/.
 	Pprof bool
+	// ExampleQuestion returns the question the chat page suggests in its
+	// input, served at GET /v1/example. nil, or "" while the index loads,
+	// means bot.GenericExample.
+	ExampleQuestion bot.ExampleFunc
 }
 
 // Server is the HTTP API. It reports not-ready until SetAnswerer is called,

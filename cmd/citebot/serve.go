@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/citebot/citebot/bot"
@@ -16,6 +17,7 @@ import (
 	"github.com/citebot/citebot/bot/telegram"
 	"github.com/citebot/citebot/bot/web"
 	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
 )
@@ -61,6 +63,29 @@ type app struct {
 	// shared holds Slack dedup, conversations and rate limits in Redis
 	// when CITEBOT_REDIS_URL is set; nil keeps them in the process.
 	shared *shared
+	// example is the question help texts and the page suggest: the
+	// configured one, or one made from the documents once they load.
+	example atomic.Pointer[string]
+}
+
+// exampleQuestion is the adapters' bot.ExampleFunc: "" until an example
+// is known.
+func (a *app) exampleQuestion() string {
+	if q := a.example.Load(); q != nil {
+		return *q
+	}
+	return ""
+}
+
+// learnExample makes the example question from the loaded documents,
+// unless the configuration names one.
+func (a *app) learnExample(docs []corpus.Document) {
+	if a.cfg.Corpus.ExampleQuestion != "" {
+		return
+	}
+	if qs := corpus.ExampleQuestions(docs, 1); len(qs) > 0 {
+		a.example.Store(&qs[0])
+	}
 }
 
 // engineRef is an Answerer whose engine (or the Generator around it, with
@@ -108,9 +133,14 @@ var (
 
 func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log, ready: make(chan struct{}), listening: make(chan string, 1), answerer: &engineRef{}}
+	if q := cfg.Corpus.ExampleQuestion; q != "" {
+		a.example.Store(&q)
+	}
 	a.metrics = metrics.New()
 	a.observer = metrics.NewObserver(metrics.ObserverOptions{Recorder: a.metrics, Logger: log, Generative: cfg.LLM.Generation()})
-	a.web = web.New(webOptions(cfg.Server, log, a.metrics, a.observer))
+	wo := webOptions(cfg.Server, log, a.metrics, a.observer)
+	wo.ExampleQuestion = a.exampleQuestion
+	a.web = web.New(wo)
 	feedback := bot.NewFeedbackLog(cfg.DataDir)
 	sh, err := newShared(context.Background(), cfg, log, a.metrics.Registry())
 	if err != nil {
@@ -123,6 +153,7 @@ func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
 			return nil, fmt.Errorf("slack: %w", err)
 		}
 		so.StreamInterval = chatStreamInterval(cfg.LLM, time.Second)
+		so.ExampleQuestion = a.exampleQuestion
 		sl, err := slack.New(observeStreams(a.observer, a.answerer, "slack"), feedback, so)
 		if err != nil {
 			return nil, fmt.Errorf("slack: %w", err)
@@ -137,6 +168,7 @@ func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
 			return nil, fmt.Errorf("telegram: %w", err)
 		}
 		to.StreamInterval = chatStreamInterval(cfg.LLM, 1500*time.Millisecond)
+		to.ExampleQuestion = a.exampleQuestion
 		tg, err := telegram.New(cfg.Telegram.BotToken.Reveal(), observeStreams(a.observer, a.answerer, "telegram"), feedback, to)
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
@@ -206,6 +238,7 @@ func (a *app) Run(ctx context.Context) error {
 		a.mu.Unlock()
 		ans := llmAnswerer(a.cfg.LLM, eng, a.log)
 		a.answerer.set(ans)
+		a.learnExample(docs)
 		a.web.SetDocuments(docs)
 		a.web.SetAnswerer(ans)
 		s := eng.Stats()

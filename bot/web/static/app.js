@@ -39,6 +39,20 @@
     return resp.status + " " + resp.statusText;
   }
 
+  // The input suggests a question the loaded documents answer; without
+  // one (the index is loading, or a token is needed) the generic hint stays.
+  async function loadExample() {
+    try {
+      const resp = await fetch("/v1/example", { headers: headers() });
+      if (!resp.ok) return;
+      const body = await resp.json();
+      if (body && typeof body.question === "string" && body.question) {
+        input.placeholder = body.question;
+      }
+    } catch (e) { /* keep the generic hint */ }
+  }
+  loadExample();
+
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const q = input.value.trim();

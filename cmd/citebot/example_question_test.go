@@ -1,0 +1,46 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+)
+
+// TestServeExampleQuestion checks the example the page (and the chat help)
+// suggests end to end: made from the loaded documents by default, the
+// configured one when CITEBOT_EXAMPLE_QUESTION is set.
+func TestServeExampleQuestion(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"made from the embedded articles", nil, "What is the Ottawa Convention?"},
+		{"configured", map[string]string{"CITEBOT_EXAMPLE_QUESTION": "Which countries left the treaty?"}, "Which countries left the treaty?"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{"CITEBOT_ADDR": "127.0.0.1:0", "CITEBOT_DATA_DIR": t.TempDir()}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			srv := startApp(t, loadEnv(t, env), io.Discard)
+			<-srv.ready
+			resp, err := http.Get(srv.URL + "/v1/example")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body struct {
+				Question string `json:"question"`
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("got %d, %v", resp.StatusCode, err)
+			}
+			if body.Question != tt.want {
+				t.Errorf("got %q, want %q", body.Question, tt.want)
+			}
+		})
+	}
+}
