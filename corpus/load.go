@@ -40,6 +40,11 @@ type LoadOptions struct {
 // LoadDir loads the corpus in the folder dir; see Load. It fails with a
 // clear error when dir does not exist or is not a folder, and wraps
 // ErrNoDocuments with dir when no file had usable text.
+//
+// The folder is opened as an os.Root, so nothing outside it is ever read:
+// a symbolic link whose target lies outside dir (memo.txt -> /etc/passwd,
+// or -> ../citebot.yaml) is skipped and reported like any other bad file.
+// Links that stay inside the folder are followed.
 func LoadDir(ctx context.Context, dir string, opts LoadOptions) ([]Document, []Skipped, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
@@ -48,7 +53,12 @@ func LoadDir(ctx context.Context, dir string, opts LoadOptions) ([]Document, []S
 	if !fi.IsDir() {
 		return nil, nil, fmt.Errorf("corpus folder %s: not a directory", dir)
 	}
-	docs, skipped, err := Load(ctx, os.DirFS(dir), opts)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus folder %s: %w", dir, err)
+	}
+	defer root.Close()
+	docs, skipped, err := Load(ctx, root.FS(), opts)
 	if err != nil {
 		return docs, skipped, fmt.Errorf("load corpus %s: %w", dir, err)
 	}
@@ -69,6 +79,10 @@ func LoadDir(ctx context.Context, dir string, opts LoadOptions) ([]Document, []S
 // byte-order mark is removed, UTF-16 files with a byte-order mark are
 // decoded, HTML in a declared legacy charset is decoded, and CRLF and CR
 // line ends become LF. Document.Hash is the SHA-256 of the raw bytes.
+//
+// A symbolic link whose target lies outside fsys (when fsys can tell, as
+// an os.Root's FS can; see LoadDir) is skipped with the reason "link
+// resolves outside the corpus".
 //
 // Load fails only when the root cannot be read or ctx is done, or with
 // ErrNoDocuments when no file had usable text.
@@ -167,6 +181,9 @@ func readDocument(fsys fs.FS, p string, maxSize int64) (Document, string) {
 	// caught before it is opened (reading a FIFO would block for ever).
 	fi, err := fs.Stat(fsys, p)
 	if err != nil {
+		if leavesRoot(fsys, p) {
+			return Document{}, reasonOutside
+		}
 		return Document{}, "unreadable: " + errText(err)
 	}
 	if !fi.Mode().IsRegular() {
@@ -213,6 +230,40 @@ func readDocument(fsys fs.FS, p string, maxSize int64) (Document, string) {
 	}
 	doc.Text = text
 	return doc, ""
+}
+
+// reasonOutside is the Skipped reason for a link out of the corpus.
+const reasonOutside = "link resolves outside the corpus"
+
+// maxLinkHops bounds how far leavesRoot follows a chain of links; the
+// kernel gives up at 40 as well.
+const maxLinkHops = 40
+
+// leavesRoot reports whether p is a symbolic link that resolves outside
+// fsys, by following the chain of link targets as os.Root does: an
+// absolute target, or a relative one that climbs above the root, leaves
+// it. (os.Root refuses such a path with an error it does not export, so
+// the reason is worked out here rather than read from the error.)
+func leavesRoot(fsys fs.FS, p string) bool {
+	cur := p
+	for range maxLinkHops {
+		fi, err := fs.Lstat(fsys, cur)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return false
+		}
+		target, err := fs.ReadLink(fsys, cur)
+		if err != nil {
+			return false
+		}
+		if path.IsAbs(target) {
+			return true
+		}
+		cur = path.Join(path.Dir(cur), target)
+		if cur == ".." || strings.HasPrefix(cur, "../") {
+			return true
+		}
+	}
+	return false
 }
 
 // decodeText turns raw file bytes into clean UTF-8 text with LF line ends,
