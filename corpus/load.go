@@ -17,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	textunicode "golang.org/x/text/encoding/unicode"
 )
 
@@ -75,9 +77,10 @@ func LoadDir(ctx context.Context, dir string, opts LoadOptions) ([]Document, []S
 // not regular files or of another type are skipped, reported in the
 // returned list and logged as warnings; they never make Load fail.
 //
-// Text is repaired on the way in: invalid UTF-8 bytes become U+FFFD, a
-// byte-order mark is removed, UTF-16 files with a byte-order mark are
-// decoded, HTML in a declared legacy charset is decoded, and CRLF and CR
+// Text is repaired on the way in: a byte-order mark is removed, UTF-16
+// files with a byte-order mark are decoded, HTML in a declared legacy
+// charset is decoded, other text in Latin-1 or Windows-1252 is detected and
+// decoded, stray invalid bytes in UTF-8 text become U+FFFD, and CRLF and CR
 // line ends become LF. Document.Hash is the SHA-256 of the raw bytes.
 //
 // A symbolic link whose target lies outside fsys (when fsys can tell, as
@@ -281,9 +284,8 @@ func decodeText(raw []byte, isHTML bool) (string, string) {
 		raw = b
 	case looksBinary(raw):
 		return "", "binary file"
-	case isHTML && !utf8.Valid(raw):
-		// A page in a legacy charset declares it in a meta tag.
-		if enc, name, _ := charset.DetermineEncoding(raw, "text/html"); name != "utf-8" && enc != nil {
+	case !utf8.Valid(raw):
+		if enc := legacyEncoding(raw, isHTML); enc != nil {
 			if b, err := enc.NewDecoder().Bytes(raw); err == nil {
 				raw = b
 			}
@@ -299,6 +301,42 @@ func decodeText(raw []byte, isHTML bool) (string, string) {
 		return "", "empty file"
 	}
 	return text, ""
+}
+
+// legacyEncoding names the 8-bit charset of raw, which is not valid UTF-8,
+// or returns nil when raw reads as UTF-8 with a few damaged bytes (those
+// become U+FFFD). A page that declares its charset in a meta tag gets that
+// one. Otherwise the bytes decide: text in Latin-1 or Windows-1252 has
+// accented letters as single high bytes and, by chance, hardly ever a valid
+// UTF-8 sequence, while damaged UTF-8 still has more valid multi-byte
+// characters than stray bytes. Windows-1252 is the WHATWG default for
+// undeclared 8-bit text (it is Latin-1 plus typographic quotes and dashes
+// in 0x80–0x9F), as x/net/html/charset also falls back to.
+func legacyEncoding(raw []byte, isHTML bool) encoding.Encoding {
+	if isHTML {
+		enc, name, _ := charset.DetermineEncoding(raw, "text/html")
+		if enc != nil && name != "utf-8" && name != "windows-1252" {
+			return enc // declared in a meta tag (windows-1252 is also the default)
+		}
+	}
+	valid, invalid := 0, 0
+	for i := 0; i < len(raw); {
+		if raw[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(raw[i:])
+		if r == utf8.RuneError && size == 1 {
+			invalid++
+		} else {
+			valid++
+		}
+		i += size
+	}
+	if valid >= invalid {
+		return nil
+	}
+	return charmap.Windows1252
 }
 
 // looksBinary reports data that is not text: it has NUL bytes, or in its

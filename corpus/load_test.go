@@ -148,7 +148,9 @@ func TestLoadRepairsText(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"invalid UTF-8", []byte("Caf\xe9 Society Reopens Its Doors\nThe caf\xe9 reopened.\n"), "Caf\uFFFD Society Reopens Its Doors\nThe caf\uFFFD reopened.\n"},
+		{"Latin-1", []byte("Caf\xe9 Society Reopens Its Doors\nThe caf\xe9 in G\xf6teborg reopened.\n"), "Café Society Reopens Its Doors\nThe café in Göteborg reopened.\n"},
+		{"Windows-1252", []byte("Caf\xe9 Owners Speak Out Today\n\x93We stay open,\x94 she said \x96 for now.\n"), "Café Owners Speak Out Today\n“We stay open,” she said – for now.\n"},
+		{"damaged UTF-8", []byte("Šakalienė Speaks In Vilnius Today\nShe spoke \xff today.\n"), "Šakalienė Speaks In Vilnius Today\nShe spoke \uFFFD today.\n"},
 		{"BOM", []byte("\xEF\xBB\xBF" + article), article},
 		{"CRLF", []byte(strings.ReplaceAll(article, "\n", "\r\n")), article},
 		{"old Mac CR", []byte(strings.ReplaceAll(article, "\n", "\r")), article},
