@@ -25,7 +25,10 @@ type Question struct {
 	// Text is the question as typed.
 	Text string `json:"question"`
 	// ConversationID groups follow-up questions (a Slack thread, a Telegram
-	// reply chain, an HTTP conversation_id). Empty means standalone.
+	// reply chain, an HTTP conversation_id). Empty means standalone. Each
+	// adapter prefixes its IDs with its name ("slack:", "telegram:",
+	// "web:"), so that no adapter's users can reach another's
+	// conversations.
 	ConversationID string `json:"conversation_id,omitempty"`
 }
 

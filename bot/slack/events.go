@@ -144,8 +144,9 @@ func (a *Adapter) answerInThread(ctx context.Context, m inbound) {
 	}()
 
 	// A thread is one conversation, so the engine can read follow-ups in
-	// the light of earlier questions.
-	ans, err := a.askStreaming(ctx, retrieval.Question{Text: question, ConversationID: m.channel + "/" + root}, m.channel, placeholder)
+	// the light of earlier questions. The "slack:" prefix keeps its ID
+	// apart from the other adapters' (see retrieval.Question).
+	ans, err := a.askStreaming(ctx, retrieval.Question{Text: question, ConversationID: "slack:" + m.channel + "/" + root}, m.channel, placeholder)
 	if err != nil {
 		a.deliver(ctx, m.channel, root, placeholder, []message{notice(apology(err))})
 		return

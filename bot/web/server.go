@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -167,6 +168,11 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "question too long: at most 2000 characters")
 		return
 	}
+	conv, ok := conversationID(req.ConversationID)
+	if !ok {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("conversation_id too long: at most %d bytes", retrieval.MaxConversationIDLen))
+		return
+	}
 	box := s.ans.Load()
 	if box == nil {
 		writeError(w, http.StatusServiceUnavailable, "index is still loading; retry shortly")
@@ -174,11 +180,12 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.AnswerTimeout)
 	defer cancel()
+	question := retrieval.Question{Text: q, ConversationID: conv}
 	if wantsStream(r, req.Stream) {
-		s.serveStream(ctx, w, box, retrieval.Question{Text: q, ConversationID: req.ConversationID})
+		s.serveStream(ctx, w, box, question)
 		return
 	}
-	ans, err := s.answer(ctx, box, retrieval.Question{Text: q, ConversationID: req.ConversationID})
+	ans, err := s.answer(ctx, box, question)
 	if err != nil {
 		status, msg := errorStatus(err)
 		if status >= 500 {
@@ -188,6 +195,20 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, ans)
+}
+
+// conversationID puts a client's conversation_id in the HTTP API's own
+// namespace, so that no client can read or steer a Slack thread's or a
+// Telegram chat's conversation by naming it. It reports false for an ID
+// longer than retrieval.MaxConversationIDLen.
+func conversationID(id string) (string, bool) {
+	if id == "" {
+		return "", true
+	}
+	if len(id) > retrieval.MaxConversationIDLen {
+		return "", false
+	}
+	return "web:" + id, true
 }
 
 // errorStatus maps engine errors to an HTTP status and a message safe to

@@ -88,6 +88,56 @@ func TestAsk(t *testing.T) {
 	}
 }
 
+// TestAskConversationsStayInTheirAdapter checks that an HTTP client
+// cannot read or extend another adapter's conversation by naming its ID,
+// and that a conversation_id is capped.
+func TestAskConversationsStayInTheirAdapter(t *testing.T) {
+	ctx := context.Background()
+	docs, _, err := corpus.Load(ctx, corpus.Default(), corpus.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := retrieval.NewMemoryConversations(retrieval.ConversationOptions{})
+	eng, err := retrieval.NewEngine(ctx, docs, retrieval.Options{Conversations: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	// A Telegram user's question, as the Telegram adapter asks it.
+	if _, err := eng.Answer(ctx, retrieval.Question{Text: "when did Estonia ratify Ottawa?", ConversationID: "telegram:424242"}); err != nil {
+		t.Fatal(err)
+	}
+	s := web.New(web.Options{})
+	s.SetAnswerer(eng)
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+
+	code, body := do(t, srv, http.MethodPost, "/v1/ask", `{"question":"and Latvia?","conversation_id":"telegram:424242"}`)
+	if code != http.StatusOK {
+		t.Fatalf("got %d %v, want 200", code, body)
+	}
+	for _, k := range []string{"question", "rewritten_question", "answer"} {
+		if v, _ := body[k].(string); strings.Contains(v, "ratify") {
+			t.Errorf("got %s %q: the Telegram user's earlier question leaked", k, v)
+		}
+	}
+	if turns, _ := store.Recent(ctx, "telegram:424242"); len(turns) != 1 {
+		t.Errorf("got %d turns in the Telegram conversation, want the 1 Telegram asked", len(turns))
+	}
+	if turns, _ := store.Recent(ctx, "web:telegram:424242"); len(turns) != 1 {
+		t.Errorf("got %d turns in the web conversation, want 1", len(turns))
+	}
+
+	long := strings.Repeat("c", retrieval.MaxConversationIDLen+1)
+	code, body = do(t, srv, http.MethodPost, "/v1/ask", `{"question":"and Latvia?","conversation_id":"`+long+`"}`)
+	if code != http.StatusBadRequest || !strings.Contains(body["error"].(string), "conversation_id") {
+		t.Errorf("got %d %v for a long conversation_id, want 400 naming it", code, body)
+	}
+	if store.Len() != 2 {
+		t.Errorf("got %d conversations stored, want 2", store.Len())
+	}
+}
+
 func TestAskBadRequests(t *testing.T) {
 	s := web.New(web.Options{MaxBodyBytes: 4096})
 	s.SetAnswerer(newEngine(t))
