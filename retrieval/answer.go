@@ -46,7 +46,13 @@ type Citation struct {
 
 // Answer is citebot's reply to a Question.
 type Answer struct {
+	// Question is the question as asked (cleaned of control characters
+	// and repeated white space).
 	Question string `json:"question"`
+	// RewrittenQuestion is the question that was answered when it differs
+	// from Question: a follow-up in a conversation ("and Latvia?")
+	// rewritten to stand on its own ("when did Latvia ratify Ottawa?").
+	RewrittenQuestion string `json:"rewritten_question,omitempty"`
 	// Text is the answer: the direct answer first when there is one, then
 	// the supporting sentences with [n] markers. An extractive answer is at
 	// most MaxAnswerLen characters; a generated one is bounded by the
@@ -70,3 +76,21 @@ const (
 	ModeExtractive = "extractive"
 	ModeGenerative = "generative"
 )
+
+// asked sets a's Question to the text as asked and, when the answered text
+// differs from it, RewrittenQuestion to the answered one.
+func (a Answer) asked(asked, answered string) Answer {
+	a.Question, a.RewrittenQuestion = asked, ""
+	if answered != asked {
+		a.RewrittenQuestion = answered
+	}
+	return a
+}
+
+// standalone is the question that was answered.
+func (a Answer) standalone() string {
+	if a.RewrittenQuestion != "" {
+		return a.RewrittenQuestion
+	}
+	return a.Question
+}

@@ -352,9 +352,9 @@ func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
 		return Answer{}, err
 	}
 	qi := e.analyze(text)
-	ans := e.compose(text, qi, e.passageSentences(hits))
+	ans := e.compose(text, qi, e.passageSentences(hits)).asked(asked, text)
 	if q.ConversationID != "" {
-		e.remember(ctx, q.ConversationID, asked, ans)
+		e.remember(ctx, q.ConversationID, ans)
 	}
 	return ans, nil
 }

@@ -140,6 +140,7 @@ func (g *Generator) answer(ctx context.Context, q Question, delta func(string)) 
 	if err != nil {
 		return Answer{}, err
 	}
+	ans = ans.asked(asked, text)
 	if q.ConversationID != "" {
 		t := Turn{Question: asked, Standalone: text, Answer: ans.Text, Answered: ans.Answered}
 		if err := g.conv.Add(ctx, q.ConversationID, t); err != nil {

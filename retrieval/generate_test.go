@@ -404,8 +404,8 @@ func TestGeneratorRewritesFollowUps(t *testing.T) {
 			if u := lastUser(rewrites[0]); !strings.Contains(u, estoniaQ) || !strings.Contains(u, "and Latvia?") {
 				t.Errorf("rewrite prompt lacks the previous turn or the follow-up:\n%s", u)
 			}
-			if ans.Question != tt.want {
-				t.Errorf("answered %q, want %q", ans.Question, tt.want)
+			if ans.Question != "and Latvia?" || ans.RewrittenQuestion != tt.want {
+				t.Errorf("got question %q rewritten %q, want %q rewritten %q", ans.Question, ans.RewrittenQuestion, "and Latvia?", tt.want)
 			}
 			if !strings.Contains(ans.Text, "2005") || ans.Mode != retrieval.ModeGenerative {
 				t.Errorf("got %q (%s), want a generated answer with 2005", ans.Text, ans.Mode)
@@ -564,9 +564,12 @@ func TestEngineFollowUpsOffline(t *testing.T) {
 	if !strings.Contains(first.Text, "2004") {
 		t.Fatalf("got %q, want 2004", first.Text)
 	}
+	if first.RewrittenQuestion != "" {
+		t.Errorf("got the first question rewritten as %q, want it answered as asked", first.RewrittenQuestion)
+	}
 	follow := ask("and Latvia?", "c1")
-	if follow.Question != "when did Latvia ratify Ottawa?" {
-		t.Errorf("follow-up read as %q, want %q", follow.Question, "when did Latvia ratify Ottawa?")
+	if follow.Question != "and Latvia?" || follow.RewrittenQuestion != "when did Latvia ratify Ottawa?" {
+		t.Errorf("got question %q rewritten %q, want %q rewritten %q", follow.Question, follow.RewrittenQuestion, "and Latvia?", "when did Latvia ratify Ottawa?")
 	}
 	if !follow.Answered || !strings.Contains(follow.Text, "2005") {
 		t.Errorf("got %q (answered=%v), want an answer with 2005", follow.Text, follow.Answered)

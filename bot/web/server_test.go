@@ -128,13 +128,21 @@ func TestAskConversationsStayInTheirAdapter(t *testing.T) {
 		t.Errorf("got %d turns in the web conversation, want 1", len(turns))
 	}
 
+	// Within its own conversation a follow-up is rewritten, and the
+	// response keeps the question as asked beside the rewritten one.
+	do(t, srv, http.MethodPost, "/v1/ask", `{"question":"when did Estonia ratify Ottawa?","conversation_id":"c1"}`)
+	_, body = do(t, srv, http.MethodPost, "/v1/ask", `{"question":"and Latvia?","conversation_id":"c1"}`)
+	if body["question"] != "and Latvia?" || body["rewritten_question"] != "when did Latvia ratify Ottawa?" {
+		t.Errorf("got question %v rewritten_question %v, want the question as asked and the rewritten one", body["question"], body["rewritten_question"])
+	}
+
 	long := strings.Repeat("c", retrieval.MaxConversationIDLen+1)
 	code, body = do(t, srv, http.MethodPost, "/v1/ask", `{"question":"and Latvia?","conversation_id":"`+long+`"}`)
 	if code != http.StatusBadRequest || !strings.Contains(body["error"].(string), "conversation_id") {
 		t.Errorf("got %d %v for a long conversation_id, want 400 naming it", code, body)
 	}
-	if store.Len() != 2 {
-		t.Errorf("got %d conversations stored, want 2", store.Len())
+	if store.Len() != 3 {
+		t.Errorf("got %d conversations stored, want 3", store.Len())
 	}
 }
 
