@@ -64,6 +64,8 @@ type Server struct {
 	// AnswerCache is how many answers to standalone questions the HTTP
 	// API keeps; zero turns the cache off.
 	AnswerCache int
+	// AnswerCacheTTL is how long a cached answer is served.
+	AnswerCacheTTL time.Duration
 	// RatePerClient limits questions per client address; zero is unlimited.
 	RatePerClient Rate
 	// Pprof mounts net/http/pprof under /debug/pprof/.

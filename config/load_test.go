@@ -302,6 +302,7 @@ var samples = map[string][2]string{
 	"server.max_body_bytes":      {"20000", "20000"},
 	"server.max_concurrent":      {"7", "7"},
 	"server.answer_cache":        {"7", "7"},
+	"server.answer_cache_ttl":    {"90s", "1m30s"},
 	"server.rate_per_client":     {"60/m", "60/m"},
 	"server.pprof":               {"yes", "true"},
 	"corpus.dir":                 {"", ""}, // filled with a temp dir

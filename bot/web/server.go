@@ -25,6 +25,10 @@ type Answerer interface {
 	Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
 }
 
+// DefaultCacheTTL is how long a cached answer is served when
+// Options.CacheTTL is zero.
+const DefaultCacheTTL = 10 * time.Minute
+
 // Options tunes a Server. The zero value is usable.
 type Options struct {
 	// MaxBodyBytes caps a request body; zero means 64 KiB.
@@ -47,6 +51,9 @@ type Options struct {
 	// CacheSize is how many answers to standalone questions (no
 	// conversation) are kept; zero means 4096, negative turns it off.
 	CacheSize int
+	// CacheTTL is how long a cached answer is served; zero means
+	// DefaultCacheTTL.
+	CacheTTL time.Duration
 	// Observer times, counts and logs each question; nil does none of it.
 	Observer *metrics.Observer
 	// Metrics, when set, is served at GET /metrics.
@@ -81,6 +88,9 @@ func New(opts Options) *Server {
 	if opts.CacheSize == 0 {
 		opts.CacheSize = 4096
 	}
+	if opts.CacheTTL <= 0 {
+		opts.CacheTTL = DefaultCacheTTL
+	}
 	s := &Server{opts: opts, log: opts.Logger, mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -92,7 +102,8 @@ func New(opts Options) *Server {
 	return s
 }
 
-// SetAnswerer makes the server ready to answer.
+// SetAnswerer makes the server ready to answer. Answers cached from an
+// earlier answerer are dropped.
 func (s *Server) SetAnswerer(a Answerer) { s.ans.Store(&answererBox{a}) }
 
 // SetDraining makes /readyz fail so load balancers stop sending work while
@@ -182,10 +193,10 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	question := retrieval.Question{Text: q, ConversationID: conv}
 	if wantsStream(r, req.Stream) {
-		s.serveStream(ctx, w, box, question)
+		s.serveStream(ctx, w, r, box, question)
 		return
 	}
-	ans, err := s.answer(ctx, box, question)
+	ans, err := s.answer(ctx, w, r, box, question)
 	if err != nil {
 		status, msg := errorStatus(err)
 		if status >= 500 {

@@ -20,13 +20,15 @@ type docIndex map[string]*corpus.Document
 
 // SetDocuments makes the corpus available at GET /v1/sources/{name}. The
 // server serves only these documents, from memory; it never opens a file
-// named by a request.
+// named by a request. A new corpus means a new index, so the answer cache
+// is dropped.
 func (s *Server) SetDocuments(docs []corpus.Document) {
 	idx := make(docIndex, len(docs))
 	for i := range docs {
 		idx[docs[i].Source] = &docs[i]
 	}
 	s.docs.Store(&idx)
+	s.cache.Store(nil)
 }
 
 // sourceBody is the response of GET /v1/sources/{name}: the document's

@@ -280,6 +280,7 @@ func webOptions(c config.Server, log *slog.Logger, m *metrics.Metrics, obs *metr
 	}
 	return web.Options{
 		CacheSize:     cache,
+		CacheTTL:      c.AnswerCacheTTL,
 		MaxBodyBytes:  c.MaxBodyBytes,
 		Logger:        log,
 		APIToken:      c.APIToken.Reveal(),
