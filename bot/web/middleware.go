@@ -60,14 +60,16 @@ func needsToken(path string) bool {
 	return strings.HasPrefix(path, "/v1/") || path == "/metrics" || strings.HasPrefix(path, "/debug/pprof")
 }
 
-// isQuestion reports whether path answers questions, and so counts
-// toward the per-client rate and the concurrency limit.
-func isQuestion(path string) bool {
-	return path == "/v1/ask" || strings.HasPrefix(path, "/v1/ask/")
+// limited reports whether path counts toward the per-client rate and the
+// concurrency limit: it answers questions, or serves a source document,
+// which for a large file costs as much memory and time as an answer.
+func limited(path string) bool {
+	return path == "/v1/ask" || strings.HasPrefix(path, "/v1/ask/") || strings.HasPrefix(path, "/v1/sources/")
 }
 
 // wrap returns next behind request IDs, the token check, the per-client
-// rate limit and the concurrency limit, in that order.
+// rate limit and the concurrency limit, in that order. Questions and
+// source documents share one bucket per client and one concurrency limit.
 func (g *guard) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-ID")
@@ -84,7 +86,7 @@ func (g *guard) wrap(next http.Handler) http.Handler {
 			writeError(w, http.StatusUnauthorized, "missing or wrong API token: send Authorization: Bearer <token>")
 			return
 		}
-		if !isQuestion(path) {
+		if !limited(path) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -92,7 +94,7 @@ func (g *guard) wrap(next http.Handler) http.Handler {
 			if wait, ok := g.clients.allow(clientAddr(r), time.Now()); !ok {
 				g.reject(r, id, "rate_limited")
 				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-				writeError(w, http.StatusTooManyRequests, "too many questions from this address; retry after "+w.Header().Get("Retry-After")+"s")
+				writeError(w, http.StatusTooManyRequests, "too many requests from this address; retry after "+w.Header().Get("Retry-After")+"s")
 				return
 			}
 		}
@@ -105,7 +107,7 @@ func (g *guard) wrap(next http.Handler) http.Handler {
 				// latency to every caller when the server is saturated.
 				g.reject(r, id, "busy")
 				w.Header().Set("Retry-After", "1")
-				writeError(w, http.StatusServiceUnavailable, "server busy: too many questions at once; retry shortly")
+				writeError(w, http.StatusServiceUnavailable, "server busy: too many requests at once; retry shortly")
 				return
 			}
 		}

@@ -115,6 +115,15 @@ func TestRatePerClient(t *testing.T) {
 	if rec := call(s, "POST", "/v1/ask", ask, "[2001:db8::1]:1000", nil); rec.Code != 200 {
 		t.Errorf("an IPv6 client: got %d, want 200", rec.Code)
 	}
+	// Source documents draw on the same bucket.
+	s.SetDocuments(corpusDocs(t))
+	const source = "/v1/sources/000_2bc005b4439df7f9.txt"
+	if rec := call(s, "GET", source, "", "203.0.113.9:1", nil); rec.Code != 200 {
+		t.Errorf("first request of a new client for a source: got %d, want 200", rec.Code)
+	}
+	if rec := call(s, "GET", source, "", "192.0.2.1:1000", nil); rec.Code != http.StatusTooManyRequests {
+		t.Errorf("source from a client out of questions: got %d, want 429", rec.Code)
+	}
 	// Probes and the page are not rate limited.
 	for i := 0; i < 5; i++ {
 		if rec := call(s, "GET", "/healthz", "", "192.0.2.1:1000", nil); rec.Code != 200 {
@@ -152,6 +161,11 @@ func TestMaxConcurrent(t *testing.T) {
 	rec := call(s, "POST", "/v1/ask", `{"question":"third?"}`, "192.0.2.1:1", nil)
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
 		t.Errorf("third concurrent question: got %d (Retry-After %q), want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	// Source documents share the limit.
+	s.SetDocuments(corpusDocs(t))
+	if rec := call(s, "GET", "/v1/sources/000_2bc005b4439df7f9.txt", "", "192.0.2.1:1", nil); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("source while saturated: got %d, want 503", rec.Code)
 	}
 	// Other routes are not held up by the limit.
 	if rec := call(s, "GET", "/readyz", "", "192.0.2.1:1", nil); rec.Code != 200 {
