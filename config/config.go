@@ -106,6 +106,9 @@ type LLM struct {
 	// extractively.
 	Timeout         time.Duration
 	MaxAnswerTokens int
+	// MaxAnswerChars cuts a generated answer that is longer, marking it
+	// as cut.
+	MaxAnswerChars int
 	// ContextTokens is the token budget for retrieved passages in a prompt.
 	ContextTokens int
 	// EmbedBatchSize is the number of texts per embeddings request and

@@ -316,6 +316,7 @@ var samples = map[string][2]string{
 	"llm.embed_model":            {"nomic-embed-text", "nomic-embed-text"},
 	"llm.timeout":                {"45s", "45s"},
 	"llm.max_answer_tokens":      {"300", "300"},
+	"llm.max_answer_chars":       {"900", "900"},
 	"llm.context_tokens":         {"4000", "4000"},
 	"llm.embed_batch_size":       {"32", "32"},
 	"llm.embed_concurrency":      {"4", "4"},

@@ -57,7 +57,8 @@ type Answer struct {
 	// the supporting sentences with [n] markers. An extractive answer is at
 	// most MaxAnswerLen characters; a generated one is bounded by the
 	// model's token limit (CITEBOT_MAX_ANSWER_TOKENS), whose default keeps
-	// it near that length.
+	// it near that length, and cut at GeneratorOptions.MaxAnswerChars
+	// (CITEBOT_MAX_ANSWER_CHARS) whatever the model writes.
 	Text string `json:"answer"`
 	// Answered is false when the corpus does not cover the question; Text
 	// then says so and Citations lists the nearest sources, if any.
@@ -69,6 +70,10 @@ type Answer struct {
 	// Note explains anything the user should know about how the answer was
 	// made, such as a fallback to extractive mode when the model failed.
 	Note string `json:"note,omitempty"`
+	// Truncated says a generated answer was cut short, at
+	// GeneratorOptions.MaxAnswerChars or at the model's token limit; its
+	// Text then ends with an ellipsis.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // Answer modes.

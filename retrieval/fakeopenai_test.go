@@ -37,12 +37,15 @@ type fakeOpenAI struct {
 	embedHook func(r *http.Request)
 	// pieces is how many characters each streamed delta carries.
 	pieces int
+	// finish is the finish_reason of every answer, "stop" unless a test
+	// changes it; "" sends none, as a server that gave up part-way would.
+	finish openai.FinishReason
 }
 
 const fakeKey = "sk-test-not-a-real-key"
 
 func newFakeOpenAI(t testing.TB) *fakeOpenAI {
-	f := &fakeOpenAI{pieces: 7}
+	f := &fakeOpenAI{pieces: 7, finish: openai.FinishReasonStop}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/chat/completions", f.serveChat)
 	mux.HandleFunc("POST /v1/embeddings", f.serveEmbeddings)
@@ -83,7 +86,7 @@ func (f *fakeOpenAI) serveChat(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.chats = append(f.chats, req)
-	chat, pieces := f.chat, f.pieces
+	chat, pieces, finish := f.chat, f.pieces, f.finish
 	f.mu.Unlock()
 	reply, ok := "OK", true
 	if chat != nil {
@@ -98,7 +101,7 @@ func (f *fakeOpenAI) serveChat(w http.ResponseWriter, r *http.Request) {
 			ID: "chatcmpl-test", Object: "chat.completion", Model: req.Model,
 			Choices: []openai.ChatCompletionChoice{{
 				Message:      openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: reply},
-				FinishReason: openai.FinishReasonStop,
+				FinishReason: finish,
 			}},
 		})
 		return
@@ -114,8 +117,23 @@ func (f *fakeOpenAI) serveChat(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "data: %s\n\n", b)
 		flusher.Flush()
 	}
+	if finish != "" {
+		// The last chunk says why the model stopped, as OpenAI's does.
+		b, _ := json.Marshal(openai.ChatCompletionStreamResponse{
+			ID: "chatcmpl-test", Object: "chat.completion.chunk", Model: req.Model,
+			Choices: []openai.ChatCompletionStreamChoice{{FinishReason: finish}},
+		})
+		fmt.Fprintf(w, "data: %s\n\n", b)
+	}
 	fmt.Fprint(w, "data: [DONE]\n\n")
 	flusher.Flush()
+}
+
+// setFinish sets the finish_reason of later answers.
+func (f *fakeOpenAI) setFinish(r openai.FinishReason) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.finish = r
 }
 
 func splitPieces(s string, n int) []string {

@@ -156,7 +156,7 @@ func (s *Server) cached(ctx context.Context, w http.ResponseWriter, r *http.Requ
 // fallbacks (including refusals made while the model was down) and cut
 // answers are not kept, since asking again may do better.
 func (s *Server) keep(c *answerCache, key string, ans retrieval.Answer, err error) {
-	if c == nil || err != nil || ans.Note != "" {
+	if c == nil || err != nil || ans.Note != "" || ans.Truncated {
 		return
 	}
 	if o := s.opts.Observer.Outcome(ans, nil); o == metrics.Answered || o == metrics.Refused {
