@@ -15,6 +15,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/citebot/citebot/internal/redact"
 )
 
 // Config is citebot's complete configuration. Load returns it validated;
@@ -244,12 +246,28 @@ func (l Log) SlogLevel() slog.Level {
 }
 
 // NewLogger returns a logger that writes to w in l's format at l's level.
+// Durations are written as Go durations ("1.5s") in both formats, not as
+// JSON's nanosecond counts.
 func (l Log) NewLogger(w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: l.SlogLevel()}
+	opts := &slog.HandlerOptions{Level: l.SlogLevel(), ReplaceAttr: durationText}
 	if l.Format == "text" {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func durationText(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
+}
+
+// NewLogger returns the logger citebot writes with: Log.NewLogger, with
+// every secret of c, and anything shaped like a credential, scrubbed from
+// what it logs (see package redact).
+func (c Config) NewLogger(w io.Writer) *slog.Logger {
+	return slog.New(redact.Handler(c.Log.NewLogger(w).Handler(), c.Scrubber()))
 }
 
 // Warnings returns observations about c that are not errors but that an

@@ -26,6 +26,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/internal/redact"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -108,7 +109,8 @@ type Options struct {
 	MaxRetries int
 
 	// Logger receives the adapter's logs; default slog.Default(). Tokens,
-	// secrets and response URLs are never logged.
+	// secrets and response URLs are scrubbed from everything the adapter
+	// logs, errors included.
 	Logger *slog.Logger
 	// HTTPClient is the base client for calls to Slack; default a client
 	// without a global timeout (each call has its own deadline). Its
@@ -172,7 +174,9 @@ func New(ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	log = log.With("adapter", "slack")
+	// Whatever echoes a token or a response URL into an error, the log
+	// does not keep it.
+	log = slog.New(redact.Handler(log.Handler(), redact.New(opts.BotToken, opts.AppToken, opts.SigningSecret))).With("adapter", "slack")
 	dedup := opts.Deduper
 	if dedup == nil {
 		dedup = NewMemoryDeduper(0, 0)
@@ -409,11 +413,26 @@ func (a *Adapter) postResponse(ctx context.Context, responseURL, responseType st
 			ResponseType:    responseType,
 			ReplaceOriginal: i == 0 && replaceFirst,
 		}
-		if err := slack.PostWebhookCustomHTTPContext(ctx, responseURL, a.http, wm); err != nil {
-			return fmt.Errorf("post to response_url, part %d/%d: %w", i+1, len(msgs), err)
+		if err := a.postWebhook(ctx, responseURL, wm); err != nil {
+			return fmt.Errorf("part %d/%d: %w", i+1, len(msgs), err)
 		}
 	}
 	return nil
+}
+
+// postWebhook posts msg to a response_url. The URL is a credential (anyone
+// holding it can post in the channel for 30 minutes), and net/http puts it
+// in its errors, so the error returned does not hold it.
+func (a *Adapter) postWebhook(ctx context.Context, responseURL string, msg *slack.WebhookMessage) error {
+	err := slack.PostWebhookCustomHTTPContext(ctx, responseURL, a.http, msg)
+	if err == nil {
+		return nil
+	}
+	hide := []string{responseURL}
+	if u, perr := url.Parse(responseURL); perr == nil {
+		hide = append(hide, u.String(), u.Path)
+	}
+	return redact.Error(fmt.Errorf("post to response_url: %w", err), redact.New(hide...))
 }
 
 func newID() string {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -202,5 +203,20 @@ func TestResponseURLRateLimitIsRetried(t *testing.T) {
 		if d := h.nextWait(t); d != 3*time.Second {
 			t.Errorf("wait %d: got %v, want Retry-After 3s", i, d)
 		}
+	}
+}
+
+// TestFailedResponseURLIsNotLogged checks that when posting to a
+// response_url fails, the log says so without the URL, which is a
+// credential. (The harness fails any test whose logs hold hookSecret.)
+func TestFailedResponseURLIsNotLogged(t *testing.T) {
+	h := newHarness(t, realEngine(t), nil)
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL + "/commands/T1/gone/" + hookSecret
+	dead.Close() // posts to it are refused
+	decodeReply(t, h.send(t, "/slack/commands", form, commandForm("/ask", "when did Estonia ratify Ottawa?", deadURL)))
+	_ = h.a.Close() // waits for the answer's delivery to fail
+	if logs := h.logs.String(); !strings.Contains(logs, "could not deliver answer") || !strings.Contains(logs, "post to response_url") {
+		t.Errorf("the failed delivery was not logged:\n%s", logs)
 	}
 }

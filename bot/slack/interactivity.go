@@ -92,11 +92,11 @@ func (a *Adapter) ackInteraction(ctx context.Context, ic slack.InteractionCallba
 	var err error
 	switch {
 	case ic.ResponseURL != "" && blocks != nil:
-		err = slack.PostWebhookCustomHTTPContext(ctx, ic.ResponseURL, a.http, &slack.WebhookMessage{
+		err = a.postWebhook(ctx, ic.ResponseURL, &slack.WebhookMessage{
 			Text: firstNonEmpty(ic.Message.Text, text), Blocks: &slack.Blocks{BlockSet: blocks}, ReplaceOriginal: true})
 	case ic.ResponseURL != "":
 		m := notice(text)
-		err = slack.PostWebhookCustomHTTPContext(ctx, ic.ResponseURL, a.http, &slack.WebhookMessage{
+		err = a.postWebhook(ctx, ic.ResponseURL, &slack.WebhookMessage{
 			Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks}, ResponseType: slack.ResponseTypeEphemeral})
 	case blocks != nil && ic.Container.ChannelID != "" && ic.Container.MessageTs != "" && !ic.Container.IsEphemeral:
 		_, _, _, err = a.api.UpdateMessageContext(ctx, ic.Container.ChannelID, ic.Container.MessageTs,

@@ -36,6 +36,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/internal/redact"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -134,8 +135,9 @@ type Options struct {
 	// of PollTimeout+15s. A client with a shorter non-zero Timeout would cut
 	// every long poll short, so New rejects it.
 	HTTPClient *http.Client
-	// Logger receives the adapter's logs. nil means slog.Default(). Tokens
-	// and secrets are never logged.
+	// Logger receives the adapter's logs. nil means slog.Default(). The
+	// bot token and webhook secret are scrubbed from everything the
+	// adapter logs, errors included.
 	Logger *slog.Logger
 	// ExampleQuestion is the example in /help. "" means
 	// DefaultExampleQuestion.
@@ -250,11 +252,13 @@ func New(token string, ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapte
 	}
 
 	a := &Adapter{
-		ans:     ans,
-		fb:      fb,
-		opts:    opts,
-		secret:  secret,
-		log:     opts.Logger.With("adapter", "telegram"),
+		ans:    ans,
+		fb:     fb,
+		opts:   opts,
+		secret: secret,
+		// The library masks the token in transport errors, but not in an
+		// error page that echoes the request path; scrub every line.
+		log:     slog.New(redact.Handler(opts.Logger.Handler(), redact.New(token, secret))).With("adapter", "telegram"),
 		limit:   newLimiter(opts.RatePerChat, time.Now),
 		shared:  opts.RateLimiter,
 		sent:    newRecent[msgKey, *sentAnswer](rememberAnswers),
@@ -285,7 +289,6 @@ func New(token string, ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapte
 		tgbot.WithUpdatesChannelCap(0),
 		tgbot.WithAllowedUpdates(allowedUpdates),
 		tgbot.WithErrorsHandler(func(err error) {
-			// The library masks the token in the errors it reports.
 			a.log.Warn("telegram client error", "err", err)
 		}),
 	}

@@ -280,6 +280,14 @@ func TestServeOperations(t *testing.T) {
 		if m["level"] == "ERROR" {
 			t.Errorf("error logged: %s", line)
 		}
+		if strings.Count(line, `"adapter":`) > 1 {
+			t.Errorf("key adapter logged twice: %s", line)
+		}
+		if d, ok := m["deadline"]; ok {
+			if _, isText := d.(string); !isText {
+				t.Errorf("duration logged as %v, want text such as 20s: %s", d, line)
+			}
+		}
 		if m["msg"] != "question" {
 			continue
 		}

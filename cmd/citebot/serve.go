@@ -303,7 +303,7 @@ func slackOptions(c config.Slack, log *slog.Logger) slack.Options {
 		Allowlist:      c.Allowlist,
 		UserRateLimit:  c.RatePerUser.Events,
 		UserRateWindow: c.RatePerUser.Per,
-		Logger:         log.With("adapter", "slack"),
+		Logger:         log, // the adapter adds "adapter": "slack"
 	}
 }
 
@@ -319,7 +319,7 @@ func telegramOptions(c config.Telegram, log *slog.Logger) telegram.Options {
 		AllowedChats:  c.AllowedChats,
 		RatePerChat:   rate,
 		MaxConcurrent: c.MaxConcurrent,
-		Logger:        log.With("adapter", "telegram"),
+		Logger:        log, // the adapter adds "adapter": "telegram"
 	}
 }
 
