@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -108,6 +109,14 @@ type Options struct {
 	// means never.
 	MaxRetries int
 
+	// Ready, when not nil, is closed once the Answerer can answer (the
+	// index has loaded). Until then questions are held, not answered with
+	// "not ready": a slash command is acknowledged and answered once
+	// ready, an event over Socket Mode gets its placeholder and then its
+	// answer, and an event over HTTP gets 503, so that Slack delivers it
+	// again. nil means the Answerer is ready now.
+	Ready <-chan struct{}
+
 	// Logger receives the adapter's logs; default slog.Default(). Tokens,
 	// secrets and response URLs are scrubbed from everything the adapter
 	// logs, errors included.
@@ -135,6 +144,8 @@ type Adapter struct {
 
 	allowlist map[string]bool
 
+	stop     chan struct{} // closed by Close: held questions give up
+	socket   atomic.Value  // string: the Socket Mode connection's state
 	mu       sync.Mutex
 	idle     *sync.Cond // signalled when inflight drops to zero
 	inflight int
@@ -213,9 +224,61 @@ func New(ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 		shared:    opts.RateLimiter,
 		answers:   newTTLCache[answerRecord](answerStoreSize, answerStoreTTL, time.Now),
 		allowlist: set(opts.Allowlist),
+		stop:      make(chan struct{}),
 	}
+	a.socket.Store(StateStarting)
 	a.idle = sync.NewCond(&a.mu)
 	return a, nil
+}
+
+// States that State reports.
+const (
+	StateRunning  = "running"
+	StateStarting = "starting"
+)
+
+// State says whether the adapter takes questions: StateRunning, or what
+// it is waiting for ("starting", "reconnecting", "waiting for the
+// index"). In HTTP mode it runs as soon as the index is ready; in Socket
+// Mode once its connection is open. It never holds secrets or error
+// details, since /readyz shows it.
+func (a *Adapter) State() string {
+	if !a.ready() {
+		return "waiting for the index"
+	}
+	if a.SocketMode() {
+		return a.socket.Load().(string)
+	}
+	return StateRunning
+}
+
+// ready reports whether the Answerer can answer.
+func (a *Adapter) ready() bool {
+	if a.opts.Ready == nil {
+		return true
+	}
+	select {
+	case <-a.opts.Ready:
+		return true
+	default:
+		return false
+	}
+}
+
+// waitReady holds a question until the Answerer can answer. It reports
+// false if the adapter is closed first.
+func (a *Adapter) waitReady(ctx context.Context) bool {
+	if a.ready() {
+		return true
+	}
+	a.log.Info("slack: question held until the index is loaded")
+	select {
+	case <-a.opts.Ready:
+		return true
+	case <-a.stop:
+	case <-ctx.Done():
+	}
+	return false
 }
 
 func (o *Options) validate() error {
@@ -272,7 +335,10 @@ func (a *Adapter) Register(mux *http.ServeMux) {
 // be delivered. Each is bounded by AnswerTimeout plus the delivery timeout.
 func (a *Adapter) Close() error {
 	a.mu.Lock()
-	a.closed = true
+	if !a.closed {
+		a.closed = true
+		close(a.stop)
+	}
 	a.mu.Unlock()
 	a.drain()
 	return nil

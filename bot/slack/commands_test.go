@@ -220,3 +220,21 @@ func TestFailedResponseURLIsNotLogged(t *testing.T) {
 		t.Errorf("the failed delivery was not logged:\n%s", logs)
 	}
 }
+
+// TestReplayedSlashCommandIsAnsweredOnce checks that a signed command sent
+// again within Slack's five minutes, same trigger_id and all, is not
+// processed again.
+func TestReplayedSlashCommandIsAnsweredOnce(t *testing.T) {
+	stub := &stubAnswerer{ans: sampleAnswer()}
+	h := newHarness(t, stub, nil)
+	body := commandForm("/ask", "when did Estonia ratify Ottawa?", h.hooks.url("replay"))
+	for range 3 {
+		decodeReply(t, h.send(t, "/slack/commands", form, body))
+	}
+	_ = h.a.Close()
+	if n := len(stub.asked()); n != 1 {
+		t.Errorf("engine asked %d times, want 1", n)
+	}
+	h.hooks.next(t)
+	h.hooks.none(t)
+}

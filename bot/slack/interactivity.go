@@ -47,6 +47,12 @@ func (a *Adapter) onInteraction(ctx context.Context, ic slack.InteractionCallbac
 		default:
 			continue
 		}
+		// A signed payload replayed within Slack's five minutes is the
+		// same click: same trigger_id and action timestamp.
+		if key := ic.TriggerID + "/" + act.ActionTs; key != "/" && !a.firstSeen(ctx, "action:"+key) {
+			a.log.Info("slack: dropping a repeated click", "action_ts", act.ActionTs)
+			continue
+		}
 		value := act.Value
 		if !a.spawn(ctx, func(ctx context.Context) { a.recordFeedback(ctx, ic, value, v) }) {
 			a.log.Warn("slack: shutting down; feedback not recorded")
