@@ -253,17 +253,7 @@ func (a *Adapter) State() string {
 }
 
 // ready reports whether the Answerer can answer.
-func (a *Adapter) ready() bool {
-	if a.opts.Ready == nil {
-		return true
-	}
-	select {
-	case <-a.opts.Ready:
-		return true
-	default:
-		return false
-	}
-}
+func (a *Adapter) ready() bool { return bot.IsReady(a.opts.Ready) }
 
 // waitReady holds a question until the Answerer can answer. It reports
 // false if the adapter is closed first.

@@ -444,7 +444,13 @@ type harness struct {
 // ends. prepare, if not nil, runs between New and Run.
 func start(t *testing.T, ans Answerer, opts Options, prepare func(*Adapter)) *harness {
 	t.Helper()
-	f := newFakeAPI(t)
+	return startWith(t, newFakeAPI(t), ans, opts, prepare)
+}
+
+// startWith is start against a given fakeAPI, for tests that set it up
+// before the adapter makes its first call.
+func startWith(t *testing.T, f *fakeAPI, ans Answerer, opts Options, prepare func(*Adapter)) *harness {
+	t.Helper()
 	opts.APIURL = f.srv.URL
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
