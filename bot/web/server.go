@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -70,9 +71,12 @@ type Server struct {
 	mux      *http.ServeMux
 	ans      atomic.Pointer[answererBox]
 	draining atomic.Bool
-	handler  http.Handler                // mux behind the middleware
-	docs     atomic.Pointer[docIndex]    // set by SetDocuments
-	cache    atomic.Pointer[answerCache] // answers of the current answerer
+
+	compMu     sync.Mutex
+	components map[string]Component        // reported by /readyz
+	handler    http.Handler                // mux behind the middleware
+	docs       atomic.Pointer[docIndex]    // set by SetDocuments
+	cache      atomic.Pointer[answerCache] // answers of the current answerer
 }
 
 type answererBox struct{ a Answerer }
@@ -120,15 +124,55 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// Component is a part of the server whose state GET /readyz reports, such
+// as a chat adapter; *slack.Adapter and *telegram.Adapter are ones. State
+// is "running" when it works, and otherwise says, briefly and without
+// secrets or error details, what it is waiting for.
+type Component interface {
+	State() string
+}
+
+// AddComponent makes /readyz report c's state under name.
+func (s *Server) AddComponent(name string, c Component) {
+	s.compMu.Lock()
+	defer s.compMu.Unlock()
+	if s.components == nil {
+		s.components = map[string]Component{}
+	}
+	s.components[name] = c
+}
+
+// readiness is the body of GET /readyz.
+type readiness struct {
+	// Status is loading, draining (both 503), ready, or degraded (200:
+	// the API answers, but a component such as a chat adapter is not
+	// running).
+	Status     string            `json:"status"`
+	Components map[string]string `json:"components,omitempty"`
+}
+
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	body := readiness{Status: "ready"}
+	s.compMu.Lock()
+	for name, c := range s.components {
+		if body.Components == nil {
+			body.Components = map[string]string{}
+		}
+		st := c.State()
+		body.Components[name] = st
+		if st != "running" {
+			body.Status = "degraded"
+		}
+	}
+	s.compMu.Unlock()
+	status := http.StatusOK
 	switch {
 	case s.draining.Load():
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+		body.Status, status = "draining", http.StatusServiceUnavailable
 	case s.ans.Load() == nil:
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "loading"})
-	default:
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		body.Status, status = "loading", http.StatusServiceUnavailable
 	}
+	writeJSON(w, status, body)
 }
 
 // askRequest is the body of POST /v1/ask.

@@ -197,6 +197,19 @@ func TestReadiness(t *testing.T) {
 	if code, _ := do(t, srv, http.MethodGet, "/readyz", ""); code != http.StatusOK {
 		t.Errorf("readyz after load: %d, want 200", code)
 	}
+	// A component that is not running makes the server degraded: it
+	// still answers, and says what is wrong.
+	adapter := &fakeComponent{state: "retrying getMe"}
+	s.AddComponent("telegram", adapter)
+	code, body := do(t, srv, http.MethodGet, "/readyz", "")
+	comps, _ := body["components"].(map[string]any)
+	if code != http.StatusOK || body["status"] != "degraded" || comps["telegram"] != "retrying getMe" {
+		t.Errorf("readyz with an adapter down: got %d %v, want 200 degraded with its state", code, body)
+	}
+	adapter.state = "running"
+	if _, body := do(t, srv, http.MethodGet, "/readyz", ""); body["status"] != "ready" {
+		t.Errorf("readyz with the adapter running: got %v, want ready", body)
+	}
 	s.SetDraining()
 	if code, _ := do(t, srv, http.MethodGet, "/readyz", ""); code != http.StatusServiceUnavailable {
 		t.Errorf("readyz while draining: %d, want 503", code)
@@ -205,6 +218,11 @@ func TestReadiness(t *testing.T) {
 		t.Errorf("healthz while draining: %d, want 200", code)
 	}
 }
+
+// fakeComponent is a chat adapter as /readyz sees it.
+type fakeComponent struct{ state string }
+
+func (f *fakeComponent) State() string { return f.state }
 
 // failing answers every question with an error, to test error paths.
 type failing struct{ err error }
