@@ -76,8 +76,9 @@ type Server struct {
 
 // Corpus says which articles to answer from and how to chunk them.
 type Corpus struct {
-	// Dir is the corpus folder, read recursively; "" means the embedded
-	// default corpus.
+	// Dir is the corpus folder, read recursively; "" means the one the
+	// data dir records (see internal/datadir), else the embedded default
+	// corpus.
 	Dir string
 	// ChunkSize and ChunkOverlap are in characters, as in
 	// corpus.ChunkOptions: 0 means the corpus package's default, and a
@@ -85,6 +86,9 @@ type Corpus struct {
 	// when both are set.
 	ChunkSize    int
 	ChunkOverlap int
+	// Rebuild lets this run's corpus replace the one the data dir's index
+	// was built from.
+	Rebuild bool
 }
 
 // Log configures log/slog output.

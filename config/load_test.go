@@ -218,7 +218,7 @@ func TestDataDirDefault(t *testing.T) {
 func TestRegisterFlags(t *testing.T) {
 	fs := flag.NewFlagSet("citebot", flag.ContinueOnError)
 	RegisterFlags(fs)
-	want := []string{"config", "corpus", "data-dir", "addr", "log-level", "log-format", "pprof", "index", "chunk-size", "chunk-overlap", "chat-model", "embed-model"}
+	want := []string{"config", "corpus", "data-dir", "addr", "log-level", "log-format", "pprof", "index", "chunk-size", "chunk-overlap", "rebuild", "chat-model", "embed-model"}
 	for _, name := range want {
 		t.Run(name, func(t *testing.T) {
 			f := fs.Lookup(name)
@@ -308,6 +308,7 @@ var samples = map[string][2]string{
 	"corpus.dir":                 {"", ""}, // filled with a temp dir
 	"corpus.chunk_size":          {"900", "900"},
 	"corpus.chunk_overlap":       {"100", "100"},
+	"corpus.rebuild":             {"true", "true"},
 	"log.level":                  {"WARNING", "warn"},
 	"log.format":                 {"Text", "text"},
 	"llm.api_key":                {"sk-test", RedactedValue},

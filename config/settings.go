@@ -147,8 +147,8 @@ var settings = []*setting{
 		val: boolVal(func(c *Config) *bool { return &c.Server.Pprof })},
 
 	{Key: "corpus.dir", Env: "CITEBOT_CORPUS", Flag: "corpus",
-		DefaultDoc: "the embedded articles",
-		Doc:        "Folder of .txt, .md and .html articles, read recursively; empty uses the embedded corpus.",
+		DefaultDoc: "the corpus the data dir's index was built from, else the embedded articles",
+		Doc:        "Folder of .txt, .md and .html articles, read recursively; empty uses the corpus the data dir records, or the embedded articles.",
 		val:        stringVal{p: func(c *Config) *string { return &c.Corpus.Dir }, kindName: "path"}},
 	{Key: "corpus.chunk_size", Env: "CITEBOT_CHUNK_SIZE", Flag: "chunk-size", Default: "0",
 		Doc: "Target chunk length in characters; 0 uses the corpus package's default.",
@@ -156,6 +156,9 @@ var settings = []*setting{
 	{Key: "corpus.chunk_overlap", Env: "CITEBOT_CHUNK_OVERLAP", Flag: "chunk-overlap", Default: "0",
 		Doc: "Characters of whole sentences repeated between neighbouring chunks; 0 uses the corpus package's default and -1 means none. Must be less than the chunk size.",
 		val: intVal{p: func(c *Config) *int { return &c.Corpus.ChunkOverlap }, lo: -1, hi: 1 << 20}},
+	{Key: "corpus.rebuild", Env: "CITEBOT_REBUILD", Flag: "rebuild", Default: "false",
+		Doc: "Build the index from this run's corpus (CITEBOT_CORPUS, or the embedded articles) even though the data dir holds one built from another corpus; without it citebot refuses to swap them.",
+		val: boolVal(func(c *Config) *bool { return &c.Corpus.Rebuild })},
 
 	{Key: "log.level", Env: "CITEBOT_LOG_LEVEL", Flag: "log-level", Default: "info",
 		Doc: "Least severe log level written: debug, info, warn or error.",

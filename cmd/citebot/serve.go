@@ -354,7 +354,7 @@ func telegramOptions(c config.Telegram, log *slog.Logger) telegram.Options {
 
 func corpusName(cfg config.Config) string {
 	if cfg.Corpus.Dir == "" {
-		return "embedded default"
+		return "the one the data dir records, else the embedded articles"
 	}
 	return cfg.Corpus.Dir
 }
