@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -384,6 +385,10 @@ func (e *Engine) search(ctx context.Context, text string) ([]Hit, error) {
 		}
 	}
 	hits, err := e.idx.Search(ctx, Query{Text: text, Vector: vec}, e.passes)
+	if errors.Is(err, ErrVectorSize) {
+		e.vectorMismatch(ctx, err)
+		hits, err = e.idx.Search(ctx, Query{Text: text}, e.passes)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

@@ -37,6 +37,9 @@ type fakeOpenAI struct {
 	embedHook func(r *http.Request)
 	// pieces is how many characters each streamed delta carries.
 	pieces int
+	// dims, when positive, cuts every embedding to that many dimensions,
+	// as another model served under the same name would.
+	dims int
 	// finish is the finish_reason of every answer, "stop" unless a test
 	// changes it; "" sends none, as a server that gave up part-way would.
 	finish openai.FinishReason
@@ -156,7 +159,7 @@ func (f *fakeOpenAI) serveEmbeddings(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	n := len(f.embeds)
 	f.embeds = append(f.embeds, req)
-	hook, statusOf := f.embedHook, f.embedStatus
+	hook, statusOf, dims := f.embedHook, f.embedStatus, f.dims
 	f.mu.Unlock()
 	if hook != nil {
 		hook(r)
@@ -171,7 +174,11 @@ func (f *fakeOpenAI) serveEmbeddings(w http.ResponseWriter, r *http.Request) {
 	// Answer in reverse order: the index field, not the position, says
 	// which input a vector belongs to.
 	for i := len(req.Input) - 1; i >= 0; i-- {
-		resp.Data = append(resp.Data, openai.Embedding{Object: "embedding", Index: i, Embedding: fakeVector(string(req.Model), req.Input[i])})
+		v := fakeVector(string(req.Model), req.Input[i])
+		if dims > 0 {
+			v = v[:dims]
+		}
+		resp.Data = append(resp.Data, openai.Embedding{Object: "embedding", Index: i, Embedding: v})
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(resp)
