@@ -24,15 +24,23 @@ func randomRecords(n, dim int, seed uint64) []Record {
 	return recs
 }
 
+// newTestIndex returns a MemoryIndex that searches exactly up to limit
+// chunks, closed when the test ends.
+func newTestIndex(t *testing.T, limit int) *MemoryIndex {
+	t.Helper()
+	m, err := NewMemoryIndex(MemoryIndexOptions{ExactSearchLimit: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
 func TestMemoryIndexModes(t *testing.T) {
 	for _, limit := range []int{0, 100} { // exact search, and partitions past 100 chunks
 		t.Run(fmt.Sprintf("exact limit %d", limit), func(t *testing.T) {
 			ctx := context.Background()
-			m, err := NewMemoryIndex(MemoryIndexOptions{ExactSearchLimit: limit})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
+			m := newTestIndex(t, limit)
 			recs := randomRecords(1500, 64, 1)
 			if err := m.Upsert(ctx, recs[:1000]); err != nil {
 				t.Fatal(err)
@@ -155,11 +163,7 @@ func TestMemoryIndexRefusesOtherVectorSizes(t *testing.T) {
 	for _, limit := range []int{0, 100} {
 		t.Run(fmt.Sprintf("exact limit %d", limit), func(t *testing.T) {
 			ctx := context.Background()
-			m, err := NewMemoryIndex(MemoryIndexOptions{ExactSearchLimit: limit})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
+			m := newTestIndex(t, limit)
 			if err := m.Upsert(ctx, randomRecords(300, 64, 3)); err != nil {
 				t.Fatal(err)
 			}
