@@ -107,7 +107,7 @@ var settings = []*setting{
 		Doc: "HTTP listen address, host:port; :8080 listens on every interface.",
 		val: stringVal{p: func(c *Config) *string { return &c.Server.Addr }, check: parseAddr, kindName: "host:port"}},
 	{Key: "server.api_token", Env: "CITEBOT_API_TOKEN",
-		Doc: "Bearer token the HTTP API requires when set; unset leaves the API open.",
+		Doc: "Bearer token the HTTP API requires when set; unset leaves the API open to requests whose Host names CITEBOT_ADDR (any loopback name on a loopback address; any name on every interface).",
 		val: secretVal{p: func(c *Config) *Secret { return &c.Server.APIToken }}},
 	{Key: "server.read_header_timeout", Env: "CITEBOT_READ_HEADER_TIMEOUT", Default: "5s",
 		Doc: "Time allowed to read a request's headers.",

@@ -14,10 +14,14 @@ import (
 	"github.com/citebot/citebot/retrieval"
 )
 
-// call sends one request straight to the handler, as from addr.
+// call sends one request straight to the handler, as from addr. A POST
+// says its body is JSON unless hdr says otherwise.
 func call(h http.Handler, method, path, body, addr string, hdr map[string]string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	req.RemoteAddr = addr
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
@@ -76,6 +80,56 @@ func TestAPIToken(t *testing.T) {
 	rec := call(s, "GET", "/metrics", "", "192.0.2.1:1", map[string]string{"Authorization": "Bearer " + token})
 	if !strings.Contains(rec.Body.String(), `citebot_http_rejected_total{reason="unauthorized"} 8`) {
 		t.Errorf("rejections not counted:\n%s", grepLines(rec.Body.String(), "rejected"))
+	}
+}
+
+// TestHostMustNameTheServer checks that, without an API token, the API
+// answers only requests addressed to the server's listen address, so that
+// a page on another site cannot reach a loopback deployment through DNS
+// rebinding; the probes stay open, and a token lifts the check.
+func TestHostMustNameTheServer(t *testing.T) {
+	const ask = `{"question":"when did Estonia ratify Ottawa?"}`
+	eng := newEngine(t)
+	tests := []struct {
+		listen, token, host string
+		path                string
+		want                int
+	}{
+		{"127.0.0.1:8080", "", "127.0.0.1:8080", "/v1/ask", 200},
+		{"127.0.0.1:8080", "", "localhost:8080", "/v1/ask", 200},
+		{"127.0.0.1:8080", "", "[::1]:8080", "/v1/ask", 200},
+		{"127.0.0.1:8080", "", "app.localhost", "/v1/ask", 200},
+		{"127.0.0.1:8080", "", "evil.example:8080", "/v1/ask", 403},
+		{"127.0.0.1:8080", "", "127.0.0.1.evil.example", "/v1/sources/000_2bc005b4439df7f9.txt", 403},
+		{"127.0.0.1:8080", "", "evil.example", "/healthz", 200},
+		{"localhost:8080", "", "evil.example", "/v1/ask", 403},
+		{"10.1.2.3:8080", "", "10.1.2.3:8080", "/v1/ask", 200},
+		{"10.1.2.3:8080", "", "evil.example", "/v1/ask", 403},
+		{":8080", "", "evil.example", "/v1/ask", 200},
+		{"0.0.0.0:8080", "", "evil.example", "/v1/ask", 200},
+		{"127.0.0.1:8080", "0123456789abcdef-secret", "evil.example", "/v1/ask", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.listen+" "+tt.host+" "+tt.path, func(t *testing.T) {
+			s := web.New(web.Options{Logger: discard(), ListenAddr: tt.listen, APIToken: tt.token})
+			s.SetAnswerer(eng)
+			s.SetDocuments(corpusDocs(t))
+			method, body := "GET", ""
+			if tt.path == "/v1/ask" {
+				method, body = "POST", ask
+			}
+			req := httptest.NewRequest(method, tt.path, strings.NewReader(body))
+			req.Host = tt.host
+			req.Header.Set("Content-Type", "application/json")
+			if tt.token != "" {
+				req.Header.Set("Authorization", "Bearer "+tt.token)
+			}
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			if rec.Code != tt.want {
+				t.Errorf("got %d %s, want %d", rec.Code, rec.Body, tt.want)
+			}
+		})
 	}
 }
 

@@ -9,8 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -43,6 +46,12 @@ type Options struct {
 	// /debug/pprof/ require. The probes, the page and the chat webhooks
 	// (which carry their own signatures) stay open.
 	APIToken string
+	// ListenAddr is the address the server listens on (host:port). Without
+	// an APIToken, those same routes then answer only requests whose Host
+	// names that address (any loopback name for a loopback address), so
+	// that no web page can reach a local deployment through DNS
+	// rebinding. "" or an address on every interface checks nothing.
+	ListenAddr string
 	// RatePerClient limits questions per client address; the zero Rate is
 	// unlimited. Over the limit a client gets 429 with Retry-After.
 	RatePerClient Rate
@@ -194,6 +203,13 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, "method not allowed: use POST")
 		return
 	}
+	// A web page on any site can make a browser POST text/plain to a
+	// server on loopback without asking first; it cannot send JSON
+	// without a CORS preflight this server never grants.
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		writeError(w, http.StatusUnsupportedMediaType, "send the question as JSON, with Content-Type: application/json")
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
 	var req askRequest
 	dec := json.NewDecoder(r.Body)
@@ -203,7 +219,7 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusRequestEntityTooLarge, "request body too large")
 			return
 		}
-		writeError(w, http.StatusBadRequest, "malformed JSON: "+err.Error())
+		writeError(w, http.StatusBadRequest, jsonProblem(err))
 		return
 	}
 	if dec.More() {
@@ -250,6 +266,37 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, ans)
+}
+
+// jsonProblem says what is wrong with a request body that did not decode,
+// in the API's terms: encoding/json's own messages name Go types
+// ("web.askRequest"), which mean nothing to a client and say more about
+// the server than it needs to.
+func jsonProblem(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return fmt.Sprintf("malformed JSON: %q must be %s, not %s", typeErr.Field, jsonKind(typeErr.Type.Kind()), typeErr.Value)
+	case errors.As(err, &typeErr):
+		return "malformed JSON: the body must be an object, not " + typeErr.Value
+	case errors.As(err, &syntaxErr):
+		return fmt.Sprintf("malformed JSON at byte %d", syntaxErr.Offset)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "malformed JSON: the body ends early"
+	}
+	return "malformed JSON"
+}
+
+// jsonKind names a Go kind as the JSON type that decodes into it.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	}
+	return "another type"
 }
 
 // conversationID puts a client's conversation_id in the HTTP API's own

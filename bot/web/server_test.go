@@ -173,10 +173,55 @@ func TestAskBadRequests(t *testing.T) {
 			if code != tt.want {
 				t.Errorf("got %d %v, want %d", code, body, tt.want)
 			}
-			if msg, _ := body["error"].(string); msg == "" {
+			msg, _ := body["error"].(string)
+			if msg == "" {
 				t.Errorf("got body %v, want a JSON error message", body)
 			}
+			// encoding/json's own messages name Go types.
+			if strings.Contains(msg, "Go ") || strings.Contains(msg, "web.") || strings.Contains(msg, "askRequest") {
+				t.Errorf("error %q exposes the server's Go types", msg)
+			}
 		})
+	}
+}
+
+func TestAskErrorMessages(t *testing.T) {
+	s := web.New(web.Options{})
+	s.SetAnswerer(newEngine(t))
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	tests := []struct{ body, want string }{
+		{`{"question":42}`, `"question" must be a string, not number`},
+		{`{"question":"a?","stream":"yes"}`, `"stream" must be true or false, not string`},
+		{`["when?"]`, "the body must be an object, not array"},
+		{`{"question":`, "the body ends early"},
+		{`{"question" "a"}`, "malformed JSON at byte"},
+	}
+	for _, tt := range tests {
+		_, body := do(t, srv, http.MethodPost, "/v1/ask", tt.body)
+		if msg, _ := body["error"].(string); !strings.Contains(msg, tt.want) {
+			t.Errorf("%s: got %q, want it to say %q", tt.body, msg, tt.want)
+		}
+	}
+}
+
+// TestAskNeedsJSON checks that /v1/ask refuses a body that is not declared
+// as JSON: a web page can make any browser post text/plain to a local
+// server without a CORS preflight.
+func TestAskNeedsJSON(t *testing.T) {
+	s := web.New(web.Options{})
+	s.SetAnswerer(newEngine(t))
+	const q = `{"question":"when did Estonia ratify Ottawa?"}`
+	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""} {
+		rec := call(s, http.MethodPost, "/v1/ask", q, "192.0.2.1:1", map[string]string{"Content-Type": ct})
+		if rec.Code != http.StatusUnsupportedMediaType || !strings.Contains(rec.Body.String(), "application/json") {
+			t.Errorf("Content-Type %q: got %d %s, want 415 asking for JSON", ct, rec.Code, rec.Body)
+		}
+	}
+	for _, ct := range []string{"application/json", "application/json; charset=utf-8", "Application/JSON"} {
+		if rec := call(s, http.MethodPost, "/v1/ask", q, "192.0.2.1:1", map[string]string{"Content-Type": ct}); rec.Code != http.StatusOK {
+			t.Errorf("Content-Type %q: got %d %s, want 200", ct, rec.Code, rec.Body)
+		}
 	}
 }
 

@@ -104,6 +104,7 @@ func postStream(t *testing.T, srv *httptest.Server, body string, accept bool) *h
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Content-Type", "application/json")
 	if accept {
 		req.Header.Set("Accept", "text/event-stream")
 	}

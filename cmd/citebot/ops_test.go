@@ -197,6 +197,9 @@ func TestServeOperations(t *testing.T) {
 	do := func(method, path, body, token string) (int, string, http.Header) {
 		t.Helper()
 		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}

@@ -313,6 +313,7 @@ func webOptions(c config.Server, log *slog.Logger, m *metrics.Metrics, obs *metr
 		MaxBodyBytes:  c.MaxBodyBytes,
 		Logger:        log,
 		APIToken:      c.APIToken.Reveal(),
+		ListenAddr:    c.Addr,
 		RatePerClient: web.Rate{Burst: c.RatePerClient.Events, Every: c.RatePerClient.Every()},
 		MaxConcurrent: c.MaxConcurrent,
 		Observer:      obs,
