@@ -118,13 +118,22 @@ func (c *citer) truncate() string {
 		c.decide(true)
 	}
 	emit := c.gate(c.drain(false), false)
+	if sentenceClosedRE.MatchString(c.held) {
+		// The last sentence reached its full stop (and its markers)
+		// before the tokens ran out.
+		emit += c.gate("", true)
+	}
 	c.held = ""
 	if c.shown.Len() > 0 && !c.cut {
 		c.cut = true
-		emit += c.mark("")
+		emit += c.mark()
 	}
 	return emit
 }
+
+// sentenceClosedRE matches text that ends a sentence: its closing
+// punctuation, then any markers.
+var sentenceClosedRE = regexp.MustCompile(`[.!?。！？…]["'”’)\]*_]*(?:\s*\[\d+\])*\s*$`)
 
 // text is the answer to show: the sentences kept.
 func (c *citer) text() string { return strings.TrimSpace(c.shown.String()) }
@@ -180,19 +189,21 @@ func (c *citer) show(sep, sent string) string {
 	if c.shown.Len() == 0 {
 		sep = ""
 	}
+	// Two characters stay free for the " …" that marks a cut.
+	budget := c.maxChars - 2
 	used := utf8.RuneCountInString(c.shown.String())
-	if c.maxChars <= 0 || used+utf8.RuneCountInString(sep+sent) <= c.maxChars {
+	if c.maxChars <= 0 || used+utf8.RuneCountInString(sep+sent) <= budget {
 		c.shown.WriteString(sep + sent)
 		return sep + sent
 	}
 	c.cut = true
 	// Keep the sentence's markers: the part kept is still what they cite.
 	markers := strings.Join(cleanMarkerRE.FindAllString(sent, -1), "")
-	room := c.maxChars - used - utf8.RuneCountInString(sep) - utf8.RuneCountInString(markers) - 2
+	room := budget - used - utf8.RuneCountInString(sep) - utf8.RuneCountInString(markers) - 1
 	if room < 40 {
 		// Too little room for a useful part of it: end with the sentences
 		// shown so far.
-		return c.mark("")
+		return c.mark()
 	}
 	part := truncateRunes(strings.TrimSpace(cleanMarkerRE.ReplaceAllString(sent, "")), room)
 	out := sep + part
@@ -203,17 +214,14 @@ func (c *citer) show(sep, sent string) string {
 	return out
 }
 
-// mark ends the text shown with an ellipsis to say it was cut, after
-// sep, and returns what it added.
-func (c *citer) mark(sep string) string {
+// mark ends the text shown with an ellipsis to say it was cut, and
+// returns what it added.
+func (c *citer) mark() string {
 	if c.shown.Len() == 0 || strings.HasSuffix(c.shown.String(), "…") {
 		return ""
 	}
-	if sep == "" {
-		sep = " "
-	}
-	c.shown.WriteString(sep + "…")
-	return sep + "…"
+	c.shown.WriteString(" …")
+	return " …"
 }
 
 // separator is the white space to put between two sentences shown, from

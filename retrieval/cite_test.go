@@ -122,6 +122,8 @@ func TestCiterEnds(t *testing.T) {
 		{"cut inside the first sentence", "Engineers from Sweden and Denmark inspected the bridge at Narvik and found it sound and safe in every respect [3].", 70, "stop",
 			"Engineers from Sweden and Denmark inspected the bridge at… [1]", []string{"visits.txt"}, true, false},
 		{"out of tokens", "The Narvik bridge opened in 1974 [1]. Persen is the mayor of", 0, "length", "The Narvik bridge opened in 1974 [1]. …", []string{"bridges.txt"}, true, false},
+		{"out of tokens at a full stop", "The Narvik bridge opened in 1974 [1]. Persen is the mayor of Bergen. [2]", 0, "length",
+			"The Narvik bridge opened in 1974 [1]. Persen is the mayor of Bergen. [2] …", []string{"bridges.txt", "mayors.txt"}, true, false},
 		{"no finish reason", two, 0, "", "", nil, false, true},
 		{"content filter", two, 0, "content_filter", "", nil, false, true},
 	}
