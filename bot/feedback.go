@@ -68,13 +68,26 @@ func (l *FeedbackLog) Record(f Feedback) error {
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if err := os.MkdirAll(filepath.Dir(l.path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(l.path), 0o700); err != nil {
 		return fmt.Errorf("record feedback: %w", err)
 	}
+	// Opening a FIFO for writing would block until a reader came.
+	if fi, err := os.Lstat(l.path); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("record feedback: %s is not a regular file", l.path)
+	}
 	// O_APPEND keeps each line whole even if another process appends too.
-	fh, err := os.OpenFile(l.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	// The log holds what users asked and who they are: only citebot's
+	// user may read it.
+	fh, err := os.OpenFile(l.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("record feedback: %w", err)
+	}
+	if fi, err := fh.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		// A log created by an older version was readable by everyone.
+		if err := fh.Chmod(0o600); err != nil {
+			fh.Close()
+			return fmt.Errorf("record feedback: %w", err)
+		}
 	}
 	if _, err := fh.Write(line); err != nil {
 		fh.Close()

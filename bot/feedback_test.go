@@ -49,6 +49,34 @@ func TestFeedbackLogRecord(t *testing.T) {
 	}
 }
 
+// TestFeedbackLogIsPrivate checks that the feedback log, which holds users'
+// questions and IDs, is readable by citebot's user only, including a log an
+// older version created for everyone.
+func TestFeedbackLogIsPrivate(t *testing.T) {
+	for _, existing := range []bool{false, true} {
+		dir := t.TempDir()
+		log := bot.NewFeedbackLog(dir)
+		if existing {
+			if err := os.WriteFile(log.Path(), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(log.Path(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := log.Record(bot.Feedback{Adapter: "test", User: "U1", Verdict: bot.VerdictDown, Question: "q"}); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(log.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := fi.Mode().Perm(); perm != 0o600 {
+			t.Errorf("existing=%v: feedback log mode %v, want -rw-------", existing, perm)
+		}
+	}
+}
+
 func TestFeedbackLogRejectsUnknownVerdict(t *testing.T) {
 	log := bot.NewFeedbackLog(t.TempDir())
 	if err := log.Record(bot.Feedback{Verdict: "meh"}); err == nil {

@@ -15,6 +15,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/citebot/citebot/internal/redact"
 )
 
 // Config is citebot's complete configuration. Load returns it validated;
@@ -64,6 +66,8 @@ type Server struct {
 	// AnswerCache is how many answers to standalone questions the HTTP
 	// API keeps; zero turns the cache off.
 	AnswerCache int
+	// AnswerCacheTTL is how long a cached answer is served.
+	AnswerCacheTTL time.Duration
 	// RatePerClient limits questions per client address; zero is unlimited.
 	RatePerClient Rate
 	// Pprof mounts net/http/pprof under /debug/pprof/.
@@ -72,8 +76,9 @@ type Server struct {
 
 // Corpus says which articles to answer from and how to chunk them.
 type Corpus struct {
-	// Dir is the corpus folder, read recursively; "" means the embedded
-	// default corpus.
+	// Dir is the corpus folder, read recursively; "" means the one the
+	// data dir records (see internal/datadir), else the embedded default
+	// corpus.
 	Dir string
 	// ChunkSize and ChunkOverlap are in characters, as in
 	// corpus.ChunkOptions: 0 means the corpus package's default, and a
@@ -85,6 +90,9 @@ type Corpus struct {
 	// "" means one made from the loaded documents
 	// (corpus.ExampleQuestions).
 	ExampleQuestion string
+	// Rebuild lets this run's corpus replace the one the data dir's index
+	// was built from.
+	Rebuild bool
 }
 
 // Log configures log/slog output.
@@ -108,6 +116,9 @@ type LLM struct {
 	// extractively.
 	Timeout         time.Duration
 	MaxAnswerTokens int
+	// MaxAnswerChars cuts a generated answer that is longer, marking it
+	// as cut.
+	MaxAnswerChars int
 	// ContextTokens is the token budget for retrieved passages in a prompt.
 	ContextTokens int
 	// EmbedBatchSize is the number of texts per embeddings request and
@@ -243,12 +254,28 @@ func (l Log) SlogLevel() slog.Level {
 }
 
 // NewLogger returns a logger that writes to w in l's format at l's level.
+// Durations are written as Go durations ("1.5s") in both formats, not as
+// JSON's nanosecond counts.
 func (l Log) NewLogger(w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: l.SlogLevel()}
+	opts := &slog.HandlerOptions{Level: l.SlogLevel(), ReplaceAttr: durationText}
 	if l.Format == "text" {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func durationText(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
+}
+
+// NewLogger returns the logger citebot writes with: Log.NewLogger, with
+// every secret of c, and anything shaped like a credential, scrubbed from
+// what it logs (see package redact).
+func (c Config) NewLogger(w io.Writer) *slog.Logger {
+	return slog.New(redact.Handler(c.Log.NewLogger(w).Handler(), c.Scrubber()))
 }
 
 // Warnings returns observations about c that are not errors but that an

@@ -2,9 +2,11 @@ package config
 
 import (
 	"bytes"
+	"errors"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLLMMode(t *testing.T) {
@@ -77,8 +79,11 @@ func TestNewLogger(t *testing.T) {
 			var b bytes.Buffer
 			l := tc.log.NewLogger(&b)
 			l.Debug("dbg")
-			l.Error("boom")
+			l.Error("boom", "retry_in", 1500*time.Millisecond)
 			out := b.String()
+			if !strings.Contains(out, "1.5s") {
+				t.Errorf("duration not written as 1.5s: %s", out)
+			}
 			if got := strings.HasPrefix(out, "{"); got != tc.wantJSON {
 				t.Errorf("JSON: got %v, want %v: %s", got, tc.wantJSON, out)
 			}
@@ -89,6 +94,13 @@ func TestNewLogger(t *testing.T) {
 				t.Errorf("error not written: %s", out)
 			}
 		})
+	}
+	// Config.NewLogger keeps its secrets out of what it writes.
+	var b bytes.Buffer
+	cfg := Config{Log: Log{Level: "info", Format: "json"}, Telegram: Telegram{BotToken: "123456:TG-secret-token"}}
+	cfg.NewLogger(&b).Warn("telegram: getMe failed", "err", errors.New(`error decode response body for method getMe, <html>GET /bot123456:TG-secret-token/getMe</html>`))
+	if strings.Contains(b.String(), "TG-secret-token") {
+		t.Errorf("token logged: %s", b.String())
 	}
 	if got := (Log{Level: "nonsense"}).SlogLevel(); got != slog.LevelInfo {
 		t.Errorf("unknown level: got %v, want info", got)

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/citebot/citebot/internal/redact"
 )
 
 // RegisterFlags registers the flags every citebot subcommand shares on fs:
@@ -124,10 +126,10 @@ func Load(fs *flag.FlagSet, getenv func(string) string) (Config, error) {
 
 	l.errs = append(l.errs, validate(*c, l.failed)...)
 	if len(l.errs) > 0 {
-		secrets := sortSecrets(l.secrets)
+		secrets := redact.New(l.secrets...)
 		for _, err := range l.errs {
 			if se, ok := err.(*SettingError); ok {
-				se.Problem = replaceSecrets(se.Problem, secrets)
+				se.Problem = secrets.String(se.Problem)
 			}
 		}
 		return Config{}, errors.Join(l.errs...)

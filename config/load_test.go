@@ -218,7 +218,7 @@ func TestDataDirDefault(t *testing.T) {
 func TestRegisterFlags(t *testing.T) {
 	fs := flag.NewFlagSet("citebot", flag.ContinueOnError)
 	RegisterFlags(fs)
-	want := []string{"config", "corpus", "data-dir", "addr", "log-level", "log-format", "pprof", "index", "chunk-size", "chunk-overlap", "chat-model", "embed-model"}
+	want := []string{"config", "corpus", "data-dir", "addr", "log-level", "log-format", "pprof", "index", "chunk-size", "chunk-overlap", "rebuild", "chat-model", "embed-model"}
 	for _, name := range want {
 		t.Run(name, func(t *testing.T) {
 			f := fs.Lookup(name)
@@ -302,12 +302,14 @@ var samples = map[string][2]string{
 	"server.max_body_bytes":      {"20000", "20000"},
 	"server.max_concurrent":      {"7", "7"},
 	"server.answer_cache":        {"7", "7"},
+	"server.answer_cache_ttl":    {"90s", "1m30s"},
 	"server.rate_per_client":     {"60/m", "60/m"},
 	"server.pprof":               {"yes", "true"},
 	"corpus.dir":                 {"", ""}, // filled with a temp dir
 	"corpus.chunk_size":          {"900", "900"},
 	"corpus.chunk_overlap":       {"100", "100"},
 	"corpus.example_question":    {"  How do I reset the battery monitor? ", "How do I reset the battery monitor?"},
+	"corpus.rebuild":             {"true", "true"},
 	"log.level":                  {"WARNING", "warn"},
 	"log.format":                 {"Text", "text"},
 	"llm.api_key":                {"sk-test", RedactedValue},
@@ -316,6 +318,7 @@ var samples = map[string][2]string{
 	"llm.embed_model":            {"nomic-embed-text", "nomic-embed-text"},
 	"llm.timeout":                {"45s", "45s"},
 	"llm.max_answer_tokens":      {"300", "300"},
+	"llm.max_answer_chars":       {"900", "900"},
 	"llm.context_tokens":         {"4000", "4000"},
 	"llm.embed_batch_size":       {"32", "32"},
 	"llm.embed_concurrency":      {"4", "4"},

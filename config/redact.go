@@ -2,7 +2,6 @@ package config
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +12,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/citebot/citebot/internal/redact"
 )
 
 // Redacted returns a copy of c that is safe to show: every set Secret
@@ -20,14 +21,17 @@ import (
 // and any secret's text that appears inside another value, such as a bot
 // token in a webhook URL, is replaced by RedactedValue.
 func (c Config) Redacted() Config {
-	secrets := c.secretTexts()
 	out := c
-	redactValue(reflect.ValueOf(&out).Elem(), secrets)
+	redactValue(reflect.ValueOf(&out).Elem(), c.Scrubber())
 	return out
 }
 
+// Scrubber returns a redact.Scrubber for every secret in c, for anything
+// that may echo one: logs, error messages.
+func (c Config) Scrubber() *redact.Scrubber { return redact.New(c.secretTexts()...) }
+
 // secretTexts returns every secret's text in c: the Secret fields and the
-// passwords in URL-valued settings, longest first.
+// passwords in URL-valued settings.
 func (c Config) secretTexts() []string {
 	var texts []string
 	var walk func(v reflect.Value)
@@ -48,26 +52,12 @@ func (c Config) secretTexts() []string {
 		}
 	}
 	walk(reflect.ValueOf(c))
-	return sortSecrets(texts)
-}
-
-// minScrubLen is the shortest secret text replaced inside other values.
-// Secret fields are always redacted whole; replacing a two-letter secret
-// everywhere it occurs would only garble the output (a secret that short
-// protects nothing anyway).
-const minScrubLen = 6
-
-// sortSecrets drops short and placeholder texts and puts the longest first,
-// so that a secret containing another is replaced whole.
-func sortSecrets(texts []string) []string {
-	texts = slices.DeleteFunc(slices.Clone(texts), func(s string) bool { return len(s) < minScrubLen || s == RedactedValue })
-	slices.SortFunc(texts, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
-	return slices.Compact(texts)
+	return texts
 }
 
 // redactValue rewrites v in place. Slices are copied first: the copy of a
 // Config shares their arrays with the original.
-func redactValue(v reflect.Value, secrets []string) {
+func redactValue(v reflect.Value, secrets *redact.Scrubber) {
 	switch {
 	case v.Type() == reflect.TypeFor[Secret]():
 		if v.String() != "" {
@@ -98,20 +88,8 @@ func redactValue(v reflect.Value, secrets []string) {
 
 // scrub masks a URL password in the value s and replaces every secret text
 // in it.
-func scrub(s string, secrets []string) string {
-	return replaceSecrets(redactURL(s), secrets)
-}
-
-// replaceSecrets replaces every secret text in s.
-func replaceSecrets(s string, secrets []string) string {
-	if len(secrets) == 0 || s == "" {
-		return s
-	}
-	pairs := make([]string, 0, 2*len(secrets))
-	for _, sec := range secrets {
-		pairs = append(pairs, sec, RedactedValue)
-	}
-	return strings.NewReplacer(pairs...).Replace(s)
+func scrub(s string, secrets *redact.Scrubber) string {
+	return secrets.String(redactURL(s))
 }
 
 // redactURL masks the password of a URL such as redis://:pw@host.

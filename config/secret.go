@@ -3,10 +3,12 @@ package config
 import (
 	"fmt"
 	"log/slog"
+
+	"github.com/citebot/citebot/internal/redact"
 )
 
 // RedactedValue is what a set secret prints as. An unset secret prints as "".
-const RedactedValue = "[redacted]"
+const RedactedValue = redact.Mask
 
 // Secret is a string that must never be printed or logged: a token, a
 // signing secret or an API key. Every way of printing it — fmt verbs,

@@ -17,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	textunicode "golang.org/x/text/encoding/unicode"
 )
 
@@ -40,6 +42,11 @@ type LoadOptions struct {
 // LoadDir loads the corpus in the folder dir; see Load. It fails with a
 // clear error when dir does not exist or is not a folder, and wraps
 // ErrNoDocuments with dir when no file had usable text.
+//
+// The folder is opened as an os.Root, so nothing outside it is ever read:
+// a symbolic link whose target lies outside dir (memo.txt -> /etc/passwd,
+// or -> ../citebot.yaml) is skipped and reported like any other bad file.
+// Links that stay inside the folder are followed.
 func LoadDir(ctx context.Context, dir string, opts LoadOptions) ([]Document, []Skipped, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
@@ -48,7 +55,12 @@ func LoadDir(ctx context.Context, dir string, opts LoadOptions) ([]Document, []S
 	if !fi.IsDir() {
 		return nil, nil, fmt.Errorf("corpus folder %s: not a directory", dir)
 	}
-	docs, skipped, err := Load(ctx, os.DirFS(dir), opts)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus folder %s: %w", dir, err)
+	}
+	defer root.Close()
+	docs, skipped, err := Load(ctx, root.FS(), opts)
 	if err != nil {
 		return docs, skipped, fmt.Errorf("load corpus %s: %w", dir, err)
 	}
@@ -65,10 +77,15 @@ func LoadDir(ctx context.Context, dir string, opts LoadOptions) ([]Document, []S
 // not regular files or of another type are skipped, reported in the
 // returned list and logged as warnings; they never make Load fail.
 //
-// Text is repaired on the way in: invalid UTF-8 bytes become U+FFFD, a
-// byte-order mark is removed, UTF-16 files with a byte-order mark are
-// decoded, HTML in a declared legacy charset is decoded, and CRLF and CR
+// Text is repaired on the way in: a byte-order mark is removed, UTF-16
+// files with a byte-order mark are decoded, HTML in a declared legacy
+// charset is decoded, other text in Latin-1 or Windows-1252 is detected and
+// decoded, stray invalid bytes in UTF-8 text become U+FFFD, and CRLF and CR
 // line ends become LF. Document.Hash is the SHA-256 of the raw bytes.
+//
+// A symbolic link whose target lies outside fsys (when fsys can tell, as
+// an os.Root's FS can; see LoadDir) is skipped with the reason "link
+// resolves outside the corpus".
 //
 // Load fails only when the root cannot be read or ctx is done, or with
 // ErrNoDocuments when no file had usable text.
@@ -167,6 +184,9 @@ func readDocument(fsys fs.FS, p string, maxSize int64) (Document, string) {
 	// caught before it is opened (reading a FIFO would block for ever).
 	fi, err := fs.Stat(fsys, p)
 	if err != nil {
+		if leavesRoot(fsys, p) {
+			return Document{}, reasonOutside
+		}
 		return Document{}, "unreadable: " + errText(err)
 	}
 	if !fi.Mode().IsRegular() {
@@ -209,6 +229,40 @@ func readDocument(fsys fs.FS, p string, maxSize int64) (Document, string) {
 	return doc, ""
 }
 
+// reasonOutside is the Skipped reason for a link out of the corpus.
+const reasonOutside = "link resolves outside the corpus"
+
+// maxLinkHops bounds how far leavesRoot follows a chain of links; the
+// kernel gives up at 40 as well.
+const maxLinkHops = 40
+
+// leavesRoot reports whether p is a symbolic link that resolves outside
+// fsys, by following the chain of link targets as os.Root does: an
+// absolute target, or a relative one that climbs above the root, leaves
+// it. (os.Root refuses such a path with an error it does not export, so
+// the reason is worked out here rather than read from the error.)
+func leavesRoot(fsys fs.FS, p string) bool {
+	cur := p
+	for range maxLinkHops {
+		fi, err := fs.Lstat(fsys, cur)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return false
+		}
+		target, err := fs.ReadLink(fsys, cur)
+		if err != nil {
+			return false
+		}
+		if path.IsAbs(target) {
+			return true
+		}
+		cur = path.Join(path.Dir(cur), target)
+		if cur == ".." || strings.HasPrefix(cur, "../") {
+			return true
+		}
+	}
+	return false
+}
+
 // decodeText turns raw file bytes into clean UTF-8 text with LF line ends,
 // or returns why the file is not text.
 func decodeText(raw []byte, isHTML bool) (string, string) {
@@ -224,9 +278,8 @@ func decodeText(raw []byte, isHTML bool) (string, string) {
 		raw = b
 	case looksBinary(raw):
 		return "", "binary file"
-	case isHTML && !utf8.Valid(raw):
-		// A page in a legacy charset declares it in a meta tag.
-		if enc, name, _ := charset.DetermineEncoding(raw, "text/html"); name != "utf-8" && enc != nil {
+	case !utf8.Valid(raw):
+		if enc := legacyEncoding(raw, isHTML); enc != nil {
 			if b, err := enc.NewDecoder().Bytes(raw); err == nil {
 				raw = b
 			}
@@ -242,6 +295,42 @@ func decodeText(raw []byte, isHTML bool) (string, string) {
 		return "", "empty file"
 	}
 	return text, ""
+}
+
+// legacyEncoding names the 8-bit charset of raw, which is not valid UTF-8,
+// or returns nil when raw reads as UTF-8 with a few damaged bytes (those
+// become U+FFFD). A page that declares its charset in a meta tag gets that
+// one. Otherwise the bytes decide: text in Latin-1 or Windows-1252 has
+// accented letters as single high bytes and, by chance, hardly ever a valid
+// UTF-8 sequence, while damaged UTF-8 still has more valid multi-byte
+// characters than stray bytes. Windows-1252 is the WHATWG default for
+// undeclared 8-bit text (it is Latin-1 plus typographic quotes and dashes
+// in 0x80–0x9F), as x/net/html/charset also falls back to.
+func legacyEncoding(raw []byte, isHTML bool) encoding.Encoding {
+	if isHTML {
+		enc, name, _ := charset.DetermineEncoding(raw, "text/html")
+		if enc != nil && name != "utf-8" && name != "windows-1252" {
+			return enc // declared in a meta tag (windows-1252 is also the default)
+		}
+	}
+	valid, invalid := 0, 0
+	for i := 0; i < len(raw); {
+		if raw[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(raw[i:])
+		if r == utf8.RuneError && size == 1 {
+			invalid++
+		} else {
+			valid++
+		}
+		i += size
+	}
+	if valid >= invalid {
+		return nil
+	}
+	return charmap.Windows1252
 }
 
 // looksBinary reports data that is not text: it has NUL bytes, or in its

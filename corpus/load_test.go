@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -78,10 +79,7 @@ func TestLoadSkipsBadFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sources []string
-	for _, d := range docs {
-		sources = append(sources, d.Source)
-	}
+	sources := sourcesOf(docs)
 	wantDocs := []string{"dir.txt/inside.txt", "good.txt", "page.HTM", "sub/deeper/another.html", "sub/deeper/note.MD"}
 	if !slices.Equal(sources, wantDocs) {
 		t.Errorf("got documents %q, want %q", sources, wantDocs)
@@ -150,7 +148,9 @@ func TestLoadRepairsText(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"invalid UTF-8", []byte("Caf\xe9 Society Reopens Its Doors\nThe caf\xe9 reopened.\n"), "Caf\uFFFD Society Reopens Its Doors\nThe caf\uFFFD reopened.\n"},
+		{"Latin-1", []byte("Caf\xe9 Society Reopens Its Doors\nThe caf\xe9 in G\xf6teborg reopened.\n"), "Café Society Reopens Its Doors\nThe café in Göteborg reopened.\n"},
+		{"Windows-1252", []byte("Caf\xe9 Owners Speak Out Today\n\x93We stay open,\x94 she said \x96 for now.\n"), "Café Owners Speak Out Today\n“We stay open,” she said – for now.\n"},
+		{"damaged UTF-8", []byte("Šakalienė Speaks In Vilnius Today\nShe spoke \xff today.\n"), "Šakalienė Speaks In Vilnius Today\nShe spoke \uFFFD today.\n"},
 		{"BOM", []byte("\xEF\xBB\xBF" + article), article},
 		{"CRLF", []byte(strings.ReplaceAll(article, "\n", "\r\n")), article},
 		{"old Mac CR", []byte(strings.ReplaceAll(article, "\n", "\r")), article},
@@ -175,14 +175,25 @@ func TestLoadRepairsText(t *testing.T) {
 }
 
 func TestLoadHTMLLegacyCharset(t *testing.T) {
-	// "Привет мир" in windows-1251, declared in a meta tag.
-	page := []byte("<html><head><meta charset=\"windows-1251\"></head><body><p>\xcf\xf0\xe8\xe2\xe5\xf2 \xec\xe8\xf0. Text.</p></body></html>")
-	docs, _, err := Load(context.Background(), fstest.MapFS{"ru.html": {Data: page}}, LoadOptions{Logger: discardLogger()})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name string
+		page []byte
+		want string
+	}{
+		// "Привет мир" in windows-1251, declared in a meta tag.
+		{"declared", []byte("<html><head><meta charset=\"windows-1251\"></head><body><p>\xcf\xf0\xe8\xe2\xe5\xf2 \xec\xe8\xf0. Text.</p></body></html>"), "Привет мир. Text."},
+		{"undeclared Latin-1", []byte("<html><body><p>Le caf\xe9 de Gen\xe8ve a rouvert.</p></body></html>"), "Le café de Genève a rouvert."},
 	}
-	if want := "Привет мир. Text."; docs[0].Text != want {
-		t.Errorf("got %q, want %q", docs[0].Text, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, _, err := Load(context.Background(), fstest.MapFS{"page.html": {Data: tt.page}}, LoadOptions{Logger: discardLogger()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if docs[0].Text != tt.want {
+				t.Errorf("got %q, want %q", docs[0].Text, tt.want)
+			}
+		})
 	}
 }
 
@@ -281,9 +292,10 @@ func (f failFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return fs.ReadDir(f.FS, name)
 }
 
-func TestLoadDirReadsFolder(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, text string) {
+// writeFiles writes files (slash paths to text) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -292,25 +304,85 @@ func TestLoadDirReadsFolder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("b/nested.txt", article)
-	write("a.txt", article)
-	write(".git/HEAD.txt", article)
-	if err := os.Symlink(filepath.Join(dir, "b"), filepath.Join(dir, "link.txt")); err != nil {
+}
+
+func sourcesOf(docs []Document) []string {
+	var out []string
+	for _, d := range docs {
+		out = append(out, d.Source)
+	}
+	return out
+}
+
+func TestLoadDirReadsFolder(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"b/nested.txt": article, "a.txt": article, ".git/HEAD.txt": article})
+	if err := os.Symlink("b", filepath.Join(dir, "link.txt")); err != nil {
 		t.Skip("no symlinks:", err)
 	}
 	docs, skipped, err := LoadDir(context.Background(), dir, LoadOptions{Logger: discardLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sources []string
-	for _, d := range docs {
-		sources = append(sources, d.Source)
-	}
-	if want := []string{"a.txt", "b/nested.txt"}; !slices.Equal(sources, want) {
+	if sources, want := sourcesOf(docs), []string{"a.txt", "b/nested.txt"}; !slices.Equal(sources, want) {
 		t.Errorf("got %q, want %q (slash paths, hidden folders passed over)", sources, want)
 	}
 	if len(skipped) != 1 || skipped[0].Source != "link.txt" || skipped[0].Reason != "not a regular file" {
 		t.Errorf("got skipped %v, want the link to a folder reported", skipped)
+	}
+}
+
+// TestLoadDirSkipsLinksOutside checks that a link out of the corpus folder
+// is never read, whether it is absolute, climbs out with "..", or goes out
+// through another link, and that links within the folder still work.
+func TestLoadDirSkipsLinksOutside(t *testing.T) {
+	top := t.TempDir()
+	dir := filepath.Join(top, "corpus")
+	writeFiles(t, top, map[string]string{
+		"citebot.txt":      "SECRET Password Line For The Test\nroot:x:0:0:root:/root:/bin/bash\n",
+		"corpus/a.txt":     article,
+		"corpus/sub/b.txt": "Ferry Service Resumes After Storm\nThe ferry to Helsinki sailed again on Friday.\n",
+	})
+	links := map[string]string{
+		"abs.txt":       filepath.Join(top, "citebot.txt"),
+		"up.txt":        "../citebot.txt",
+		"sub/deep.txt":  "../../citebot.txt",
+		"chain.txt":     "up.txt",
+		"absinside.txt": filepath.Join(dir, "a.txt"), // absolute links always leave an os.Root
+		"inside.txt":    "sub/b.txt",
+		"dangling.txt":  "missing.txt",
+	}
+	for name, target := range links {
+		if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+			t.Skip("no symlinks:", err)
+		}
+	}
+	docs, skipped, err := LoadDir(context.Background(), dir, LoadOptions{Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		if strings.Contains(d.Text, "SECRET") {
+			t.Errorf("%s: got the text of a file outside the corpus", d.Source)
+		}
+	}
+	if sources, want := sourcesOf(docs), []string{"a.txt", "inside.txt", "sub/b.txt"}; !slices.Equal(sources, want) {
+		t.Errorf("got documents %q, want %q", sources, want)
+	}
+	got := map[string]string{}
+	for _, s := range skipped {
+		got[s.Source] = s.Reason
+	}
+	want := map[string]string{
+		"abs.txt":       "link resolves outside the corpus",
+		"up.txt":        "link resolves outside the corpus",
+		"sub/deep.txt":  "link resolves outside the corpus",
+		"chain.txt":     "link resolves outside the corpus",
+		"absinside.txt": "link resolves outside the corpus",
+		"dangling.txt":  "unreadable: no such file or directory",
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("got skipped %v, want %v", got, want)
 	}
 }
 

@@ -65,7 +65,7 @@ type Recorder interface {
 	// CacheLookup counts a lookup in the answer cache.
 	CacheLookup(hit bool)
 	// Rejected counts a request turned away before it was answered, by
-	// reason: "unauthorized", "rate_limited" or "busy".
+	// reason: "unauthorized", "wrong_host", "rate_limited" or "busy".
 	Rejected(reason string)
 }
 

@@ -110,6 +110,7 @@ func TestOutcomeOf(t *testing.T) {
 		{"refused with a model", retrieval.Answer{Mode: retrieval.ModeExtractive}, nil, true, metrics.Refused},
 		{"generated", generated, nil, true, metrics.Answered},
 		{"fallback to extractive", answered, nil, true, metrics.Fallback},
+		{"refused while the model was down", retrieval.Answer{Mode: retrieval.ModeExtractive, Note: "The language model is unavailable, so this answer quotes the sources directly."}, nil, true, metrics.Fallback},
 		{"empty question", retrieval.Answer{}, retrieval.ErrEmptyQuestion, false, metrics.Invalid},
 		{"too long", retrieval.Answer{}, retrieval.ErrQuestionTooLong, false, metrics.Invalid},
 		{"wrapped too long", retrieval.Answer{}, errors.Join(errors.New("x"), retrieval.ErrQuestionTooLong), false, metrics.Invalid},

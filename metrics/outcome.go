@@ -9,7 +9,9 @@ import (
 
 // OutcomeOf classifies an answer. generative says a language model is
 // configured to write answers, so that an answered question that came back
-// extractive is a Fallback.
+// extractive is a Fallback, and so is a refusal made without the model
+// because it failed (the answer's Note says so): asked again once the
+// model is back, the question may well be answered.
 func OutcomeOf(ans retrieval.Answer, err error, generative bool) Outcome {
 	switch {
 	case errors.Is(err, retrieval.ErrEmptyQuestion), errors.Is(err, retrieval.ErrQuestionTooLong):
@@ -18,10 +20,10 @@ func OutcomeOf(ans retrieval.Answer, err error, generative bool) Outcome {
 		return Cancelled
 	case err != nil:
 		return Error
+	case generative && ans.Mode != retrieval.ModeGenerative && (ans.Answered || ans.Note != ""):
+		return Fallback
 	case !ans.Answered:
 		return Refused
-	case generative && ans.Mode != retrieval.ModeGenerative:
-		return Fallback
 	}
 	return Answered
 }

@@ -82,7 +82,7 @@ func New() *Metrics {
 		}, []string{"result"}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "citebot_http_rejected_total",
-			Help: "HTTP requests turned away before answering, by reason (unauthorized, rate_limited, busy).",
+			Help: "HTTP requests turned away before answering, by reason (unauthorized, wrong_host, rate_limited, busy).",
 		}, []string{"reason"}),
 	}
 	m.reg.MustRegister(m.questions, m.latency, m.stages, m.runs, m.files, m.chunks,
@@ -97,7 +97,7 @@ func New() *Metrics {
 	for _, r := range []string{"hit", "miss"} {
 		m.cache.WithLabelValues(r)
 	}
-	for _, r := range []string{"unauthorized", "rate_limited", "busy"} {
+	for _, r := range []string{"unauthorized", "wrong_host", "rate_limited", "busy"} {
 		m.rejected.WithLabelValues(r)
 	}
 	for _, s := range []Stage{StageRetrieval, StageGeneration} {

@@ -25,7 +25,10 @@ type Question struct {
 	// Text is the question as typed.
 	Text string `json:"question"`
 	// ConversationID groups follow-up questions (a Slack thread, a Telegram
-	// reply chain, an HTTP conversation_id). Empty means standalone.
+	// reply chain, an HTTP conversation_id). Empty means standalone. Each
+	// adapter prefixes its IDs with its name ("slack:", "telegram:",
+	// "web:"), so that no adapter's users can reach another's
+	// conversations.
 	ConversationID string `json:"conversation_id,omitempty"`
 }
 
@@ -43,12 +46,19 @@ type Citation struct {
 
 // Answer is citebot's reply to a Question.
 type Answer struct {
+	// Question is the question as asked (cleaned of control characters
+	// and repeated white space).
 	Question string `json:"question"`
+	// RewrittenQuestion is the question that was answered when it differs
+	// from Question: a follow-up in a conversation ("and Latvia?")
+	// rewritten to stand on its own ("when did Latvia ratify Ottawa?").
+	RewrittenQuestion string `json:"rewritten_question,omitempty"`
 	// Text is the answer: the direct answer first when there is one, then
 	// the supporting sentences with [n] markers. An extractive answer is at
 	// most MaxAnswerLen characters; a generated one is bounded by the
 	// model's token limit (CITEBOT_MAX_ANSWER_TOKENS), whose default keeps
-	// it near that length.
+	// it near that length, and cut at GeneratorOptions.MaxAnswerChars
+	// (CITEBOT_MAX_ANSWER_CHARS) whatever the model writes.
 	Text string `json:"answer"`
 	// Lead is the direct answer the text opens with: a phrase quoted from
 	// Citations[0], or "Yes"/"No" (with the source's own value when it
@@ -68,6 +78,10 @@ type Answer struct {
 	// Note explains anything the user should know about how the answer was
 	// made, such as a fallback to extractive mode when the model failed.
 	Note string `json:"note,omitempty"`
+	// Truncated says a generated answer was cut short, at
+	// GeneratorOptions.MaxAnswerChars or at the model's token limit; its
+	// Text then ends with an ellipsis.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // Answer modes.
@@ -75,3 +89,21 @@ const (
 	ModeExtractive = "extractive"
 	ModeGenerative = "generative"
 )
+
+// asked sets a's Question to the text as asked and, when the answered text
+// differs from it, RewrittenQuestion to the answered one.
+func (a Answer) asked(asked, answered string) Answer {
+	a.Question, a.RewrittenQuestion = asked, ""
+	if answered != asked {
+		a.RewrittenQuestion = answered
+	}
+	return a
+}
+
+// standalone is the question that was answered.
+func (a Answer) standalone() string {
+	if a.RewrittenQuestion != "" {
+		return a.RewrittenQuestion
+	}
+	return a.Question
+}

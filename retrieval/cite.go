@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/citebot/citebot/corpus"
 )
 
 // citer turns a model's answer, as it streams in, into the text users see.
@@ -15,17 +18,24 @@ import (
 // nothing with the passages it cites; the rest are renumbered in order of
 // first use, so that [k] in the text is Citations[k-1]. A leading
 // NOT_COVERED mark is recognised and removed before anything is emitted.
+// Then each sentence is shown only once it is known to cite a passage:
+// a sentence that cites none is the model's own, unchecked, and is
+// dropped (a sentence that states nothing checkable, such as "Yes.",
+// stays). The
+// text shown stops at maxChars, marked as cut with an ellipsis.
 //
-// Text is held back only while it could still be the start of a marker or
-// of the mark, so the stream stays fluid. write and close return the text
-// that may be shown now; together they are the final text exactly.
+// Text is held back while it could still be the start of a marker or of
+// the mark, and each sentence until its markers have come, so the stream
+// flows a sentence at a time. write and close return the text that may be
+// shown now; together they are the final text exactly.
 type citer struct {
 	e        *Engine
 	passages []Passage
 	log      *slog.Logger
+	maxChars int // 0: no limit
 
-	pending    string          // raw text not yet emitted
-	out        strings.Builder // clean text emitted so far
+	pending    string          // raw text not yet checked
+	out        strings.Builder // clean text so far, every sentence
 	decided    bool            // whether the answer starts with the mark is known
 	notCovered bool
 	order      []int            // cited passages (0-based), in order of first citation
@@ -33,10 +43,15 @@ type citer struct {
 	claims     map[int][]string // passage → the sentences that cite it
 	invented   []int            // numbers that named no passage
 	unbacked   []string         // sentences whose markers were dropped as unsupported
+
+	held    string          // clean text whose sentences are not yet decided
+	shown   strings.Builder // the sentences shown
+	uncited []string        // sentences dropped for citing no passage
+	cut     bool            // the text reached maxChars and was cut
 }
 
-func newCiter(e *Engine, passages []Passage, log *slog.Logger) *citer {
-	return &citer{e: e, passages: passages, log: log, number: map[int]int{}, claims: map[int][]string{}}
+func newCiter(e *Engine, passages []Passage, maxChars int, log *slog.Logger) *citer {
+	return &citer{e: e, passages: passages, maxChars: maxChars, log: log, number: map[int]int{}, claims: map[int][]string{}}
 }
 
 // markerRE matches a citation marker as models write them: [1], [2, 3],
@@ -51,6 +66,9 @@ var partialMarkerRE = regexp.MustCompile(`^\[[\d\s,;\-–acdegnoprsuACDEGNOPRSU]
 // longer bracket is text, whether it arrives in pieces or at once.
 const maxMarkerLen = 64
 
+// openBracketRE matches text that ends inside what could become a marker.
+var openBracketRE = regexp.MustCompile(`\[\d*$`)
+
 // cleanMarkerRE matches the markers citer itself writes.
 var cleanMarkerRE = regexp.MustCompile(`\[\d+\]`)
 
@@ -61,7 +79,7 @@ func (c *citer) write(s string) string {
 	if !c.decided && !c.decide(false) {
 		return ""
 	}
-	return c.drain(false)
+	return c.gate(c.drain(false), false)
 }
 
 // close returns the rest of the text once the model has finished.
@@ -69,11 +87,192 @@ func (c *citer) close() string {
 	if !c.decided {
 		c.decide(true)
 	}
-	return c.drain(true)
+	return c.gate(c.drain(true), true)
 }
 
-// text is the clean answer so far.
-func (c *citer) text() string { return strings.TrimSpace(c.out.String()) }
+// end finishes the text by how the model said it finished, and returns
+// the text that may be shown now. "stop" is a clean end. "length" means the
+// model ran out of tokens: the sentences already complete stand, the one
+// it was writing is dropped, and the text is marked as cut. Any other
+// reason, or none (the stream just ended), means the answer stopped short
+// of its end and cannot be trusted: that is an error. Once the text was
+// cut at maxChars, how the model finished no longer matters.
+func (c *citer) end(finish string) (string, error) {
+	switch {
+	case c.cut:
+		return "", nil
+	case finish == "stop":
+		return c.close(), nil
+	case finish == "length":
+		return c.truncate(), nil
+	case finish == "":
+		return "", errIncomplete("the answer ended without a finish reason")
+	}
+	return "", errIncomplete("the answer ended with finish reason " + strconv.Quote(finish))
+}
+
+// truncate ends the text when the model ran out of tokens: the sentences
+// already complete stand, the one it was writing is dropped, and the
+// answer is marked as cut. It returns the text that may be shown now.
+func (c *citer) truncate() string {
+	if !c.decided {
+		c.decide(true)
+	}
+	emit := c.gate(c.drain(false), false)
+	if sentenceClosedRE.MatchString(c.held) {
+		// The last sentence reached its full stop (and its markers)
+		// before the tokens ran out.
+		emit += c.gate("", true)
+	}
+	c.held = ""
+	if c.shown.Len() > 0 && !c.cut {
+		c.cut = true
+		emit += c.mark()
+	}
+	return emit
+}
+
+// sentenceClosedRE matches text that ends a sentence: its closing
+// punctuation, then any markers.
+var sentenceClosedRE = regexp.MustCompile(`[.!?。！？…]["'”’)\]*_]*(?:\s*\[\d+\])*\s*$`)
+
+// text is the answer to show: the sentences kept.
+func (c *citer) text() string { return strings.TrimSpace(c.shown.String()) }
+
+// full reports whether the text has reached maxChars, so that the rest of
+// the model's answer need not be read.
+func (c *citer) full() bool { return c.cut }
+
+// gate passes on, from the clean text s, the sentences that are complete
+// and cite a passage, holding back the last one until the text after it
+// shows where it ends; final passes on the rest.
+func (c *citer) gate(s string, final bool) string {
+	c.held += s
+	var emit strings.Builder
+	for !c.cut {
+		lead := len(c.held) - len(strings.TrimLeftFunc(c.held, unicode.IsSpace))
+		body := c.held[lead:]
+		if body == "" {
+			break
+		}
+		end, ok := sentenceEnd(body)
+		if !ok {
+			if !final {
+				break
+			}
+			end = len(body)
+		}
+		sent := strings.TrimRightFunc(body[:end], unicode.IsSpace)
+		if c.notCovered || cleanMarkerRE.MatchString(sent) || claimless(sent) {
+			emit.WriteString(c.show(separator(c.held[:lead]), sent))
+		} else {
+			c.uncited = append(c.uncited, sent)
+		}
+		c.held = body[end:]
+	}
+	return emit.String()
+}
+
+// claimless reports whether a sentence states nothing that a passage could
+// back: it has only stop words and yes or no ("Yes.", "No, it did not.").
+func claimless(sent string) bool {
+	for _, t := range words.Split(sent) {
+		if t.Stem != "" && t.Norm != "yes" && t.Norm != "no" {
+			return false
+		}
+	}
+	return true
+}
+
+// show adds sent, after sep, to the text shown and returns what it added:
+// all of it, or as much as maxChars allows, cut with an ellipsis.
+func (c *citer) show(sep, sent string) string {
+	if c.shown.Len() == 0 {
+		sep = ""
+	}
+	// Two characters stay free for the " …" that marks a cut.
+	budget := c.maxChars - 2
+	used := utf8.RuneCountInString(c.shown.String())
+	if c.maxChars <= 0 || used+utf8.RuneCountInString(sep+sent) <= budget {
+		c.shown.WriteString(sep + sent)
+		return sep + sent
+	}
+	c.cut = true
+	// Keep the sentence's markers: the part kept is still what they cite.
+	markers := strings.Join(cleanMarkerRE.FindAllString(sent, -1), "")
+	room := budget - used - utf8.RuneCountInString(sep) - utf8.RuneCountInString(markers) - 1
+	if room < 40 {
+		// Too little room for a useful part of it: end with the sentences
+		// shown so far.
+		return c.mark()
+	}
+	part := truncateRunes(strings.TrimSpace(cleanMarkerRE.ReplaceAllString(sent, "")), room)
+	out := sep + part
+	if markers != "" {
+		out += " " + markers
+	}
+	c.shown.WriteString(out)
+	return out
+}
+
+// mark ends the text shown with an ellipsis to say it was cut, and
+// returns what it added.
+func (c *citer) mark() string {
+	if c.shown.Len() == 0 || strings.HasSuffix(c.shown.String(), "…") {
+		return ""
+	}
+	c.shown.WriteString(" …")
+	return " …"
+}
+
+// separator is the white space to put between two sentences shown, from
+// the white space between them in the model's text: a paragraph break, a
+// line break or a space.
+func separator(ws string) string {
+	switch n := strings.Count(ws, "\n"); {
+	case n >= 2:
+		return "\n\n"
+	case n == 1:
+		return "\n"
+	}
+	return " "
+}
+
+// sentenceEnd finds where the first sentence of text ends, its markers
+// included, and reports false while that cannot be known yet: until the
+// next sentence has begun, or the line has ended.
+func sentenceEnd(text string) (int, bool) {
+	line := len(text)
+	if k := strings.IndexByte(text, '\n'); k >= 0 {
+		line = k
+	}
+	sents := corpus.Sentences(text, corpus.Span{Start: 0, End: line})
+	if len(sents) == 0 {
+		return line, line < len(text)
+	}
+	end := sents[0].End
+	if len(sents) == 1 && line == len(text) {
+		return 0, false
+	}
+	// Markers written after the full stop ("… in 2004. [1]") belong to
+	// the sentence before them.
+	end += leadingMarkers(text[end:line])
+	if strings.TrimSpace(text[end:line]) == "" {
+		if line == len(text) {
+			return 0, false
+		}
+		end = line
+	}
+	return end, true
+}
+
+// leadingMarkersRE matches markers, with white space, at the start of text.
+var leadingMarkersRE = regexp.MustCompile(`^(?:\s*\[\d+\])+`)
+
+// leadingMarkers is the length of the markers that start text.
+func leadingMarkers(text string) int {
+	return len(leadingMarkersRE.FindString(text))
+}
 
 // decide looks for the not-covered mark at the start of the answer. It
 // reports false while the text so far could still be the mark.
@@ -82,8 +281,7 @@ func (c *citer) decide(final bool) bool {
 	norm := strings.ToUpper(strings.NewReplacer(" ", "_", "-", "_").Replace(t))
 	if strings.HasPrefix(norm, notCoveredMark) {
 		c.notCovered = true
-		rest := t[len(notCoveredMark):]
-		c.pending = strings.TrimLeft(rest, " \t\r\n*_`\"':.-–—")
+		c.pending = strings.TrimLeft(t[len(notCoveredMark):], markTail)
 		c.decided = true
 		return true
 	}
@@ -94,8 +292,16 @@ func (c *citer) decide(final bool) bool {
 	return true
 }
 
+// markTail is what may follow the not-covered mark before the model's
+// sentence: emphasis, quotes, a colon, a dash.
+const markTail = " \t\r\n*_`\"':.-–—"
+
 // drain emits pending text up to what must still be held back.
 func (c *citer) drain(final bool) string {
+	if c.notCovered && c.out.Len() == 0 {
+		// What follows the mark may arrive after it.
+		c.pending = strings.TrimLeft(c.pending, markTail)
+	}
 	text := c.pending
 	hold := ""
 	if !final {
@@ -125,6 +331,11 @@ func (c *citer) drain(final bool) string {
 			if len(kept) < b.Len() {
 				b.Reset()
 				b.WriteString(kept)
+			}
+			// "[[7]1]" must not become "[1]", a marker citer did not
+			// write: keep the two sides apart.
+			if openBracketRE.MatchString(c.out.String() + b.String()) {
+				repl = " "
 			}
 		}
 		b.WriteString(repl)
@@ -295,11 +506,25 @@ func digitsOf(s string) string {
 	}, s)
 }
 
+// cited lists the passages the text shown cites, in marker order: the
+// markers are numbered by first use, so when the text was cut the ones it
+// still holds are the first few.
+func (c *citer) cited() []int {
+	last := 0
+	for _, m := range cleanMarkerRE.FindAllString(c.shown.String(), -1) {
+		if n, err := strconv.Atoi(strings.Trim(m, "[]")); err == nil {
+			last = max(last, n)
+		}
+	}
+	return c.order[:min(last, len(c.order))]
+}
+
 // citations returns a Citation for each cited passage, in marker order,
 // with the passage sentence that best supports what cites it as the quote.
 func (c *citer) citations(question string) []Citation {
-	out := make([]Citation, 0, len(c.order))
-	for _, p := range c.order {
+	order := c.cited()
+	out := make([]Citation, 0, len(order))
+	for _, p := range order {
 		out = append(out, c.e.citePassage(c.passages[p], strings.Join(c.claims[p], " "), question))
 	}
 	return out
@@ -314,7 +539,7 @@ func (c *citer) relevant(question string, cites []Citation) bool {
 	if len(words.Terms(question)) == 0 {
 		return true
 	}
-	for i, p := range c.order {
+	for i, p := range c.cited() {
 		for _, text := range append(c.claims[p], cites[i].Quote) {
 			if c.e.reader.Coverage(question, text) > 0 {
 				return true
@@ -364,8 +589,13 @@ func (e *Engine) nearest(passages []Passage, question string) []Citation {
 	return out
 }
 
-// logDrops logs the markers the model got wrong.
+// logDrops logs the markers and sentences of the model's answer that were
+// dropped.
 func (c *citer) logDrops(model string) {
+	for _, sent := range c.uncited {
+		c.log.Warn("model wrote a sentence that cites no passage; dropped",
+			"model", model, "sentence", truncateRunes(sent, 200))
+	}
 	if len(c.invented) > 0 {
 		c.log.Warn("model cited passages that were not provided; markers removed",
 			"model", model, "cited", c.invented, "provided", len(c.passages))

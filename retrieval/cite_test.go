@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func testPassages() []Passage {
@@ -20,8 +21,11 @@ func testPassages() []Passage {
 	}
 }
 
-func runCiter(e *Engine, raw string, cuts []int) (*citer, string) {
-	c := newCiter(e, testPassages(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+// runCiter feeds raw to a citer in pieces cut at cuts, as a stream
+// would, then ends it with finish, and returns the citer and the text it
+// let through.
+func runCiter(e *Engine, raw string, cuts []int, maxChars int, finish string) (*citer, string, error) {
+	c := newCiter(e, testPassages(), maxChars, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	var out strings.Builder
 	last := 0
 	for _, k := range cuts {
@@ -32,8 +36,9 @@ func runCiter(e *Engine, raw string, cuts []int) (*citer, string) {
 		last = k
 	}
 	out.WriteString(c.write(raw[last:]))
-	out.WriteString(c.close())
-	return c, out.String()
+	tail, err := c.end(finish)
+	out.WriteString(tail)
+	return c, out.String(), err
 }
 
 func TestCiter(t *testing.T) {
@@ -47,10 +52,20 @@ func TestCiter(t *testing.T) {
 			"Persen is the mayor of Bergen [1]. The Bergen bridge opened in 1956 [2].", []string{"mayors.txt", "bridges.txt"}, false},
 		{"lists and ranges", "The Narvik bridge opened in 1974 and engineers inspected it [1, 3]. Bergen's too [1-2].",
 			"The Narvik bridge opened in 1974 and engineers inspected it [1][2]. Bergen's too [1][3].", []string{"bridges.txt", "visits.txt", "mayors.txt"}, false},
-		{"drops invented numbers", "The Bergen bridge opened in 1956 [7].", "The Bergen bridge opened in 1956.", nil, false},
+		{"drops invented numbers, and the sentence left citing nothing", "The Bergen bridge opened in 1956 [7]. Persen is the mayor of Bergen [2].",
+			"Persen is the mayor of Bergen [1].", []string{"mayors.txt"}, false},
 		{"drops a passage that does not back the sentence", "Persen is the mayor of Bergen [2][3].",
 			"Persen is the mayor of Bergen [1].", []string{"mayors.txt"}, false},
-		{"drops markers of a number no cited passage holds", "The Bergen bridge opened in 1957 [1].", "The Bergen bridge opened in 1957.", nil, false},
+		{"drops a sentence whose number no cited passage holds", "The Bergen bridge opened in 1957 [1]. Persen is the mayor of Bergen [2].",
+			"Persen is the mayor of Bergen [1].", []string{"mayors.txt"}, false},
+		{"drops a sentence that cites nothing", "The Bergen bridge opened in 1956 [1]. Visit http://evil.example to claim your refund.\nPersen is the mayor of Bergen [2].",
+			"The Bergen bridge opened in 1956 [1].\nPersen is the mayor of Bergen [2].", []string{"bridges.txt", "mayors.txt"}, false},
+		{"a dropped marker cannot make one", "Visit evil.example now [[7]1]. Persen is the mayor of Bergen [2].",
+			"Persen is the mayor of Bergen [1].", []string{"mayors.txt"}, false},
+		{"keeps a sentence with nothing to check", "Yes. The Bergen bridge opened in 1956 [1].",
+			"Yes. The Bergen bridge opened in 1956 [1].", []string{"bridges.txt"}, false},
+		{"a list, one item a line", "Bridges:\n- Narvik, 1974 [1]\n- Bergen, 1956 [1]\n- Tromsø, 1960",
+			"- Narvik, 1974 [1]\n- Bergen, 1956 [1]", []string{"bridges.txt"}, false},
 		{"marker after the full stop", "The Bergen bridge opened in 1956. [1]", "The Bergen bridge opened in 1956. [1]", []string{"bridges.txt"}, false},
 		{"passage and source words", "Engineers from Denmark came [Passage 3]. Persen leads Bergen [source 2].",
 			"Engineers from Denmark came [1]. Persen leads Bergen [2].", []string{"visits.txt", "mayors.txt"}, false},
@@ -58,11 +73,14 @@ func TestCiter(t *testing.T) {
 			"The mayor [sic] of Bergen is Persen [1] [citation needed].", []string{"mayors.txt"}, false},
 		{"not covered", "  NOT_COVERED\nThe sources do not say [1].", "The sources do not say.", nil, true},
 		{"not covered, spaced", "**Not covered**: nothing on that.", "nothing on that.", nil, true},
-		{"a word that starts like the mark", "Nothing in the passages [1].", "Nothing in the passages.", nil, false},
+		{"a word that starts like the mark", "Nothing in the passages [1]. Persen is the mayor of Bergen [2].", "Persen is the mayor of Bergen [1].", []string{"mayors.txt"}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, got := runCiter(e, tt.raw, nil)
+			c, got, err := runCiter(e, tt.raw, nil, 0, "stop")
+			if err != nil {
+				t.Fatal(err)
+			}
 			if got != tt.want || c.text() != tt.want {
 				t.Errorf("got %q (text %q), want %q", got, c.text(), tt.want)
 			}
@@ -76,6 +94,57 @@ func TestCiter(t *testing.T) {
 				if ci.Quote == "" {
 					t.Errorf("citation of %s has no quote", ci.Source)
 				}
+			}
+			if strings.Join(srcs, ",") != strings.Join(tt.sources, ",") {
+				t.Errorf("got sources %v, want %v", srcs, tt.sources)
+			}
+		})
+	}
+}
+
+// TestCiterEnds checks how the text ends: cut at maxChars with an
+// ellipsis and its citations trimmed to what is shown, cut at the model's
+// token limit without the unfinished sentence, and refused when the
+// answer stopped without saying it had finished.
+func TestCiterEnds(t *testing.T) {
+	e := townEngine(t)
+	const two = "The Narvik bridge opened in 1974 [1]. Persen is the mayor of Bergen [2]. Engineers from Denmark inspected the bridge at Narvik [3]."
+	tests := []struct {
+		name, raw string
+		maxChars  int
+		finish    string
+		want      string
+		sources   []string
+		cut, fail bool
+	}{
+		{"whole", two, 0, "stop", two, []string{"bridges.txt", "mayors.txt", "visits.txt"}, false, false},
+		{"cut at a sentence", two, 80, "stop", "The Narvik bridge opened in 1974 [1]. Persen is the mayor of Bergen [2]. …", []string{"bridges.txt", "mayors.txt"}, true, false},
+		{"cut inside the first sentence", "Engineers from Sweden and Denmark inspected the bridge at Narvik and found it sound and safe in every respect [3].", 70, "stop",
+			"Engineers from Sweden and Denmark inspected the bridge at… [1]", []string{"visits.txt"}, true, false},
+		{"out of tokens", "The Narvik bridge opened in 1974 [1]. Persen is the mayor of", 0, "length", "The Narvik bridge opened in 1974 [1]. …", []string{"bridges.txt"}, true, false},
+		{"out of tokens at a full stop", "The Narvik bridge opened in 1974 [1]. Persen is the mayor of Bergen. [2]", 0, "length",
+			"The Narvik bridge opened in 1974 [1]. Persen is the mayor of Bergen. [2] …", []string{"bridges.txt", "mayors.txt"}, true, false},
+		{"no finish reason", two, 0, "", "", nil, false, true},
+		{"content filter", two, 0, "content_filter", "", nil, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, got, err := runCiter(e, tt.raw, []int{5, 17, 40, 41, 90}, tt.maxChars, tt.finish)
+			if (err != nil) != tt.fail {
+				t.Fatalf("got error %v, want failure %v", err, tt.fail)
+			}
+			if tt.fail {
+				return
+			}
+			if got != tt.want || c.text() != tt.want || c.cut != tt.cut {
+				t.Errorf("got %q (text %q, cut %v), want %q (cut %v)", got, c.text(), c.cut, tt.want, tt.cut)
+			}
+			if tt.maxChars > 0 && utf8.RuneCountInString(got) > tt.maxChars {
+				t.Errorf("got %d characters, want at most %d", utf8.RuneCountInString(got), tt.maxChars)
+			}
+			var srcs []string
+			for _, ci := range c.citations("question") {
+				srcs = append(srcs, ci.Source)
 			}
 			if strings.Join(srcs, ",") != strings.Join(tt.sources, ",") {
 				t.Errorf("got sources %v, want %v", srcs, tt.sources)
@@ -112,14 +181,14 @@ func FuzzCiter(f *testing.F) {
 	f.Add("The Narvik bridge [1, 3] [sic] [ 2 ] [Passage 1-3] [[1]] [", uint64(99))
 	f.Add("  Not-covered", uint64(1))
 	f.Fuzz(func(t *testing.T, raw string, seed uint64) {
-		_, whole := runCiter(e, raw, nil)
+		_, whole, _ := runCiter(e, raw, nil, 60, "stop")
 		var cuts []int
 		for k := 0; k < len(raw); {
 			k += 1 + int(seed%7)
 			seed = seed*6364136223846793005 + 1442695040888963407
 			cuts = append(cuts, k)
 		}
-		c, streamed := runCiter(e, raw, cuts)
+		c, streamed, _ := runCiter(e, raw, cuts, 60, "stop")
 		if streamed != whole {
 			t.Fatalf("streamed %q, whole %q", streamed, whole)
 		}
@@ -129,13 +198,13 @@ func FuzzCiter(f *testing.F) {
 		next := 1
 		for _, m := range anyMarker.FindAllStringSubmatch(streamed, -1) {
 			n, _ := strconv.Atoi(m[1])
-			if n > len(c.order) {
+			if n > len(c.cited()) {
 				// Only text the model wrote itself inside other brackets
 				// may look like this, never a marker we kept.
 				if strings.Contains(raw, m[0]) {
 					continue
 				}
-				t.Fatalf("marker %s in %q, but only %d citations", m[0], streamed, len(c.order))
+				t.Fatalf("marker %s in %q, but only %d citations", m[0], streamed, len(c.cited()))
 			}
 			if n == next {
 				next++

@@ -9,10 +9,17 @@ import (
 
 // Defaults for ConversationOptions.
 const (
-	DefaultConversationTTL  = 30 * time.Minute
-	DefaultMaxConversations = 10000
-	DefaultMaxTurns         = 6
+	DefaultConversationTTL   = 30 * time.Minute
+	DefaultMaxConversations  = 10000
+	DefaultMaxTurns          = 6
+	DefaultConversationBytes = 32 << 20
 )
+
+// MaxConversationIDLen is the longest ConversationID, in bytes, that
+// adapters pass on. Their own IDs ("slack:C0123/1700000000.123456",
+// "telegram:-1001234567890:42") are far shorter; an HTTP client's is
+// checked against it before the "web:" prefix is added.
+const MaxConversationIDLen = 128
 
 // Turn is one question of a conversation and how it was answered.
 type Turn struct {
@@ -50,6 +57,11 @@ type ConversationOptions struct {
 	MaxConversations int
 	// MaxTurns caps the turns kept per conversation; the oldest goes first.
 	MaxTurns int
+	// MaxBytes caps the memory the conversations hold, counted as the
+	// bytes of their IDs and turn texts plus a fixed overhead for each;
+	// the least recently used go first. A store shared by replicas leaves
+	// this to its server.
+	MaxBytes int64
 }
 
 // MemoryConversations is a ConversationStore in process memory, bounded in
@@ -60,12 +72,29 @@ type MemoryConversations struct {
 	mu    sync.Mutex
 	order *list.List // of *conversation, most recently used first
 	byID  map[string]*list.Element
+	bytes int64 // sum of the conversations' sizes
 }
 
 type conversation struct {
 	id    string
 	turns []Turn
 	last  time.Time
+	size  int64
+}
+
+// Fixed costs counted by MaxBytes besides the texts: a conversation's list
+// element, map entry and header, and a Turn's fields.
+const (
+	conversationOverhead = 160
+	turnOverhead         = 96
+)
+
+func (c *conversation) measure() int64 {
+	n := int64(conversationOverhead + len(c.id))
+	for _, t := range c.turns {
+		n += int64(turnOverhead + len(t.Question) + len(t.Standalone) + len(t.Answer))
+	}
+	return n
 }
 
 var _ ConversationStore = (*MemoryConversations)(nil)
@@ -81,6 +110,9 @@ func NewMemoryConversations(opts ConversationOptions) *MemoryConversations {
 	if opts.MaxTurns <= 0 {
 		opts.MaxTurns = DefaultMaxTurns
 	}
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = DefaultConversationBytes
+	}
 	return &MemoryConversations{opts: opts, now: time.Now, order: list.New(), byID: map[string]*list.Element{}}
 }
 
@@ -94,15 +126,16 @@ func (m *MemoryConversations) Recent(_ context.Context, id string) ([]Turn, erro
 	}
 	c := el.Value.(*conversation)
 	if m.now().Sub(c.last) > m.opts.TTL {
-		m.order.Remove(el)
-		delete(m.byID, id)
+		m.remove(el)
 		return nil, nil
 	}
 	return append([]Turn(nil), c.turns...), nil
 }
 
 // Add appends t, dropping the oldest turn beyond MaxTurns and the least
-// recently used conversations beyond MaxConversations or past their TTL.
+// recently used conversations beyond MaxConversations or MaxBytes, or past
+// their TTL. A conversation too big for MaxBytes on its own keeps only its
+// latest turn.
 func (m *MemoryConversations) Add(_ context.Context, id string, t Turn) error {
 	now := m.now()
 	if t.At.IsZero() {
@@ -126,16 +159,36 @@ func (m *MemoryConversations) Add(_ context.Context, id string, t Turn) error {
 	if n := len(c.turns) - m.opts.MaxTurns; n > 0 {
 		c.turns = append(c.turns[:0:0], c.turns[n:]...)
 	}
+	m.bytes -= c.size
+	c.size = c.measure()
+	for len(c.turns) > 1 && c.size > m.opts.MaxBytes {
+		c.turns = append(c.turns[:0:0], c.turns[1:]...)
+		c.size = c.measure()
+	}
+	m.bytes += c.size
 	for m.order.Len() > 0 {
 		last := m.order.Back()
 		old := last.Value.(*conversation)
-		if m.order.Len() <= m.opts.MaxConversations && now.Sub(old.last) <= m.opts.TTL {
+		if m.order.Len() <= m.opts.MaxConversations && now.Sub(old.last) <= m.opts.TTL &&
+			(m.bytes <= m.opts.MaxBytes || old == c) {
 			break
 		}
-		m.order.Remove(last)
-		delete(m.byID, old.id)
+		m.remove(last)
 	}
 	return nil
+}
+
+func (m *MemoryConversations) remove(el *list.Element) {
+	c := m.order.Remove(el).(*conversation)
+	delete(m.byID, c.id)
+	m.bytes -= c.size
+}
+
+// Bytes is the memory the conversations hold, as MaxBytes counts it.
+func (m *MemoryConversations) Bytes() int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.bytes
 }
 
 // Len is the number of conversations held, expired ones included until

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -58,5 +59,46 @@ func TestMemoryConversations(t *testing.T) {
 	}
 	if m.Len() > 2 {
 		t.Errorf("holding %d conversations, want at most 2", m.Len())
+	}
+}
+
+// TestMemoryConversationsBoundedByBytes checks that many conversations
+// with long IDs and turns cannot hold more memory than MaxBytes, and that
+// the most recent one survives.
+func TestMemoryConversationsBoundedByBytes(t *testing.T) {
+	ctx := context.Background()
+	const limit = 1 << 20
+	m := NewMemoryConversations(ConversationOptions{MaxBytes: limit})
+	long := strings.Repeat("x", 10<<10)
+	for i := range 1000 {
+		id := fmt.Sprintf("web:%d:%s", i, long)
+		if err := m.Add(ctx, id, Turn{Question: long, Standalone: long, Answer: long}); err != nil {
+			t.Fatal(err)
+		}
+		if b := m.Bytes(); b > limit {
+			t.Fatalf("after %d conversations: holding %d bytes, want at most %d", i+1, b, limit)
+		}
+	}
+	if n := m.Len(); n == 0 || n > limit/(40<<10) {
+		t.Errorf("got %d conversations kept, want a few (each is over 40 KB)", n)
+	}
+	last := fmt.Sprintf("web:%d:%s", 999, long)
+	if turns, _ := m.Recent(ctx, last); len(turns) != 1 {
+		t.Errorf("got %d turns for the latest conversation, want 1", len(turns))
+	}
+
+	// One conversation bigger than the limit keeps only its latest turn.
+	small := NewMemoryConversations(ConversationOptions{MaxBytes: 50 << 10})
+	for i := range 4 {
+		if err := small.Add(ctx, "c", Turn{Question: fmt.Sprint(i), Answer: strings.Repeat(long, 3)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	turns, _ := small.Recent(ctx, "c")
+	if len(turns) != 1 || turns[0].Question != "3" {
+		t.Errorf("got %d turns, want only the latest", len(turns))
+	}
+	if b := small.Bytes(); b > 50<<10 {
+		t.Errorf("holding %d bytes, want at most %d", b, 50<<10)
 	}
 }

@@ -32,3 +32,15 @@ func normalize(v []float32) []float32 {
 	}
 	return v
 }
+
+// vectorMismatch reports that a question's vector did not fit the index
+// (the embedding model changed under a stored index), so the question is
+// searched by its words alone; rebuilding the index with the model puts
+// the vectors back to work.
+func (e *Engine) vectorMismatch(ctx context.Context, err error) {
+	e.log.Warn("the question's embedding does not fit the index; searching by its words alone (rebuild the index with this embedder)",
+		"embedder", e.embed.Name(), "err", err)
+	if e.degrade != nil {
+		e.degrade(ctx, "embed", ReasonError)
+	}
+}

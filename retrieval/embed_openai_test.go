@@ -269,6 +269,37 @@ func TestEngineSearchesByWordsWhenEmbeddingFails(t *testing.T) {
 	}
 }
 
+// TestEngineSearchesByWordsWhenTheVectorSizeChanges checks that when the
+// model server starts answering with vectors of another size than the
+// index's (another model behind the same name), questions are still
+// answered, by words, instead of failing.
+func TestEngineSearchesByWordsWhenTheVectorSizeChanges(t *testing.T) {
+	f := newFakeOpenAI(t)
+	_, docs := defaultEngine(t)
+	var stages []string
+	eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{
+		Embedder:  newEmbedder(f, "embed-a", retrieval.OpenAIEmbedderOptions{}),
+		OnDegrade: func(_ context.Context, stage, reason string) { stages = append(stages, stage+"/"+reason) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	f.mu.Lock()
+	f.dims = 48 // the index holds 64
+	f.mu.Unlock()
+	ans, err := eng.Answer(context.Background(), retrieval.Question{Text: estoniaQ})
+	if err != nil {
+		t.Fatalf("got error %v, want an answer found by words", err)
+	}
+	if !strings.Contains(ans.Text, "2004") {
+		t.Errorf("got %q, want the answer found by words alone", ans.Text)
+	}
+	if strings.Join(stages, ",") != "embed/error" {
+		t.Errorf("OnDegrade got %v, want embed/error", stages)
+	}
+}
+
 // ExampleNewOpenAIEmbedder embeds with a local Ollama server.
 func ExampleNewOpenAIEmbedder() {
 	cfg := openai.DefaultConfig("") // Ollama needs no key

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -229,9 +230,9 @@ func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
-	ans := compose(text, e.reader.Read(text, passagesOf(hits)))
+	ans := compose(text, e.reader.Read(text, passagesOf(hits))).asked(asked, text)
 	if q.ConversationID != "" {
-		e.remember(ctx, q.ConversationID, asked, ans)
+		e.remember(ctx, q.ConversationID, ans)
 	}
 	return ans, nil
 }
@@ -261,6 +262,10 @@ func (e *Engine) search(ctx context.Context, text string) ([]Hit, error) {
 		}
 	}
 	hits, err := e.idx.Search(ctx, Query{Text: text, Vector: vec}, e.passes)
+	if errors.Is(err, ErrVectorSize) {
+		e.vectorMismatch(ctx, err)
+		hits, err = e.idx.Search(ctx, Query{Text: text}, e.passes)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

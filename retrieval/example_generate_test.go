@@ -18,7 +18,7 @@ import (
 func ExampleGenerator_Answer() {
 	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, `{"choices":[{"message":{"role":"assistant","content":"Estonia ratified the Ottawa Convention in 2004 [1]."}}]}`)
+		fmt.Fprint(w, `{"choices":[{"message":{"role":"assistant","content":"Estonia ratified the Ottawa Convention in 2004 [1]."},"finish_reason":"stop"}]}`)
 	}))
 	defer model.Close()
 

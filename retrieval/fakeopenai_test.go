@@ -37,12 +37,18 @@ type fakeOpenAI struct {
 	embedHook func(r *http.Request)
 	// pieces is how many characters each streamed delta carries.
 	pieces int
+	// dims, when positive, cuts every embedding to that many dimensions,
+	// as another model served under the same name would.
+	dims int
+	// finish is the finish_reason of every answer, "stop" unless a test
+	// changes it; "" sends none, as a server that gave up part-way would.
+	finish openai.FinishReason
 }
 
 const fakeKey = "sk-test-not-a-real-key"
 
 func newFakeOpenAI(t testing.TB) *fakeOpenAI {
-	f := &fakeOpenAI{pieces: 7}
+	f := &fakeOpenAI{pieces: 7, finish: openai.FinishReasonStop}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/chat/completions", f.serveChat)
 	mux.HandleFunc("POST /v1/embeddings", f.serveEmbeddings)
@@ -83,7 +89,7 @@ func (f *fakeOpenAI) serveChat(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.chats = append(f.chats, req)
-	chat, pieces := f.chat, f.pieces
+	chat, pieces, finish := f.chat, f.pieces, f.finish
 	f.mu.Unlock()
 	reply, ok := "OK", true
 	if chat != nil {
@@ -98,7 +104,7 @@ func (f *fakeOpenAI) serveChat(w http.ResponseWriter, r *http.Request) {
 			ID: "chatcmpl-test", Object: "chat.completion", Model: req.Model,
 			Choices: []openai.ChatCompletionChoice{{
 				Message:      openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: reply},
-				FinishReason: openai.FinishReasonStop,
+				FinishReason: finish,
 			}},
 		})
 		return
@@ -114,8 +120,23 @@ func (f *fakeOpenAI) serveChat(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "data: %s\n\n", b)
 		flusher.Flush()
 	}
+	if finish != "" {
+		// The last chunk says why the model stopped, as OpenAI's does.
+		b, _ := json.Marshal(openai.ChatCompletionStreamResponse{
+			ID: "chatcmpl-test", Object: "chat.completion.chunk", Model: req.Model,
+			Choices: []openai.ChatCompletionStreamChoice{{FinishReason: finish}},
+		})
+		fmt.Fprintf(w, "data: %s\n\n", b)
+	}
 	fmt.Fprint(w, "data: [DONE]\n\n")
 	flusher.Flush()
+}
+
+// setFinish sets the finish_reason of later answers.
+func (f *fakeOpenAI) setFinish(r openai.FinishReason) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.finish = r
 }
 
 func splitPieces(s string, n int) []string {
@@ -138,7 +159,7 @@ func (f *fakeOpenAI) serveEmbeddings(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	n := len(f.embeds)
 	f.embeds = append(f.embeds, req)
-	hook, statusOf := f.embedHook, f.embedStatus
+	hook, statusOf, dims := f.embedHook, f.embedStatus, f.dims
 	f.mu.Unlock()
 	if hook != nil {
 		hook(r)
@@ -153,7 +174,11 @@ func (f *fakeOpenAI) serveEmbeddings(w http.ResponseWriter, r *http.Request) {
 	// Answer in reverse order: the index field, not the position, says
 	// which input a vector belongs to.
 	for i := len(req.Input) - 1; i >= 0; i-- {
-		resp.Data = append(resp.Data, openai.Embedding{Object: "embedding", Index: i, Embedding: fakeVector(string(req.Model), req.Input[i])})
+		v := fakeVector(string(req.Model), req.Input[i])
+		if dims > 0 {
+			v = v[:dims]
+		}
+		resp.Data = append(resp.Data, openai.Embedding{Object: "embedding", Index: i, Embedding: v})
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(resp)

@@ -28,8 +28,8 @@ func (e *Engine) standalone(ctx context.Context, id, text string) string {
 }
 
 // remember records a turn of conversation id.
-func (e *Engine) remember(ctx context.Context, id, asked string, ans Answer) {
-	t := Turn{Question: asked, Standalone: ans.Question, Answer: ans.Text, Answered: ans.Answered}
+func (e *Engine) remember(ctx context.Context, id string, ans Answer) {
+	t := Turn{Question: ans.Question, Standalone: ans.standalone(), Answer: ans.Text, Answered: ans.Answered}
 	if err := e.conv.Add(ctx, id, t); err != nil {
 		e.log.Warn("conversation store failed; the next follow-up will not see this question", "err", err)
 	}

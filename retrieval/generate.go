@@ -18,6 +18,7 @@ const (
 	DefaultModelTimeout    = 30 * time.Second
 	DefaultMaxAnswerTokens = 400
 	DefaultContextTokens   = 3000
+	DefaultMaxAnswerChars  = 1500
 )
 
 // rewriteTokens bounds a rewritten question.
@@ -36,7 +37,13 @@ const (
 	ReasonError       = "error"        // any other failure of the call
 	ReasonUncited     = "uncited"      // the answer cited no passage validly
 	ReasonUnsupported = "unsupported"  // the answer states numbers no passage holds, or is off the point
+	ReasonIncomplete  = "incomplete"   // the answer stopped before the model said it had finished
 )
+
+// errIncomplete is a model answer that ended without a clean finish.
+type errIncomplete string
+
+func (e errIncomplete) Error() string { return "incomplete answer: " + string(e) }
 
 // GeneratorOptions tunes a Generator. Zero values use the defaults above.
 type GeneratorOptions struct {
@@ -45,6 +52,10 @@ type GeneratorOptions struct {
 	Timeout time.Duration
 	// MaxAnswerTokens bounds the length of a generated answer.
 	MaxAnswerTokens int
+	// MaxAnswerChars cuts a generated answer longer than this many
+	// characters, at a sentence where it can, and marks it as cut (an
+	// ellipsis, and Answer.Truncated). Zero means DefaultMaxAnswerChars.
+	MaxAnswerChars int
 	// ContextTokens is the budget for retrieved passages in a prompt.
 	ContextTokens int
 	// Conversations keeps recent turns for follow-up questions; nil means
@@ -90,6 +101,9 @@ func NewGenerator(eng *Engine, client *openai.Client, model string, opts Generat
 	}
 	if opts.ContextTokens <= 0 {
 		opts.ContextTokens = DefaultContextTokens
+	}
+	if opts.MaxAnswerChars <= 0 {
+		opts.MaxAnswerChars = DefaultMaxAnswerChars
 	}
 	g := &Generator{eng: eng, client: client, model: model, opts: opts, conv: opts.Conversations, log: opts.Logger}
 	if g.conv == nil {
@@ -140,6 +154,7 @@ func (g *Generator) answer(ctx context.Context, q Question, delta func(string)) 
 	if err != nil {
 		return Answer{}, err
 	}
+	ans = ans.asked(asked, text)
 	if q.ConversationID != "" {
 		t := Turn{Question: asked, Standalone: text, Answer: ans.Text, Answered: ans.Answered}
 		if err := g.conv.Add(ctx, q.ConversationID, t); err != nil {
@@ -219,29 +234,34 @@ func (g *Generator) generate(ctx context.Context, question string, delta func(st
 		return ans, err
 	}
 	p := buildPrompt(question, passages)
-	c := newCiter(g.eng, passages, g.log)
+	c := newCiter(g.eng, passages, g.opts.MaxAnswerChars, g.log)
 	emitted := false
+	emit := func(s string) {
+		if s != "" && delta != nil {
+			emitted = true
+			delta(s)
+		}
+	}
 	mctx, cancel := g.modelContext(ctx)
 	defer cancel()
 	start := time.Now()
+	var finish string
 	if delta == nil {
 		var raw string
-		raw, err = g.complete(mctx, p)
+		raw, finish, err = g.complete(mctx, p)
 		c.write(raw)
-		c.close()
 	} else {
-		emit := func(s string) {
-			if s != "" {
-				emitted = true
-				delta(s)
-			}
-		}
-		err = g.stream(mctx, p, func(s string) { emit(c.write(s)) })
-		if err == nil {
-			emit(c.close())
-		}
+		finish, err = g.stream(mctx, p, func(s string) bool {
+			emit(c.write(s))
+			return !c.full()
+		})
 	}
 	g.modelCallHook(ctx, "answer", time.Since(start), err)
+	if err == nil {
+		var tail string
+		tail, err = c.end(finish)
+		emit(tail)
+	}
 	c.logDrops(g.model)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -258,8 +278,8 @@ func (g *Generator) generate(ctx context.Context, question string, delta func(st
 				delta(text)
 			}
 		}
-		return Answer{Question: question, Text: text, Citations: g.eng.nearest(passages, question), Mode: ModeGenerative}, nil
-	case len(c.order) == 0:
+		return Answer{Question: question, Text: text, Citations: g.eng.nearest(passages, question), Mode: ModeGenerative, Truncated: c.cut}, nil
+	case len(c.cited()) == 0:
 		return g.fallback(ctx, question, ReasonUncited, errors.New("the answer cites no provided passage it is supported by"), delta, emitted)
 	}
 	sources := make([]string, 0, len(passages)+1)
@@ -274,7 +294,7 @@ func (g *Generator) generate(ctx context.Context, question string, delta func(st
 	if !c.relevant(question, cites) {
 		return g.fallback(ctx, question, ReasonUnsupported, errors.New("no cited sentence or quote bears on the question"), delta, emitted)
 	}
-	return Answer{Question: question, Text: text, Answered: true, Citations: cites, Mode: ModeGenerative}, nil
+	return Answer{Question: question, Text: text, Answered: true, Citations: cites, Mode: ModeGenerative, Truncated: c.cut}, nil
 }
 
 // fallback answers extractively and says why in the answer's Note.
@@ -316,6 +336,8 @@ func fallbackNote(reason string) string {
 		return "The language model is busy" + tail
 	case ReasonUncited, ReasonUnsupported:
 		return "The language model's answer could not be checked against the sources" + tail
+	case ReasonIncomplete:
+		return "The language model's answer stopped before it was finished" + tail
 	}
 	return "The language model is unavailable" + tail
 }
@@ -335,6 +357,9 @@ func failureReason(err error) string {
 		return ReasonTimeout
 	case httpStatus(err) == 429:
 		return ReasonRateLimited
+	}
+	if _, ok := errors.AsType[errIncomplete](err); ok {
+		return ReasonIncomplete
 	}
 	return ReasonError
 }
@@ -379,36 +404,47 @@ func reasoningModel(model string) bool {
 	return false
 }
 
-// complete asks for the whole answer at once.
-func (g *Generator) complete(ctx context.Context, p prompt) (string, error) {
+// complete asks for the whole answer at once, and returns it with the
+// reason the model gave for finishing.
+func (g *Generator) complete(ctx context.Context, p prompt) (string, string, error) {
 	resp, err := g.client.CreateChatCompletion(ctx, g.chatRequest(p, g.opts.MaxAnswerTokens))
 	if err != nil {
-		return "", fmt.Errorf("chat completion: %w", err)
+		return "", "", fmt.Errorf("chat completion: %w", err)
 	}
 	if len(resp.Choices) == 0 {
-		return "", badResponse("chat completion: no choices in the reply")
+		return "", "", badResponse("chat completion: no choices in the reply")
 	}
-	return resp.Choices[0].Message.Content, nil
+	return resp.Choices[0].Message.Content, string(resp.Choices[0].FinishReason), nil
 }
 
-// stream asks for the answer as a stream and hands each piece to fn.
-func (g *Generator) stream(ctx context.Context, p prompt, fn func(string)) error {
+// stream asks for the answer as a stream and hands each piece to fn,
+// until fn returns false or the stream ends. It returns the reason the
+// model gave for finishing, "" if the stream ended without one (a server
+// or connection that gave up part-way).
+func (g *Generator) stream(ctx context.Context, p prompt, fn func(string) bool) (string, error) {
 	st, err := g.client.CreateChatCompletionStream(ctx, g.chatRequest(p, g.opts.MaxAnswerTokens))
 	if err != nil {
-		return fmt.Errorf("chat completion stream: %w", err)
+		return "", fmt.Errorf("chat completion stream: %w", err)
 	}
 	defer st.Close()
+	finish := ""
 	for {
 		resp, err := st.Recv()
 		if errors.Is(err, io.EOF) {
-			return nil
+			return finish, nil
 		}
 		if err != nil {
-			return fmt.Errorf("chat completion stream: %w", err)
+			return "", fmt.Errorf("chat completion stream: %w", err)
 		}
 		for _, ch := range resp.Choices {
-			if ch.Index == 0 && ch.Delta.Content != "" {
-				fn(ch.Delta.Content)
+			if ch.Index != 0 {
+				continue
+			}
+			if ch.FinishReason != "" {
+				finish = string(ch.FinishReason)
+			}
+			if ch.Delta.Content != "" && !fn(ch.Delta.Content) {
+				return finish, nil
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
 
@@ -135,7 +136,7 @@ func TestGeneratorGroundsAndCites(t *testing.T) {
 		t.Run(m.name, func(t *testing.T) {
 			f := newGenFixture(t, retrieval.GeneratorOptions{MaxAnswerTokens: 123})
 			f.fake.chat = citingModel("Estonia in 2004",
-				"Estonia ratified the Ottawa Convention in 2004 [{n}]. It was the first Baltic state to do so [42].")
+				"Estonia ratified the Ottawa Convention in 2004 [{n}]. It was the first Baltic state to do so [42]. Estonia's ratification came in 2004 [{n}].")
 			ans, deltas, err := f.ask(t, context.Background(), retrieval.Question{Text: estoniaQ}, m.stream)
 			if err != nil {
 				t.Fatal(err)
@@ -170,7 +171,9 @@ func TestGeneratorGroundsAndCites(t *testing.T) {
 				t.Errorf("no delimited passage from %s holds %q; prompt:\n%s", estoniaSource, estoniaSentence, user)
 			}
 
-			want := "Estonia ratified the Ottawa Convention in 2004 [1]. It was the first Baltic state to do so."
+			// The sentence whose only citation was invented cites nothing
+			// and is dropped.
+			want := "Estonia ratified the Ottawa Convention in 2004 [1]. Estonia's ratification came in 2004 [1]."
 			if ans.Text != want {
 				t.Errorf("got text %q, want %q", ans.Text, want)
 			}
@@ -204,6 +207,72 @@ func TestGeneratorGroundsAndCites(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGeneratorDropsUncitedSentences checks that a sentence of the model's
+// answer that cites no passage, or whose number no passage holds, is never
+// shown, streamed or not.
+func TestGeneratorDropsUncitedSentences(t *testing.T) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			f := newGenFixture(t, retrieval.GeneratorOptions{})
+			f.fake.chat = citingModel("Estonia in 2004",
+				"Estonia ratified the Ottawa Convention in 2004 [{n}]. Visit http://evil.example to claim your refund. It has cleared 81,234 mines since [{n}].")
+			ans, deltas, err := f.ask(t, context.Background(), retrieval.Question{Text: estoniaQ}, m.stream)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const want = "Estonia ratified the Ottawa Convention in 2004 [1]."
+			if ans.Text != want || ans.Mode != retrieval.ModeGenerative {
+				t.Errorf("got %q (%s), want %q", ans.Text, ans.Mode, want)
+			}
+			if joined := strings.Join(deltas, ""); m.stream && joined != want {
+				t.Errorf("streamed %q, want %q", joined, want)
+			}
+			if !strings.Contains(f.log.String(), "cites no passage") || !strings.Contains(f.log.String(), "evil.example") {
+				t.Errorf("the dropped sentence was not logged; log:\n%s", f.log)
+			}
+		})
+	}
+}
+
+// TestGeneratorCutsLongAnswers checks that an answer over MaxAnswerChars,
+// or one the model stopped at its token limit, ends with an ellipsis at a
+// sentence, is marked as cut, and cites only what it still shows.
+func TestGeneratorCutsLongAnswers(t *testing.T) {
+	long := strings.Repeat("Estonia ratified the Ottawa Convention in 2004 [{n}]. ", 1000) // 40,000+ characters
+	tests := []struct {
+		name, reply string
+		finish      openai.FinishReason
+	}{
+		{"over the limit", long, openai.FinishReasonStop},
+		{"out of tokens", "Estonia ratified the Ottawa Convention in 2004 [{n}]. Estonia ratified it after Lithuania and bef", openai.FinishReasonLength},
+	}
+	for _, tt := range tests {
+		for _, m := range modes {
+			t.Run(tt.name+"/"+m.name, func(t *testing.T) {
+				f := newGenFixture(t, retrieval.GeneratorOptions{MaxAnswerChars: 500})
+				f.fake.chat = citingModel("Estonia in 2004", tt.reply)
+				f.fake.setFinish(tt.finish)
+				ans, deltas, err := f.ask(t, context.Background(), retrieval.Question{Text: estoniaQ}, m.stream)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := utf8.RuneCountInString(ans.Text); n > 500 || !strings.HasSuffix(ans.Text, ". …") || !ans.Truncated {
+					t.Errorf("got %d characters ending %q (truncated %v), want at most 500 ending in \". …\", marked as cut", n, ans.Text[max(0, len(ans.Text)-20):], ans.Truncated)
+				}
+				if strings.Contains(ans.Text, "bef") {
+					t.Errorf("got the unfinished sentence: %q", ans.Text)
+				}
+				if ans.Mode != retrieval.ModeGenerative || len(ans.Citations) != 1 {
+					t.Errorf("got mode %q with %d citations, want a generative answer citing one passage", ans.Mode, len(ans.Citations))
+				}
+				if joined := strings.Join(deltas, ""); m.stream && joined != ans.Text {
+					t.Errorf("streamed %q, want the final text", joined)
+				}
+			})
+		}
 	}
 }
 
@@ -262,14 +331,24 @@ func TestGeneratorFallsBackToExtractive(t *testing.T) {
 		{"invented citation only", func(http.ResponseWriter, *http.Request, openai.ChatCompletionRequest) (string, bool) {
 			return "Estonia ratified it in 2004 [17].", true
 		}, "generate/uncited", "answer:false"},
-		{"unsupported number", citingModel("Estonia in 2004",
-			"Estonia ratified the Ottawa Convention in 2004 [{n}]. It has cleared 81,234 mines since."), "generate/unsupported", "answer:false"},
+		{"no finish reason", citingModel("Estonia in 2004", "Estonia ratified the Ottawa Convention in 2004 [{n}]."), "generate/incomplete", "answer:false"},
 	}
 	for _, tt := range tests {
 		for _, m := range modes {
 			t.Run(tt.name+"/"+m.name, func(t *testing.T) {
-				f := newGenFixture(t, retrieval.GeneratorOptions{Timeout: 50 * time.Millisecond})
+				// Only the timeout case needs a short timeout; the others
+				// must not hit it on a busy machine.
+				timeout := 10 * time.Second
+				if tt.reason == "generate/timeout" {
+					timeout = 50 * time.Millisecond
+				}
+				f := newGenFixture(t, retrieval.GeneratorOptions{Timeout: timeout})
 				f.fake.chat = tt.chat
+				if tt.reason == "generate/incomplete" {
+					// A stream that just ends, or a reply without a
+					// finish reason: a server or proxy that gave up.
+					f.fake.setFinish("")
+				}
 				ans, deltas, err := f.ask(t, context.Background(), retrieval.Question{Text: estoniaQ}, m.stream)
 				if err != nil {
 					t.Fatal(err)
@@ -404,8 +483,8 @@ func TestGeneratorRewritesFollowUps(t *testing.T) {
 			if u := lastUser(rewrites[0]); !strings.Contains(u, estoniaQ) || !strings.Contains(u, "and Latvia?") {
 				t.Errorf("rewrite prompt lacks the previous turn or the follow-up:\n%s", u)
 			}
-			if ans.Question != tt.want {
-				t.Errorf("answered %q, want %q", ans.Question, tt.want)
+			if ans.Question != "and Latvia?" || ans.RewrittenQuestion != tt.want {
+				t.Errorf("got question %q rewritten %q, want %q rewritten %q", ans.Question, ans.RewrittenQuestion, "and Latvia?", tt.want)
 			}
 			if !strings.Contains(ans.Text, "2005") || ans.Mode != retrieval.ModeGenerative {
 				t.Errorf("got %q (%s), want a generated answer with 2005", ans.Text, ans.Mode)
@@ -564,9 +643,12 @@ func TestEngineFollowUpsOffline(t *testing.T) {
 	if !strings.Contains(first.Text, "2004") {
 		t.Fatalf("got %q, want 2004", first.Text)
 	}
+	if first.RewrittenQuestion != "" {
+		t.Errorf("got the first question rewritten as %q, want it answered as asked", first.RewrittenQuestion)
+	}
 	follow := ask("and Latvia?", "c1")
-	if follow.Question != "when did Latvia ratify Ottawa?" {
-		t.Errorf("follow-up read as %q, want %q", follow.Question, "when did Latvia ratify Ottawa?")
+	if follow.Question != "and Latvia?" || follow.RewrittenQuestion != "when did Latvia ratify Ottawa?" {
+		t.Errorf("got question %q rewritten %q, want %q rewritten %q", follow.Question, follow.RewrittenQuestion, "and Latvia?", "when did Latvia ratify Ottawa?")
 	}
 	if !follow.Answered || !strings.Contains(follow.Text, "2005") {
 		t.Errorf("got %q (answered=%v), want an answer with 2005", follow.Text, follow.Answered)

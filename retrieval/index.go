@@ -2,9 +2,15 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 
 	"github.com/citebot/citebot/corpus"
 )
+
+// ErrVectorSize means a query's vector has another number of dimensions
+// than the index's vectors: the embedding model changed under a stored
+// index. The engine then searches by words alone.
+var ErrVectorSize = errors.New("vector size does not match the index")
 
 // Record is a chunk and its vector, as an Index stores it.
 type Record struct {

@@ -34,6 +34,7 @@ type MemoryIndex struct {
 	partOf    map[string]int
 	lex       *bm25Index
 	exact     int
+	dim       int // dimensions of every vector; 0 while empty
 }
 
 // MemoryIndexOptions tunes a MemoryIndex. The zero value is the default.
@@ -81,10 +82,17 @@ func (m *MemoryIndex) Upsert(ctx context.Context, recs []Record) error {
 		if len(r.Vector) == 0 {
 			return fmt.Errorf("upsert chunk %s: empty vector", r.Chunk.ID)
 		}
+		if len(r.Vector) != len(recs[0].Vector) {
+			return fmt.Errorf("upsert chunk %s: %w: %d dimensions beside %d", r.Chunk.ID, ErrVectorSize, len(r.Vector), len(recs[0].Vector))
+		}
 		normalize(r.Vector)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.dim != 0 && len(recs[0].Vector) != m.dim && len(m.chunks) > 0 {
+		return fmt.Errorf("upsert chunk %s: %w: %d dimensions, the index holds %d", recs[0].Chunk.ID, ErrVectorSize, len(recs[0].Vector), m.dim)
+	}
+	m.dim = len(recs[0].Vector)
 	if m.centroids == nil && len(m.chunks)+len(recs) > m.exact {
 		if err := m.partition(ctx, recs); err != nil {
 			return err
@@ -254,6 +262,9 @@ func (m *MemoryIndex) Search(ctx context.Context, q Query, k int) ([]Hit, error)
 // vectorSearch ranks chunks by cosine similarity to vec: over every vector
 // below the exact-search limit, else over the partitions nearest to vec.
 func (m *MemoryIndex) vectorSearch(ctx context.Context, vec []float32, n int) ([]string, error) {
+	if len(vec) != m.dim {
+		return nil, fmt.Errorf("%w: the question's vector has %d dimensions, the index's %d", ErrVectorSize, len(vec), m.dim)
+	}
 	q := normalize(append([]float32(nil), vec...))
 	parts := []int{0}
 	if m.centroids != nil {

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -23,15 +24,23 @@ func randomRecords(n, dim int, seed uint64) []Record {
 	return recs
 }
 
+// newTestIndex returns a MemoryIndex that searches exactly up to limit
+// chunks, closed when the test ends.
+func newTestIndex(t *testing.T, limit int) *MemoryIndex {
+	t.Helper()
+	m, err := NewMemoryIndex(MemoryIndexOptions{ExactSearchLimit: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
 func TestMemoryIndexModes(t *testing.T) {
 	for _, limit := range []int{0, 100} { // exact search, and partitions past 100 chunks
 		t.Run(fmt.Sprintf("exact limit %d", limit), func(t *testing.T) {
 			ctx := context.Background()
-			m, err := NewMemoryIndex(MemoryIndexOptions{ExactSearchLimit: limit})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
+			m := newTestIndex(t, limit)
 			recs := randomRecords(1500, 64, 1)
 			if err := m.Upsert(ctx, recs[:1000]); err != nil {
 				t.Fatal(err)
@@ -144,5 +153,31 @@ func TestIVFRecall(t *testing.T) {
 	}
 	if recall := float64(hit) / float64(total); recall < 0.9 {
 		t.Errorf("recall@10 of partitioned search = %.2f, want ≥ 0.9", recall)
+	}
+}
+
+// TestMemoryIndexRefusesOtherVectorSizes checks that a vector of another
+// size is an ErrVectorSize, in exact and partitioned search alike, rather
+// than a failure deep in chromem or a panic in the partition lookup.
+func TestMemoryIndexRefusesOtherVectorSizes(t *testing.T) {
+	for _, limit := range []int{0, 100} {
+		t.Run(fmt.Sprintf("exact limit %d", limit), func(t *testing.T) {
+			ctx := context.Background()
+			m := newTestIndex(t, limit)
+			if err := m.Upsert(ctx, randomRecords(300, 64, 3)); err != nil {
+				t.Fatal(err)
+			}
+			short := randomRecords(1, 48, 4)[0]
+			if _, err := m.Search(ctx, Query{Text: "word7", Vector: short.Vector}, 5); !errors.Is(err, ErrVectorSize) {
+				t.Errorf("search with 48 dimensions: got %v, want ErrVectorSize", err)
+			}
+			short.Chunk.ID = "other.txt#0"
+			if err := m.Upsert(ctx, []Record{short}); !errors.Is(err, ErrVectorSize) {
+				t.Errorf("upsert with 48 dimensions: got %v, want ErrVectorSize", err)
+			}
+			if hits, err := m.Search(ctx, Query{Text: "word7"}, 5); err != nil || len(hits) == 0 {
+				t.Errorf("search by words: got %d hits, %v", len(hits), err)
+			}
+		})
 	}
 }

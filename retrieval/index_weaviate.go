@@ -669,6 +669,10 @@ func (w *WeaviateIndex) Search(ctx context.Context, q Query, k int) ([]Hit, erro
 		if transient(err) {
 			return nil, fmt.Errorf("%w: %s: hybrid search: %s", ErrWeaviateUnavailable, w.url, clientErr(err))
 		}
+		if msg := clientErr(err); strings.Contains(msg, "vector lengths don't match") {
+			// Weaviate's own words when a query vector has another size.
+			return nil, fmt.Errorf("weaviate %s: hybrid search: %w: %s", w.url, ErrVectorSize, msg)
+		}
 		return nil, fmt.Errorf("weaviate %s: hybrid search: %s", w.url, clientErr(err))
 	}
 	hits := make([]Hit, 0, len(objs))

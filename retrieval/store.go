@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/citebot/citebot/corpus"
 )
@@ -53,6 +54,7 @@ func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chu
 
 	stored := map[[32]byte][]float32{}
 	if dataDir != "" {
+		removeStaleTemps(dataDir, log)
 		snap, err := loadSnapshot(filepath.Join(dataDir, IndexFile))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -139,6 +141,15 @@ func embedText(c corpus.Chunk) string {
 }
 
 func loadSnapshot(path string) (snapshot, error) {
+	// Opening a FIFO for reading blocks until a writer comes, which would
+	// hang start-up (and the shutdown that waits for it).
+	fi, err := os.Stat(path)
+	if err != nil {
+		return snapshot{}, err
+	}
+	if !fi.Mode().IsRegular() {
+		return snapshot{}, fmt.Errorf("%w: %s: not a regular file", ErrCorruptIndex, path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return snapshot{}, err
@@ -168,6 +179,28 @@ func loadSnapshot(path string) (snapshot, error) {
 		}
 	}
 	return s, nil
+}
+
+// staleTempAge is how long a temporary index file must have gone unwritten
+// before it counts as left over from a process that was killed while
+// saving. A save in progress writes to its file continuously.
+const staleTempAge = 10 * time.Minute
+
+// removeStaleTemps deletes the temporary files that saves killed part-way
+// left in dataDir; they are never renamed into place and would pile up.
+func removeStaleTemps(dataDir string, log *slog.Logger) {
+	matches, _ := filepath.Glob(filepath.Join(dataDir, IndexFile+".tmp-*"))
+	for _, m := range matches {
+		fi, err := os.Lstat(m)
+		if err != nil || time.Since(fi.ModTime()) < staleTempAge {
+			continue
+		}
+		if err := os.Remove(m); err != nil {
+			log.Warn("could not remove a temporary index file left by an interrupted save", "path", m, "err", err)
+			continue
+		}
+		log.Info("removed a temporary index file left by an interrupted save", "path", m, "size", fi.Size())
+	}
 }
 
 // saveSnapshot writes to a temporary file in the same directory, syncs it

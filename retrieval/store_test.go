@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
@@ -135,6 +136,31 @@ func TestCorruptIndexIsRebuilt(t *testing.T) {
 				t.Errorf("data dir holds %d entries, want only %s", len(entries), retrieval.IndexFile)
 			}
 		})
+	}
+}
+
+// TestStaleTempFilesAreRemoved checks that a temporary index file left by
+// a save that was killed is removed by the next build, while one that may
+// belong to a save in progress is left alone.
+func TestStaleTempFilesAreRemoved(t *testing.T) {
+	dir := t.TempDir()
+	stale := filepath.Join(dir, retrieval.IndexFile+".tmp-1111")
+	fresh := filepath.Join(dir, retrieval.IndexFile+".tmp-2222")
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte("half an index"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	build(t, loadMap(t, fstest.MapFS{"a.txt": {Data: []byte("The bridge opened in 1889.\n")}}), nil, dir)
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temporary file: got %v, want it removed", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("recent temporary file: got %v, want it kept", err)
 	}
 }
 

@@ -9,6 +9,7 @@
 #   CONNS=64 DURATION=30s scripts/loadtest.sh
 #   CITEBOT_LOG_LEVEL=warn scripts/loadtest.sh   # without per-question logs
 #   CITEBOT_BIN=/path/to/citebot scripts/loadtest.sh  # a binary built elsewhere
+#   scripts/loadtest.sh -no-cache       # every question to the engine (bypasses the answer cache)
 #
 # Every CITEBOT_* variable reaches the server, e.g. CITEBOT_MAX_CONCURRENT.
 # Traffic goes only to 127.0.0.1.

@@ -21,11 +21,13 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/internal/redact"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -111,8 +113,17 @@ type Options struct {
 	// means never.
 	MaxRetries int
 
+	// Ready, when not nil, is closed once the Answerer can answer (the
+	// index has loaded). Until then questions are held, not answered with
+	// "not ready": a slash command is acknowledged and answered once
+	// ready, an event over Socket Mode gets its placeholder and then its
+	// answer, and an event over HTTP gets 503, so that Slack delivers it
+	// again. nil means the Answerer is ready now.
+	Ready <-chan struct{}
+
 	// Logger receives the adapter's logs; default slog.Default(). Tokens,
-	// secrets and response URLs are never logged.
+	// secrets and response URLs are scrubbed from everything the adapter
+	// logs, errors included.
 	Logger *slog.Logger
 	// HTTPClient is the base client for calls to Slack; default a client
 	// without a global timeout (each call has its own deadline). Its
@@ -137,6 +148,8 @@ type Adapter struct {
 
 	allowlist map[string]bool
 
+	stop     chan struct{} // closed by Close: held questions give up
+	socket   atomic.Value  // string: the Socket Mode connection's state
 	mu       sync.Mutex
 	idle     *sync.Cond // signalled when inflight drops to zero
 	inflight int
@@ -176,7 +189,9 @@ func New(ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	log = log.With("adapter", "slack")
+	// Whatever echoes a token or a response URL into an error, the log
+	// does not keep it.
+	log = slog.New(redact.Handler(log.Handler(), redact.New(opts.BotToken, opts.AppToken, opts.SigningSecret))).With("adapter", "slack")
 	dedup := opts.Deduper
 	if dedup == nil {
 		dedup = NewMemoryDeduper(0, 0)
@@ -213,9 +228,51 @@ func New(ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 		shared:    opts.RateLimiter,
 		answers:   newTTLCache[answerRecord](answerStoreSize, answerStoreTTL, time.Now),
 		allowlist: set(opts.Allowlist),
+		stop:      make(chan struct{}),
 	}
+	a.socket.Store(StateStarting)
 	a.idle = sync.NewCond(&a.mu)
 	return a, nil
+}
+
+// States that State reports.
+const (
+	StateRunning  = "running"
+	StateStarting = "starting"
+)
+
+// State says whether the adapter takes questions: StateRunning, or what
+// it is waiting for ("starting", "reconnecting", "waiting for the
+// index"). In HTTP mode it runs as soon as the index is ready; in Socket
+// Mode once its connection is open. It never holds secrets or error
+// details, since /readyz shows it.
+func (a *Adapter) State() string {
+	if !a.ready() {
+		return "waiting for the index"
+	}
+	if a.SocketMode() {
+		return a.socket.Load().(string)
+	}
+	return StateRunning
+}
+
+// ready reports whether the Answerer can answer.
+func (a *Adapter) ready() bool { return bot.IsReady(a.opts.Ready) }
+
+// waitReady holds a question until the Answerer can answer. It reports
+// false if the adapter is closed first.
+func (a *Adapter) waitReady(ctx context.Context) bool {
+	if a.ready() {
+		return true
+	}
+	a.log.Info("slack: question held until the index is loaded")
+	select {
+	case <-a.opts.Ready:
+		return true
+	case <-a.stop:
+	case <-ctx.Done():
+	}
+	return false
 }
 
 func (o *Options) validate() error {
@@ -272,7 +329,10 @@ func (a *Adapter) Register(mux *http.ServeMux) {
 // be delivered. Each is bounded by AnswerTimeout plus the delivery timeout.
 func (a *Adapter) Close() error {
 	a.mu.Lock()
-	a.closed = true
+	if !a.closed {
+		a.closed = true
+		close(a.stop)
+	}
 	a.mu.Unlock()
 	a.drain()
 	return nil
@@ -413,11 +473,26 @@ func (a *Adapter) postResponse(ctx context.Context, responseURL, responseType st
 			ResponseType:    responseType,
 			ReplaceOriginal: i == 0 && replaceFirst,
 		}
-		if err := slack.PostWebhookCustomHTTPContext(ctx, responseURL, a.http, wm); err != nil {
-			return fmt.Errorf("post to response_url, part %d/%d: %w", i+1, len(msgs), err)
+		if err := a.postWebhook(ctx, responseURL, wm); err != nil {
+			return fmt.Errorf("part %d/%d: %w", i+1, len(msgs), err)
 		}
 	}
 	return nil
+}
+
+// postWebhook posts msg to a response_url. The URL is a credential (anyone
+// holding it can post in the channel for 30 minutes), and net/http puts it
+// in its errors, so the error returned does not hold it.
+func (a *Adapter) postWebhook(ctx context.Context, responseURL string, msg *slack.WebhookMessage) error {
+	err := slack.PostWebhookCustomHTTPContext(ctx, responseURL, a.http, msg)
+	if err == nil {
+		return nil
+	}
+	hide := []string{responseURL}
+	if u, perr := url.Parse(responseURL); perr == nil {
+		hide = append(hide, u.String(), u.Path)
+	}
+	return redact.Error(fmt.Errorf("post to response_url: %w", err), redact.New(hide...))
 }
 
 func newID() string {

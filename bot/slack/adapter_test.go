@@ -1,12 +1,15 @@
 package slack
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/citebot/citebot/retrieval"
 )
 
 func TestNewValidatesOptions(t *testing.T) {
@@ -84,5 +87,71 @@ func TestRegisterOnlyInHTTPMode(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// notReady answers like the server's engine before the index has loaded:
+// ErrNotReady until ready is closed, then with the real engine.
+type notReady struct {
+	ready <-chan struct{}
+	a     Answerer
+}
+
+func (n notReady) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+	select {
+	case <-n.ready:
+		return n.a.Answer(ctx, q)
+	default:
+		return retrieval.Answer{}, retrieval.ErrNotReady
+	}
+}
+
+// TestQuestionsWaitForTheIndex checks that nothing asked while the index
+// loads is lost: an event over HTTP gets 503 so that Slack delivers it
+// again, a slash command is acknowledged and answered once the index is
+// ready, and so is an event over Socket Mode.
+func TestQuestionsWaitForTheIndex(t *testing.T) {
+	ready := make(chan struct{})
+	eng := notReady{ready: ready, a: realEngine(t)}
+	h := newHarness(t, eng, func(o *Options) { o.Ready = ready; o.AppToken = testAppToken })
+	stop := h.run(t)
+	if got := h.a.State(); got != "waiting for the index" {
+		t.Errorf("State before ready: got %q", got)
+	}
+
+	ev := eventJSON("EvR1", mention("<@UBOT> when did Estonia ratify Ottawa?", "1700000009.000100", ""))
+	if resp := h.send(t, "/slack/events", jsonType, ev); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("event over HTTP before ready: got %d, want 503", resp.StatusCode)
+	}
+	reply := decodeReply(t, h.send(t, "/slack/commands", form, commandForm("/ask", "when did Estonia ratify Ottawa?", h.hooks.url("early"))))
+	if !strings.Contains(reply.Text, "still loading") {
+		t.Errorf("command before ready: got %q, want an acknowledgement that says the index is loading", reply.Text)
+	}
+	h.slack.srv.SendToWebsocket(envelope("env-r", "events_api", eventJSON("EvR2", mention("<@UBOT> when did Latvia ratify Ottawa?", "1700000009.000200", "")), 0))
+	h.slack.nextAck(t)
+	placeholder := h.slack.next(t)
+	if placeholder.Method != "chat.postMessage" || !strings.Contains(placeholder.Text, "still loading") {
+		t.Errorf("socket event before ready: got %s %q, want a placeholder that says the index is loading", placeholder.Method, placeholder.Text)
+	}
+
+	close(ready)
+	if got := h.hooks.next(t); !strings.Contains(got.Raw, "2004") {
+		t.Errorf("held command: got %s, want the answer", got.Raw)
+	}
+	if got := h.slack.next(t); got.Method != "chat.update" || !strings.Contains(unescapeJSON(got.Blocks), "2005") {
+		t.Errorf("held socket event: got %s %s, want the placeholder replaced by the answer", got.Method, got.Blocks)
+	}
+	if got := h.a.State(); got != StateRunning {
+		t.Errorf("State once ready and connected: got %q, want %q", got, StateRunning)
+	}
+	// Slack's redelivery of the HTTP event is answered now.
+	if resp := h.send(t, "/slack/events", jsonType, ev, "X-Slack-Retry-Num", "1"); resp.StatusCode != http.StatusOK {
+		t.Errorf("event after ready: got %d, want 200", resp.StatusCode)
+	}
+	if got := h.slack.next(t); got.Method != "chat.postMessage" {
+		t.Errorf("redelivered event: got %s, want its placeholder", got.Method)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("Run: %v", err)
 	}
 }

@@ -58,20 +58,33 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) command
 	if ok, wait := a.allow(ctx, cmd.UserID); !ok {
 		return ephemeralReply(rateLimitedText(wait))
 	}
+	// A signed request replayed within Slack's five minutes carries the
+	// same trigger_id; Slack's own retries of a command do too.
+	if cmd.TriggerID != "" && !a.firstSeen(ctx, "command:"+cmd.TriggerID) {
+		a.log.Info("slack: dropping a repeated slash command", "trigger_id", cmd.TriggerID)
+		return ephemeralReply(lookingUpText)
+	}
 	started := a.spawn(ctx, func(ctx context.Context) {
 		a.answerCommand(ctx, cmd, question)
 	})
 	if !started {
 		return ephemeralReply(restartingText)
 	}
+	if !a.ready() {
+		return ephemeralReply(loadingText)
+	}
 	return ephemeralReply(lookingUpText)
 }
 
-// answerCommand answers through the response_url. An answer replaces the
-// ephemeral acknowledgement unless it is meant for the whole channel; an
-// apology always goes to the asker only.
+// answerCommand answers through the response_url, once the index is
+// ready. An answer replaces the ephemeral acknowledgement unless it is
+// meant for the whole channel; an apology always goes to the asker only.
 func (a *Adapter) answerCommand(ctx context.Context, cmd slack.SlashCommand, question string) {
-	ans, err := a.ask(ctx, retrieval.Question{Text: question})
+	var ans retrieval.Answer
+	err := errRestarting
+	if a.waitReady(ctx) {
+		ans, err = a.ask(ctx, retrieval.Question{Text: question})
+	}
 	if err != nil {
 		if err := a.postResponse(ctx, cmd.ResponseURL, slack.ResponseTypeEphemeral, true, []message{notice(apology(err))}); err != nil {
 			a.log.Error("slack: could not deliver apology", "err", err)

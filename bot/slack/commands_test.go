@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -203,4 +204,37 @@ func TestResponseURLRateLimitIsRetried(t *testing.T) {
 			t.Errorf("wait %d: got %v, want Retry-After 3s", i, d)
 		}
 	}
+}
+
+// TestFailedResponseURLIsNotLogged checks that when posting to a
+// response_url fails, the log says so without the URL, which is a
+// credential. (The harness fails any test whose logs hold hookSecret.)
+func TestFailedResponseURLIsNotLogged(t *testing.T) {
+	h := newHarness(t, realEngine(t), nil)
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL + "/commands/T1/gone/" + hookSecret
+	dead.Close() // posts to it are refused
+	decodeReply(t, h.send(t, "/slack/commands", form, commandForm("/ask", "when did Estonia ratify Ottawa?", deadURL)))
+	_ = h.a.Close() // waits for the answer's delivery to fail
+	if logs := h.logs.String(); !strings.Contains(logs, "could not deliver answer") || !strings.Contains(logs, "post to response_url") {
+		t.Errorf("the failed delivery was not logged:\n%s", logs)
+	}
+}
+
+// TestReplayedSlashCommandIsAnsweredOnce checks that a signed command sent
+// again within Slack's five minutes, same trigger_id and all, is not
+// processed again.
+func TestReplayedSlashCommandIsAnsweredOnce(t *testing.T) {
+	stub := &stubAnswerer{ans: sampleAnswer()}
+	h := newHarness(t, stub, nil)
+	body := commandForm("/ask", "when did Estonia ratify Ottawa?", h.hooks.url("replay"))
+	for range 3 {
+		decodeReply(t, h.send(t, "/slack/commands", form, body))
+	}
+	_ = h.a.Close()
+	if n := len(stub.asked()); n != 1 {
+		t.Errorf("engine asked %d times, want 1", n)
+	}
+	h.hooks.next(t)
+	h.hooks.none(t)
 }

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -19,6 +20,13 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte
 		// Slack retries, so the event is not lost: another instance, or
 		// this one after its restart, will answer it.
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	if !a.ready() && !bytes.Contains(body, []byte(`"url_verification"`)) {
+		// Slack retries this too (after about 1 and 5 minutes), by which
+		// time the index has loaded.
+		w.Header().Set("Retry-After", "30")
+		http.Error(w, "index loading", http.StatusServiceUnavailable)
 		return
 	}
 	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
@@ -131,10 +139,14 @@ func (a *Adapter) answerInThread(ctx context.Context, m inbound) {
 		return
 	}
 	placeholder := ""
+	waiting := !a.ready()
 	func() {
 		pctx, cancel := context.WithTimeout(ctx, postTimeout)
 		defer cancel()
 		lu := notice(lookingUpText)
+		if waiting {
+			lu = notice(loadingText)
+		}
 		_, ts, err := a.api.PostMessageContext(pctx, m.channel, slack.MsgOptionText(lu.Text, false),
 			slack.MsgOptionBlocks(lu.Blocks...), slack.MsgOptionTS(root))
 		if err != nil {
@@ -143,9 +155,14 @@ func (a *Adapter) answerInThread(ctx context.Context, m inbound) {
 		placeholder = ts
 	}()
 
+	if !a.waitReady(ctx) {
+		a.deliver(ctx, m.channel, root, placeholder, []message{notice(apology(errRestarting))})
+		return
+	}
 	// A thread is one conversation, so the engine can read follow-ups in
-	// the light of earlier questions.
-	ans, err := a.askStreaming(ctx, retrieval.Question{Text: question, ConversationID: m.channel + "/" + root}, m.channel, placeholder)
+	// the light of earlier questions. The "slack:" prefix keeps its ID
+	// apart from the other adapters' (see retrieval.Question).
+	ans, err := a.askStreaming(ctx, retrieval.Question{Text: question, ConversationID: "slack:" + m.channel + "/" + root}, m.channel, placeholder)
 	if err != nil {
 		a.deliver(ctx, m.channel, root, placeholder, []message{notice(apology(err))})
 		return

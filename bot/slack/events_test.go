@@ -82,8 +82,8 @@ func TestThreadFollowUpsAreOneConversation(t *testing.T) {
 	}
 	_ = h.a.Close()
 	want := []retrieval.Question{
-		{Text: "when did Estonia ratify?", ConversationID: "C1/1700000001.000100"},
-		{Text: "and Latvia?", ConversationID: "C1/1700000001.000100"},
+		{Text: "when did Estonia ratify?", ConversationID: "slack:C1/1700000001.000100"},
+		{Text: "and Latvia?", ConversationID: "slack:C1/1700000001.000100"},
 	}
 	got := stub.asked()
 	if len(got) != len(want) {
@@ -106,7 +106,7 @@ func TestDirectMessageAnsweredInThread(t *testing.T) {
 		t.Errorf("got %+v then %s, want a reply in the DM's thread", placeholder, answer.Method)
 	}
 	_ = h.a.Close()
-	if got := stub.asked(); len(got) != 1 || got[0].Text != "when did Estonia ratify?" || got[0].ConversationID != "D1/1700000002.000200" {
+	if got := stub.asked(); len(got) != 1 || got[0].Text != "when did Estonia ratify?" || got[0].ConversationID != "slack:D1/1700000002.000200" {
 		t.Errorf("got %+v", got)
 	}
 }
@@ -218,7 +218,7 @@ func TestEventAllowlist(t *testing.T) {
 	allowed["channel"] = "C2"
 	h.send(t, "/slack/events", jsonType, eventJSON("Ev2", allowed))
 	_ = h.a.Close()
-	if got := stub.asked(); len(got) != 1 || got[0].ConversationID != "C2/1.2" {
+	if got := stub.asked(); len(got) != 1 || got[0].ConversationID != "slack:C2/1.2" {
 		t.Errorf("got %+v, want only the C2 question", got)
 	}
 }

@@ -379,6 +379,11 @@ func readBody(t *testing.T, resp *http.Response) string {
 	return string(b)
 }
 
+// triggers numbers trigger IDs: Slack gives every invocation its own.
+var triggers atomic.Int64
+
+func newTriggerID() string { return fmt.Sprintf("%d.42.test", triggers.Add(1)) }
+
 // commandForm is a slash command as Slack POSTs it.
 func commandForm(command, text, responseURL string) string {
 	return url.Values{
@@ -392,7 +397,7 @@ func commandForm(command, text, responseURL string) string {
 		"command":      {command},
 		"text":         {text},
 		"response_url": {responseURL},
-		"trigger_id":   {"1.2.3"},
+		"trigger_id":   {newTriggerID()},
 	}.Encode()
 }
 

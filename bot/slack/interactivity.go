@@ -47,6 +47,12 @@ func (a *Adapter) onInteraction(ctx context.Context, ic slack.InteractionCallbac
 		default:
 			continue
 		}
+		// A signed payload replayed within Slack's five minutes is the
+		// same click: same trigger_id and action timestamp.
+		if key := ic.TriggerID + "/" + act.ActionTs; key != "/" && !a.firstSeen(ctx, "action:"+key) {
+			a.log.Info("slack: dropping a repeated click", "action_ts", act.ActionTs)
+			continue
+		}
 		value := act.Value
 		if !a.spawn(ctx, func(ctx context.Context) { a.recordFeedback(ctx, ic, value, v) }) {
 			a.log.Warn("slack: shutting down; feedback not recorded")
@@ -92,11 +98,11 @@ func (a *Adapter) ackInteraction(ctx context.Context, ic slack.InteractionCallba
 	var err error
 	switch {
 	case ic.ResponseURL != "" && blocks != nil:
-		err = slack.PostWebhookCustomHTTPContext(ctx, ic.ResponseURL, a.http, &slack.WebhookMessage{
+		err = a.postWebhook(ctx, ic.ResponseURL, &slack.WebhookMessage{
 			Text: firstNonEmpty(ic.Message.Text, text), Blocks: &slack.Blocks{BlockSet: blocks}, ReplaceOriginal: true})
 	case ic.ResponseURL != "":
 		m := notice(text)
-		err = slack.PostWebhookCustomHTTPContext(ctx, ic.ResponseURL, a.http, &slack.WebhookMessage{
+		err = a.postWebhook(ctx, ic.ResponseURL, &slack.WebhookMessage{
 			Text: m.Text, Blocks: &slack.Blocks{BlockSet: m.Blocks}, ResponseType: slack.ResponseTypeEphemeral})
 	case blocks != nil && ic.Container.ChannelID != "" && ic.Container.MessageTs != "" && !ic.Container.IsEphemeral:
 		_, _, _, err = a.api.UpdateMessageContext(ctx, ic.Container.ChannelID, ic.Container.MessageTs,

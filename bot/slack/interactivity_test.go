@@ -20,7 +20,7 @@ func clickPayload(user, actionID, value, responseURL string, extra ...func(map[s
 		"type":       "block_actions",
 		"token":      "legacy-verification-token",
 		"api_app_id": "A1",
-		"trigger_id": "1.2.3",
+		"trigger_id": newTriggerID(),
 		"user":       map[string]any{"id": user, "username": "ann", "team_id": "T1"},
 		"team":       map[string]any{"id": "T1", "domain": "example"},
 		"channel":    map[string]any{"id": "C1", "name": "general"},
@@ -200,5 +200,22 @@ func TestNoFeedbackLogNoButtons(t *testing.T) {
 	h.slack.next(t)
 	if c := h.slack.next(t); strings.Contains(c.Blocks, feedbackBlockID) {
 		t.Errorf("buttons shown without a feedback log: %s", c.Blocks)
+	}
+}
+
+// TestReplayedClickIsRecordedOnce checks that a signed click payload sent
+// again within Slack's five minutes is not recorded again.
+func TestReplayedClickIsRecordedOnce(t *testing.T) {
+	h := newHarness(t, &stubAnswerer{}, nil)
+	body := clickForm(clickPayload("U3", feedbackActionUp, `{"id":"x"}`, h.hooks.url("replay")))
+	for range 3 {
+		if resp := h.send(t, "/slack/interactivity", form, body); resp.StatusCode != http.StatusOK {
+			t.Fatalf("got %d, want 200", resp.StatusCode)
+		}
+	}
+	_ = h.a.Close()
+	lines, err := readFeedback(h.fb)
+	if err != nil || len(lines) != 1 {
+		t.Errorf("got %d feedback lines (%v), want 1", len(lines), err)
 	}
 }

@@ -17,6 +17,7 @@ import (
 // escaped; anything user- or corpus-derived is escaped where it is added.
 const (
 	lookingUpText  = ":hourglass_flowing_sand: Looking that up…"
+	loadingText    = ":hourglass_flowing_sand: Looking that up… I'm still loading the articles, so this may take a minute."
 	notAllowedText = "Sorry, citebot is not enabled in this channel or workspace."
 	restartingText = "citebot is restarting. Please ask again in a moment."
 	timeoutText    = "Sorry, that took too long to answer. Please try again, perhaps with a more specific question."
@@ -45,9 +46,15 @@ func isHelp(q string) bool {
 	return false
 }
 
+// errRestarting means the adapter closed while a question waited for the
+// index.
+var errRestarting = errors.New("slack adapter closed before the index was ready")
+
 // apology turns an engine error into a short message for the user.
 func apology(err error) string {
 	switch {
+	case errors.Is(err, errRestarting):
+		return restartingText
 	case errors.Is(err, retrieval.ErrEmptyQuestion):
 		return "I didn't find a question in that. Try asking in a full sentence."
 	case errors.Is(err, retrieval.ErrQuestionTooLong):

@@ -44,9 +44,17 @@ func (a *Adapter) Run(ctx context.Context) error {
 // 3 s, and hands it to the same code as HTTP mode.
 func (a *Adapter) onSocketEvent(ctx context.Context, smc *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		if a.socket.Load() != StateStarting {
+			a.socket.Store("reconnecting")
+		}
 	case socketmode.EventTypeConnected:
+		a.socket.Store(StateRunning)
 		a.log.Info("slack: socket mode connected")
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth, socketmode.EventTypeIncomingError:
+		if evt.Type != socketmode.EventTypeIncomingError {
+			a.socket.Store("reconnecting")
+		}
 		a.log.Warn("slack: socket mode connection problem", "event", string(evt.Type), "detail", socketErr(evt.Data))
 	case socketmode.EventTypeErrorBadMessage:
 		// The request could not be parsed, e.g. an event type slack-go

@@ -89,7 +89,7 @@ func slashPayload(text, responseURL string) map[string]any {
 		"token": "legacy-verification-token", "team_id": "T1", "team_domain": "example",
 		"channel_id": "C1", "channel_name": "general", "user_id": "U1", "user_name": "ann",
 		"command": "/ask", "text": text, "api_app_id": "A1", "is_enterprise_install": "false",
-		"response_url": responseURL, "trigger_id": "1.2.3",
+		"response_url": responseURL, "trigger_id": newTriggerID(),
 	}
 }
 

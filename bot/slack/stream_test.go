@@ -19,10 +19,10 @@ import (
 var promptPassageRE = regexp.MustCompile(`(?s)<passage-[0-9a-f]+ n="(\d+)"[^>]*>\n(.*?)\n</passage-[0-9a-f]+>`)
 
 // gatedModel plays an OpenAI-compatible chat server for the real go-openai
-// client. It streams the first words of an answer citing the passage with
-// "Estonia in 2004", then waits for gate before it writes the rest: the
-// test opens the gate once Slack has shown the first words, which shows
-// that the message is edited while the model is still writing.
+// client. It streams the first sentence of an answer citing the passage
+// with "Estonia in 2004", then waits for gate before it writes the rest:
+// the test opens the gate once Slack has shown the first sentence, which
+// shows that the message is edited while the model is still writing.
 func gatedModel(t *testing.T, gate <-chan struct{}) *openai.Client {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req openai.ChatCompletionRequest
@@ -43,13 +43,16 @@ func gatedModel(t *testing.T, gate <-chan struct{}) *openai.Client {
 			fmt.Fprintf(w, "data: %s\n\n", b)
 			w.(http.Flusher).Flush()
 		}
-		send("Estonia ratified the Ottawa Convention")
+		// citebot shows a sentence once the next one has begun.
+		send("Estonia ratified the Ottawa Convention in 2004 [" + n + "]. Its")
 		select {
 		case <-gate:
 		case <-r.Context().Done():
 			return
 		}
-		send(" in 2004 [" + n + "].")
+		send(" ratification came in 2004 [" + n + "].")
+		b, _ := json.Marshal(openai.ChatCompletionStreamResponse{Choices: []openai.ChatCompletionStreamChoice{{FinishReason: openai.FinishReasonStop}}})
+		fmt.Fprintf(w, "data: %s\n\n", b)
 		fmt.Fprint(w, "data: [DONE]\n\n")
 	}))
 	t.Cleanup(srv.Close)
@@ -74,8 +77,8 @@ func TestMentionAnswerIsEditedAsTheModelWrites(t *testing.T) {
 	if partial.Method != "chat.update" || partial.TS != placeholder.TS {
 		t.Fatalf("got %s of %s, want chat.update of the placeholder", partial.Method, partial.TS)
 	}
-	if b := unescapeJSON(partial.Blocks); !strings.Contains(b, "Estonia ratified the Ottawa Convention …") || strings.Contains(b, "2004") {
-		t.Errorf("partial edit shows %s, want the first words marked as unfinished", b)
+	if b := unescapeJSON(partial.Blocks); !strings.Contains(b, "Estonia ratified the Ottawa Convention in 2004 [1]. …") || strings.Contains(b, "ratification") {
+		t.Errorf("partial edit shows %s, want the first sentence marked as unfinished", b)
 	}
 	close(gate)
 
@@ -91,7 +94,7 @@ func TestMentionAnswerIsEditedAsTheModelWrites(t *testing.T) {
 		}
 	}
 	blocks := unescapeJSON(final.Blocks)
-	for _, want := range []string{"Estonia ratified the Ottawa Convention in 2004 [1].", "`000_2bc005b4439df7f9.txt`", "Estonia in 2004"} {
+	for _, want := range []string{"Estonia ratified the Ottawa Convention in 2004 [1]. Its ratification came in 2004 [1].", "`000_2bc005b4439df7f9.txt`", "Estonia in 2004"} {
 		if !strings.Contains(blocks, want) {
 			t.Errorf("final answer lacks %q:\n%s", want, blocks)
 		}

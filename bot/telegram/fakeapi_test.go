@@ -60,6 +60,9 @@ type apiFailure struct {
 	Code        int
 	Description string
 	RetryAfter  int
+	// EchoPage answers with an HTML error page that echoes the request
+	// path, token and all, as some proxies in front of a Bot API do.
+	EchoPage bool
 }
 
 const (
@@ -171,6 +174,12 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		failure = &apiFailure{Code: 404, Description: "Not Found"}
 	}
 	f.record(call)
+	if failure != nil && failure.EchoPage {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(failure.Code)
+		fmt.Fprintf(w, "<html><body><h1>%d Bad Gateway</h1><p>POST %s</p></body></html>", failure.Code, r.URL.Path)
+		return
+	}
 	if failure != nil {
 		writeError(w, *failure)
 		return
@@ -435,7 +444,13 @@ type harness struct {
 // ends. prepare, if not nil, runs between New and Run.
 func start(t *testing.T, ans Answerer, opts Options, prepare func(*Adapter)) *harness {
 	t.Helper()
-	f := newFakeAPI(t)
+	return startWith(t, newFakeAPI(t), ans, opts, prepare)
+}
+
+// startWith is start against a given fakeAPI, for tests that set it up
+// before the adapter makes its first call.
+func startWith(t *testing.T, f *fakeAPI, ans Answerer, opts Options, prepare func(*Adapter)) *harness {
+	t.Helper()
 	opts.APIURL = f.srv.URL
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -371,5 +372,44 @@ func TestLongAnswerIsSplit(t *testing.T) {
 	}
 	if !strings.Contains(joined.String(), "Sources") {
 		t.Error("sources lost")
+	}
+}
+
+// lockedBuffer is a log sink safe for the adapter's goroutines and the
+// test at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestErrorPageDoesNotLogTheToken checks that an error page that echoes
+// the request path, bot token and all, does not put the token in the log.
+func TestErrorPageDoesNotLogTheToken(t *testing.T) {
+	logs := &lockedBuffer{}
+	h := start(t, realEngine(t), Options{Logger: slog.New(slog.NewJSONHandler(logs, nil))}, nil)
+	h.f.fail("sendMessage", apiFailure{Code: 502, EchoPage: true})
+	q := h.ask(textMessage(privateChat(1301), 1301, estoniaQuestion))
+	h.f.waitFor(t, "the failed send", func() bool { return len(h.attemptsTo(q.ID)) > 0 })
+	h.cancel()
+	err := <-h.errc
+	h.errc <- err // for the cleanup
+	out := logs.String()
+	if !strings.Contains(out, "502 Bad Gateway") {
+		t.Fatalf("the failed send was not logged:\n%s", out)
+	}
+	if strings.Contains(out, testToken) || strings.Contains(out, "TEST-secret") {
+		t.Errorf("the bot token was logged:\n%s", out)
 	}
 }

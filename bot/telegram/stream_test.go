@@ -67,8 +67,8 @@ func (f *fakeAPI) editMessageText(p map[string]string) (*models.Message, *apiFai
 var promptPassageRE = regexp.MustCompile(`(?s)<passage-[0-9a-f]+ n="(\d+)"[^>]*>\n(.*?)\n</passage-[0-9a-f]+>`)
 
 // gatedModel plays an OpenAI-compatible chat server for the real go-openai
-// client: it streams the first words of an answer citing the passage with
-// "Estonia in 2004", and the rest only once gate is closed.
+// client: it streams the first sentence of an answer citing the passage
+// with "Estonia in 2004", and the rest only once gate is closed.
 func gatedModel(t *testing.T, gate <-chan struct{}) *openai.Client {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req openai.ChatCompletionRequest
@@ -89,13 +89,16 @@ func gatedModel(t *testing.T, gate <-chan struct{}) *openai.Client {
 			fmt.Fprintf(w, "data: %s\n\n", b)
 			w.(http.Flusher).Flush()
 		}
-		send("Estonia ratified the Ottawa <Convention>")
+		// citebot shows a sentence once the next one has begun.
+		send("Estonia ratified the Ottawa <Convention> in 2004 [" + n + "]. Its")
 		select {
 		case <-gate:
 		case <-r.Context().Done():
 			return
 		}
-		send(" in 2004 [" + n + "].")
+		send(" ratification came in 2004 [" + n + "].")
+		b, _ := json.Marshal(openai.ChatCompletionStreamResponse{Choices: []openai.ChatCompletionStreamChoice{{FinishReason: openai.FinishReasonStop}}})
+		fmt.Fprintf(w, "data: %s\n\n", b)
 		fmt.Fprint(w, "data: [DONE]\n\n")
 	}))
 	t.Cleanup(srv.Close)
@@ -113,8 +116,8 @@ func TestAnswerIsEditedAsTheModelWrites(t *testing.T) {
 
 	first := h.waitReply(t, q.ID)
 	checkAnswerMessage(t, first, q.ID)
-	if text := telegramText(first.Params["text"]); text != "Estonia ratified the Ottawa <Convention> …" {
-		t.Errorf("first reply %q, want the first words, escaped, marked as unfinished", text)
+	if text := telegramText(first.Params["text"]); text != "Estonia ratified the Ottawa <Convention> in 2004 [1]. …" {
+		t.Errorf("first reply %q, want the first sentence, escaped, marked as unfinished", text)
 	}
 	close(gate)
 
@@ -134,7 +137,7 @@ func TestAnswerIsEditedAsTheModelWrites(t *testing.T) {
 		}
 	}
 	text := telegramText(final.Params["text"])
-	for _, want := range []string{"Estonia ratified the Ottawa <Convention> in 2004 [1].", "Sources", estoniaSource, "Estonia in 2004"} {
+	for _, want := range []string{"Estonia ratified the Ottawa <Convention> in 2004 [1]. Its ratification came in 2004 [1].", "Sources", estoniaSource, "Estonia in 2004"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("final answer lacks %q:\n%s", want, text)
 		}

@@ -36,6 +36,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/internal/redact"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -134,13 +135,19 @@ type Options struct {
 	// of PollTimeout+15s. A client with a shorter non-zero Timeout would cut
 	// every long poll short, so New rejects it.
 	HTTPClient *http.Client
-	// Logger receives the adapter's logs. nil means slog.Default(). Tokens
-	// and secrets are never logged.
+	// Logger receives the adapter's logs. nil means slog.Default(). The
+	// bot token and webhook secret are scrubbed from everything the
+	// adapter logs, errors included.
 	Logger *slog.Logger
 	// ExampleQuestion returns the example in /help and in the reply to an
 	// empty /ask: a question the loaded corpus answers. nil, or "" while
 	// the index loads, means DefaultExampleQuestion.
 	ExampleQuestion bot.ExampleFunc
+	// Ready, when not nil, is closed once the Answerer can answer (the
+	// index has loaded). Until then Run fetches no update and the
+	// webhook answers 503, so that Telegram keeps the updates and
+	// delivers them later. nil means the Answerer is ready now.
+	Ready <-chan struct{}
 }
 
 // Adapter is citebot's Telegram bot. Create it with New, mount it with
@@ -167,6 +174,7 @@ type Adapter struct {
 	sleep func(ctx context.Context, d time.Duration) error
 
 	accepting atomic.Bool // webhook updates can be handed to workers
+	state     *state
 
 	mu       sync.Mutex
 	closed   bool
@@ -248,17 +256,20 @@ func New(token string, ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapte
 	}
 
 	a := &Adapter{
-		ans:     ans,
-		fb:      fb,
-		opts:    opts,
-		secret:  secret,
-		log:     opts.Logger.With("adapter", "telegram"),
+		ans:    ans,
+		fb:     fb,
+		opts:   opts,
+		secret: secret,
+		// The library masks the token in transport errors, but not in an
+		// error page that echoes the request path; scrub every line.
+		log:     slog.New(redact.Handler(opts.Logger.Handler(), redact.New(token, secret))).With("adapter", "telegram"),
 		limit:   newLimiter(opts.RatePerChat, time.Now),
 		shared:  opts.RateLimiter,
 		sent:    newRecent[msgKey, *sentAnswer](rememberAnswers),
 		seen:    newRecent[int64, struct{}](rememberUpdates),
 		refused: newRecent[int64, struct{}](rememberChats),
 		sleep:   sleepCtx,
+		state:   newState("starting"),
 	}
 	if len(opts.AllowedChats) > 0 {
 		a.allowed = make(map[int64]bool, len(opts.AllowedChats))
@@ -283,7 +294,6 @@ func New(token string, ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapte
 		tgbot.WithUpdatesChannelCap(0),
 		tgbot.WithAllowedUpdates(allowedUpdates),
 		tgbot.WithErrorsHandler(func(err error) {
-			// The library masks the token in the errors it reports.
 			a.log.Warn("telegram client error", "err", err)
 		}),
 	}
@@ -347,11 +357,19 @@ var botCommands = []models.BotCommand{
 // getMe (to learn the bot's username for mentions and /ask@name) and
 // setMyCommands, then either deletes any webhook and long-polls, or
 // registers Options.WebhookURL and its secret with setWebhook and handles
-// what Register's handler receives. On shutdown it stops taking updates
-// and waits for the ones in hand to be answered (at most AnswerTimeout plus
-// 30s each). It returns nil after a clean shutdown, even one during
-// start-up, and an error if it could not start: a bad token, an unreachable
-// Bot API server, a webhook Telegram refused. Run may be called once.
+// what Register's handler receives.
+//
+// A call that fails at start (a 500 from the Bot API, a network error, a
+// token Telegram refuses) is retried with backoff, 1 s doubling to a
+// minute, until ctx ends: the adapter never gives up for good, and State
+// says what it is waiting for. With Options.Ready it fetches no update,
+// and its webhook takes none, until the Answerer is ready, so no question
+// is confirmed to Telegram and then lost.
+//
+// On shutdown it stops taking updates and waits for the ones in hand to be
+// answered (at most AnswerTimeout plus 30s each). It returns nil once ctx
+// is done, and an error only when it cannot run at all (after Close, or
+// when called twice).
 func (a *Adapter) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -368,52 +386,58 @@ func (a *Adapter) Run(ctx context.Context) error {
 	a.cancel, a.done, a.stopping = cancel, done, stopping
 	a.mu.Unlock()
 	defer close(done)
+	defer a.state.set("stopped")
 	stop := context.AfterFunc(ctx, func() {
 		a.accepting.Store(false)
 		close(stopping)
 	})
 	defer func() {
-		if stop() { // Run failed before ctx was done
+		if stop() { // Run returned before ctx was done
 			a.accepting.Store(false)
 			close(stopping)
 		}
 	}()
 
-	me, err := retry(ctx, a, "getMe", func(ctx context.Context) (*models.User, error) {
-		return a.tg.GetMe(ctx)
+	me, err := untilStarted(ctx, a, "getMe", func(ctx context.Context) (*models.User, error) {
+		me, err := a.tg.GetMe(ctx)
+		if err == nil && me.Username == "" {
+			err = errors.New("getMe returned no username")
+		}
+		return me, err
 	})
 	if err != nil {
-		return startErr(ctx, "getMe", err)
-	}
-	if me.Username == "" {
-		return errors.New("telegram: getMe returned no username")
+		return nil // ctx ended
 	}
 	a.me.Store(me)
 
 	_, err = retry(ctx, a, "setMyCommands", func(ctx context.Context) (bool, error) {
 		return a.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: botCommands})
 	})
-	if err != nil {
+	if err != nil && ctx.Err() == nil {
 		// Only the command menu is missing; answering still works.
 		a.log.Warn("telegram: setMyCommands failed", "err", err)
 	}
 
 	if a.opts.WebhookURL == "" {
 		// getUpdates fails with 409 Conflict while a webhook is set.
-		_, err := retry(ctx, a, "deleteWebhook", func(ctx context.Context) (bool, error) {
+		_, err := untilStarted(ctx, a, "deleteWebhook", func(ctx context.Context) (bool, error) {
 			return a.tg.DeleteWebhook(ctx, &tgbot.DeleteWebhookParams{})
 		})
-		if err != nil {
-			return startErr(ctx, "deleteWebhook", err)
+		if err != nil || !a.waitReady(ctx) {
+			return nil
 		}
+		a.state.set(StateRunning)
 		a.log.Info("telegram: long polling", "bot", me.Username)
 		a.tg.Start(ctx)
 		return nil
 	}
 
+	if !a.waitReady(ctx) {
+		return nil
+	}
 	// Accept before setWebhook: Telegram may POST as soon as it is set.
 	a.accepting.Store(true)
-	_, err = retry(ctx, a, "setWebhook", func(ctx context.Context) (bool, error) {
+	_, err = untilStarted(ctx, a, "setWebhook", func(ctx context.Context) (bool, error) {
 		return a.tg.SetWebhook(ctx, &tgbot.SetWebhookParams{
 			URL:            a.opts.WebhookURL,
 			SecretToken:    a.secret,
@@ -421,20 +445,99 @@ func (a *Adapter) Run(ctx context.Context) error {
 		})
 	})
 	if err != nil {
-		return startErr(ctx, "setWebhook", err)
+		return nil
 	}
+	a.state.set(StateRunning)
 	a.log.Info("telegram: webhook set", "bot", me.Username, "host", webhookHost(a.opts.WebhookURL))
 	a.tg.StartWebhook(ctx)
 	return nil
 }
 
-// startErr reports a failed start-up call, unless the failure is only
-// that Run was asked to stop meanwhile: that is a clean shutdown.
-func startErr(ctx context.Context, method string, err error) error {
-	if ctx.Err() != nil {
-		return nil
+// Backoff between start-up attempts.
+const (
+	firstStartWait = time.Second
+	maxStartWait   = time.Minute
+)
+
+// untilStarted calls a start-up method until it succeeds, waiting between
+// failures with backoff, and reports each failure in the log and in State.
+// It returns an error only once ctx is done.
+func untilStarted[T any](ctx context.Context, a *Adapter, method string, call func(context.Context) (T, error)) (T, error) {
+	wait := firstStartWait
+	for attempt := 1; ; attempt++ {
+		v, err := retry(ctx, a, method, call)
+		if err == nil {
+			return v, nil
+		}
+		if ctx.Err() != nil {
+			return v, ctx.Err()
+		}
+		a.state.set("retrying " + method)
+		level := slog.LevelWarn
+		if errors.Is(err, tgbot.ErrorUnauthorized) {
+			level = slog.LevelError // the token is wrong or revoked: a person must act
+		}
+		a.log.Log(ctx, level, "telegram: could not start; retrying", "method", method, "attempt", attempt, "retry_in", wait, "err", err)
+		if a.sleep(ctx, wait) != nil {
+			return v, ctx.Err()
+		}
+		wait = min(2*wait, maxStartWait)
 	}
-	return fmt.Errorf("telegram: %s: %w", method, err)
+}
+
+// waitReady waits until the Answerer can answer. It reports false if ctx
+// ends first.
+func (a *Adapter) waitReady(ctx context.Context) bool {
+	if bot.IsReady(a.opts.Ready) {
+		return true
+	}
+	a.state.set("waiting for the index")
+	a.log.Info("telegram: waiting for the index before taking updates")
+	select {
+	case <-a.opts.Ready:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// StateRunning is what State reports while the adapter takes updates.
+const StateRunning = "running"
+
+// State says whether the adapter takes updates: StateRunning, or what it
+// is doing instead ("starting", "retrying getMe", "waiting for the
+// index", "stopped"). It never holds secrets or error details, since
+// /readyz shows it.
+func (a *Adapter) State() string {
+	s, _ := a.state.watch()
+	return s
+}
+
+// state is the adapter's State, with a channel that is closed at each
+// change, for tests to wait on.
+type state struct {
+	mu      sync.Mutex
+	s       string
+	changed chan struct{}
+}
+
+func newState(s string) *state { return &state{s: s, changed: make(chan struct{})} }
+
+func (st *state) set(s string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.s != s {
+		st.s = s
+		close(st.changed)
+		st.changed = make(chan struct{})
+	}
+}
+
+// watch returns the state and a channel closed when it next changes.
+func (st *state) watch() (string, <-chan struct{}) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.s, st.changed
 }
 
 // Close stops Run, as cancelling its context would, and waits for it to

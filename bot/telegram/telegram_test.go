@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -327,19 +328,119 @@ func TestLifecycle(t *testing.T) {
 		}
 	})
 	t.Run("bad token", func(t *testing.T) {
+		// A token Telegram refuses is retried until shutdown, with an
+		// error in the log that does not show it.
 		f := newFakeAPI(t)
-		a, err := New("999:wrong-token", realEngine(t), nil, Options{APIURL: f.srv.URL})
+		logs := &lockedBuffer{}
+		a, err := New("999:wrong-token", realEngine(t), nil, Options{APIURL: f.srv.URL, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = a.Run(context.Background())
-		if err == nil || !strings.Contains(err.Error(), "getMe") {
-			t.Fatalf("Run = %v, want a getMe error", err)
+		retried := make(chan struct{})
+		a.sleep = func(ctx context.Context, _ time.Duration) error {
+			select {
+			case retried <- struct{}{}:
+			case <-ctx.Done():
+			}
+			return ctx.Err()
 		}
-		if strings.Contains(err.Error(), "wrong-token") {
-			t.Fatalf("error leaks the token: %v", err)
+		errc := make(chan error, 1)
+		go func() { errc <- a.Run(context.Background()) }()
+		<-retried
+		if got := a.State(); got != "retrying getMe" {
+			t.Errorf("State: got %q, want retrying getMe", got)
+		}
+		a.Close()
+		if err := <-errc; err != nil {
+			t.Errorf("Run = %v, want nil after Close", err)
+		}
+		if out := logs.String(); !strings.Contains(out, `"level":"ERROR"`) || !strings.Contains(out, "Unauthorized") || strings.Contains(out, "wrong-token") {
+			t.Errorf("want an error logged without the token:\n%s", out)
 		}
 	})
+}
+
+// waitState waits until a's State is want.
+func waitState(t *testing.T, a *Adapter, want string) {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		got, changed := a.state.watch()
+		if got == want {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("State is %q, want %q", got, want)
+		}
+	}
+}
+
+// TestStartRetriesUntilItWorks checks that failures at start-up (500s
+// from getMe, then from deleteWebhook, or from setWebhook) are retried
+// with backoff until the bot takes updates and answers, instead of
+// ending the adapter.
+func TestStartRetriesUntilItWorks(t *testing.T) {
+	for _, webhook := range []bool{false, true} {
+		t.Run(map[bool]string{false: "polling", true: "webhook"}[webhook], func(t *testing.T) {
+			f := newFakeAPI(t)
+			f.fail("getMe", apiFailure{Code: 500, Description: "Internal Server Error"})
+			f.fail("getMe", apiFailure{Code: 502, Description: "Bad Gateway", EchoPage: true})
+			last := "deleteWebhook"
+			var opts Options
+			if webhook {
+				last = "setWebhook"
+				opts.WebhookURL = "https://citebot.example/telegram/webhook"
+			}
+			f.fail(last, apiFailure{Code: 500, Description: "Internal Server Error"})
+			var mu sync.Mutex
+			var waits []time.Duration
+			h := startWith(t, f, realEngine(t), opts, func(a *Adapter) {
+				a.sleep = func(ctx context.Context, d time.Duration) error {
+					mu.Lock()
+					waits = append(waits, d)
+					mu.Unlock()
+					return ctx.Err()
+				}
+			})
+			waitState(t, h.a, StateRunning)
+			if n := len(f.callsOf("getMe")); n != 3 {
+				t.Errorf("getMe called %d times, want 3", n)
+			}
+			if n := len(f.callsOf(last)); n != 2 {
+				t.Errorf("%s called %d times, want 2", last, n)
+			}
+			mu.Lock()
+			if got := fmt.Sprint(waits); got != "[1s 2s 1s]" {
+				t.Errorf("waited %s between attempts, want [1s 2s 1s]", got)
+			}
+			mu.Unlock()
+			if !webhook {
+				q := h.ask(textMessage(privateChat(1401), 1401, estoniaQuestion))
+				if text := telegramText(h.waitReply(t, q.ID).Params["text"]); !strings.Contains(text, "2004") {
+					t.Errorf("got %q, want the answer", text)
+				}
+			}
+		})
+	}
+}
+
+// TestPollingWaitsForTheIndex checks that no update is fetched, and so
+// confirmed to Telegram, before the index is ready, and that a question
+// sent meanwhile is answered once it is.
+func TestPollingWaitsForTheIndex(t *testing.T) {
+	ready := make(chan struct{})
+	h := start(t, realEngine(t), Options{Ready: ready}, nil)
+	q := h.ask(textMessage(privateChat(1501), 1501, estoniaQuestion))
+	waitState(t, h.a, "waiting for the index")
+	if n := len(h.f.callsOf("getUpdates")); n != 0 {
+		t.Fatalf("%d getUpdates calls before the index was ready, want none", n)
+	}
+	close(ready)
+	if text := telegramText(h.waitReply(t, q.ID).Params["text"]); !strings.Contains(text, "2004") {
+		t.Errorf("got %q, want the answer", text)
+	}
 }
 
 func TestNewRejectsBadOptions(t *testing.T) {

@@ -159,3 +159,31 @@ func TestWebhookBeforeRunIsUnavailable(t *testing.T) {
 		t.Fatalf("status %d, want 401 for a wrong secret even before Run", code)
 	}
 }
+
+// TestWebhookWaitsForTheIndex checks that the webhook answers 503 until
+// the index is ready, so that Telegram keeps the update and delivers it
+// again, and takes it once it is.
+func TestWebhookWaitsForTheIndex(t *testing.T) {
+	const secret = "s3cret-Token_for-tests"
+	ready := make(chan struct{})
+	var srv *httptest.Server
+	h := start(t, realEngine(t), Options{WebhookURL: "https://citebot.example/telegram/webhook", WebhookSecret: secret, Ready: ready}, func(a *Adapter) {
+		mux := http.NewServeMux()
+		a.Register(mux)
+		srv = httptest.NewServer(mux)
+		t.Cleanup(srv.Close)
+	})
+	waitState(t, h.a, "waiting for the index")
+	u := &models.Update{ID: 1, Message: textMessage(privateChat(1601), 1601, estoniaQuestion)}
+	if code := postUpdate(t, srv.URL, secret, u); code != http.StatusServiceUnavailable {
+		t.Errorf("before the index is ready: status %d, want 503", code)
+	}
+	close(ready)
+	waitState(t, h.a, StateRunning)
+	if code := postUpdate(t, srv.URL, secret, u); code != http.StatusOK {
+		t.Fatalf("once ready: status %d, want 200", code)
+	}
+	if text := telegramText(h.waitReply(t, u.Message.ID).Params["text"]); !strings.Contains(text, "2004") {
+		t.Errorf("got %q, want the answer", text)
+	}
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"container/list"
 	"context"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -13,13 +14,19 @@ import (
 
 // answerCache keeps recent answers to standalone questions (no
 // conversation), keyed by the question with its whitespace collapsed. The
-// engine is deterministic for such a question, so a hit returns exactly
-// what the engine would; the cache belongs to one answerer and is dropped
-// when SetAnswerer installs another. Case and punctuation are kept in the
-// key because the engine reads them (capitalised words mark names).
+// engine is deterministic for such a question over a fixed index, so a hit
+// returns exactly what the engine would. The cache belongs to one answerer
+// and corpus and is dropped when SetAnswerer or SetDocuments installs
+// another; entries also expire after a TTL, which bounds how stale an
+// answer can be when the index changes behind the server's back (a shared
+// Weaviate index that another process re-ingests). Case and punctuation are
+// kept in the key because the engine reads them (capitalised words mark
+// names).
 type answerCache struct {
 	box *answererBox
 	max int
+	ttl time.Duration
+	now func() time.Time
 	mu  sync.Mutex
 	ll  *list.List // front is most recently used
 	byQ map[string]*list.Element
@@ -27,12 +34,13 @@ type answerCache struct {
 }
 
 type cacheEntry struct {
-	key string
-	ans retrieval.Answer
+	key     string
+	ans     retrieval.Answer
+	expires time.Time
 }
 
-func newAnswerCache(box *answererBox, size int, rec metrics.Recorder) *answerCache {
-	return &answerCache{box: box, max: size, ll: list.New(), byQ: map[string]*list.Element{}, rec: rec}
+func newAnswerCache(box *answererBox, size int, ttl time.Duration, rec metrics.Recorder) *answerCache {
+	return &answerCache{box: box, max: size, ttl: ttl, now: time.Now, ll: list.New(), byQ: map[string]*list.Element{}, rec: rec}
 }
 
 func cacheKey(q string) string { return strings.Join(strings.Fields(q), " ") }
@@ -42,8 +50,15 @@ func (c *answerCache) get(key string) (retrieval.Answer, bool) {
 	e, ok := c.byQ[key]
 	var ans retrieval.Answer
 	if ok {
-		c.ll.MoveToFront(e)
-		ans = e.Value.(*cacheEntry).ans
+		ent := e.Value.(*cacheEntry)
+		if c.now().Before(ent.expires) {
+			c.ll.MoveToFront(e)
+			ans = ent.ans
+		} else {
+			c.ll.Remove(e)
+			delete(c.byQ, key)
+			ok = false
+		}
 	}
 	c.mu.Unlock()
 	c.rec.CacheLookup(ok)
@@ -53,12 +68,14 @@ func (c *answerCache) get(key string) (retrieval.Answer, bool) {
 func (c *answerCache) put(key string, ans retrieval.Answer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	expires := c.now().Add(c.ttl)
 	if e, ok := c.byQ[key]; ok {
-		e.Value.(*cacheEntry).ans = ans
+		ent := e.Value.(*cacheEntry)
+		ent.ans, ent.expires = ans, expires
 		c.ll.MoveToFront(e)
 		return
 	}
-	c.byQ[key] = c.ll.PushFront(&cacheEntry{key: key, ans: ans})
+	c.byQ[key] = c.ll.PushFront(&cacheEntry{key: key, ans: ans, expires: expires})
 	if c.ll.Len() > c.max {
 		old := c.ll.Remove(c.ll.Back()).(*cacheEntry)
 		delete(c.byQ, old.key)
@@ -85,35 +102,76 @@ func (s *Server) cacheFor(box *answererBox) *answerCache {
 		if s.ans.Load() != box {
 			return nil
 		}
-		if s.cache.CompareAndSwap(c, newAnswerCache(box, s.opts.CacheSize, s.opts.Observer.Recorder())) {
+		if s.cache.CompareAndSwap(c, newAnswerCache(box, s.opts.CacheSize, s.opts.CacheTTL, s.opts.Observer.Recorder())) {
 			continue
 		}
 	}
 }
 
-// answer answers q with box's answerer through the cache and the
-// Observer. Only answers that are final are cached: answered or refused,
-// never errors or model fallbacks, which a retry may improve on.
-func (s *Server) answer(ctx context.Context, box *answererBox, q retrieval.Question) (retrieval.Answer, error) {
-	var c *answerCache
-	var key string
-	if q.ConversationID == "" {
-		c = s.cacheFor(box)
-	}
-	if c != nil {
-		start := time.Now()
-		key = cacheKey(q.Text)
-		if ans, ok := c.get(key); ok {
-			ans.Question = q.Text
-			s.opts.Observer.Cached(ctx, "web", q, ans, time.Since(start))
-			return ans, nil
+// cacheHeader is the response header that says how the answer cache served
+// a question: hit, miss, or bypass (asked with Cache-Control: no-cache, or
+// not cacheable: in a conversation, or with the cache off).
+const cacheHeader = "X-Cache"
+
+// bypassCache reports whether a request asks not to be answered from the
+// cache, with Cache-Control: no-cache or no-store as in HTTP caching, so
+// that a load test can measure the engine itself.
+func bypassCache(r *http.Request) bool {
+	for _, v := range r.Header.Values("Cache-Control") {
+		for _, d := range strings.Split(v, ",") {
+			switch strings.ToLower(strings.TrimSpace(d)) {
+			case "no-cache", "no-store":
+				return true
+			}
 		}
+	}
+	return false
+}
+
+// cached answers q from the cache when it can. It returns the cache to
+// store a fresh answer in (nil for none) and its key.
+func (s *Server) cached(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q retrieval.Question) (c *answerCache, key string, ans retrieval.Answer, hit bool) {
+	if q.ConversationID != "" || bypassCache(r) {
+		w.Header().Set(cacheHeader, "bypass")
+		return nil, "", ans, false
+	}
+	if c = s.cacheFor(box); c == nil {
+		w.Header().Set(cacheHeader, "bypass")
+		return nil, "", ans, false
+	}
+	start := time.Now()
+	key = cacheKey(q.Text)
+	if ans, hit = c.get(key); hit {
+		ans.Question = q.Text
+		s.opts.Observer.Cached(ctx, "web", q, ans, time.Since(start))
+		w.Header().Set(cacheHeader, "hit")
+		return c, key, ans, true
+	}
+	w.Header().Set(cacheHeader, "miss")
+	return c, key, ans, false
+}
+
+// keep stores a fresh answer in c when it is final and complete: answered
+// or refused by the corpus, with no note and not cut short. Errors, model
+// fallbacks (including refusals made while the model was down) and cut
+// answers are not kept, since asking again may do better.
+func (s *Server) keep(c *answerCache, key string, ans retrieval.Answer, err error) {
+	if c == nil || err != nil || ans.Note != "" || ans.Truncated {
+		return
+	}
+	if o := s.opts.Observer.Outcome(ans, nil); o == metrics.Answered || o == metrics.Refused {
+		c.put(key, ans)
+	}
+}
+
+// answer answers q with box's answerer through the cache and the
+// Observer.
+func (s *Server) answer(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q retrieval.Question) (retrieval.Answer, error) {
+	c, key, ans, hit := s.cached(ctx, w, r, box, q)
+	if hit {
+		return ans, nil
 	}
 	ans, err := s.opts.Observer.Answer(ctx, box.a, "web", q)
-	if c != nil && err == nil {
-		if o := s.opts.Observer.Outcome(ans, nil); o == metrics.Answered || o == metrics.Refused {
-			c.put(key, ans)
-		}
-	}
+	s.keep(c, key, ans, err)
 	return ans, err
 }

@@ -3,13 +3,14 @@ package web
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
 )
 
 func TestAnswerCacheEvictsLeastRecentlyUsed(t *testing.T) {
-	c := newAnswerCache(nil, 3, metrics.Nop{})
+	c := newAnswerCache(nil, 3, time.Hour, metrics.Nop{})
 	for i := 0; i < 3; i++ {
 		c.put(fmt.Sprint(i), retrieval.Answer{Text: fmt.Sprint(i)})
 	}
@@ -28,5 +29,23 @@ func TestAnswerCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	}
 	if got := cacheKey("  a \t b\n"); got != "a b" {
 		t.Errorf("cacheKey: got %q", got)
+	}
+}
+
+func TestAnswerCacheExpires(t *testing.T) {
+	now := time.Date(2025, 3, 18, 12, 0, 0, 0, time.UTC)
+	c := newAnswerCache(nil, 3, time.Minute, metrics.Nop{})
+	c.now = func() time.Time { return now }
+	c.put("q", retrieval.Answer{Text: "a"})
+	now = now.Add(59 * time.Second)
+	if _, ok := c.get("q"); !ok {
+		t.Error("got a miss before the TTL, want a hit")
+	}
+	now = now.Add(time.Second)
+	if _, ok := c.get("q"); ok {
+		t.Error("got a hit at the TTL, want the answer expired")
+	}
+	if n := c.len(); n != 0 {
+		t.Errorf("len %d after expiry, want 0", n)
 	}
 }

@@ -2,11 +2,17 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/citebot/citebot/bot/web"
 	"github.com/citebot/citebot/metrics"
@@ -111,5 +117,128 @@ func TestAnswerCacheSkipsErrorsAndFallbacks(t *testing.T) {
 	}
 	if n := eng.n.Load(); n != 2 {
 		t.Errorf("cache off: engine asked %d times, want 2", n)
+	}
+}
+
+// outageModel plays an OpenAI-compatible chat server for the real
+// go-openai client that answers 503 while down is set, and otherwise says
+// the passages do not cover the question. It counts chat requests.
+type outageModel struct {
+	down  atomic.Bool
+	calls atomic.Int64
+}
+
+func (m *outageModel) client(t *testing.T) *openai.Client {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.calls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		if m.down.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprint(w, `{"error":{"message":"model down"}}`)
+			return
+		}
+		json.NewEncoder(w).Encode(openai.ChatCompletionResponse{Choices: []openai.ChatCompletionChoice{{
+			Message:      openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: "NOT_COVERED\nThe sources do not say."},
+			FinishReason: openai.FinishReasonStop,
+		}}})
+	}))
+	t.Cleanup(srv.Close)
+	cfg := openai.DefaultConfig("sk-test")
+	cfg.BaseURL = srv.URL + "/v1"
+	return openai.NewClientWithConfig(cfg)
+}
+
+// TestAnswerCacheSkipsOutageRefusals checks that a refusal made while the
+// model was down is counted as a fallback and not cached, so that the
+// question reaches the model again once it is back.
+func TestAnswerCacheSkipsOutageRefusals(t *testing.T) {
+	model := &outageModel{}
+	model.down.Store(true)
+	gen := retrieval.NewGenerator(newEngine(t), model.client(t), "test-model", retrieval.GeneratorOptions{Logger: discard()})
+	m := metrics.New()
+	s := web.New(web.Options{Logger: discard(), Metrics: m.Handler(),
+		Observer: metrics.NewObserver(metrics.ObserverOptions{Recorder: m, Logger: discard(), Generative: true})})
+	s.SetAnswerer(gen)
+	const q = `{"question":"Who won the 1998 Tour de France in Estonia?"}`
+
+	down := call(s, "POST", "/v1/ask", q, "192.0.2.1:1", nil)
+	if down.Code != 200 || !strings.Contains(down.Body.String(), `"note"`) {
+		t.Fatalf("while the model is down: got %d %s, want an extractive answer with a note", down.Code, down.Body)
+	}
+	model.down.Store(false)
+	before := model.calls.Load()
+	up := call(s, "POST", "/v1/ask", q, "192.0.2.1:1", nil)
+	if model.calls.Load() == before {
+		t.Errorf("the model was not asked after it recovered: the outage answer was served from the cache")
+	}
+	if strings.Contains(up.Body.String(), `"note"`) || up.Header().Get("X-Cache") != "miss" {
+		t.Errorf("after recovery: got X-Cache %q %s, want a fresh answer without a note", up.Header().Get("X-Cache"), up.Body)
+	}
+	body := call(s, "GET", "/metrics", "", "192.0.2.1:1", nil).Body.String()
+	for _, want := range []string{
+		`citebot_questions_total{adapter="web",outcome="fallback"} 1`,
+		`citebot_questions_total{adapter="web",outcome="refused"} 1`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s:\n%s", want, grepLines(body, "citebot_questions_total"))
+		}
+	}
+}
+
+// TestAnswerCacheBypassAndClear checks the Cache-Control bypass for load
+// tests, and that a new corpus clears the cache.
+func TestAnswerCacheBypassAndClear(t *testing.T) {
+	eng := &counting{a: newEngine(t)}
+	s := web.New(web.Options{Logger: discard()})
+	s.SetAnswerer(eng)
+	const q = `{"question":"when did Estonia ratify Ottawa?"}`
+	ask := func(hdr map[string]string) string {
+		t.Helper()
+		rec := call(s, "POST", "/v1/ask", q, "192.0.2.1:1", hdr)
+		if rec.Code != 200 {
+			t.Fatalf("got %d %s", rec.Code, rec.Body)
+		}
+		return rec.Header().Get("X-Cache")
+	}
+	steps := []struct {
+		hdr      map[string]string
+		clear    bool
+		want     string
+		wantAsks int64
+	}{
+		{nil, false, "miss", 1},
+		{nil, false, "hit", 1},
+		{map[string]string{"Cache-Control": "no-cache"}, false, "bypass", 2},
+		{map[string]string{"Cache-Control": "max-age=0, No-Store"}, false, "bypass", 3},
+		{nil, false, "hit", 3},
+		{nil, true, "miss", 4},
+	}
+	for i, st := range steps {
+		if st.clear {
+			s.SetDocuments(nil)
+		}
+		if got := ask(st.hdr); got != st.want || eng.n.Load() != st.wantAsks {
+			t.Errorf("step %d: got X-Cache %q after %d engine calls, want %q after %d", i, got, eng.n.Load(), st.want, st.wantAsks)
+		}
+	}
+}
+
+// noted answers with a note, as an answer made without the model is.
+type noted struct{ n atomic.Int64 }
+
+func (a *noted) Answer(_ context.Context, q retrieval.Question) (retrieval.Answer, error) {
+	a.n.Add(1)
+	return retrieval.Answer{Question: q.Text, Answered: true, Text: "fine", Note: "made another way", Citations: []retrieval.Citation{}}, nil
+}
+
+func TestAnswerCacheSkipsNotedAnswers(t *testing.T) {
+	a := &noted{}
+	s := web.New(web.Options{Logger: discard(), CacheTTL: time.Hour})
+	s.SetAnswerer(a)
+	for range 2 {
+		call(s, "POST", "/v1/ask", `{"question":"a?"}`, "192.0.2.1:1", nil)
+	}
+	if n := a.n.Load(); n != 2 {
+		t.Errorf("answerer asked %d times, want 2 (answers with a note are not cached)", n)
 	}
 }

@@ -32,6 +32,7 @@ func (r Rate) Unlimited() bool { return r.Burst <= 0 || r.Every <= 0 }
 type guard struct {
 	token   [sha256.Size]byte // SHA-256 of the API token; zero when open
 	open    bool
+	hosts   func(host string) bool // nil: any Host header
 	sem     chan struct{}
 	clients *clientLimiter
 	rec     metrics.Recorder
@@ -42,6 +43,8 @@ func newGuard(opts Options, log *slog.Logger) *guard {
 	g := &guard{open: opts.APIToken == "", log: log, rec: opts.Observer.Recorder()}
 	if !g.open {
 		g.token = sha256.Sum256([]byte(opts.APIToken))
+	} else {
+		g.hosts = hostsFor(opts.ListenAddr)
 	}
 	if opts.MaxConcurrent > 0 {
 		g.sem = make(chan struct{}, opts.MaxConcurrent)
@@ -60,14 +63,16 @@ func needsToken(path string) bool {
 	return strings.HasPrefix(path, "/v1/") || path == "/metrics" || strings.HasPrefix(path, "/debug/pprof")
 }
 
-// isQuestion reports whether path answers questions, and so counts
-// toward the per-client rate and the concurrency limit.
-func isQuestion(path string) bool {
-	return path == "/v1/ask" || strings.HasPrefix(path, "/v1/ask/")
+// limited reports whether path counts toward the per-client rate and the
+// concurrency limit: it answers questions, or serves a source document,
+// which for a large file costs as much memory and time as an answer.
+func limited(path string) bool {
+	return path == "/v1/ask" || strings.HasPrefix(path, "/v1/ask/") || strings.HasPrefix(path, "/v1/sources/")
 }
 
 // wrap returns next behind request IDs, the token check, the per-client
-// rate limit and the concurrency limit, in that order.
+// rate limit and the concurrency limit, in that order. Questions and
+// source documents share one bucket per client and one concurrency limit.
 func (g *guard) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-ID")
@@ -84,7 +89,12 @@ func (g *guard) wrap(next http.Handler) http.Handler {
 			writeError(w, http.StatusUnauthorized, "missing or wrong API token: send Authorization: Bearer <token>")
 			return
 		}
-		if !isQuestion(path) {
+		if g.hosts != nil && needsToken(path) && !g.hosts(requestHost(r)) {
+			g.reject(r, id, "wrong_host")
+			writeError(w, http.StatusForbidden, "this server answers only requests addressed to its listen address; set CITEBOT_API_TOKEN to serve it under other host names")
+			return
+		}
+		if !limited(path) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -92,7 +102,7 @@ func (g *guard) wrap(next http.Handler) http.Handler {
 			if wait, ok := g.clients.allow(clientAddr(r), time.Now()); !ok {
 				g.reject(r, id, "rate_limited")
 				w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-				writeError(w, http.StatusTooManyRequests, "too many questions from this address; retry after "+w.Header().Get("Retry-After")+"s")
+				writeError(w, http.StatusTooManyRequests, "too many requests from this address; retry after "+w.Header().Get("Retry-After")+"s")
 				return
 			}
 		}
@@ -105,7 +115,7 @@ func (g *guard) wrap(next http.Handler) http.Handler {
 				// latency to every caller when the server is saturated.
 				g.reject(r, id, "busy")
 				w.Header().Set("Retry-After", "1")
-				writeError(w, http.StatusServiceUnavailable, "server busy: too many questions at once; retry shortly")
+				writeError(w, http.StatusServiceUnavailable, "server busy: too many requests at once; retry shortly")
 				return
 			}
 		}
@@ -130,6 +140,48 @@ func (g *guard) reject(r *http.Request, id, reason string) {
 	g.log.LogAttrs(r.Context(), slog.LevelDebug, "request rejected",
 		slog.String("request_id", id), slog.String("reason", reason),
 		slog.String("path", r.URL.Path), slog.String("client", clientAddr(r)))
+}
+
+// hostsFor returns which Host headers a server without an API token
+// accepts on its API, given the address it listens on. A page on another
+// site that a browser is tricked into sending to the server (DNS
+// rebinding: evil.example resolving to 127.0.0.1) carries its own host
+// name, so a server bound to loopback answers only loopback names, and one
+// bound to a given address only that address. A server on every interface
+// (":8080") accepts any name; citebot warns that such an API is open.
+func hostsFor(listen string) func(string) bool {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil || host == "" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		return nil
+	}
+	if isLoopback(host) {
+		return isLoopback
+	}
+	return func(h string) bool { return strings.EqualFold(h, host) }
+}
+
+// isLoopback reports whether host names this machine's loopback interface:
+// localhost (and, as RFC 6761 reserves them, names under .localhost) or a
+// loopback IP address.
+func isLoopback(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// requestHost is the host name of r's Host header, without port or
+// brackets.
+func requestHost(r *http.Request) string {
+	if h, _, err := net.SplitHostPort(r.Host); err == nil {
+		return h
+	}
+	return strings.Trim(r.Host, "[]")
 }
 
 // clientAddr is the client's IP address. Behind a reverse proxy it is the

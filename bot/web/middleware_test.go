@@ -14,10 +14,14 @@ import (
 	"github.com/citebot/citebot/retrieval"
 )
 
-// call sends one request straight to the handler, as from addr.
+// call sends one request straight to the handler, as from addr. A POST
+// says its body is JSON unless hdr says otherwise.
 func call(h http.Handler, method, path, body, addr string, hdr map[string]string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	req.RemoteAddr = addr
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
@@ -79,6 +83,56 @@ func TestAPIToken(t *testing.T) {
 	}
 }
 
+// TestHostMustNameTheServer checks that, without an API token, the API
+// answers only requests addressed to the server's listen address, so that
+// a page on another site cannot reach a loopback deployment through DNS
+// rebinding; the probes stay open, and a token lifts the check.
+func TestHostMustNameTheServer(t *testing.T) {
+	const ask = `{"question":"when did Estonia ratify Ottawa?"}`
+	eng := newEngine(t)
+	tests := []struct {
+		listen, token, host string
+		path                string
+		want                int
+	}{
+		{"127.0.0.1:8080", "", "127.0.0.1:8080", "/v1/ask", 200},
+		{"127.0.0.1:8080", "", "localhost:8080", "/v1/ask", 200},
+		{"127.0.0.1:8080", "", "[::1]:8080", "/v1/ask", 200},
+		{"127.0.0.1:8080", "", "app.localhost", "/v1/ask", 200},
+		{"127.0.0.1:8080", "", "evil.example:8080", "/v1/ask", 403},
+		{"127.0.0.1:8080", "", "127.0.0.1.evil.example", "/v1/sources/000_2bc005b4439df7f9.txt", 403},
+		{"127.0.0.1:8080", "", "evil.example", "/healthz", 200},
+		{"localhost:8080", "", "evil.example", "/v1/ask", 403},
+		{"10.1.2.3:8080", "", "10.1.2.3:8080", "/v1/ask", 200},
+		{"10.1.2.3:8080", "", "evil.example", "/v1/ask", 403},
+		{":8080", "", "evil.example", "/v1/ask", 200},
+		{"0.0.0.0:8080", "", "evil.example", "/v1/ask", 200},
+		{"127.0.0.1:8080", "0123456789abcdef-secret", "evil.example", "/v1/ask", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.listen+" "+tt.host+" "+tt.path, func(t *testing.T) {
+			s := web.New(web.Options{Logger: discard(), ListenAddr: tt.listen, APIToken: tt.token})
+			s.SetAnswerer(eng)
+			s.SetDocuments(corpusDocs(t))
+			method, body := "GET", ""
+			if tt.path == "/v1/ask" {
+				method, body = "POST", ask
+			}
+			req := httptest.NewRequest(method, tt.path, strings.NewReader(body))
+			req.Host = tt.host
+			req.Header.Set("Content-Type", "application/json")
+			if tt.token != "" {
+				req.Header.Set("Authorization", "Bearer "+tt.token)
+			}
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			if rec.Code != tt.want {
+				t.Errorf("got %d %s, want %d", rec.Code, rec.Body, tt.want)
+			}
+		})
+	}
+}
+
 func TestNoTokenLeavesAPIOpen(t *testing.T) {
 	s := web.New(web.Options{Logger: discard()})
 	s.SetAnswerer(newEngine(t))
@@ -114,6 +168,15 @@ func TestRatePerClient(t *testing.T) {
 	}
 	if rec := call(s, "POST", "/v1/ask", ask, "[2001:db8::1]:1000", nil); rec.Code != 200 {
 		t.Errorf("an IPv6 client: got %d, want 200", rec.Code)
+	}
+	// Source documents draw on the same bucket.
+	s.SetDocuments(corpusDocs(t))
+	const source = "/v1/sources/000_2bc005b4439df7f9.txt"
+	if rec := call(s, "GET", source, "", "203.0.113.9:1", nil); rec.Code != 200 {
+		t.Errorf("first request of a new client for a source: got %d, want 200", rec.Code)
+	}
+	if rec := call(s, "GET", source, "", "192.0.2.1:1000", nil); rec.Code != http.StatusTooManyRequests {
+		t.Errorf("source from a client out of questions: got %d, want 429", rec.Code)
 	}
 	// Probes and the page are not rate limited.
 	for i := 0; i < 5; i++ {
@@ -152,6 +215,11 @@ func TestMaxConcurrent(t *testing.T) {
 	rec := call(s, "POST", "/v1/ask", `{"question":"third?"}`, "192.0.2.1:1", nil)
 	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
 		t.Errorf("third concurrent question: got %d (Retry-After %q), want 503 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	// Source documents share the limit.
+	s.SetDocuments(corpusDocs(t))
+	if rec := call(s, "GET", "/v1/sources/000_2bc005b4439df7f9.txt", "", "192.0.2.1:1", nil); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("source while saturated: got %d, want 503", rec.Code)
 	}
 	// Other routes are not held up by the limit.
 	if rec := call(s, "GET", "/readyz", "", "192.0.2.1:1", nil); rec.Code != 200 {

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"strings"
 )
 
 // static holds the chat page. It is embedded so that the binary serves it
@@ -28,7 +29,23 @@ func (s *Server) mountPage() {
 	s.mux.Handle("GET /{$}", pageHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.ServeFileFS(w, r, sub, "index.html")
 	})))
-	s.mux.Handle("GET /static/", pageHeaders(http.StripPrefix("/static/", files)))
+	s.mux.Handle("GET /static/", pageHeaders(http.StripPrefix("/static/", filesOnly(sub, files))))
+}
+
+// filesOnly serves files from fsys through next and answers 404 for a
+// folder, which http.FileServer would list.
+func filesOnly(fsys fs.FS, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimSuffix(r.URL.Path, "/")
+		if name == "" {
+			name = "."
+		}
+		if fi, err := fs.Stat(fsys, name); err != nil || fi.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func pageHeaders(next http.Handler) http.Handler {

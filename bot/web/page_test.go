@@ -42,6 +42,14 @@ func TestPage(t *testing.T) {
 	if rec := call(s, "GET", "/no-such-page", "", "192.0.2.1:1", nil); rec.Code != http.StatusNotFound {
 		t.Errorf("unknown path: got %d, want 404", rec.Code)
 	}
+	// The folder of the page's files is not listed.
+	for _, p := range []string{"/static/", "/static", "/static/./", "/static/no-such-file.js"} {
+		// The mux may first redirect to the clean path.
+		if rec := call(s, "GET", p, "", "192.0.2.1:1", nil); rec.Code != http.StatusNotFound && rec.Code/100 != 3 ||
+			strings.Contains(rec.Body.String(), "app.js") {
+			t.Errorf("GET %s: got %d %q, want 404 (or a redirect) and no listing", p, rec.Code, rec.Body)
+		}
+	}
 	if rec := call(s, "POST", "/", "", "192.0.2.1:1", nil); rec.Code != http.StatusMethodNotAllowed {
 		t.Errorf("POST /: got %d, want 405", rec.Code)
 	}

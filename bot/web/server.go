@@ -9,9 +9,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
+	"reflect"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -26,6 +31,10 @@ type Answerer interface {
 	Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
 }
 
+// DefaultCacheTTL is how long a cached answer is served when
+// Options.CacheTTL is zero.
+const DefaultCacheTTL = 10 * time.Minute
+
 // Options tunes a Server. The zero value is usable.
 type Options struct {
 	// MaxBodyBytes caps a request body; zero means 64 KiB.
@@ -39,6 +48,12 @@ type Options struct {
 	// /debug/pprof/ require. The probes, the page and the chat webhooks
 	// (which carry their own signatures) stay open.
 	APIToken string
+	// ListenAddr is the address the server listens on (host:port). Without
+	// an APIToken, those same routes then answer only requests whose Host
+	// names that address (any loopback name for a loopback address), so
+	// that no web page can reach a local deployment through DNS
+	// rebinding. "" or an address on every interface checks nothing.
+	ListenAddr string
 	// RatePerClient limits questions per client address; the zero Rate is
 	// unlimited. Over the limit a client gets 429 with Retry-After.
 	RatePerClient Rate
@@ -48,6 +63,9 @@ type Options struct {
 	// CacheSize is how many answers to standalone questions (no
 	// conversation) are kept; zero means 4096, negative turns it off.
 	CacheSize int
+	// CacheTTL is how long a cached answer is served; zero means
+	// DefaultCacheTTL.
+	CacheTTL time.Duration
 	// Observer times, counts and logs each question; nil does none of it.
 	Observer *metrics.Observer
 	// Metrics, when set, is served at GET /metrics.
@@ -68,9 +86,12 @@ type Server struct {
 	mux      *http.ServeMux
 	ans      atomic.Pointer[answererBox]
 	draining atomic.Bool
-	handler  http.Handler                // mux behind the middleware
-	docs     atomic.Pointer[docIndex]    // set by SetDocuments
-	cache    atomic.Pointer[answerCache] // answers of the current answerer
+
+	compMu     sync.Mutex
+	components map[string]Component        // reported by /readyz
+	handler    http.Handler                // mux behind the middleware
+	docs       atomic.Pointer[docIndex]    // set by SetDocuments
+	cache      atomic.Pointer[answerCache] // answers of the current answerer
 }
 
 type answererBox struct{ a Answerer }
@@ -86,6 +107,9 @@ func New(opts Options) *Server {
 	if opts.CacheSize == 0 {
 		opts.CacheSize = 4096
 	}
+	if opts.CacheTTL <= 0 {
+		opts.CacheTTL = DefaultCacheTTL
+	}
 	s := &Server{opts: opts, log: opts.Logger, mux: http.NewServeMux()}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -97,7 +121,8 @@ func New(opts Options) *Server {
 	return s
 }
 
-// SetAnswerer makes the server ready to answer.
+// SetAnswerer makes the server ready to answer. Answers cached from an
+// earlier answerer are dropped.
 func (s *Server) SetAnswerer(a Answerer) { s.ans.Store(&answererBox{a}) }
 
 // SetDraining makes /readyz fail so load balancers stop sending work while
@@ -114,15 +139,55 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// Component is a part of the server whose state GET /readyz reports, such
+// as a chat adapter; *slack.Adapter and *telegram.Adapter are ones. State
+// is "running" when it works, and otherwise says, briefly and without
+// secrets or error details, what it is waiting for.
+type Component interface {
+	State() string
+}
+
+// AddComponent makes /readyz report c's state under name.
+func (s *Server) AddComponent(name string, c Component) {
+	s.compMu.Lock()
+	defer s.compMu.Unlock()
+	if s.components == nil {
+		s.components = map[string]Component{}
+	}
+	s.components[name] = c
+}
+
+// readiness is the body of GET /readyz.
+type readiness struct {
+	// Status is loading, draining (both 503), ready, or degraded (200:
+	// the API answers, but a component such as a chat adapter is not
+	// running).
+	Status     string            `json:"status"`
+	Components map[string]string `json:"components,omitempty"`
+}
+
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	body := readiness{Status: "ready"}
+	s.compMu.Lock()
+	for name, c := range s.components {
+		if body.Components == nil {
+			body.Components = map[string]string{}
+		}
+		st := c.State()
+		body.Components[name] = st
+		if st != "running" {
+			body.Status = "degraded"
+		}
+	}
+	s.compMu.Unlock()
+	status := http.StatusOK
 	switch {
 	case s.draining.Load():
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+		body.Status, status = "draining", http.StatusServiceUnavailable
 	case s.ans.Load() == nil:
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "loading"})
-	default:
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		body.Status, status = "loading", http.StatusServiceUnavailable
 	}
+	writeJSON(w, status, body)
 }
 
 // askRequest is the body of POST /v1/ask.
@@ -144,6 +209,13 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, "method not allowed: use POST")
 		return
 	}
+	// A web page on any site can make a browser POST text/plain to a
+	// server on loopback without asking first; it cannot send JSON
+	// without a CORS preflight this server never grants.
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		writeError(w, http.StatusUnsupportedMediaType, "send the question as JSON, with Content-Type: application/json")
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
 	var req askRequest
 	dec := json.NewDecoder(r.Body)
@@ -153,7 +225,7 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusRequestEntityTooLarge, "request body too large")
 			return
 		}
-		writeError(w, http.StatusBadRequest, "malformed JSON: "+err.Error())
+		writeError(w, http.StatusBadRequest, jsonProblem(err))
 		return
 	}
 	if dec.More() {
@@ -173,6 +245,11 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "question too long: at most 2000 characters")
 		return
 	}
+	conv, ok := conversationID(req.ConversationID)
+	if !ok {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("conversation_id too long: at most %d bytes", retrieval.MaxConversationIDLen))
+		return
+	}
 	box := s.ans.Load()
 	if box == nil {
 		writeError(w, http.StatusServiceUnavailable, "index is still loading; retry shortly")
@@ -180,11 +257,12 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.AnswerTimeout)
 	defer cancel()
+	question := retrieval.Question{Text: q, ConversationID: conv}
 	if wantsStream(r, req.Stream) {
-		s.serveStream(ctx, w, box, retrieval.Question{Text: q, ConversationID: req.ConversationID})
+		s.serveStream(ctx, w, r, box, question)
 		return
 	}
-	ans, err := s.answer(ctx, box, retrieval.Question{Text: q, ConversationID: req.ConversationID})
+	ans, err := s.answer(ctx, w, r, box, question)
 	if err != nil {
 		status, msg := errorStatus(err)
 		if status >= 500 {
@@ -194,6 +272,51 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, ans)
+}
+
+// jsonProblem says what is wrong with a request body that did not decode,
+// in the API's terms: encoding/json's own messages name Go types
+// ("web.askRequest"), which mean nothing to a client and say more about
+// the server than it needs to.
+func jsonProblem(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return fmt.Sprintf("malformed JSON: %q must be %s, not %s", typeErr.Field, jsonKind(typeErr.Type.Kind()), typeErr.Value)
+	case errors.As(err, &typeErr):
+		return "malformed JSON: the body must be an object, not " + typeErr.Value
+	case errors.As(err, &syntaxErr):
+		return fmt.Sprintf("malformed JSON at byte %d", syntaxErr.Offset)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "malformed JSON: the body ends early"
+	}
+	return "malformed JSON"
+}
+
+// jsonKind names a Go kind as the JSON type that decodes into it.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	}
+	return "another type"
+}
+
+// conversationID puts a client's conversation_id in the HTTP API's own
+// namespace, so that no client can read or steer a Slack thread's or a
+// Telegram chat's conversation by naming it. It reports false for an ID
+// longer than retrieval.MaxConversationIDLen.
+func conversationID(id string) (string, bool) {
+	if id == "" {
+		return "", true
+	}
+	if len(id) > retrieval.MaxConversationIDLen {
+		return "", false
+	}
+	return "web:" + id, true
 }
 
 // errorStatus maps engine errors to an HTTP status and a message safe to

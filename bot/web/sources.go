@@ -1,10 +1,16 @@
 package web
 
 import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"log/slog"
 	"net/http"
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -16,30 +22,52 @@ import (
 const maxQuoteParam = 2048
 
 // docIndex is the loaded corpus by source name.
-type docIndex map[string]*corpus.Document
+type docIndex map[string]*sourceText
+
+// sourceText is a document as GET /v1/sources/{name} serves it: its kept
+// text collapsed for quote matching, worked out on the first request for
+// it and kept, so that each request only searches it.
+type sourceText struct {
+	doc   *corpus.Document
+	spans []corpus.Span
+	once  sync.Once
+	flat  string  // the kept text with whitespace collapsed; see collapse
+	moves []shift // map offsets in flat back to doc.Text
+}
+
+func newSourceText(doc *corpus.Document) *sourceText {
+	spans := doc.Body
+	if len(spans) == 0 {
+		spans = []corpus.Span{{Start: 0, End: len(doc.Text)}}
+	}
+	return &sourceText{doc: doc, spans: spans}
+}
+
+func (t *sourceText) prepare() {
+	t.once.Do(func() { t.flat, t.moves = collapse(t.doc.Text, t.spans) })
+}
+
+// origin is the offset in doc.Text of byte i of flat.
+func (t *sourceText) origin(i int) int {
+	k := sort.Search(len(t.moves), func(j int) bool { return t.moves[j].from > i }) - 1
+	return i + t.moves[k].delta
+}
 
 // SetDocuments makes the corpus available at GET /v1/sources/{name}. The
 // server serves only these documents, from memory; it never opens a file
-// named by a request.
+// named by a request. A new corpus means a new index, so the answer cache
+// is dropped.
 func (s *Server) SetDocuments(docs []corpus.Document) {
 	idx := make(docIndex, len(docs))
 	for i := range docs {
-		idx[docs[i].Source] = &docs[i]
+		idx[docs[i].Source] = newSourceText(&docs[i])
 	}
 	s.docs.Store(&idx)
+	s.cache.Store(nil)
 }
 
-// sourceBody is the response of GET /v1/sources/{name}: the document's
-// kept text as paragraphs, each split into segments, with Mark set on the
-// segments that match a ?quote= parameter.
-type sourceBody struct {
-	Source     string      `json:"source"`
-	Title      string      `json:"title"`
-	Paragraphs [][]segment `json:"paragraphs"`
-	// QuotesFound counts the ?quote= values found in the document.
-	QuotesFound int `json:"quotes_found"`
-}
-
+// segment is a piece of a paragraph of GET /v1/sources/{name}; Mark is set
+// on the pieces that match a ?quote= parameter.
 type segment struct {
 	Text string `json:"text"`
 	Mark bool   `json:"mark,omitempty"`
@@ -56,8 +84,8 @@ func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "index is still loading; retry shortly")
 		return
 	}
-	doc := (*idx)[name]
-	if doc == nil {
+	st := (*idx)[name]
+	if st == nil {
 		writeError(w, http.StatusNotFound, "no such source")
 		return
 	}
@@ -72,8 +100,49 @@ func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	paras, found := highlight(doc, quotes)
-	writeJSON(w, http.StatusOK, sourceBody{Source: doc.Source, Title: doc.Title, Paragraphs: paras, QuotesFound: found})
+	marks, found := st.find(quotes)
+	if err := writeSource(w, st, marks, found); err != nil {
+		s.log.LogAttrs(r.Context(), slog.LevelDebug, "source not sent whole", slog.String("source", name), slog.String("err", err.Error()))
+	}
+}
+
+// writeSource writes the response of GET /v1/sources/{name}:
+//
+//	{"source": …, "title": …, "paragraphs": [[{"text": …, "mark": true}, …], …], "quotes_found": n}
+//
+// the document's kept text as paragraphs of segments, with the marked
+// spans flagged, and how many of the ?quote= values were found. It encodes
+// one paragraph at a time into a small buffer, so that a request for a
+// large document costs little memory beyond the document itself.
+func writeSource(w http.ResponseWriter, st *sourceText, marks []corpus.Span, found int) error {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(w, 32<<10)
+	enc := json.NewEncoder(bw) // escapes <, > and & as writeJSON does
+	bw.WriteString(`{"source":`)
+	if err := enc.Encode(st.doc.Source); err != nil {
+		return err
+	}
+	bw.WriteString(`,"title":`)
+	if err := enc.Encode(st.doc.Title); err != nil {
+		return err
+	}
+	bw.WriteString(`,"paragraphs":[`)
+	first := true
+	for p := range st.paragraphs(marks) {
+		if !first {
+			bw.WriteByte(',')
+		}
+		first = false
+		// Encode ends each value with a newline, which JSON allows here.
+		if err := enc.Encode(p); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(bw, "],\"quotes_found\":%d}\n", found)
+	return bw.Flush()
 }
 
 // validSourceName accepts a clean relative path with forward slashes. The
@@ -99,17 +168,14 @@ func validSourceName(name string) bool {
 	return true
 }
 
-// highlight returns doc's kept text (its Body spans, or all of Text when
-// it has none) as paragraphs of segments, marking where each quote occurs.
-// Quotes have their whitespace collapsed and may run across paragraphs,
-// so they are matched against the kept text with whitespace collapsed and
-// the match is mapped back to byte offsets in Text.
-func highlight(doc *corpus.Document, quotes []string) ([][]segment, int) {
-	spans := doc.Body
-	if len(spans) == 0 {
-		spans = []corpus.Span{{Start: 0, End: len(doc.Text)}}
-	}
-	flat, origin := collapse(doc.Text, spans)
+// find looks for each quote in the document's kept text (its Body spans,
+// or all of Text when it has none) and returns where the ones it found
+// are, as spans of Text in order, and how many it found. Quotes have their
+// whitespace collapsed and may run across paragraphs, so they are matched
+// against the kept text with whitespace collapsed and each match is
+// mapped back to byte offsets in Text.
+func (st *sourceText) find(quotes []string) ([]corpus.Span, int) {
+	st.prepare()
 	var marks []corpus.Span
 	found := 0
 	for _, q := range quotes {
@@ -117,76 +183,92 @@ func highlight(doc *corpus.Document, quotes []string) ([][]segment, int) {
 		if qc == "" {
 			continue
 		}
-		i := strings.Index(flat, qc)
+		i := strings.Index(st.flat, qc)
 		if i < 0 {
 			continue
 		}
 		found++
 		end := i + len(qc) - 1
-		marks = append(marks, corpus.Span{Start: origin[i], End: origin[end] + 1})
+		marks = append(marks, corpus.Span{Start: st.origin(i), End: st.origin(end) + 1})
 	}
 	sort.Slice(marks, func(i, j int) bool { return marks[i].Start < marks[j].Start })
-
-	paras := make([][]segment, 0, len(spans))
-	for _, sp := range spans {
-		var segs []segment
-		at := sp.Start
-		for _, m := range marks {
-			start, end := max(m.Start, at), min(m.End, sp.End)
-			if start >= end {
-				continue
-			}
-			if start > at {
-				segs = append(segs, segment{Text: doc.Text[at:start]})
-			}
-			segs = append(segs, segment{Text: doc.Text[start:end], Mark: true})
-			at = end
-		}
-		if at < sp.End {
-			segs = append(segs, segment{Text: doc.Text[at:sp.End]})
-		}
-		if len(segs) > 0 {
-			paras = append(paras, segs)
-		}
-	}
-	return paras, found
+	return marks, found
 }
 
+// paragraphs yields the kept text one paragraph (Body span) at a time, as
+// segments with Mark set where they fall within marks. The slice it
+// yields is reused for the next paragraph.
+func (st *sourceText) paragraphs(marks []corpus.Span) iter.Seq[[]segment] {
+	text := st.doc.Text
+	return func(yield func([]segment) bool) {
+		var segs []segment
+		for _, sp := range st.spans {
+			segs = segs[:0]
+			at := sp.Start
+			for _, m := range marks {
+				start, end := max(m.Start, at), min(m.End, sp.End)
+				if start >= end {
+					continue
+				}
+				if start > at {
+					segs = append(segs, segment{Text: text[at:start]})
+				}
+				segs = append(segs, segment{Text: text[start:end], Mark: true})
+				at = end
+			}
+			if at < sp.End {
+				segs = append(segs, segment{Text: text[at:sp.End]})
+			}
+			if len(segs) > 0 && !yield(segs) {
+				return
+			}
+		}
+	}
+}
+
+// shift says that from byte from of a collapsed text on, byte i came from
+// byte i+delta of the original.
+type shift struct{ from, delta int }
+
 // collapse joins the text of spans with single spaces, turning every run of
-// whitespace into one space and trimming the ends. origin[i] is the byte
-// offset in text of byte i of the result.
-func collapse(text string, spans []corpus.Span) (string, []int) {
+// whitespace into one space and trimming the ends. The returned shifts map
+// the result back to text: they change only where a run of whitespace was
+// not a single byte or a span ended, so there are few of them, unlike an
+// offset per byte.
+func collapse(text string, spans []corpus.Span) (string, []shift) {
 	var b strings.Builder
-	var origin []int
+	var moves []shift
+	note := func(delta int) {
+		if len(moves) == 0 || moves[len(moves)-1].delta != delta {
+			moves = append(moves, shift{from: b.Len(), delta: delta})
+		}
+	}
 	space := false // a space is pending
 	for _, sp := range spans {
 		if sp.Start < 0 || sp.End > len(text) || sp.Start >= sp.End {
 			continue
 		}
-		for i, r := range text[sp.Start:sp.End] {
+		seg := text[sp.Start:sp.End]
+		for i := 0; i < len(seg); {
+			r, n := utf8.DecodeRuneInString(seg[i:])
 			at := sp.Start + i
+			i += n
 			if unicode.IsSpace(r) {
 				space = b.Len() > 0
 				continue
 			}
-			if space {
+			switch {
+			case space:
+				// The space stands for the whitespace byte just before at.
+				note(at - 1 - b.Len())
 				b.WriteByte(' ')
-				origin = append(origin, at-1)
 				space = false
+			case b.Len() == 0:
+				note(at)
 			}
-			n := utf8.RuneLen(r)
-			if r == utf8.RuneError {
-				n = 1
-				if at+1 <= len(text) {
-					_, n = utf8.DecodeRuneInString(text[at:])
-				}
-			}
-			b.WriteString(text[at : at+n])
-			for k := 0; k < n; k++ {
-				origin = append(origin, at+k)
-			}
+			b.WriteString(seg[i-n : i])
 		}
 		space = b.Len() > 0
 	}
-	return b.String(), origin
+	return b.String(), moves
 }

@@ -1,12 +1,25 @@
 package web
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/citebot/citebot/corpus"
 )
+
+// highlight is what GET /v1/sources/{name} serves for doc and quotes: its
+// paragraphs with the quotes marked, and how many quotes were found.
+func highlight(doc *corpus.Document, quotes []string) ([][]segment, int) {
+	st := newSourceText(doc)
+	marks, found := st.find(quotes)
+	var paras [][]segment
+	for p := range st.paragraphs(marks) {
+		paras = append(paras, slices.Clone(p))
+	}
+	return paras, found
+}
 
 func marked(paras [][]segment) string {
 	var parts []string

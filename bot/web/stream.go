@@ -7,7 +7,6 @@ import (
 	"mime"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
@@ -86,10 +85,10 @@ func (e *sse) event(name string, v any) {
 // answer's text as it is written, then one "answer" event with the whole
 // Answer, citations included, which replaces the streamed text. A failure
 // after the stream has begun is an "error" event with {"error": …}.
-func (s *Server) serveStream(ctx context.Context, w http.ResponseWriter, box *answererBox, q retrieval.Question) {
+func (s *Server) serveStream(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q retrieval.Question) {
 	out := &sse{w: w, rc: http.NewResponseController(w)}
 	emit := func(d string) { out.event("delta", deltaEvent{Text: d}) }
-	ans, err := s.answerStream(ctx, box, q, emit)
+	ans, err := s.answerStream(ctx, w, r, box, q, emit)
 	if err != nil {
 		status, msg := errorStatus(err)
 		if status >= 500 {
@@ -108,21 +107,11 @@ func (s *Server) serveStream(ctx context.Context, w http.ResponseWriter, box *an
 // answerStream is Server.answer for a stream: through the same cache and
 // Observer, with the answerer's stream when it has one. A cached answer
 // arrives as a single delta.
-func (s *Server) answerStream(ctx context.Context, box *answererBox, q retrieval.Question, emit func(string)) (retrieval.Answer, error) {
-	var c *answerCache
-	var key string
-	if q.ConversationID == "" {
-		c = s.cacheFor(box)
-	}
-	if c != nil {
-		start := time.Now()
-		key = cacheKey(q.Text)
-		if ans, ok := c.get(key); ok {
-			ans.Question = q.Text
-			s.opts.Observer.Cached(ctx, "web", q, ans, time.Since(start))
-			emit(ans.Text)
-			return ans, nil
-		}
+func (s *Server) answerStream(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q retrieval.Question, emit func(string)) (retrieval.Answer, error) {
+	c, key, ans, hit := s.cached(ctx, w, r, box, q)
+	if hit {
+		emit(ans.Text)
+		return ans, nil
 	}
 	streamed := answerFunc(func(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
 		if sa, ok := box.a.(StreamAnswerer); ok {
@@ -135,11 +124,7 @@ func (s *Server) answerStream(ctx context.Context, box *answererBox, q retrieval
 		return ans, err
 	})
 	ans, err := s.opts.Observer.Answer(ctx, streamed, "web", q)
-	if c != nil && err == nil {
-		if o := s.opts.Observer.Outcome(ans, nil); o == metrics.Answered || o == metrics.Refused {
-			c.put(key, ans)
-		}
-	}
+	s.keep(c, key, ans, err)
 	return ans, err
 }
 

@@ -24,10 +24,11 @@ import (
 var passageRE = regexp.MustCompile(`(?s)<passage-[0-9a-f]+ n="(\d+)"[^>]*>\n(.*?)\n</passage-[0-9a-f]+>`)
 
 // streamingModel plays an OpenAI-compatible chat server for the real
-// go-openai client. It streams an answer that cites the passage holding
-// "Estonia in 2004", and holds back the second half of the answer until
-// the test has received a delta over SSE, which shows that citebot streams
-// rather than buffers.
+// go-openai client. It streams an answer of two sentences that cite the
+// passage holding "Estonia in 2004", and holds back the second until the
+// test has received a delta over SSE, which shows that citebot streams
+// rather than buffers. (citebot shows a sentence once the next one begins,
+// when its citations are known.)
 func streamingModel(t *testing.T, gate <-chan struct{}) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/v1/chat/completions" {
@@ -46,10 +47,10 @@ func streamingModel(t *testing.T, gate <-chan struct{}) *httptest.Server {
 				break
 			}
 		}
-		pieces := []string{"Estonia ", "ratified ", "the Ottawa ", "Convention ", "in 2004 [", n, "]."}
+		pieces := []string{"Estonia ", "ratified ", "the Ottawa ", "Convention ", "in 2004 [", n, "]. Its", " ratification ", "came in 2004 [", n, "]."}
 		w.Header().Set("Content-Type", "text/event-stream")
 		for i, p := range pieces {
-			if i == 3 {
+			if i == 7 {
 				select {
 				case <-gate:
 				case <-r.Context().Done():
@@ -60,6 +61,8 @@ func streamingModel(t *testing.T, gate <-chan struct{}) *httptest.Server {
 			fmt.Fprintf(w, "data: %s\n\n", b)
 			w.(http.Flusher).Flush()
 		}
+		b, _ := json.Marshal(openai.ChatCompletionStreamResponse{Choices: []openai.ChatCompletionStreamChoice{{FinishReason: openai.FinishReasonStop}}})
+		fmt.Fprintf(w, "data: %s\n\n", b)
 		fmt.Fprint(w, "data: [DONE]\n\n")
 	}))
 	t.Cleanup(srv.Close)
@@ -101,6 +104,7 @@ func postStream(t *testing.T, srv *httptest.Server, body string, accept bool) *h
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Content-Type", "application/json")
 	if accept {
 		req.Header.Set("Accept", "text/event-stream")
 	}
@@ -158,7 +162,7 @@ func TestAskStreamsDeltasThenCitations(t *testing.T) {
 	if final.name != "answer" {
 		t.Fatalf("last event is %q, want answer", final.name)
 	}
-	want := "Estonia ratified the Ottawa Convention in 2004 [1]."
+	want := "Estonia ratified the Ottawa Convention in 2004 [1]. Its ratification came in 2004 [1]."
 	if text.String() != want || final.data["answer"] != want {
 		t.Errorf("streamed %q, final %q; want both %q", text.String(), final.data["answer"], want)
 	}

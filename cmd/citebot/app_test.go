@@ -47,7 +47,7 @@ func (s *servedApp) Wait(t testing.TB) error {
 // The server is stopped when the test ends, if the test has not stopped it.
 func startApp(t testing.TB, cfg config.Config, logs io.Writer) *servedApp {
 	t.Helper()
-	a, err := newApp(cfg, cfg.Log.NewLogger(logs))
+	a, err := newApp(cfg, cfg.NewLogger(logs))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -114,7 +114,7 @@ func parse(name string, args []string, stderr io.Writer, extra func(*flag.FlagSe
 	if err != nil {
 		return command{}, fmt.Errorf("configuration:\n%w", indentErr(err))
 	}
-	log := cfg.Log.NewLogger(stderr)
+	log := cfg.NewLogger(stderr)
 	for _, w := range cfg.Warnings() {
 		log.Warn(w)
 	}

@@ -6,11 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"golang.org/x/term"
 
 	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/datadir"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -35,9 +37,21 @@ func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) ([]cor
 }
 
 // buildEngine loads the corpus and builds the engine over it. persist
-// reuses and updates the stored index in the data dir. mods adjust the
-// engine's options last (serve puts conversations in Redis with them).
+// reuses and updates the stored index in the data dir, holding the data
+// dir's lock meanwhile, with the corpus the data dir records unless the
+// command names another (see corpusFor). mods adjust the engine's options
+// last (serve puts conversations in Redis with them).
 func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, persist bool, progress func(int, int), mods ...func(*retrieval.Options)) (*retrieval.Engine, []corpus.Document, error) {
+	if persist {
+		unlock, err := datadir.Lock(ctx, cfg.DataDir, log)
+		if err != nil {
+			return nil, nil, fmt.Errorf("data dir %s: %w", cfg.DataDir, err)
+		}
+		defer unlock()
+		if cfg, err = corpusFor(cfg, log); err != nil {
+			return nil, nil, err
+		}
+	}
 	docs, err := loadCorpus(ctx, cfg, log)
 	if err != nil {
 		return nil, nil, err
@@ -64,7 +78,46 @@ func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, persi
 	if err != nil {
 		return nil, nil, fmt.Errorf("build index: %w", err)
 	}
+	if persist && eng.Stats().SaveError == "" {
+		rec := datadir.Record{Corpus: datadir.AbsCorpus(cfg.Corpus.Dir), Built: time.Now().UTC()}
+		if err := datadir.WriteRecord(cfg.DataDir, rec); err != nil {
+			log.Warn("could not record the index's corpus in the data dir", "err", err)
+		}
+	}
 	return eng, docs, nil
+}
+
+// corpusFor settles which corpus a command that uses the data dir's index
+// reads. With no corpus named, it is the one the data dir's index was
+// built from, so that `citebot ingest --corpus ./articles` then `citebot
+// serve` serves the articles. A corpus other than the recorded one would
+// silently replace the index, so it needs CITEBOT_REBUILD (--rebuild), and
+// is then logged.
+func corpusFor(cfg config.Config, log *slog.Logger) (config.Config, error) {
+	rec, ok, err := datadir.ReadRecord(cfg.DataDir)
+	if err != nil {
+		log.Warn("the data dir's corpus record is unreadable; using the configured corpus", "err", err)
+		return cfg, nil
+	}
+	if !ok {
+		return cfg, nil
+	}
+	want := datadir.AbsCorpus(cfg.Corpus.Dir)
+	switch {
+	case cfg.Corpus.Dir == "" && !cfg.Corpus.Rebuild:
+		if rec.Corpus != "" {
+			log.Info("using the corpus the data dir's index was built from", "corpus", rec.Corpus, "data_dir", cfg.DataDir)
+		}
+		cfg.Corpus.Dir = rec.Corpus
+	case datadir.SameCorpus(want, rec.Corpus):
+	case cfg.Corpus.Rebuild:
+		log.Warn("rebuilding the index from another corpus, as asked", "corpus", datadir.CorpusName(want),
+			"was", rec.CorpusName(), "data_dir", cfg.DataDir)
+	default:
+		return cfg, fmt.Errorf("%w: the data dir %s holds the index of %s, not %s; pass --rebuild (or set CITEBOT_REBUILD=true) to replace it, or use another --data-dir",
+			errUsage, cfg.DataDir, rec.CorpusName(), datadir.CorpusName(want))
+	}
+	return cfg, nil
 }
 
 // progressBar draws a one-line bar on w when w is a terminal, and nothing

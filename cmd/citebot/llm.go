@@ -67,6 +67,7 @@ func llmAnswerer(c config.LLM, eng *retrieval.Engine, log *slog.Logger) answerer
 	return retrieval.NewGenerator(eng, newLLMClient(c), c.ChatModel, retrieval.GeneratorOptions{
 		Timeout:         c.Timeout,
 		MaxAnswerTokens: c.MaxAnswerTokens,
+		MaxAnswerChars:  c.MaxAnswerChars,
 		ContextTokens:   c.ContextTokens,
 		Logger:          log,
 		OnModelCall: func(ctx context.Context, _ string, took time.Duration, err error) {

@@ -85,7 +85,8 @@ func newModelServer(t *testing.T, chatStatus int) *modelServer {
 			}
 		}
 		json.NewEncoder(w).Encode(openai.ChatCompletionResponse{Choices: []openai.ChatCompletionChoice{{
-			Message: openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: reply},
+			Message:      openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: reply},
+			FinishReason: openai.FinishReasonStop,
 		}}})
 	})
 	m.Server = httptest.NewServer(mux)

@@ -18,8 +18,16 @@ import (
 // runCmd runs the CLI as main would, with a private data dir.
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	t.Setenv("CITEBOT_DATA_DIR", t.TempDir())
-	t.Setenv("CITEBOT_LOG_LEVEL", "warn")
+	return runIn(t, t.TempDir(), "warn", args...)
+}
+
+// runIn runs the CLI as main would, with the data dir data and logs in
+// text at level.
+func runIn(t *testing.T, data, level string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Setenv("CITEBOT_DATA_DIR", data)
+	t.Setenv("CITEBOT_LOG_LEVEL", level)
+	t.Setenv("CITEBOT_LOG_FORMAT", "text")
 	var out, errb bytes.Buffer
 	code = run(context.Background(), args, &out, &errb)
 	return code, out.String(), errb.String()

@@ -42,14 +42,17 @@ func (s *syncBuffer) String() string {
 // out one question on the first getUpdates, then holds every later long
 // poll until the client gives up, and records what the bot sends.
 type fakeTelegram struct {
-	srv      *httptest.Server
-	token    string
-	polls    int
-	mu       sync.Mutex
-	ask      chan struct{} // closed when the first poll may deliver the question
-	sent     chan string   // texts of sendMessage calls
-	polling  chan struct{} // a long poll is being held
-	pollDone chan struct{} // the client cancelled a held long poll
+	srv   *httptest.Server
+	token string
+	polls int
+	// failGetMe is how many getMe calls still get a 502 error page that
+	// echoes the request path, token and all.
+	failGetMe atomic.Int32
+	mu        sync.Mutex
+	ask       chan struct{} // closed when the first poll may deliver the question
+	sent      chan string   // texts of sendMessage calls
+	polling   chan struct{} // a long poll is being held
+	pollDone  chan struct{} // the client cancelled a held long poll
 }
 
 func newFakeTelegram(t *testing.T, token string) *fakeTelegram {
@@ -81,6 +84,12 @@ func (f *fakeTelegram) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	switch method {
 	case "getMe":
+		if f.failGetMe.Add(-1) >= 0 {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusBadGateway)
+			fmt.Fprintf(w, "<html><h1>502 Bad Gateway</h1><p>POST %s</p></html>", r.URL.Path)
+			return
+		}
 		fmt.Fprint(w, `{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"citebot","username":"citebot_test_bot"}}`)
 	case "getUpdates":
 		f.mu.Lock()
@@ -188,6 +197,9 @@ func TestServeOperations(t *testing.T) {
 	do := func(method, path, body, token string) (int, string, http.Header) {
 		t.Helper()
 		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
@@ -280,6 +292,14 @@ func TestServeOperations(t *testing.T) {
 		if m["level"] == "ERROR" {
 			t.Errorf("error logged: %s", line)
 		}
+		if strings.Count(line, `"adapter":`) > 1 {
+			t.Errorf("key adapter logged twice: %s", line)
+		}
+		if d, ok := m["deadline"]; ok {
+			if _, isText := d.(string); !isText {
+				t.Errorf("duration logged as %v, want text such as 20s: %s", d, line)
+			}
+		}
 		if m["msg"] != "question" {
 			continue
 		}
@@ -305,6 +325,62 @@ func TestServeOperations(t *testing.T) {
 	}
 	if !strings.Contains(out, "shutting down") {
 		t.Errorf("no shutdown line in the logs")
+	}
+}
+
+// TestServeRetriesTelegram checks that a Telegram adapter whose start
+// fails (getMe answers an error page) keeps trying instead of giving up,
+// that /readyz and the metrics report its state, that the question Telegram
+// hands over at the first poll is answered from the index, and that the
+// token the error page echoed stays out of the logs.
+func TestServeRetriesTelegram(t *testing.T) {
+	const tgToken = "123456:TG-retry-secret-token"
+	tg := newFakeTelegram(t, tgToken)
+	tg.failGetMe.Store(1)
+	close(tg.ask) // the question comes with the first poll
+	env := map[string]string{
+		"CITEBOT_ADDR":       "127.0.0.1:0",
+		"CITEBOT_DATA_DIR":   t.TempDir(),
+		"CITEBOT_LOG_FORMAT": "json",
+		"TELEGRAM_BOT_TOKEN": tgToken,
+		"TELEGRAM_API_URL":   tg.srv.URL,
+	}
+	logs := &syncBuffer{}
+	srv := startApp(t, loadEnv(t, env), logs)
+	waitFor(t, tg.sent, "2004", "telegram")
+
+	resp, err := http.Get(srv.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready struct {
+		Status     string            `json:"status"`
+		Components map[string]string `json:"components"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&ready)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || ready.Status != "ready" || ready.Components["telegram"] != "running" {
+		t.Errorf("readyz: got %d %+v (%v), want ready with telegram running", resp.StatusCode, ready, err)
+	}
+	resp, err = http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsText, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(metricsText), `citebot_adapter_up{adapter="telegram"} 1`) {
+		t.Errorf("metrics lack citebot_adapter_up for telegram")
+	}
+	srv.Cancel()
+	if err := srv.Wait(t); err != nil {
+		t.Errorf("Run: %v", err)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "could not start; retrying") || !strings.Contains(out, "502 Bad Gateway") {
+		t.Errorf("the failed start was not logged:\n%s", out)
+	}
+	if strings.Contains(out, "TG-retry-secret") {
+		t.Errorf("the token the error page echoed was logged:\n%s", out)
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/bot/slack"
 	"github.com/citebot/citebot/bot/telegram"
@@ -48,6 +50,9 @@ type app struct {
 	mu     sync.Mutex
 	engine *retrieval.Engine
 	ready  chan struct{} // closed when the engine is built (or failed)
+	// answering is closed once the engine answers; the chat adapters hold
+	// what arrives before.
+	answering chan struct{}
 	// listening receives the bound address once the listener is open; tests
 	// use it with --addr 127.0.0.1:0.
 	listening chan string
@@ -132,7 +137,7 @@ var (
 )
 
 func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
-	a := &app{cfg: cfg, log: log, ready: make(chan struct{}), listening: make(chan string, 1), answerer: &engineRef{}}
+	a := &app{cfg: cfg, log: log, ready: make(chan struct{}), answering: make(chan struct{}), listening: make(chan string, 1), answerer: &engineRef{}}
 	if q := cfg.Corpus.ExampleQuestion; q != "" {
 		a.example.Store(&q)
 	}
@@ -154,12 +159,14 @@ func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
 		}
 		so.StreamInterval = chatStreamInterval(cfg.LLM, time.Second)
 		so.ExampleQuestion = a.exampleQuestion
+		so.Ready = a.answering
 		sl, err := slack.New(observeStreams(a.observer, a.answerer, "slack"), feedback, so)
 		if err != nil {
 			return nil, fmt.Errorf("slack: %w", err)
 		}
 		a.slack = sl
 		sl.Register(a.web.Mux())
+		a.component("slack", sl)
 		log.Info("slack enabled", "http_mode", sl.HTTPMode(), "socket_mode", sl.SocketMode())
 	}
 	if cfg.Telegram.Enabled() {
@@ -169,12 +176,14 @@ func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
 		}
 		to.StreamInterval = chatStreamInterval(cfg.LLM, 1500*time.Millisecond)
 		to.ExampleQuestion = a.exampleQuestion
+		to.Ready = a.answering
 		tg, err := telegram.New(cfg.Telegram.BotToken.Reveal(), observeStreams(a.observer, a.answerer, "telegram"), feedback, to)
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
 		}
 		a.telegram = tg
 		tg.Register(a.web.Mux())
+		a.component("telegram", tg)
 		log.Info("telegram enabled", "webhook", cfg.Telegram.Webhook())
 	}
 	a.srv = &http.Server{
@@ -188,6 +197,25 @@ func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	return a, nil
+}
+
+// component makes /readyz report a chat adapter's state, and
+// citebot_adapter_up say whether it is running, for alerts.
+func (a *app) component(name string, c web.Component) {
+	a.web.AddComponent(name, c)
+	up := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name:        "citebot_adapter_up",
+		Help:        "1 while a chat adapter takes questions, 0 while it starts, retries, reconnects or waits for the index.",
+		ConstLabels: prometheus.Labels{"adapter": name},
+	}, func() float64 {
+		if c.State() == "running" {
+			return 1
+		}
+		return 0
+	})
+	if err := a.metrics.Registry().Register(up); err != nil {
+		a.log.Warn("could not register citebot_adapter_up", "adapter", name, "err", err)
+	}
 }
 
 // Run listens at once, so /healthz answers while the index loads, builds the
@@ -241,6 +269,7 @@ func (a *app) Run(ctx context.Context) error {
 		a.learnExample(docs)
 		a.web.SetDocuments(docs)
 		a.web.SetAnswerer(ans)
+		close(a.answering) // the adapters take the questions they held
 		s := eng.Stats()
 		a.metrics.Ingest(s)
 		a.log.Info("index ready", "files", s.Files, "chunks", s.Chunks, "embedded", s.Embedded,
@@ -313,9 +342,11 @@ func webOptions(c config.Server, log *slog.Logger, m *metrics.Metrics, obs *metr
 	}
 	return web.Options{
 		CacheSize:     cache,
+		CacheTTL:      c.AnswerCacheTTL,
 		MaxBodyBytes:  c.MaxBodyBytes,
 		Logger:        log,
 		APIToken:      c.APIToken.Reveal(),
+		ListenAddr:    c.Addr,
 		RatePerClient: web.Rate{Burst: c.RatePerClient.Events, Every: c.RatePerClient.Every()},
 		MaxConcurrent: c.MaxConcurrent,
 		Observer:      obs,
@@ -335,7 +366,7 @@ func slackOptions(c config.Slack, log *slog.Logger) slack.Options {
 		Allowlist:      c.Allowlist,
 		UserRateLimit:  c.RatePerUser.Events,
 		UserRateWindow: c.RatePerUser.Per,
-		Logger:         log.With("adapter", "slack"),
+		Logger:         log, // the adapter adds "adapter": "slack"
 	}
 }
 
@@ -351,13 +382,13 @@ func telegramOptions(c config.Telegram, log *slog.Logger) telegram.Options {
 		AllowedChats:  c.AllowedChats,
 		RatePerChat:   rate,
 		MaxConcurrent: c.MaxConcurrent,
-		Logger:        log.With("adapter", "telegram"),
+		Logger:        log, // the adapter adds "adapter": "telegram"
 	}
 }
 
 func corpusName(cfg config.Config) string {
 	if cfg.Corpus.Dir == "" {
-		return "embedded default"
+		return "the one the data dir records, else the embedded articles"
 	}
 	return cfg.Corpus.Dir
 }

@@ -58,6 +58,7 @@ type Config struct {
 	Duration    time.Duration // how long to run; 0 means until Requests
 	Requests    int           // stop after this many; 0 means until Duration
 	Token       string        // bearer token, if the API needs one
+	NoCache     bool          // send Cache-Control: no-cache, so the engine answers every question
 	Questions   []string
 	SampleEvery time.Duration // how often to read the server's memory
 }
@@ -171,6 +172,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 				}
 				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, cfg.URL+"/v1/ask", bytes.NewReader(bodies[int(n)%len(bodies)]))
 				req.Header.Set("Content-Type", "application/json")
+				if cfg.NoCache {
+					req.Header.Set("Cache-Control", "no-cache")
+				}
 				if cfg.Token != "" {
 					req.Header.Set("Authorization", "Bearer "+cfg.Token)
 				}
@@ -306,6 +310,7 @@ func main() {
 	flag.DurationVar(&cfg.Duration, "d", 60*time.Second, "run time; 0 to stop after -n questions")
 	flag.IntVar(&cfg.Requests, "n", 0, "stop after this many questions; 0 for no limit")
 	flag.StringVar(&cfg.Token, "token", os.Getenv("CITEBOT_API_TOKEN"), "bearer token, if the API needs one")
+	flag.BoolVar(&cfg.NoCache, "no-cache", false, "bypass the server's answer cache (Cache-Control: no-cache) to load the engine itself")
 	flag.StringVar(&questions, "questions", "", "file of questions, one a line (default: a built-in mix)")
 	flag.DurationVar(&cfg.SampleEvery, "sample", 5*time.Second, "how often to read the server's memory from /metrics")
 	flag.BoolVar(&asJSON, "json", false, "print the report as JSON")

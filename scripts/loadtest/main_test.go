@@ -80,3 +80,18 @@ func TestRunCountsErrors(t *testing.T) {
 }
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// TestRunNoCacheBypassesTheAnswerCache checks that -no-cache makes the
+// server answer every question with the engine.
+func TestRunNoCacheBypassesTheAnswerCache(t *testing.T) {
+	m := metrics.New()
+	srv := server(t, web.Options{Metrics: m.Handler(), Observer: metrics.NewObserver(metrics.ObserverOptions{Recorder: m, Logger: discard()})})
+	if _, err := Run(context.Background(), Config{URL: srv.URL, Conns: 2, Requests: 40, NoCache: true}); err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if !strings.Contains(rec.Body.String(), `citebot_answer_cache_lookups_total{result="hit"} 0`) {
+		t.Errorf("got cache hits with -no-cache:\n%s", rec.Body.String())
+	}
+}

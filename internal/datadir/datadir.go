@@ -1,0 +1,124 @@
+// Package datadir guards citebot's data dir, where the stored index and
+// the feedback log live. One process at a time builds or updates the index
+// there (Lock), and the dir records which corpus its index was built from
+// (ReadRecord, WriteRecord), so that a later command does not silently
+// serve, or overwrite it with, another corpus.
+package datadir
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Files in the data dir.
+const (
+	LockFile   = ".lock"
+	RecordFile = "corpus.json"
+)
+
+// Record is what the data dir says about its index.
+type Record struct {
+	// Corpus is the absolute path of the corpus folder the index was built
+	// from; "" means the articles embedded in the binary.
+	Corpus string `json:"corpus"`
+	// Built is when the index was last built or updated.
+	Built time.Time `json:"built"`
+}
+
+// CorpusName is how logs and messages name r's corpus.
+func (r Record) CorpusName() string { return CorpusName(r.Corpus) }
+
+// CorpusName names a corpus folder for logs and messages; "" is the
+// embedded articles.
+func CorpusName(dir string) string {
+	if dir == "" {
+		return "the embedded articles"
+	}
+	return dir
+}
+
+// ReadRecord returns dir's Record, and false when dir has none (a data dir
+// from before records were kept, or a fresh one).
+func ReadRecord(dir string) (Record, bool, error) {
+	p := filepath.Join(dir, RecordFile)
+	b, err := readRegular(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Record{}, false, nil
+	}
+	if err != nil {
+		return Record{}, false, err
+	}
+	var r Record
+	if err := json.Unmarshal(b, &r); err != nil {
+		return Record{}, false, fmt.Errorf("%s: %w", p, err)
+	}
+	return r, true, nil
+}
+
+// WriteRecord stores r in dir, atomically.
+func WriteRecord(dir string, r Record) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, RecordFile+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dir, RecordFile))
+}
+
+// readRegular reads a regular file. Anything else at the path (a FIFO
+// would block the read for ever) is an error.
+func readRegular(p string) ([]byte, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", p)
+	}
+	return os.ReadFile(p)
+}
+
+// SameCorpus reports whether two corpus folders are the same folder: the
+// same path once made absolute, or the same directory on disk.
+func SameCorpus(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if a == "" || b == "" {
+		return false
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
+
+// AbsCorpus makes a corpus folder absolute, for recording; "" (the
+// embedded articles) stays "".
+func AbsCorpus(dir string) string {
+	if dir == "" {
+		return ""
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
+}
