@@ -12,7 +12,7 @@ import (
 // sentences that contain one of answers. For development only.
 func (r *Reader) Debug(question string, passages []Passage, answers []string) string {
 	q := analyze(question, r.stats)
-	sents := sentencesOf(passages)
+	sents := sentencesOf(r.stats, passages)
 	infos := sentenceFeatures(q, r.stats, sents)
 	z := make([]float64, len(infos))
 	order := make([]int, len(infos))

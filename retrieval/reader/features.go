@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/citebot/citebot/retrieval/words"
 )
@@ -149,6 +150,7 @@ var (
 	sfDocBest, sfFocus, sfNoFocus, sfExact, sfCovWide  int
 	sfAnaphor, sfAnaphorPrev, sfPrevAhead, sfConflict  int
 	sfSoft, sfCaseMiss, sfNegMismatch, sfFuzzyEnt      int
+	sfMissEntNear                                      int
 )
 
 // anaphors open a sentence that leans on the one before for its subject:
@@ -222,6 +224,7 @@ func init() {
 	sfExact = l.add("cov-exact")
 	sfCovWide = l.add("cov-wide-context")
 	sfSoft = l.add("cov-soft")
+	sfMissEntNear = l.block("missing-entities-nearby", countLabels)
 	sfCaseMiss = l.add("name-matched-lower-case")
 	sfNegMismatch = l.add("negation-mismatch")
 	sfFuzzyEnt = l.add("name-matched-loosely")
@@ -306,6 +309,16 @@ const avgSentenceTokens = 25
 func sentenceFeatures(q *question, st *Stats, sents []*sentence) []sentenceInfo {
 	infos := make([]sentenceInfo, len(sents))
 	bestCov, bestBM := 0.0, 0.0
+	index := make(map[*sentence]int, len(sents))
+	for i, s := range sents {
+		index[s] = i
+	}
+	matchOf := func(s *sentence) matching {
+		if i, ok := index[s]; ok && infos[i].m.term != nil {
+			return infos[i].m
+		}
+		return matchTokens(q, s.toks)
+	}
 	for i, s := range sents {
 		in := &infos[i]
 		in.s = s
@@ -391,12 +404,12 @@ func sentenceFeatures(q *question, st *Stats, sents []*sentence) []sentenceInfo 
 		ctx := [][]float64{in.m.best}
 		var prevCov, nextCov float64
 		if s.prev != nil {
-			pm := matchTokens(q, s.prev.toks)
+			pm := matchOf(s.prev)
 			ctx = append(ctx, pm.best)
 			prevCov = q.coverage(pm.best)
 		}
 		if s.next != nil {
-			nm := matchTokens(q, s.next.toks)
+			nm := matchOf(s.next)
 			ctx = append(ctx, nm.best)
 			nextCov = q.coverage(nm.best)
 		}
@@ -406,7 +419,7 @@ func sentenceFeatures(q *question, st *Stats, sents []*sentence) []sentenceInfo 
 			}
 			for _, far := range []*sentence{nb.prev, nb.next} {
 				if far != nil && far != s {
-					ctx = append(ctx, matchTokens(q, far.toks).best)
+					ctx = append(ctx, matchOf(far).best)
 				}
 			}
 		}
@@ -420,6 +433,25 @@ func sentenceFeatures(q *question, st *Stats, sents []*sentence) []sentenceInfo 
 		if conflictingNumber(q, s.toks, in.m) {
 			v.on(sfConflict)
 		}
+		// A name of the question that neither the sentence, its
+		// neighbours nor its title has: the sentence is about something
+		// else ("Latvia's prime minister" for "Estonia's prime minister"),
+		// where a name left to a pronoun ("she") is still nearby.
+		tb := titleBest[s.source]
+		missNear := 0
+		for ti, t := range q.terms {
+			if !t.entity {
+				continue
+			}
+			found := tb[ti] >= 0.75
+			for _, c := range ctx[:min(len(ctx), 3)] {
+				found = found || c[ti] >= 0.75
+			}
+			if !found {
+				missNear++
+			}
+		}
+		v.on(sfMissEntNear + countBucket(missNear))
 		covCtx := q.coverage(ctx[:min(len(ctx), 3)]...)
 		v.set(sfCovWide, q.coverage(ctx...))
 		v.set(sfExact, exactCoverage(q, s.toks))
@@ -444,7 +476,6 @@ func sentenceFeatures(q *question, st *Stats, sents []*sentence) []sentenceInfo 
 		v.set(sfCovGain, covCtx-in.cov)
 		v.set(sfPrevCov, prevCov)
 		v.set(sfNextCov, nextCov)
-		tb := titleBest[s.source]
 		v.set(sfCovTitle, q.coverage(in.m.best, tb))
 		v.set(sfTitleOnly, q.coverage(tb))
 		for ti, t := range q.terms {
@@ -690,24 +721,28 @@ func bigramShare(q *question, toks []words.Token, m matching) float64 {
 }
 
 // spanShapes reports the shapes of tokens [i, j) of a sentence.
-func spanShapes(text string, toks []words.Token, sp span) [numShapes]bool {
+func spanShapes(s *sentence, sp span) [numShapes]bool {
 	var sh [numShapes]bool
+	text, toks := s.text, s.toks
 	content, caps := 0, 0
 	for k := sp.i; k < sp.j; k++ {
-		t := toks[k]
+		t, mk := toks[k], s.marks[k]
 		switch {
-		case isYear(t):
+		case mk&markYear != 0:
 			sh[shYear], sh[shNum] = true, true
-		case t.Num || numberWords[t.Norm]:
+		case mk&markNumber != 0:
 			sh[shNum] = true
-			if k+1 < sp.j && toks[k+1].Stem != "" && !toks[k+1].Num && !numberWords[toks[k+1].Norm] {
+			if k+1 < sp.j && toks[k+1].Stem != "" && s.marks[k+1]&markNumber == 0 {
 				sh[shUnit] = true
 			}
-		case ordinalWords[t.Norm]:
+		case mk&markOrdinal != 0:
 			sh[shOrdinal] = true
 		}
-		if months[t.Norm] && t.Cap {
+		if mk&markMonth != 0 {
 			sh[shMonth] = true
+		}
+		if mk&markPercentWord != 0 {
+			sh[shPercent] = true
 		}
 		if t.Stem == "" {
 			sh[shHasStop] = true
@@ -721,15 +756,15 @@ func spanShapes(text string, toks []words.Token, sp span) [numShapes]bool {
 		}
 	}
 	first := toks[sp.i]
-	sh[shNumStart] = first.Num || numberWords[first.Norm] || (approximators[first.Norm] && sh[shNum])
-	s := text[sp.start:sp.end]
-	sh[shCurrency] = strings.ContainsAny(s, "$€£¥₹")
-	sh[shPercent] = strings.ContainsAny(s, "%‰") || strings.Contains(s, "percent") || strings.Contains(s, "per cent")
+	sh[shNumStart] = s.marks[sp.i]&markNumber != 0 || (approximators[first.Norm] && sh[shNum])
+	str := text[sp.start:sp.end]
+	sh[shCurrency] = s.money && strings.ContainsAny(str, "$€£¥₹")
+	sh[shPercent] = sh[shPercent] || s.percent && strings.ContainsAny(str, "%‰")
 	sh[shCapAll] = content > 0 && caps == content
 	sh[shCapSome] = caps > 0 && caps < content
 	sh[shLower] = content > 0 && caps == 0
 	sh[shOne] = sp.j-sp.i == 1
-	sh[shList] = sp.kind == kindList || (sp.j-sp.i > 2 && strings.Contains(s, ","))
+	sh[shList] = sp.kind == kindList || (sp.j-sp.i > 2 && strings.IndexByte(str, ',') >= 0)
 	before := strings.TrimRight(text[:sp.start], " ")
 	after := strings.TrimLeft(text[sp.end:], " ")
 	sh[shQuoted] = endsWithAny(before, "\"“‘'") && startsWithAny(after, "\"”’'")
@@ -738,21 +773,13 @@ func spanShapes(text string, toks []words.Token, sp span) [numShapes]bool {
 }
 
 func endsWithAny(s, chars string) bool {
-	for _, c := range chars {
-		if strings.HasSuffix(s, string(c)) {
-			return true
-		}
-	}
-	return false
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return s != "" && strings.ContainsRune(chars, r)
 }
 
 func startsWithAny(s, chars string) bool {
-	for _, c := range chars {
-		if strings.HasPrefix(s, string(c)) {
-			return true
-		}
-	}
-	return false
+	r, _ := utf8.DecodeRuneInString(s)
+	return s != "" && strings.ContainsRune(chars, r)
 }
 
 // contextClass classifies the word or punctuation just before (dir -1) or
@@ -825,7 +852,7 @@ func spanFeatures(q *question, st *Stats, in *sentenceInfo, sp span) Vector {
 	w := int(q.wh)
 	v := make(Vector, 0, 32)
 	v.on(afBias)
-	sh := spanShapes(s.text, toks, sp)
+	sh := spanShapes(s, sp)
 	for k, ok := range sh {
 		if ok {
 			v.on(afShape + w*numShapes + k)

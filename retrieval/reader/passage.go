@@ -2,6 +2,7 @@ package reader
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/words"
@@ -48,11 +49,49 @@ type sentence struct {
 	// its source, when they were retrieved too.
 	prev, next *sentence
 	titleToks  []words.Token
+	// marks classifies each token once, for the phrase features.
+	marks []tokenMark
+	// money and percent report a currency or percent sign anywhere.
+	money, percent bool
+}
+
+// tokenMark is a set of the token classes phrase shapes are made of.
+type tokenMark uint8
+
+const (
+	markYear tokenMark = 1 << iota
+	markNumber
+	markOrdinal
+	markMonth
+	markPercentWord
+)
+
+func markTokens(toks []words.Token) []tokenMark {
+	out := make([]tokenMark, len(toks))
+	for k, t := range toks {
+		var m tokenMark
+		switch {
+		case isYear(t):
+			m |= markYear | markNumber
+		case t.Num || numberWords[t.Norm]:
+			m |= markNumber
+		case ordinalWords[t.Norm]:
+			m |= markOrdinal
+		}
+		if months[t.Norm] && t.Cap {
+			m |= markMonth
+		}
+		if strings.HasPrefix(t.Norm, "percent") || t.Norm == "cent" && k > 0 && toks[k-1].Norm == "per" {
+			m |= markPercentWord
+		}
+		out[k] = m
+	}
+	return out
 }
 
 // sentencesOf lists the sentences of passages, each once (chunks overlap),
 // tokenised, with their neighbours linked.
-func sentencesOf(passages []Passage) []*sentence {
+func sentencesOf(st *Stats, passages []Passage) []*sentence {
 	type key struct {
 		src   string
 		start int
@@ -65,7 +104,7 @@ func sentencesOf(passages []Passage) []*sentence {
 		texts := ChunkSentences(c)
 		tt, ok := titles[c.Source]
 		if !ok {
-			tt = words.Split(c.Title)
+			tt = st.split(c.Title)
 			titles[c.Source] = tt
 		}
 		for i, text := range texts {
@@ -78,8 +117,10 @@ func sentencesOf(passages []Passage) []*sentence {
 				continue
 			}
 			seen[k] = true
-			out = append(out, &sentence{text: text, toks: words.Split(text), source: c.Source, title: c.Title,
-				docStart: start, rank: rank, score: p.Score, titleToks: tt})
+			toks := st.split(text)
+			out = append(out, &sentence{text: text, toks: toks, source: c.Source, title: c.Title,
+				docStart: start, rank: rank, score: p.Score, titleToks: tt, marks: markTokens(toks),
+				money: strings.ContainsAny(text, "$€£¥₹"), percent: strings.ContainsAny(text, "%‰")})
 		}
 	}
 	byPos := append([]*sentence(nil), out...)

@@ -88,7 +88,7 @@ type question struct {
 
 // analyze reads a question.
 func analyze(text string, st *Stats) *question {
-	toks := words.Split(text)
+	toks := st.split(text)
 	q := &question{text: text, toks: toks, whAt: -1}
 	q.wh, q.whAt, q.head = classify(toks)
 	neg := 0

@@ -2,8 +2,6 @@ package reader
 
 import (
 	"math"
-
-	"github.com/citebot/citebot/retrieval/words"
 )
 
 // PassageScore is how well a passage answers a question.
@@ -25,7 +23,7 @@ func (r *Reader) Rank(question string, passages []Passage) []PassageScore {
 	if len(q.terms) == 0 {
 		return out
 	}
-	infos := sentenceFeatures(q, r.stats, sentencesOf(passages))
+	infos := sentenceFeatures(q, r.stats, sentencesOf(r.stats, passages))
 	z := make([]float64, len(infos))
 	for i := range infos {
 		z[i] = infos[i].feats.dot(r.m.sent)
@@ -53,5 +51,5 @@ func (r *Reader) Coverage(question, text string) float64 {
 	if len(q.terms) == 0 {
 		return 0
 	}
-	return q.coverage(matchTokens(q, words.Split(text)).best)
+	return q.coverage(matchTokens(q, r.stats.split(text)).best)
 }

@@ -20,16 +20,20 @@ type Stats struct {
 	// vocab lists the stems by first byte, for finding the spelling
 	// variants of a word without scanning the whole vocabulary.
 	vocab map[byte][]string
+	// stems maps every folded word of the corpus to its stem, so that
+	// reading passages does not run the stemmer again.
+	stems map[string]string
 }
 
 // Learn gathers the statistics of chunks.
 func Learn(chunks []corpus.Chunk) *Stats {
-	s := &Stats{df: map[string]int32{}, n: len(chunks), proper: map[string]int32{}, lower: map[string]int32{}}
+	s := &Stats{df: map[string]int32{}, n: len(chunks), proper: map[string]int32{}, lower: map[string]int32{},
+		stems: map[string]string{}}
 	seen := map[string]bool{}
 	for _, c := range chunks {
 		clear(seen)
 		for _, text := range ChunkSentences(c) {
-			toks := words.Split(text)
+			toks := words.SplitStemmed(text, s.stem)
 			headline := words.TitleCased(toks)
 			for i, t := range toks {
 				if t.Stem != "" && !seen[t.Stem] {
@@ -62,6 +66,22 @@ func afterOpener(text string, toks []words.Token, i int) bool {
 	gap := strings.TrimSpace(text[toks[i-1].End:toks[i].Start])
 	return strings.ContainsAny(gap, "\"“‘(:[—–")
 }
+
+// stem stems a folded word through the corpus's table, adding to it
+// while the statistics are gathered.
+func (s *Stats) stem(norm string) string {
+	if st, ok := s.stems[norm]; ok {
+		return st
+	}
+	st := words.Stem(norm)
+	if s.vocab == nil && s.stems != nil { // still learning
+		s.stems[norm] = st
+	}
+	return st
+}
+
+// split tokenises text with the corpus's stem table.
+func (s *Stats) split(text string) []words.Token { return words.SplitStemmed(text, s.stem) }
 
 // Chunks is how many chunks the statistics were gathered from.
 func (s *Stats) Chunks() int { return s.n }

@@ -45,7 +45,7 @@ func (r *Reader) SentenceGroup(question string, passages []Passage, gold Gold) G
 		return Group{}
 	}
 	var g Group
-	for _, in := range sentenceFeatures(q, r.stats, sentencesOf(passages)) {
+	for _, in := range sentenceFeatures(q, r.stats, sentencesOf(r.stats, passages)) {
 		g.X = append(g.X, in.feats)
 		g.Right = append(g.Right, holds(in.s, gold))
 	}
@@ -88,7 +88,7 @@ func (r *Reader) AnswerGroup(question string, passages []Passage, gold Gold) Ans
 	if len(q.terms) == 0 {
 		return g
 	}
-	infos := sentenceFeatures(q, r.stats, sentencesOf(passages))
+	infos := sentenceFeatures(q, r.stats, sentencesOf(r.stats, passages))
 	z := make([]float64, len(infos))
 	order := make([]int, len(infos))
 	for i := range infos {

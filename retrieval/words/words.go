@@ -35,7 +35,12 @@ func (t Token) Content() bool { return t.Stem != "" }
 // Split splits text into word tokens. Hyphenated words ("anti-personnel"),
 // decimals and thousands ("3.5", "2,000") and apostrophes ("Latvia's") stay
 // inside one token; the possessive is dropped from Norm.
-func Split(text string) []Token {
+func Split(text string) []Token { return SplitStemmed(text, Stem) }
+
+// SplitStemmed is Split with stem standing in for Stem, such as a table of
+// a corpus's words stemmed once, which spares the stemmer on text read
+// again and again.
+func SplitStemmed(text string, stem func(norm string) string) []Token {
 	toks := make([]Token, 0, len(text)/6)
 	i := 0
 	for i < len(text) {
@@ -63,7 +68,7 @@ func Split(text string) []Token {
 			}
 			break
 		}
-		toks = append(toks, newToken(text, start, end))
+		toks = append(toks, newToken(text, start, end, stem))
 		i = end
 	}
 	return toks
@@ -103,7 +108,7 @@ func lastRune(s string) rune {
 	return r
 }
 
-func newToken(text string, start, end int) Token {
+func newToken(text string, start, end int, stem func(string) string) Token {
 	raw := text[start:end]
 	first, _ := utf8.DecodeRuneInString(raw)
 	n := Fold(raw)
@@ -112,7 +117,7 @@ func newToken(text string, start, end int) Token {
 	}
 	t := Token{Start: start, End: end, Norm: n, Cap: unicode.IsUpper(first), Num: unicode.IsDigit(first)}
 	if !IsStop(n) {
-		t.Stem = Stem(n)
+		t.Stem = stem(n)
 	}
 	return t
 }
