@@ -10,7 +10,8 @@ var (
 	cfMissNum, cfCovEnt, cfBigram, cfMissMaxIDF int
 	cfUnknown, cfCaseMiss                       int
 	cfNegMismatch, cfFuzzyEnt, cfConflict       int
-	cfAgree                                     int
+	cfAgree, cfMissNear, cfClauseRival          int
+	cfClauseOwn                                 int
 )
 
 var termCountLabels = []string{"1", "2", "3", "4-5", "6+"}
@@ -36,6 +37,9 @@ func init() {
 	cfFuzzyEnt = l.add("name-matched-loosely")
 	cfConflict = l.add("conflicting-number")
 	cfAgree = l.add("answer-prob")
+	cfMissNear = l.block("missing-entities-nearby", countLabels)
+	cfClauseRival = l.add("answer-clause-rival-name")
+	cfClauseOwn = l.add("answer-clause-own-name")
 }
 
 func termBucket(n int) int {
@@ -67,6 +71,8 @@ func confidenceFeatures(d *decision) Vector {
 		switch {
 		case int(f.ID) >= sfMissEnt && int(f.ID) < sfMissEnt+len(countLabels):
 			v.on(cfMissEnt + int(f.ID) - sfMissEnt)
+		case int(f.ID) >= sfMissEntNear && int(f.ID) < sfMissEntNear+len(countLabels):
+			v.on(cfMissNear + int(f.ID) - sfMissEntNear)
 		case int(f.ID) == sfMissNum:
 			v.on(cfMissNum)
 		case int(f.ID) == sfMissMaxIDF:
@@ -85,9 +91,28 @@ func confidenceFeatures(d *decision) Vector {
 			v.on(cfConflict)
 		}
 	}
-	v.set(cfSpanP, t.spanP)
-	v.set(cfAgree, d.agree)
-	v.on(cfWh + int(d.q.wh))
+	spanP, agree, wh := t.spanP, d.agree, d.q.wh
+	if wh == whYesNo {
+		// A yes/no question needs the sentence, not a phrase of it; and
+		// the training questions hold almost none, so it is weighed as
+		// the statement it asks about.
+		spanP, agree, wh = 1, t.marg, whOther
+	}
+	if d.q.wh != whYesNo {
+		// Whose the answer is: a clause naming another ("Latvia's Prime
+		// Minister Evika Silina" for Estonia's) is a swap, not an answer.
+		for _, f := range d.bestFeats {
+			switch int(f.ID) {
+			case afSegRival:
+				v.on(cfClauseRival)
+			case afSegOwn:
+				v.on(cfClauseOwn)
+			}
+		}
+	}
+	v.set(cfSpanP, spanP)
+	v.set(cfAgree, agree)
+	v.on(cfWh + int(wh))
 	if len(d.q.terms) > 0 {
 		// Relative to the rarest a word can be in this corpus, so that
 		// the feature means the same in a small corpus and a large one.

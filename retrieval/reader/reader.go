@@ -104,6 +104,8 @@ type decision struct {
 	top   []scored  // the best sentences, rescored with their phrases
 	best  int       // index into top of the chosen sentence
 	agree float64   // probability of the chosen answer, summed over the sentences that give it
+	// bestFeats are the features of the chosen phrase.
+	bestFeats Vector
 	// maxIDF is the idf of a word in no chunk, the most a word can weigh.
 	maxIDF float64
 	conf   Vector
@@ -131,7 +133,7 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 	if len(q.terms) == 0 {
 		return Reading{}, nil
 	}
-	sents := sentencesOf(passages)
+	sents := sentencesOf(r.stats, passages)
 	if len(sents) == 0 {
 		return Reading{}, nil
 	}
@@ -151,6 +153,14 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 		return Reading{}, nil
 	}
 	d.best, d.agree = aggregate(d.infos, d.top)
+	if q.wh == whYesNo {
+		if k := yesNoSentence(q, d.infos, d.top); k >= 0 {
+			d.best, d.agree = k, d.top[k].marg
+		}
+	}
+	if t := d.top[d.best]; len(t.cands) > 0 {
+		d.bestFeats = spanFeatures(q, r.stats, &d.infos[t.si], t.cands[t.bestA])
+	}
 	d.conf = confidenceFeatures(d)
 	rd := Reading{Confidence: sigmoid(d.conf.dot(r.m.conf))}
 	rd.Answered = rd.Confidence >= r.threshold
@@ -180,7 +190,11 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 		rd.Lead = best.text[sp.start:sp.end]
 		ev.LeadStart, ev.LeadEnd = sp.start, sp.end
 	}
-	rd.Evidence = append(rd.Evidence, ev)
+	if rd.Answered || d.infos[t.si].cov > 0 {
+		// A refusal lists only sentences that share words with the
+		// question, as the nearest the corpus comes to it.
+		rd.Evidence = append(rd.Evidence, ev)
+	}
 	for _, o := range d.top {
 		if len(rd.Evidence) >= 3 {
 			break

@@ -29,6 +29,43 @@ type verdict struct {
 	value span // for "No": the sentence's value where the question had another, or kind -1
 }
 
+// namesIn reports whether every name of the question (numbers aside)
+// stands, spelt as in the question, in the sentence, the sentence before
+// it (which "the convention" may refer back to) or its document's title.
+func namesIn(q *question, in *sentenceInfo) bool {
+	near := [][]float64{in.m.best, matchTokens(q, in.s.titleToks).best}
+	if in.s.prev != nil {
+		near = append(near, matchTokens(q, in.s.prev.toks).best)
+	}
+	for ti, t := range q.terms {
+		if !t.entity || t.num {
+			continue
+		}
+		found := false
+		for _, b := range near {
+			found = found || b[ti] == 1
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// yesNoSentence picks, among the best sentences, the likeliest that names
+// everything the question names: the verdict must come from a sentence
+// about the question's subject, not from its neighbour. It returns -1
+// when there is none.
+func yesNoSentence(q *question, infos []sentenceInfo, top []scored) int {
+	best := -1
+	for k, t := range top {
+		if namesIn(q, &infos[t.si]) && (best < 0 || t.marg > top[best].marg) {
+			best = k
+		}
+	}
+	return best
+}
+
 // minValueProb is the lowest probability, within its sentence, of the
 // phrase that states a value, for the reader to say "No" with it. Below
 // it the sentence's value is too uncertain to correct the question with.
@@ -36,10 +73,12 @@ const minValueProb = 0.2
 
 func (r *Reader) yesNo(q *question, in *sentenceInfo) verdict {
 	s := in.s
+	if !namesIn(q, in) {
+		// A name the sentence does not have, or has only as a variant
+		// spelling: the sentence is about something else.
+		return verdict{}
+	}
 	for ti, t := range q.terms {
-		if !t.entity {
-			continue
-		}
 		if t.num {
 			v, differs, ok := r.checkValue(q, ti, in)
 			if !ok {
@@ -48,12 +87,6 @@ func (r *Reader) yesNo(q *question, in *sentenceInfo) verdict {
 			if differs {
 				return verdict{ok: true, value: v}
 			}
-			continue
-		}
-		if in.m.best[ti] < 1 {
-			// A name the sentence does not have, or has only as a variant
-			// spelling: the sentence is about something else.
-			return verdict{}
 		}
 	}
 	neg := clauseNegated(s.text, s.toks, in.m)

@@ -1,0 +1,256 @@
+package reader
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/citebot/citebot/corpus"
+)
+
+// corpusOf loads documents from name → text, splits them and returns the
+// statistics and every chunk as a passage, which is all the reader needs.
+func corpusOf(t testing.TB, files map[string]string) (*Stats, []Passage) {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for name, text := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(text)}
+	}
+	docs, _, err := corpus.Load(context.Background(), fsys, corpus.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks := corpus.SplitAll(docs, corpus.ChunkOptions{})
+	ps := make([]Passage, len(chunks))
+	for i, c := range chunks {
+		ps[i] = Passage{Chunk: c, Score: float64(len(chunks) - i)}
+	}
+	return Learn(chunks), ps
+}
+
+var treaty = map[string]string{
+	"accord.txt": "The fisheries accord\n\n" +
+		"The accord limits catches of cod in the Baltic Sea. " +
+		"Norway joined the accord in 1994, Sweden in 1996, Finland in 1999 and Denmark in 2002. " +
+		"Russia has not joined the accord. " +
+		"The secretariat is in Bergen and is led by Ingrid Solheim.\n",
+	"harbour.txt": "The harbour\n\nThe harbour of Bergen handles 40,000 tonnes of fish a year. " +
+		"It was rebuilt in 1988 after a fire.\n",
+}
+
+func TestReadLeadsWithTheBoundValue(t *testing.T) {
+	st, ps := corpusOf(t, treaty)
+	r, err := New(st, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ q, want string }{
+		{"When did Finland join the accord?", "1999"},
+		{"When did Denmark join the accord?", "2002"},
+		{"Who leads the secretariat?", "Ingrid Solheim"},
+		{"How many tonnes of fish does the harbour of Bergen handle?", "40,000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			rd := r.Read(tt.q, ps)
+			if !rd.Answered || !strings.Contains(rd.Lead, tt.want) {
+				t.Fatalf("got answered=%v lead %q (confidence %.2f), want a lead with %q", rd.Answered, rd.Lead, rd.Confidence, tt.want)
+			}
+			ev := rd.Evidence[0]
+			if ev.LeadStart < 0 || ev.Text[ev.LeadStart:ev.LeadEnd] != rd.Lead {
+				t.Errorf("lead %q is not marked in its sentence %q", rd.Lead, ev.Text)
+			}
+		})
+	}
+}
+
+func TestReadYesNo(t *testing.T) {
+	st, ps := corpusOf(t, treaty)
+	r, err := New(st, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ q, lead, value string }{
+		{"Did Finland join the accord in 1999?", "Yes", ""},
+		{"Did Finland join the accord in 2002?", "No", "1999"},
+		{"Has Russia joined the accord?", "No", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			rd := r.Read(tt.q, ps)
+			if !rd.Answered {
+				// Refusing is allowed; answering wrongly is not.
+				t.Skipf("refused (confidence %.2f)", rd.Confidence)
+			}
+			if rd.Lead != tt.lead || rd.Value != tt.value {
+				t.Errorf("got %q with value %q, want %q with %q", rd.Lead, rd.Value, tt.lead, tt.value)
+			}
+		})
+	}
+}
+
+func TestReadRefusesWhatThePassagesDoNotSay(t *testing.T) {
+	st, ps := corpusOf(t, treaty)
+	r, err := New(st, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"What is the boiling point of ethanol?",
+		"Who painted The Starry Night?",
+		"",
+		"???",
+	} {
+		if rd := r.Read(q, ps); rd.Answered {
+			t.Errorf("%q: got answered with %q, want a refusal", q, rd.Lead)
+		}
+	}
+	if rd := r.Read("When did Finland join the accord?", nil); rd.Answered {
+		t.Errorf("answered from no passages")
+	}
+}
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		q    string
+		wh   wh
+		head string
+	}{
+		{"when did Estonia ratify Ottawa?", whWhen, ""},
+		{"In what year was John Peter Zenger tried?", whWhen, "year"},
+		{"Who is the prime minister of Latvia?", whWho, ""},
+		{"How many troops are there?", whHowMany, "troop"},
+		{"How much did the T-shirt make?", whHowMuch, ""},
+		{"How long was Beyonce depressed?", whHowLong, ""},
+		{"How high did it climb?", whHowAdj, ""},
+		{"Where is the summit?", whWhere, ""},
+		{"Which countries ratified the Ottawa Convention in 2005?", whWhatNoun, "countri"},
+		{"What Women's National Basketball Association team is based in New York?", whWhatNoun, "team"},
+		{"What was the name of Beyoncé's first tour?", whWhatNoun, "name"},
+		{"What does the convention prohibit?", whWhat, ""},
+		{"Why did they withdraw?", whWhy, ""},
+		{"Did Poland sign the treaty?", whYesNo, ""},
+		{"Most iPods feature how many buttons?", whHowMany, "button"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			st, _ := corpusOf(t, treaty)
+			q := analyze(tt.q, st)
+			if q.wh != tt.wh || q.head != tt.head {
+				t.Errorf("got %v with head %q, want %v with head %q", q.wh, q.head, tt.wh, tt.head)
+			}
+		})
+	}
+}
+
+func TestCandidates(t *testing.T) {
+	tests := []struct{ sentence, want string }{
+		{"The film grossed $84.7 million in China.", "$84.7 million"},
+		{"She sang in the choir at St. John's United Methodist Church as a child.", "St. John's United Methodist Church"},
+		{"Beyoncé (born September 4, 1981) is an American singer.", "September 4, 1981"},
+		{"Born and raised in Houston, Texas, she performed in various competitions.", "Houston, Texas"},
+		{"Over 300 of the villagers were stranded.", "Over 300"},
+		{"The Zhengtong Emperor reigned 1435–1449.", "1435–1449"},
+		{"The court sent a delegation to secure urgently needed horses.", "to secure urgently needed horses"},
+		{"It grew 19% in fiscal year 2013.", "19%"},
+		{"It appeared in a commercial with Britney Spears, Pink, and Enrique Iglesias.", "Britney Spears, Pink, and Enrique Iglesias"},
+		{"The Battle of Long Island was fought in August 1776.", "The Battle of Long Island"},
+	}
+	st, _ := corpusOf(t, treaty)
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			toks := st.split(tt.sentence)
+			var got []string
+			for _, sp := range candidates(tt.sentence, toks) {
+				got = append(got, tt.sentence[sp.start:sp.end])
+				if sp.start < 0 || sp.end > len(tt.sentence) || sp.start >= sp.end {
+					t.Fatalf("bad span [%d, %d)", sp.start, sp.end)
+				}
+			}
+			for _, g := range got {
+				if g == tt.want {
+					return
+				}
+			}
+			t.Errorf("candidates lack %q; got %q", tt.want, got)
+		})
+	}
+}
+
+func TestDefaultModel(t *testing.T) {
+	m, err := DefaultModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := compile(m); err != nil {
+		t.Fatalf("the embedded model does not fit this code: %v", err)
+	}
+	if m.Threshold <= 0 || m.Threshold >= 1 || m.LeadThreshold < 0 || m.LeadThreshold >= 1 {
+		t.Errorf("thresholds %v and %v, want both in [0, 1)", m.Threshold, m.LeadThreshold)
+	}
+	if len(m.Sentence) == 0 || len(m.Answer) == 0 || len(m.Confidence) == 0 {
+		t.Errorf("model has %d, %d, %d weights, want all three models fitted", len(m.Sentence), len(m.Answer), len(m.Confidence))
+	}
+}
+
+func TestModelForOtherCodeIsRefused(t *testing.T) {
+	var m Model
+	if err := json.Unmarshal([]byte(`{"sentence":{"no-such-feature":1}}`), &m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(&Stats{}, Options{Model: &m}); err == nil || !strings.Contains(err.Error(), "no-such-feature") {
+		t.Errorf("got %v, want an error naming the unknown feature", err)
+	}
+}
+
+func TestFeatureNamesAreUnique(t *testing.T) {
+	for name, l := range map[string]*layout{"sentence": &sentLayout, "span": &spanLayout, "answer": &answerLayout, "confidence": &confLayout} {
+		if len(l.index) != len(l.names) {
+			t.Errorf("%s layout: %d names but %d distinct", name, len(l.names), len(l.index))
+		}
+	}
+}
+
+func TestKind(t *testing.T) {
+	if got := Kind("How many bones are in the adult human body?"); got != "how-many" {
+		t.Errorf("Kind = %q, want how-many", got)
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	for _, s := range []string{"When did Finland join?", "", "\xff\xfe?", "Did it — “yes” — in 1999?", "how many ,,, 3.5%"} {
+		f.Add(s)
+	}
+	st, ps := corpusOf(f, treaty)
+	r, err := New(st, Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		rd := r.Read(q, ps)
+		for _, ev := range rd.Evidence {
+			if ev.LeadStart >= 0 && (ev.LeadStart > ev.LeadEnd || ev.LeadEnd > len(ev.Text)) {
+				t.Fatalf("lead bounds [%d, %d) outside %q", ev.LeadStart, ev.LeadEnd, ev.Text)
+			}
+		}
+		if rd.Answered && len(rd.Evidence) == 0 {
+			t.Fatal("answered without evidence")
+		}
+	})
+}
+
+func FuzzCandidates(f *testing.F) {
+	for _, s := range []string{"", "A", "$5 and 6%", "St. J. Smith, 1990–1999.", "“Quoted” (paren) [x]", "\xff1,2,3"} {
+		f.Add(s)
+	}
+	st, _ := corpusOf(f, treaty)
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, sp := range candidates(s, st.split(s)) {
+			if sp.start < 0 || sp.end > len(s) || sp.start >= sp.end || sp.i >= sp.j {
+				t.Fatalf("bad candidate %+v in %q", sp, s)
+			}
+		}
+	})
+}
