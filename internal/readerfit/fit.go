@@ -2,9 +2,12 @@ package readerfit
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"sort"
 	"strconv"
 
@@ -96,6 +99,11 @@ func Fit(ctx context.Context, opts Options) (*reader.Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	raw, err := os.ReadFile(opts.Train)
+	if err != nil {
+		return nil, err
+	}
+	sha := fmt.Sprintf("%x", sha256.Sum256(raw))
 	ix, err := openCorpus(ctx, opts.Corpus, nil)
 	if err != nil {
 		return nil, err
@@ -198,13 +206,13 @@ func Fit(ctx context.Context, opts Options) (*reader.Model, error) {
 		writeThresholds(opts.Log, oof, lead)
 	}
 	m := &reader.Model{
-		Sentence:   round(reader.Named("sentence", sentW)),
-		Answer:     round(reader.Named("answer", answerW)),
+		Sentence:      round(reader.Named("sentence", sentW)),
+		Answer:        round(reader.Named("answer", answerW)),
 		Confidence:    round(reader.Named("confidence", confW)),
 		Threshold:     threshold,
 		LeadThreshold: lead,
 		Fit: map[string]string{
-			"train":         opts.Train,
+			"train_sha256":  sha,
 			"questions":     strconv.Itoa(len(exs)),
 			"l2_sentence":   fmt.Sprint(opts.L2Sentence),
 			"l2_answer":     fmt.Sprint(opts.L2Span),
@@ -228,7 +236,7 @@ func Fit(ctx context.Context, opts Options) (*reader.Model, error) {
 		if opts.Log != nil && opts.Verbose {
 			w = opts.Log
 		}
-		for _, t := range []float64{1e-9, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, m.Threshold} {
+		for _, t := range []float64{1e-9, m.Threshold} {
 			r, err := reader.New(dix.stats, reader.Options{Model: m, Threshold: t})
 			if err != nil {
 				return nil, err
@@ -385,4 +393,13 @@ func top1(groups []reader.Group, w []float64) float64 {
 		}
 	}
 	return float64(ok) / float64(max(n, 1))
+}
+
+// Marshal writes a model as model.json holds it.
+func Marshal(m *reader.Model) ([]byte, error) {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
 }
