@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 
@@ -39,6 +40,21 @@ type Options struct {
 	// CrossValidate also reports how models fitted without each fold of
 	// articles read that fold.
 	CrossValidate bool
+}
+
+// DefaultOptions are the options `go run ./internal/cmd/fitreader` fits the
+// committed model with, for a repository at root with ../shared beside it:
+// the squad-train questions and corpus, and the list-binding supplement.
+// The refit test uses them too, so that it fits exactly what the command
+// fits.
+func DefaultOptions(root string) Options {
+	shared := filepath.Join(root, "..", "shared", "eval", "squad-train")
+	lists := filepath.Join(root, "internal", "readerfit", "testdata", "lists")
+	return Options{
+		Train:      filepath.Join(shared, "train.jsonl"),
+		Corpus:     filepath.Join(shared, "corpus"),
+		Supplement: []Set{{Name: "lists", Questions: filepath.Join(lists, "train.jsonl"), Corpus: filepath.Join(lists, "corpus")}},
+	}
 }
 
 // Set is a question set and the corpus it is about.

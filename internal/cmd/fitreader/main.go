@@ -26,7 +26,7 @@ func main() {
 
 func run() error {
 	shared := "../shared/eval"
-	var opts readerfit.Options
+	opts := readerfit.DefaultOptions(".")
 	var out, dev, devCorpus, seedDev string
 	flag.StringVar(&opts.Train, "train", shared+"/squad-train/train.jsonl", "question set to fit on (with answer_offsets)")
 	flag.StringVar(&opts.Corpus, "corpus", shared+"/squad-train/corpus", "corpus the training questions are about")
@@ -41,7 +41,6 @@ func run() error {
 	flag.BoolVar(&opts.CrossValidate, "cv", false, "report held-out accuracy on the training set by article folds")
 	flag.BoolVar(&opts.Verbose, "vv", false, "also print every development question's result")
 	flag.Parse()
-	opts.Supplement = []readerfit.Set{{Name: "lists", Questions: "internal/readerfit/testdata/lists/train.jsonl", Corpus: "internal/readerfit/testdata/lists/corpus"}}
 	opts.Dev = []readerfit.Set{{Name: "squad-dev", Questions: dev, Corpus: devCorpus}}
 	if seedDev != "" {
 		opts.Dev = append(opts.Dev, readerfit.Set{Name: "seed", Questions: seedDev})
