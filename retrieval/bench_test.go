@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -36,6 +38,63 @@ func reportLatency(b *testing.B, f func(i int)) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkAnswerDistinct times distinct questions on a fresh engine, each
+// asked once when run with -benchtime=Nx for N at most the number of
+// questions (it fails beyond that, rather than repeat one): 415 questions
+// on the embedded articles (their own, and the SQuAD development set, which
+// they mostly refuse after the same work) and the 400 SQuAD questions on
+// their ten articles. docs/benchmarks.md has the figures and the command.
+func BenchmarkAnswerDistinct(b *testing.B) {
+	ctx := context.Background()
+	var seedQs, squadQs []string
+	for _, path := range []string{filepath.Join(sharedEval, "questions.jsonl"), filepath.Join(sharedEval, "squad-train", "questions.jsonl")} {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Skipf("%s: %v (the shared eval sets sit beside the repository)", path, err)
+		}
+		qs, err := retrieval.ReadEvalSet(f)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, q := range qs {
+			if strings.Contains(path, "squad") {
+				squadQs = append(squadQs, q.Question)
+			}
+			seedQs = append(seedQs, q.Question)
+		}
+	}
+	squadDocs, _, err := corpus.LoadDir(ctx, filepath.Join(sharedEval, "squad-train", "corpus"), corpus.LoadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	seedDocs, _, err := corpus.Load(ctx, corpus.Default(), corpus.LoadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, run := range []struct {
+		name string
+		docs []corpus.Document
+		qs   []string
+	}{{"seed", seedDocs, seedQs}, {"squad", squadDocs, squadQs}} {
+		b.Run(run.name, func(b *testing.B) {
+			if b.N > len(run.qs) {
+				b.Fatalf("-benchtime=%dx would repeat questions; at most %dx", b.N, len(run.qs))
+			}
+			eng, err := retrieval.NewEngine(ctx, run.docs, retrieval.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer eng.Close()
+			reportLatency(b, func(i int) {
+				if _, err := eng.Answer(ctx, retrieval.Question{Text: run.qs[i]}); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
 }
 
 func BenchmarkAnswerDefaultCorpus(b *testing.B) {

@@ -46,9 +46,15 @@ func TestAnswerCitesVerbatimQuote(t *testing.T) {
 	tests := []struct {
 		question, want, source string
 	}{
+		// "Lithuania and Belarus ratified the convention in 2003, Estonia
+		// in 2004, Latvia and Ukraine in 2005 and Poland in 2012": each
+		// year goes with the name next to it.
 		{"when did Estonia ratify Ottawa?", "2004", "000_2bc005b4439df7f9.txt"},
-		{"when did estonia ratfy the otawa convention", "2004", "000_2bc005b4439df7f9.txt"},
+		{"When did Poland ratify the Ottawa Convention?", "2012", "000_2bc005b4439df7f9.txt"},
 		{"Who is Latvia's prime minister?", "Evika Silina", "001_ab8ee8623a11ff01.txt"},
+		// "… after talks with his Lithuanian counterpart Dovilė Šakalienė
+		// in Warsaw": a where question gets the place, not the person.
+		{"In which city did Kosiniak-Kamysz and Sakaliene hold talks?", "Warsaw", "002_16874060ac9fe7ff.txt"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
@@ -80,12 +86,26 @@ func TestAnswerCitesVerbatimQuote(t *testing.T) {
 	}
 }
 
+// TestAnswerFindsMisspelledWords checks that typos still find the
+// passage: the words of "ratfy the otawa convention" meet "ratified the
+// convention" in the quote.
+func TestAnswerFindsMisspelledWords(t *testing.T) {
+	eng, _ := defaultEngine(t)
+	ans, err := eng.Answer(context.Background(), retrieval.Question{Text: "when did estonia ratfy the otawa convention"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Answered || len(ans.Citations) == 0 || !strings.Contains(ans.Citations[0].Quote, "Estonia in 2004") {
+		t.Errorf("got answered=%v %q, want the quote that says \"Estonia in 2004\"", ans.Answered, ans.Text)
+	}
+}
+
 func TestAnswerRefusesWhatTheCorpusDoesNotCover(t *testing.T) {
 	eng, _ := defaultEngine(t)
 	for _, q := range []string{
 		"What is the capital of Australia?",
 		"How many landmines does Poland currently have in storage?",
-		"Who is Estonia's prime minister?",
+		"Who won the 2018 FIFA World Cup?",
 		"???",
 	} {
 		t.Run(q, func(t *testing.T) {
@@ -181,9 +201,13 @@ func TestEngineOnUserCorpus(t *testing.T) {
 func TestAnswerYesNo(t *testing.T) {
 	eng, _ := defaultEngine(t)
 	tests := []struct{ q, want string }{
-		{"Did Poland ratify the Ottawa Convention?", "Yes"},
-		{"Is Russia a signatory of the Ottawa Convention?", "No"},
-		{"Does the Ottawa Convention ban anti-personnel mines?", "Yes"},
+		{"Did Poland ratify the Ottawa Convention?", "Yes."},
+		{"Is Russia a signatory of the Ottawa Convention?", "No."},
+		// A false premise gets "No" with what the passage says instead.
+		{"Did Estonia ratify the Ottawa Convention in 2005?", "No, 2004."},
+		{"Did Estonia ratify the Ottawa Convention in 2004?", "Yes."},
+		// "… there are currently no plans to … deploy … landmines."
+		{"Does Estonia plan to deploy anti-personnel landmines?", "No."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -191,9 +215,66 @@ func TestAnswerYesNo(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !ans.Answered || !strings.HasPrefix(ans.Text, tt.want+".") {
+			if !ans.Answered || !strings.HasPrefix(ans.Text, tt.want) {
 				t.Errorf("got %q, want it to lead with %q", ans.Text, tt.want)
 			}
 		})
+	}
+}
+
+// TestAnswerNeverYesToAFalsePremise checks the verdicts a reader must not
+// give: "Yes" to a question whose name or number the passages contradict.
+// Refusing is allowed.
+func TestAnswerNeverYesToAFalsePremise(t *testing.T) {
+	eng, _ := defaultEngine(t)
+	for _, q := range []string{
+		"Did Estonia ratify the Ottawa Convention in 2005?",
+		"Did Poland ratify the Ottawa Convention in 2003?",
+		"Does Estonia plan to deploy anti-personnel landmines?",
+		"Did Lithuania ratify the Ottawa Convention in 2012?",
+	} {
+		t.Run(q, func(t *testing.T) {
+			ans, err := eng.Answer(context.Background(), retrieval.Question{Text: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ans.Answered && strings.HasPrefix(ans.Text, "Yes") {
+				t.Errorf("got %q, want \"No\" or a refusal", ans.Text)
+			}
+		})
+	}
+}
+
+// TestTypoCorrectionLeavesNumbersAlone checks that a number in a question
+// is never "corrected" to a number of the corpus: 1961 is not a typo for
+// 1951.
+func TestTypoCorrectionLeavesNumbersAlone(t *testing.T) {
+	ctx := context.Background()
+	fsys := fstest.MapFS{
+		"orchestra.txt": {Data: []byte("The Kestrel Chamber Orchestra\n\nThe Kestrel Chamber Orchestra was founded in 1951 in Leeds by the violinist Ada Brook. It gives forty concerts a year and tours abroad every second summer.\n")},
+		"hall.txt":      {Data: []byte("The Corn Exchange\n\nThe orchestra plays in the Corn Exchange, a concert hall that opened in 1863 and seats 1,200 people.\n")},
+	}
+	docs, _, err := corpus.Load(ctx, fsys, corpus.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := retrieval.NewEngine(ctx, docs, retrieval.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	ans, err := eng.Answer(ctx, retrieval.Question{Text: "Was the orchestra founded in 1961?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Answered && !strings.HasPrefix(ans.Text, "No, 1951") {
+		t.Errorf("got %q, want \"No, 1951\" or a refusal", ans.Text)
+	}
+	ans, err = eng.Answer(ctx, retrieval.Question{Text: "When was the orchestra founded?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Answered || !strings.HasPrefix(ans.Text, "1951") {
+		t.Errorf("got %q, want it to lead with 1951", ans.Text)
 	}
 }

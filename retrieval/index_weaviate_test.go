@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -257,12 +256,14 @@ func weaviateQuality(t *testing.T, eng *retrieval.Engine, docs []corpus.Document
 	for _, d := range docs {
 		texts[d.Source] = d.Text
 	}
-	t.Run("shared", func(t *testing.T) {
-		checkQuality(t, eng, texts, filepath.Join("..", "..", "shared", "eval", "questions.jsonl"), qualityBar{0.9, 1, 1}, true)
-	})
-	t.Run("extra", func(t *testing.T) {
-		checkQuality(t, eng, texts, filepath.Join("testdata", "extra.jsonl"), qualityBar{0.9, 1, 0.85}, false)
-	})
+	for _, set := range qualitySets {
+		if set.corpus != "" {
+			continue // the engine holds the embedded articles
+		}
+		t.Run(set.name, func(t *testing.T) {
+			checkQuality(t, eng, texts, readQualitySet(t, set), set.bar)
+		})
+	}
 }
 
 func TestWeaviateUnreachable(t *testing.T) {
