@@ -40,6 +40,13 @@ type EvalQuestion struct {
 	// Kind groups questions in the report ("offtopic",
 	// "squad-impossible", …); optional.
 	Kind string `json:"kind,omitempty"`
+	// AnswerOffsets are where each answer starts in its source file, in
+	// Unicode code points, for sets that mark them (squad-train); the
+	// reader is fitted on them, and eval does not need them.
+	AnswerOffsets []int `json:"answer_offsets,omitempty"`
+	// Article names the document a question was written about, when it
+	// differs from its source's name.
+	Article string `json:"article,omitempty"`
 }
 
 // IsAnswerable reports whether the corpus is meant to answer q.

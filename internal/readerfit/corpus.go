@@ -55,14 +55,14 @@ func (ix *indexed) close() { ix.eng.Close() }
 // gold finds where item's first answer stands in its source, or reports
 // false when the set does not say or the text there is not the answer.
 func (ix *indexed) gold(it Item) (reader.Gold, bool) {
-	if len(it.Offsets) == 0 || len(it.Answers) == 0 || len(it.Sources) == 0 {
+	if len(it.AnswerOffsets) == 0 || len(it.Answers) == 0 || len(it.Sources) == 0 {
 		return reader.Gold{}, false
 	}
 	d, ok := ix.docs[it.Sources[0]]
 	if !ok {
 		return reader.Gold{}, false
 	}
-	start := byteOffset(d.Text, it.Offsets[0])
+	start := byteOffset(d.Text, it.AnswerOffsets[0])
 	if start < 0 || start+len(it.Answers[0]) > len(d.Text) || d.Text[start:start+len(it.Answers[0])] != it.Answers[0] {
 		return reader.Gold{}, false
 	}

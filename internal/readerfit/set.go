@@ -5,31 +5,16 @@
 package readerfit
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
-	"strings"
 	"unicode/utf8"
+
+	"github.com/citebot/citebot/retrieval"
 )
 
-// Item is one question of a set: the shared/eval format, plus where the
-// answers stand in their documents when the set says so.
-type Item struct {
-	ID         string   `json:"id"`
-	Kind       string   `json:"kind"`
-	Question   string   `json:"question"`
-	Answers    []string `json:"answers"`
-	Sources    []string `json:"sources"`
-	Answerable *bool    `json:"answerable"`
-	// Offsets are where each answer starts in its source file, in
-	// Unicode code points.
-	Offsets []int  `json:"answer_offsets"`
-	Article string `json:"article"`
-}
-
-// IsAnswerable reports whether the corpus is meant to answer the item.
-func (it Item) IsAnswerable() bool { return it.Answerable == nil || *it.Answerable }
+// Item is one question of a set in the shared/eval format; fitting
+// needs its AnswerOffsets.
+type Item = retrieval.EvalQuestion
 
 // ReadSet reads a JSON-lines question set.
 func ReadSet(path string) ([]Item, error) {
@@ -38,26 +23,11 @@ func ReadSet(path string) ([]Item, error) {
 		return nil, err
 	}
 	defer f.Close()
-	var out []Item
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 4<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		b := strings.TrimSpace(sc.Text())
-		if b == "" {
-			continue
-		}
-		var it Item
-		if err := json.Unmarshal([]byte(b), &it); err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", path, line, err)
-		}
-		out = append(out, it)
+	items, err := retrieval.ReadEvalSet(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	return out, nil
+	return items, nil
 }
 
 // byteOffset converts an offset in code points into a byte offset of s,
