@@ -173,6 +173,7 @@ var (
 	afCommas, afBreak, afCompete, afOverlap     int
 	afAllOverlap, afHead, afHeadBefore          int
 	afHeadAfter, afRarity, afAtStart, afAtEnd   int
+	afPlural                                    int
 	afBias, afDistFocus, afHeadLex              int
 	afSegCov, afSegCovEnt, afSegNoEnt           int
 	afSegRival, afSegOwn, afBind, afListBind    int
@@ -258,6 +259,7 @@ func init() {
 	afRarity = a.add("rarity")
 	afAtStart = a.cross("at-start", whs, []string{"yes"})
 	afAtEnd = a.add("at-end")
+	afPlural = a.block("plural-head", []string{"list", "single"})
 	afDistFocus = a.block("dist-focus", distLabels)
 	lex := make([]string, headLexSize)
 	for i := range lex {
@@ -765,6 +767,11 @@ func spanShapes(s *sentence, sp span) [numShapes]bool {
 	sh[shLower] = content > 0 && caps == 0
 	sh[shOne] = sp.j-sp.i == 1
 	sh[shList] = sp.kind == kindList || (sp.j-sp.i > 2 && strings.IndexByte(str, ',') >= 0)
+	for k := sp.i + 1; k < sp.j-1 && !sh[shList]; k++ {
+		// "Latvia and Ukraine", whichever rule proposed it.
+		n := toks[k].Norm
+		sh[shList] = n == "and" || n == "or" || n == "&"
+	}
 	before := strings.TrimRight(text[:sp.start], " ")
 	after := strings.TrimLeft(text[sp.end:], " ")
 	sh[shQuoted] = endsWithAny(before, "\"“‘'") && startsWithAny(after, "\"”’'")
@@ -1034,6 +1041,13 @@ func spanFeatures(q *question, st *Stats, in *sentenceInfo, sp span) Vector {
 	if sp.j == len(toks) {
 		v.on(afAtEnd)
 	}
+	if q.plural {
+		if sh[shList] {
+			v.on(afPlural)
+		} else {
+			v.on(afPlural + 1)
+		}
+	}
 	return v
 }
 
@@ -1079,14 +1093,65 @@ func nearestName(text string, toks []words.Token, m matching, q *question, sp sp
 			break
 		}
 		t := toks[k]
-		if ti := m.term[k]; ti >= 0 && m.val[k] >= 0.75 && ownName(q.terms[ti], t) {
+		if isOwn(toks, m, q, k) {
 			return 0
 		}
-		if t.Num || (t.Cap && k > 0 && t.Stem != "") {
+		if t.Num {
+			return 1
+		}
+		if t.Cap && k > 0 && t.Stem != "" {
+			if coordinatedOwn(text, toks, m, q, k, step) {
+				return 0
+			}
 			return 1
 		}
 	}
 	return 2
+}
+
+// isOwn reports whether token k is one of the question's names or numbers.
+func isOwn(toks []words.Token, m matching, q *question, k int) bool {
+	ti := m.term[k]
+	return ti >= 0 && m.val[k] >= 0.75 && ownName(q.terms[ti], toks[k])
+}
+
+// coordinatedOwn reports whether the name at token k is coordinated with
+// one of the question's names further in direction step: in "Latvia and
+// Ukraine in 2005" the year belongs to Latvia as much as to Ukraine.
+func coordinatedOwn(text string, toks []words.Token, m matching, q *question, k, step int) bool {
+	for hops := 0; hops < 4; hops++ {
+		// Past the rest of this name ("Czech Republic").
+		for k+step >= 0 && k+step < len(toks) && toks[k+step].Cap && toks[k+step].Stem != "" &&
+			gapOf(text, toks, max(k, k+step)) == gapTight {
+			k += step
+			if isOwn(toks, m, q, k) {
+				return true
+			}
+		}
+		// Then a joining "and", "or" or comma, and the next name.
+		next := k + step
+		if next < 0 || next >= len(toks) {
+			return false
+		}
+		lo, hi := min(k, next), max(k, next)
+		gap := text[toks[lo].End:toks[hi].Start]
+		joined := strings.TrimSpace(gap) == ","
+		if w := toks[next].Norm; w == "and" || w == "or" {
+			joined = strings.TrimSpace(gap) == "" || strings.TrimSpace(gap) == ","
+			next += step
+		}
+		if !joined || next < 0 || next >= len(toks) {
+			return false
+		}
+		if t := toks[next]; !t.Cap || t.Stem == "" || t.Num || next == 0 {
+			return false
+		}
+		if isOwn(toks, m, q, next) {
+			return true
+		}
+		k = next
+	}
+	return false
 }
 
 // between counts the commas, and reports any stronger break, between span

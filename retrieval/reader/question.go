@@ -73,11 +73,14 @@ type qterm struct {
 
 // question is what the reader makes of a question.
 type question struct {
-	text    string
-	toks    []words.Token
-	wh      wh
-	whAt    int    // token index of the question word, -1 for yes/no
-	head    string // stem of the noun the question asks for ("album" in "what album"), or ""
+	text string
+	toks []words.Token
+	wh   wh
+	whAt int    // token index of the question word, -1 for yes/no
+	head string // stem of the noun the question asks for ("album" in "what album"), or ""
+	// plural reports a plural head noun ("which countries"): the answer
+	// may be several names joined by "and".
+	plural  bool
 	terms   []qterm
 	weight  float64 // sum of the terms' idf
 	negated bool    // an odd number of negations
@@ -91,6 +94,7 @@ func analyze(text string, st *Stats) *question {
 	toks := st.split(text)
 	q := &question{text: text, toks: toks, whAt: -1}
 	q.wh, q.whAt, q.head = classify(toks)
+	q.plural = q.head != "" && isPlural(headWord(toks, q.head))
 	neg := 0
 	seen := map[string]int{}
 	prevTerm := -1
@@ -230,6 +234,20 @@ func headAfter(toks []words.Token, i int) string {
 		}
 	}
 	return head
+}
+
+// isPlural guesses whether a folded noun is an English plural by its
+// ending: "countries", "albums", but not "class", "status" or "analysis".
+func isPlural(w string) bool {
+	if len(w) < 4 || !strings.HasSuffix(w, "s") {
+		return false
+	}
+	for _, end := range []string{"ss", "us", "is", "ics"} {
+		if strings.HasSuffix(w, end) {
+			return false
+		}
+	}
+	return true
 }
 
 // headWord returns the folded word of toks whose stem is head.

@@ -33,7 +33,7 @@ func corpusOf(t testing.TB, files map[string]string) (*Stats, []Passage) {
 var treaty = map[string]string{
 	"accord.txt": "The fisheries accord\n\n" +
 		"The accord limits catches of cod in the Baltic Sea. " +
-		"Norway joined the accord in 1994, Sweden in 1996, Finland in 1999 and Denmark in 2002. " +
+		"Norway joined the accord in 1994, Sweden and Iceland in 1996, Finland in 1999 and Denmark in 2002. " +
 		"Russia has not joined the accord. " +
 		"The secretariat is in Bergen and is led by Ingrid Solheim.\n",
 	"harbour.txt": "The harbour\n\nThe harbour of Bergen handles 40,000 tonnes of fish a year. " +
@@ -49,6 +49,8 @@ func TestReadLeadsWithTheBoundValue(t *testing.T) {
 	tests := []struct{ q, want string }{
 		{"When did Finland join the accord?", "1999"},
 		{"When did Denmark join the accord?", "2002"},
+		// A plural head wants the whole coordinated pair.
+		{"Which countries joined the accord in 1996?", "Sweden and Iceland"},
 		{"Who leads the secretariat?", "Ingrid Solheim"},
 		{"How many tonnes of fish does the harbour of Bergen handle?", "40,000"},
 	}
@@ -142,6 +144,28 @@ func TestClassify(t *testing.T) {
 				t.Errorf("got %v with head %q, want %v with head %q", q.wh, q.head, tt.wh, tt.head)
 			}
 		})
+	}
+}
+
+func TestIsPlural(t *testing.T) {
+	tests := []struct {
+		word string
+		want bool
+	}{
+		{"countries", true},
+		{"albums", true},
+		{"songs", true},
+		{"class", false},
+		{"status", false},
+		{"analysis", false},
+		{"physics", false},
+		{"bus", false},
+		{"team", false},
+	}
+	for _, tt := range tests {
+		if got := isPlural(tt.word); got != tt.want {
+			t.Errorf("isPlural(%q) = %v, want %v", tt.word, got, tt.want)
+		}
 	}
 }
 
