@@ -171,8 +171,9 @@ func keyboardRoot(kb *models.InlineKeyboardMarkup) int {
 }
 
 // answer asks the Answerer and replies with the answer or an apology,
-// showing the typing action meanwhile.
+// showing the 👀 reaction on the question and the typing action meanwhile.
 func (a *Adapter) answer(ctx context.Context, m *models.Message, question, conversation string, root int) {
+	defer a.react(ctx, m)()
 	if a.answerStreaming(ctx, m, question, conversation, root) {
 		return
 	}
