@@ -11,14 +11,14 @@ import (
 )
 
 // draftMessage shows an answer in a private chat while it is written, as a
-// message draft (sendMessageDraft, Bot API 9.3): Telegram animates the
-// text as it grows and sends no notification. A draft is not a message and
-// fades after about 30 s, so finish persists the answer with an ordinary
-// reply, which takes the draft's place.
+// message draft (sendMessageDraft), which Telegram animates as it grows
+// instead of editing a message. A draft is a preview that lasts about
+// 30 s, not a message, so finish persists the answer with an ordinary
+// reply.
 //
-// Should Telegram refuse drafts (a Bot API server that predates them, a
-// chat where they are not offered), the answer falls back to an edited
-// reply, as in groups, for the rest of its life.
+// Should Telegram refuse drafts (a Bot API server that predates them, or
+// one that offers them only to bots in forum topic mode), the answer falls
+// back to an edited reply, as in groups, for the rest of its life.
 type draftMessage struct {
 	a      *Adapter
 	m      *models.Message

@@ -24,8 +24,8 @@ var _ StreamAnswerer = (*retrieval.Generator)(nil)
 
 // Telegram allows about one message a second in a chat and twenty a minute
 // in a group, edits included; a streamed answer in a group is edited no
-// more often than groupStreamInterval. Drafts in private chats are not
-// messages and have no such limit.
+// more often than groupStreamInterval. A private chat's answer is updated
+// every StreamInterval, as a draft where Telegram allows.
 const groupStreamInterval = 3 * time.Second
 
 // Limits on the edits that show an answer being written.
