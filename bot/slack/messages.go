@@ -33,8 +33,8 @@ func helpText(command, example string) string {
 	c := escapeMrkdwn(command)
 	return "*citebot* answers questions from the article collection and cites the passage it used.\n" +
 		"• `" + c + " " + strings.ReplaceAll(escapeMrkdwn(example), "`", "'") + "` answers here.\n" +
-		"• Mention me in a channel with your question and I answer in its thread; mention me again in the thread for a follow-up.\n" +
-		"• Or send me a direct message.\n" +
+		"• Mention me in a channel with your question and I answer in its thread; reply in that thread for a follow-up, no mention needed.\n" +
+		"• Or send me a direct message, or open my assistant panel.\n" +
 		"Use 👍 or 👎 under an answer to tell us whether it helped."
 }
 
