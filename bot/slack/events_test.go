@@ -92,15 +92,7 @@ func TestThreadFollowUpsAreOneConversation(t *testing.T) {
 		{Text: "when did Estonia ratify?", ConversationID: "slack:C1/1700000001.000100"},
 		{Text: "and Latvia?", ConversationID: "slack:C1/1700000001.000100"},
 	}
-	got := stub.asked()
-	if len(got) != len(want) {
-		t.Fatalf("got questions %+v, want %+v", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("question %d: got %+v, want %+v", i, got[i], want[i])
-		}
-	}
+	stub.wantAsked(t, want)
 }
 
 func TestDirectMessageAnsweredInThread(t *testing.T) {

@@ -293,6 +293,20 @@ func (s *stubAnswerer) asked() []retrieval.Question {
 	return append([]retrieval.Question(nil), s.questions...)
 }
 
+// wantAsked fails unless the engine was asked exactly want, in order.
+func (s *stubAnswerer) wantAsked(t *testing.T, want []retrieval.Question) {
+	t.Helper()
+	got := s.asked()
+	if len(got) != len(want) {
+		t.Fatalf("got questions %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("question %d: got %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
 // syncBuffer is a goroutine-safe log sink.
 type syncBuffer struct {
 	mu sync.Mutex
