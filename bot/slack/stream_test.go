@@ -279,3 +279,31 @@ func TestStreamingOffPostsTheAnswerOnce(t *testing.T) {
 	_ = h.a.Close()
 	h.slack.none(t)
 }
+
+func TestStreamReplacedWhenSlackRefusesToStopIt(t *testing.T) {
+	gate := make(chan struct{})
+	h := newHarness(t, generator(t, gate), func(o *Options) {
+		o.StreamInterval = time.Millisecond
+		o.PlaceholderDelay = time.Hour
+	})
+	h.slack.refuse("chat.stopStream", "invalid_blocks")
+	h.send(t, "/slack/events", jsonType,
+		eventJSON("Ev205", mention("<@UBOT> when did Estonia ratify Ottawa?", "1700000006.000600", "")))
+	start := h.slack.nextOf(t, "chat.startStream")
+	close(gate)
+	for {
+		c := h.slack.next(t)
+		if c.Method == "chat.appendStream" || c.Method == "chat.stopStream" {
+			continue
+		}
+		if c.Method != "chat.update" || c.TS != start.TS {
+			t.Fatalf("got %s of %s, want the stream replaced with chat.update", c.Method, c.TS)
+		}
+		if blocks := unescapeJSON(c.Blocks); !strings.Contains(blocks, wholeAnswer) || !strings.Contains(blocks, feedbackActionUp) {
+			t.Errorf("got %s, want the whole answer with its buttons", blocks)
+		}
+		break
+	}
+	_ = h.a.Close()
+	h.slack.none(t)
+}
