@@ -1,8 +1,11 @@
 // Package slack connects citebot to Slack. Users ask with a slash command
-// (/ask), by mentioning the app in a channel or by direct message; answers
+// (/ask), by mentioning the app in a channel (and then by replying in its
+// thread, without a mention), by direct message, or in Slack's assistant
+// panel, which opens with suggested prompts from the corpus. Answers
 // arrive in the thread of the question (or through the slash command's
 // response_url), laid out in Block Kit with their sources and 👍/👎
-// feedback buttons.
+// feedback buttons; a thread status shows while a direct message is
+// answered, and generated answers stream in as the model writes them.
 //
 // Two transports are supported and may run together: HTTP mode (Events API,
 // slash commands and interactivity POSTed to endpoints mounted by Register,

@@ -23,6 +23,10 @@ func (a *Adapter) answerInThread(ctx context.Context, m inbound) {
 		root = m.ts
 	}
 	r := &reply{a: a, channel: m.channel, root: root, user: m.user, team: m.team}
+	if !m.im {
+		// From now on the bot takes part in this thread.
+		a.followThread(m.channel, root)
+	}
 	question := slackToPlain(m.text, m.botUser)
 	if question == "" || isHelp(question) {
 		r.deliver(ctx, []message{notice(helpText(a.opts.Command, a.opts.ExampleQuestion.Example()))})
@@ -37,8 +41,6 @@ func (a *Adapter) answerInThread(ctx context.Context, m inbound) {
 			a.titleThread(ctx, m.channel, m.threadTS, question)
 		}
 		r.status = a.setStatus(ctx, m.channel, root, !a.ready())
-	} else {
-		a.followThread(m.channel, root)
 	}
 	if !a.ready() {
 		if !r.status {
