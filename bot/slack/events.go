@@ -144,12 +144,6 @@ func botUserID(cb *slackevents.EventsAPICallbackEvent) string {
 	return ""
 }
 
-func (a *Adapter) deliver(ctx context.Context, channel, root, placeholder string, msgs []message) {
-	if err := a.postInThread(ctx, channel, root, placeholder, msgs); err != nil {
-		a.log.Error("slack: could not deliver answer", "channel", channel, "err", err)
-	}
-}
-
 func (a *Adapter) postEphemeral(ctx context.Context, channel, user, threadTS, text string) {
 	ctx, cancel := context.WithTimeout(ctx, postTimeout)
 	defer cancel()

@@ -88,8 +88,9 @@ func (a *Adapter) recordFeedback(ctx context.Context, ic slack.InteractionCallba
 		a.ackInteraction(ctx, ic, nil, feedbackFailed)
 		return
 	}
-	// The feedback_buttons element shows the click itself, so its
-	// message stays as it is and the clicker alone is thanked.
+	// A streamed answer's text is the stream's, not blocks that could be
+	// redrawn, so its feedback_buttons stay and the clicker alone is
+	// thanked.
 	acked, found := acknowledgeFeedback(blocks, ic.User.ID, v)
 	if !found || fv.Verdict != "" {
 		acked = nil
