@@ -450,25 +450,24 @@ func (a *Adapter) answerWithin(ctx context.Context, call func(context.Context) (
 // renderForFeedback renders ans and, when feedback is on, remembers it under
 // the id that its buttons carry.
 func (a *Adapter) renderForFeedback(ans retrieval.Answer, question string, o renderOptions) []message {
-	id := a.remember(ans, question, nil)
-	if id == "" {
+	if a.fb == nil {
 		return renderAnswer(ans, o)
 	}
+	id := newID()
 	o.FeedbackValue = encodeFeedbackValue(id, question)
 	msgs := renderAnswer(ans, o)
 	a.answers.set(id, answerRecord{question: question, answer: ans, blocks: msgs[len(msgs)-1].Blocks})
 	return msgs
 }
 
-// remember keeps ans for a feedback click to log, and returns the id its
-// buttons carry: "" when feedback is off. blocks, if any, are what a click
-// redraws with a thank-you in place of the buttons.
-func (a *Adapter) remember(ans retrieval.Answer, question string, blocks []slack.Block) string {
+// remember keeps a streamed answer for a feedback click to log, and
+// returns the id its buttons carry: "" when feedback is off.
+func (a *Adapter) remember(ans retrieval.Answer, question string) string {
 	if a.fb == nil {
 		return ""
 	}
 	id := newID()
-	a.answers.set(id, answerRecord{question: question, answer: ans, blocks: blocks})
+	a.answers.set(id, answerRecord{question: question, answer: ans})
 	return id
 }
 

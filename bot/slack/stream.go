@@ -122,7 +122,7 @@ func (r *reply) stopWithSources(ctx context.Context, ans retrieval.Answer, quest
 		return false
 	}
 	blocks := sourceBlocks(ans, nil)
-	if id := r.a.remember(ans, question, nil); id != "" {
+	if id := r.a.remember(ans, question); id != "" {
 		blocks = append(blocks, nativeFeedbackButtons(id, question))
 	}
 	if len(blocks) > maxBlocks {
