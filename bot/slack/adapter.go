@@ -188,7 +188,8 @@ type Adapter struct {
 }
 
 // answerRecord is what a feedback click needs to log: the question, the
-// answer, and the blocks of the message with the buttons, to redraw it.
+// answer, and the blocks of the message with the buttons, to redraw it
+// (none for a streamed answer, which is not redrawn).
 type answerRecord struct {
 	question string
 	answer   retrieval.Answer

@@ -73,20 +73,21 @@ type inbound struct {
 
 // onEvent handles an Events API callback from either transport. Retried
 // deliveries are dropped by event ID; a message seen both as app_mention
-// and as message.im is answered once, by channel and timestamp.
+// and as message.im (or message.channels) is answered once, by channel
+// and timestamp. Events the bot ignores, such as all the channel talk that
+// message.channels brings, are dropped before they reach the Deduper,
+// which they would only fill.
 func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent) {
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if !ok || cb == nil {
 		return
 	}
-	if cb.EventID != "" && !a.firstSeen(ctx, "event:"+cb.EventID) {
-		a.log.Debug("slack: dropping duplicate event", "event_id", cb.EventID)
-		return
-	}
 	m := inbound{team: cb.TeamID, botUser: botUserID(cb)}
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.AssistantThreadStartedEvent:
-		a.onAssistantThreadStarted(ctx, cb.TeamID, e)
+		if a.firstEvent(ctx, cb) {
+			a.onAssistantThreadStarted(ctx, cb.TeamID, e)
+		}
 		return
 	case *slackevents.AppMentionEvent:
 		if e.BotID != "" || e.Edited != nil || e.User == "" || e.User == m.botUser {
@@ -103,10 +104,11 @@ func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent) {
 		case e.IsIM():
 			m.im = true
 		case e.IsChannel() || e.IsGroup():
-			// Channel messages arrive only for follow-ups: a reply in a
-			// thread the bot answered in, not mentioning it (app_mention
-			// covers those) and not addressed to someone else. Everything
-			// else is people talking, which the bot stays out of.
+			// Of channel messages only follow-ups are questions: replies
+			// in a thread the bot answered in, not mentioning it
+			// (app_mention covers those) and not addressed to someone
+			// else. Everything else is people talking, which the bot
+			// stays out of.
 			if e.ThreadTimeStamp == "" || e.ThreadTimeStamp == e.TimeStamp ||
 				!a.followsThread(e.Channel, e.ThreadTimeStamp) ||
 				mentionsUser(e.Text, m.botUser) || addressedElsewhere(e.Text, m.botUser) {
@@ -119,7 +121,7 @@ func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent) {
 	default:
 		return
 	}
-	if m.channel == "" || m.ts == "" {
+	if m.channel == "" || m.ts == "" || !a.firstEvent(ctx, cb) {
 		return
 	}
 	if !a.allowed(m.team, m.channel) {
@@ -132,6 +134,16 @@ func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent) {
 	if !a.spawn(ctx, func(ctx context.Context) { a.answerInThread(ctx, m) }) {
 		a.log.Warn("slack: shutting down; question not answered", "channel", m.channel)
 	}
+}
+
+// firstEvent reports whether cb is not a redelivery of an event already
+// handled.
+func (a *Adapter) firstEvent(ctx context.Context, cb *slackevents.EventsAPICallbackEvent) bool {
+	if cb.EventID != "" && !a.firstSeen(ctx, "event:"+cb.EventID) {
+		a.log.Debug("slack: dropping duplicate event", "event_id", cb.EventID)
+		return false
+	}
+	return true
 }
 
 // botUserID is our bot's user ID, from the event's authorizations.

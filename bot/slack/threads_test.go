@@ -93,3 +93,20 @@ func TestAddressedElsewhere(t *testing.T) {
 		}
 	}
 }
+
+func TestChannelTalkDoesNotReachTheDeduper(t *testing.T) {
+	dedup := &recordingDeduper{Deduper: NewMemoryDeduper(0, 0), seen: map[string][]bool{}}
+	h := newHarness(t, &stubAnswerer{ans: sampleAnswer()}, func(o *Options) { o.Deduper = dedup })
+	for i, ev := range []map[string]any{
+		threadMessage("channel", "lunch?", "1.2", ""),
+		threadMessage("channel", "and Latvia?", "2.1", "2.0"),
+	} {
+		h.send(t, "/slack/events", jsonType, eventJSON("EvTalk"+string(rune('A'+i)), ev))
+	}
+	_ = h.a.Close()
+	dedup.mu.Lock()
+	defer dedup.mu.Unlock()
+	if len(dedup.seen) != 0 {
+		t.Errorf("the Deduper was asked about %v, want nothing for channel talk", dedup.seen)
+	}
+}
