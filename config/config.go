@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/internal/redact"
 )
 
@@ -81,9 +82,10 @@ type Corpus struct {
 	// corpus.
 	Dir string
 	// ChunkSize and ChunkOverlap are in characters, as in
-	// corpus.ChunkOptions: 0 means the corpus package's default, and a
-	// ChunkOverlap of -1 means none. Load checks ChunkOverlap < ChunkSize
-	// when both are set.
+	// corpus.ChunkOptions, and a ChunkOverlap of -1 means none. Load
+	// checks ChunkOverlap < ChunkSize when both are set, then replaces a
+	// zero with the corpus package's default (corpus.ChunkOptions.
+	// Effective), so that they hold the values in effect.
 	ChunkSize    int
 	ChunkOverlap int
 	// ExampleQuestion is the example the help texts and the web page show;
@@ -95,13 +97,23 @@ type Corpus struct {
 	Rebuild bool
 }
 
+// ChunkOptions returns the corpus chunking c sets.
+func (c Corpus) ChunkOptions() corpus.ChunkOptions {
+	return corpus.ChunkOptions{Size: c.ChunkSize, Overlap: c.ChunkOverlap}
+}
+
 // Log configures log/slog output.
 type Log struct {
-	// Level is debug, info, warn or error.
+	// Level is debug, info, warn, error or LogAuto.
 	Level string
-	// Format is json or text.
+	// Format is json, text or LogAuto.
 	Format string
 }
+
+// LogAuto, as Log.Level or Log.Format, leaves the choice to the command:
+// citebot's commands pick by what they do and whether standard error is a
+// terminal (see docs/settings.md). NewLogger reads it as info and json.
+const LogAuto = "auto"
 
 // LLM configures an OpenAI-compatible model server. With no model set,
 // citebot runs offline; see Mode.

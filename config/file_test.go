@@ -87,7 +87,7 @@ func TestFileErrors(t *testing.T) {
 		{"alias", "log:\n  level: &m info\n  format: *m\n", "CITEBOT_CONFIG", []string{"alias"}},
 		{"bad value", "server:\n  idle_timeout: forever\n", "CITEBOT_IDLE_TIMEOUT",
 			[]string{"config key server.idle_timeout", `"forever" (from `, "line 2", "not a duration"}},
-		{"empty value with a default", "log:\n  level: \"\"\n", "CITEBOT_LOG_LEVEL", []string{"is empty", `"info"`}},
+		{"empty value with a default", "log:\n  level: \"\"\n", "CITEBOT_LOG_LEVEL", []string{"is empty", `"auto"`}},
 		{"bad list item", "telegram:\n  allowed_chats: [1, x]\n", "TELEGRAM_ALLOWED_CHATS", []string{`"x"`}},
 	}
 	for _, tc := range tests {

@@ -7,23 +7,25 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/citebot/citebot/internal/redact"
 )
 
-// RegisterFlags registers the flags every citebot subcommand shares on fs:
-// --config and the settings that have a flag (see docs/settings.md).
-// Secrets have no flags, because command lines are visible to other users
-// of the machine. Parse fs, then pass it to Load.
+// RegisterFlags registers on fs --config and the settings that have a flag
+// (see docs/settings.md); names, when given, limit them to the flags so
+// named (without dashes), so that a subcommand offers only the settings it
+// uses. Secrets have no flags, because command lines are visible to other
+// users of the machine. Parse fs, then pass it to Load.
 //
 // The flags have no default of their own: Load uses a flag only when it was
 // given on the command line, so that it can fall back to the environment,
 // the file and then the built-in default.
-func RegisterFlags(fs *flag.FlagSet) {
+func RegisterFlags(fs *flag.FlagSet, names ...string) {
 	fs.Var(new(flagValue), configFileFlag, "read settings from the YAML `file` (env "+configFileEnv+")")
 	for _, s := range settings {
-		if s.Flag == "" {
+		if s.Flag == "" || len(names) > 0 && !slices.Contains(names, s.Flag) {
 			continue
 		}
 		_, isBool := s.val.(boolVal)
@@ -134,6 +136,9 @@ func Load(fs *flag.FlagSet, getenv func(string) string) (Config, error) {
 		}
 		return Config{}, errors.Join(l.errs...)
 	}
+	// Show and pass on the chunking in effect rather than 0 for "default".
+	eff := c.Corpus.ChunkOptions().Effective()
+	c.Corpus.ChunkSize, c.Corpus.ChunkOverlap = eff.Size, eff.Overlap
 	return l.cfg, nil
 }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/citebot/citebot/corpus"
 )
 
 // env returns a getenv over m. HOME is set so that the data dir default
@@ -82,7 +84,9 @@ func TestLoadDefaults(t *testing.T) {
 		{"RatePerClient", c.Server.RatePerClient, Rate{}},
 		{"Pprof", c.Server.Pprof, false},
 		{"Corpus.Dir", c.Corpus.Dir, ""},
-		{"Log", c.Log, Log{Level: "info", Format: "json"}},
+		{"Log", c.Log, Log{Level: LogAuto, Format: LogAuto}},
+		{"Corpus.ChunkSize", c.Corpus.ChunkSize, corpus.DefaultChunkSize},
+		{"Corpus.ChunkOverlap", c.Corpus.ChunkOverlap, corpus.DefaultChunkOverlap},
 		{"LLMMode", c.LLMMode(), LLMOffline},
 		{"BaseURL", c.LLM.BaseURL, "https://api.openai.com/v1"},
 		{"Index.Backend", c.Index.Backend, IndexChromem},
@@ -242,6 +246,49 @@ func TestRegisterFlags(t *testing.T) {
 	}
 	if _, err := Load(fs, env(nil)); err != nil {
 		t.Errorf("Load with a subcommand flag: %v", err)
+	}
+}
+
+func TestRegisterFlagsNamed(t *testing.T) {
+	fs := flag.NewFlagSet("citebot ingest", flag.ContinueOnError)
+	RegisterFlags(fs, "corpus", "data-dir")
+	var got []string
+	fs.VisitAll(func(f *flag.Flag) { got = append(got, f.Name) })
+	// VisitAll goes in lexical order; --config is always there.
+	if want := []string{"config", "corpus", "data-dir"}; !slices.Equal(got, want) {
+		t.Errorf("got flags %q, want %q", got, want)
+	}
+}
+
+// TestLoadChunkingInEffect checks that Load replaces a zero chunk size or
+// overlap with the corpus package's default, so that Config holds, and
+// `citebot config` prints, what chunking uses.
+func TestLoadChunkingInEffect(t *testing.T) {
+	tests := []struct {
+		name          string
+		args          []string
+		vars          map[string]string
+		size, overlap int
+	}{
+		{"unset", nil, nil, corpus.DefaultChunkSize, corpus.DefaultChunkOverlap},
+		{"zero flags", []string{"--chunk-size", "0", "--chunk-overlap", "0"}, nil, corpus.DefaultChunkSize, corpus.DefaultChunkOverlap},
+		{"size set", []string{"--chunk-size", "900"}, nil, 900, corpus.DefaultChunkOverlap},
+		{"no overlap", nil, map[string]string{"CITEBOT_CHUNK_OVERLAP": "-1"}, corpus.DefaultChunkSize, -1},
+		{"both set", nil, map[string]string{"CITEBOT_CHUNK_SIZE": "500", "CITEBOT_CHUNK_OVERLAP": "50"}, 500, 50},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := load(t, tt.args, tt.vars)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Corpus.ChunkSize != tt.size || c.Corpus.ChunkOverlap != tt.overlap {
+				t.Errorf("got chunk size %d, overlap %d; want %d, %d", c.Corpus.ChunkSize, c.Corpus.ChunkOverlap, tt.size, tt.overlap)
+			}
+			if got, want := c.Corpus.ChunkOptions(), c.Corpus.ChunkOptions().Effective(); got != want {
+				t.Errorf("got ChunkOptions %+v, want them in effect: %+v", got, want)
+			}
+		})
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/citebot/citebot/corpus"
 )
 
 // marker is in every secret below; no output may contain it.
@@ -229,7 +231,9 @@ func TestWriteToComments(t *testing.T) {
 		"LLM mode: offline",
 		`addr: :9 # CITEBOT_ADDR, set by flag --addr`,
 		"level: debug # CITEBOT_LOG_LEVEL, set by env CITEBOT_LOG_LEVEL",
-		"format: json # CITEBOT_LOG_FORMAT, default",
+		"format: auto # CITEBOT_LOG_FORMAT, default",
+		fmt.Sprintf("chunk_size: %d # CITEBOT_CHUNK_SIZE, default", corpus.DefaultChunkSize),
+		fmt.Sprintf("chunk_overlap: %d # CITEBOT_CHUNK_OVERLAP, default", corpus.DefaultChunkOverlap),
 		`bot_token: "" # SLACK_BOT_TOKEN, default`,
 	} {
 		if !strings.Contains(b.String(), want) {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/citebot/citebot/corpus"
 )
 
 // setting is one configurable value. The table below is the single source
@@ -152,11 +154,13 @@ var settings = []*setting{
 		Doc:        "Folder of .txt, .md and .html articles, read recursively; empty uses the corpus the data dir records, or the embedded articles.",
 		val:        stringVal{p: func(c *Config) *string { return &c.Corpus.Dir }, kindName: "path"}},
 	{Key: "corpus.chunk_size", Env: "CITEBOT_CHUNK_SIZE", Flag: "chunk-size", Default: "0",
-		Doc: "Target chunk length in characters; 0 uses the corpus package's default.",
-		val: intVal{p: func(c *Config) *int { return &c.Corpus.ChunkSize }, lo: 0, hi: 1 << 20}},
+		DefaultDoc: "`" + strconv.Itoa(corpus.DefaultChunkSize) + "`",
+		Doc:        "Target chunk length in characters; 0 means the default.",
+		val:        intVal{p: func(c *Config) *int { return &c.Corpus.ChunkSize }, lo: 0, hi: 1 << 20}},
 	{Key: "corpus.chunk_overlap", Env: "CITEBOT_CHUNK_OVERLAP", Flag: "chunk-overlap", Default: "0",
-		Doc: "Characters of whole sentences repeated between neighbouring chunks; 0 uses the corpus package's default and -1 means none. Must be less than the chunk size.",
-		val: intVal{p: func(c *Config) *int { return &c.Corpus.ChunkOverlap }, lo: -1, hi: 1 << 20}},
+		DefaultDoc: "`" + strconv.Itoa(corpus.DefaultChunkOverlap) + "`, or the chunk size if that is smaller",
+		Doc:        "Characters of whole sentences repeated between neighbouring chunks; 0 means the default and -1 means none. Must be less than the chunk size.",
+		val:        intVal{p: func(c *Config) *int { return &c.Corpus.ChunkOverlap }, lo: -1, hi: 1 << 20}},
 	{Key: "corpus.example_question", Env: "CITEBOT_EXAMPLE_QUESTION",
 		DefaultDoc: "made from names the documents use",
 		Doc:        "Example question shown in Slack and Telegram help and in the web page's input; empty makes one from a name the loaded documents share, such as \"What is the …?\".",
@@ -165,12 +169,14 @@ var settings = []*setting{
 		Doc: "Build the index from this run's corpus (CITEBOT_CORPUS, or the embedded articles) even though the data dir holds one built from another corpus; without it citebot refuses to swap them.",
 		val: boolVal(func(c *Config) *bool { return &c.Corpus.Rebuild })},
 
-	{Key: "log.level", Env: "CITEBOT_LOG_LEVEL", Flag: "log-level", Default: "info",
-		Doc: "Least severe log level written: debug, info, warn or error.",
-		val: stringVal{p: func(c *Config) *string { return &c.Log.Level }, check: oneOf("level", "debug", "info", "warn", "error"), kindName: "level"}},
-	{Key: "log.format", Env: "CITEBOT_LOG_FORMAT", Flag: "log-format", Default: "json",
-		Doc: "Log format: json (one object a line) or text.",
-		val: stringVal{p: func(c *Config) *string { return &c.Log.Format }, check: oneOf("format", "json", "text"), kindName: "format"}},
+	{Key: "log.level", Env: "CITEBOT_LOG_LEVEL", Flag: "log-level", Default: LogAuto,
+		DefaultDoc: "`auto`: `warn` for ask, eval and config on a terminal, else `info`",
+		Doc:        "Least severe log level written: debug, info, warn or error; auto lets the command choose.",
+		val:        stringVal{p: func(c *Config) *string { return &c.Log.Level }, check: oneOf("level", "debug", "info", "warn", "error", LogAuto), kindName: "level"}},
+	{Key: "log.format", Env: "CITEBOT_LOG_FORMAT", Flag: "log-format", Default: LogAuto,
+		DefaultDoc: "`auto`: `json` for serve when its standard error is not a terminal, else `text`",
+		Doc:        "Log format: json (one object a line) or text; auto lets the command choose.",
+		val:        stringVal{p: func(c *Config) *string { return &c.Log.Format }, check: oneOf("format", "json", "text", LogAuto), kindName: "format"}},
 
 	{Key: "llm.api_key", Env: "OPENAI_API_KEY",
 		Doc: "API key for the model server; not needed by most local servers.",

@@ -27,6 +27,18 @@ type ChunkOptions struct {
 	Overlap int
 }
 
+// Effective returns the options Split applies for o, with the defaults
+// filled in: Size is positive, and Overlap is positive or -1 for none, so
+// that the result means the same thing when passed again. It is how
+// callers show the values in effect rather than a zero.
+func (o ChunkOptions) Effective() ChunkOptions {
+	size, overlap := o.sizes()
+	if overlap == 0 {
+		overlap = -1
+	}
+	return ChunkOptions{Size: size, Overlap: overlap}
+}
+
 func (o ChunkOptions) sizes() (size, overlap int) {
 	size, overlap = o.Size, o.Overlap
 	if size <= 0 {

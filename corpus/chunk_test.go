@@ -78,6 +78,42 @@ func TestSplitDefaults(t *testing.T) {
 	}
 }
 
+// TestChunkOptionsEffective checks that Effective fills in what Split
+// applies, and that passing the result again changes nothing.
+func TestChunkOptionsEffective(t *testing.T) {
+	var b strings.Builder
+	for i := range 60 {
+		fmt.Fprintf(&b, "Sentence number %d is here. ", i)
+	}
+	d := docOf("a.txt", strings.TrimSpace(b.String()))
+	tests := []struct {
+		name string
+		opts ChunkOptions
+		want ChunkOptions
+	}{
+		{"zero value", ChunkOptions{}, ChunkOptions{Size: DefaultChunkSize, Overlap: DefaultChunkOverlap}},
+		{"size only", ChunkOptions{Size: 400}, ChunkOptions{Size: 400, Overlap: DefaultChunkOverlap}},
+		{"no overlap", ChunkOptions{Size: 400, Overlap: -1}, ChunkOptions{Size: 400, Overlap: -1}},
+		{"any negative overlap", ChunkOptions{Overlap: -7}, ChunkOptions{Size: DefaultChunkSize, Overlap: -1}},
+		{"overlap above a small size", ChunkOptions{Size: 100}, ChunkOptions{Size: 100, Overlap: 100}},
+		{"negative size", ChunkOptions{Size: -5, Overlap: 20}, ChunkOptions{Size: DefaultChunkSize, Overlap: 20}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.opts.Effective()
+			if got != tt.want {
+				t.Fatalf("got %+v, want %+v", got, tt.want)
+			}
+			if again := got.Effective(); again != got {
+				t.Errorf("got %+v when applied again, want %+v", again, got)
+			}
+			if a, e := Split(d, tt.opts), Split(d, got); fmt.Sprint(a) != fmt.Sprint(e) {
+				t.Errorf("got other chunks with the effective options:\n%v\nwant\n%v", e, a)
+			}
+		})
+	}
+}
+
 func TestSplitLongSentenceIsOwnChunk(t *testing.T) {
 	long := "This sentence is much longer than the tiny chunk size that the test sets."
 	d := docOf("a.txt", "Short one. "+long+" Short two.")

@@ -52,5 +52,24 @@ type Chunk struct {
 // Skipped reports a file that Load passed over and why.
 type Skipped struct {
 	Source string
+	// Kind classes Reason in a word or two, for summaries such as
+	// "2 binary, 1 empty".
+	Kind   SkipKind
 	Reason string
 }
+
+// SkipKind is the class of a Skipped file's reason.
+type SkipKind string
+
+// The kinds of skipped file.
+const (
+	SkipUnsupported SkipKind = "unsupported type"
+	SkipEmpty       SkipKind = "empty"
+	SkipBinary      SkipKind = "binary"
+	SkipTooBig      SkipKind = "too big"
+	SkipUnreadable  SkipKind = "unreadable"
+	SkipNotRegular  SkipKind = "not a regular file"
+	SkipOutside     SkipKind = "outside the corpus"
+	// SkipNoText is a file whose markup or boilerplate left no article.
+	SkipNoText SkipKind = "without text"
+)

@@ -34,7 +34,7 @@ type LoadOptions struct {
 	// MaxFileSize is the largest file, in bytes, that Load reads; larger
 	// files are skipped. Zero or negative means DefaultMaxFileSize.
 	MaxFileSize int64
-	// Logger receives a warning for each skipped file; nil means
+	// Logger receives an info line for each skipped file; nil means
 	// slog.Default().
 	Logger *slog.Logger
 }
@@ -75,7 +75,8 @@ func LoadDir(ctx context.Context, dir string, opts LoadOptions) ([]Document, []S
 // without regard to case). Hidden files and folders (.git, .DS_Store) are
 // passed over silently. Files that are empty, binary, unreadable, too big,
 // not regular files or of another type are skipped, reported in the
-// returned list and logged as warnings; they never make Load fail.
+// returned list with their Kind and logged at info level; they never make
+// Load fail.
 //
 // Text is repaired on the way in: a byte-order mark is removed, UTF-16
 // files with a byte-order mark are decoded, HTML in a declared legacy
@@ -102,10 +103,13 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, []Skip
 		docs    []Document
 		skipped []Skipped
 	)
-	skip := func(source, reason string) {
-		skipped = append(skipped, Skipped{Source: source, Reason: reason})
-		log.LogAttrs(ctx, slog.LevelWarn, "corpus: skipped file",
-			slog.String("source", source), slog.String("reason", reason))
+	// Each skipped file is logged at info level only: the caller has the
+	// list, to summarise in one line rather than a warning per file.
+	skip := func(source string, why Skipped) {
+		why.Source = source
+		skipped = append(skipped, why)
+		log.LogAttrs(ctx, slog.LevelInfo, "corpus: skipped file",
+			slog.String("source", source), slog.String("reason", why.Reason))
 	}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -115,7 +119,7 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, []Skip
 			if p == "." {
 				return err
 			}
-			skip(p, "unreadable: "+errText(err))
+			skip(p, unreadable(err))
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -134,15 +138,15 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, []Skip
 		ext := strings.ToLower(path.Ext(p))
 		if !supportedExt[ext] {
 			if ext == "" {
-				skip(p, "unsupported file type (no extension)")
+				skip(p, Skipped{Kind: SkipUnsupported, Reason: "unsupported file type (no extension)"})
 			} else {
-				skip(p, fmt.Sprintf("unsupported file type %q", ext))
+				skip(p, Skipped{Kind: SkipUnsupported, Reason: fmt.Sprintf("unsupported file type %q", ext)})
 			}
 			return nil
 		}
-		doc, reason := readDocument(fsys, p, maxSize)
-		if reason != "" {
-			skip(p, reason)
+		doc, why := readDocument(fsys, p, maxSize)
+		if why.Reason != "" {
+			skip(p, why)
 			return nil
 		}
 		docs = append(docs, doc)
@@ -159,7 +163,7 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, []Skip
 	kept := docs[:0]
 	for _, d := range docs {
 		if len(d.Body) == 0 {
-			skip(d.Source, "no article text after removing boilerplate")
+			skip(d.Source, Skipped{Kind: SkipNoText, Reason: "no article text after removing boilerplate"})
 			continue
 		}
 		kept = append(kept, d)
@@ -177,56 +181,62 @@ var supportedExt = map[string]bool{
 	".txt": true, ".md": true, ".markdown": true, ".html": true, ".htm": true,
 }
 
-// readDocument reads and decodes one file. It returns a reason instead of
-// an error, because a bad file is skipped, not fatal.
-func readDocument(fsys fs.FS, p string, maxSize int64) (Document, string) {
+// readDocument reads and decodes one file. It returns why it skips the
+// file (a Skipped with a Reason) instead of an error, because a bad file is
+// skipped, not fatal.
+func readDocument(fsys fs.FS, p string, maxSize int64) (Document, Skipped) {
 	// Stat follows symbolic links, so a link to a folder or a device is
 	// caught before it is opened (reading a FIFO would block for ever).
 	fi, err := fs.Stat(fsys, p)
 	if err != nil {
 		if leavesRoot(fsys, p) {
-			return Document{}, reasonOutside
+			return Document{}, Skipped{Kind: SkipOutside, Reason: reasonOutside}
 		}
-		return Document{}, "unreadable: " + errText(err)
+		return Document{}, unreadable(err)
 	}
 	if !fi.Mode().IsRegular() {
-		return Document{}, "not a regular file"
+		return Document{}, Skipped{Kind: SkipNotRegular, Reason: "not a regular file"}
 	}
 	if fi.Size() > maxSize {
-		return Document{}, fmt.Sprintf("too big: %d bytes (limit %d)", fi.Size(), maxSize)
+		return Document{}, Skipped{Kind: SkipTooBig, Reason: fmt.Sprintf("too big: %d bytes (limit %d)", fi.Size(), maxSize)}
 	}
 	f, err := fsys.Open(p)
 	if err != nil {
-		return Document{}, "unreadable: " + errText(err)
+		return Document{}, unreadable(err)
 	}
 	defer f.Close()
 	raw, err := io.ReadAll(io.LimitReader(f, maxSize+1))
 	if err != nil {
-		return Document{}, "unreadable: " + errText(err)
+		return Document{}, unreadable(err)
 	}
 	if int64(len(raw)) > maxSize {
-		return Document{}, fmt.Sprintf("too big: more than %d bytes", maxSize)
+		return Document{}, Skipped{Kind: SkipTooBig, Reason: fmt.Sprintf("too big: more than %d bytes", maxSize)}
 	}
 	sum := sha256.Sum256(raw)
 	doc := Document{Source: p, Hash: hex.EncodeToString(sum[:])}
 
 	isHTML := formatOf(p) == formatHTML
-	text, reason := decodeText(raw, isHTML)
-	if reason != "" {
-		return Document{}, reason
+	text, why := decodeText(raw, isHTML)
+	if why.Reason != "" {
+		return Document{}, why
 	}
 	if isHTML {
 		p, err := readPage(text)
 		if err != nil {
-			return Document{}, "unreadable HTML: " + errText(err)
+			return Document{}, Skipped{Kind: SkipUnreadable, Reason: "unreadable HTML: " + errText(err)}
 		}
 		if strings.TrimSpace(p.text) == "" {
-			return Document{}, "no text in HTML"
+			return Document{}, Skipped{Kind: SkipNoText, Reason: "no text in HTML"}
 		}
 		doc.Title, text, doc.layout = p.title, p.text, p.layout
 	}
 	doc.Text = text
-	return doc, ""
+	return doc, Skipped{}
+}
+
+// unreadable is the Skipped for a file that could not be read.
+func unreadable(err error) Skipped {
+	return Skipped{Kind: SkipUnreadable, Reason: "unreadable: " + errText(err)}
 }
 
 // reasonOutside is the Skipped reason for a link out of the corpus.
@@ -265,19 +275,19 @@ func leavesRoot(fsys fs.FS, p string) bool {
 
 // decodeText turns raw file bytes into clean UTF-8 text with LF line ends,
 // or returns why the file is not text.
-func decodeText(raw []byte, isHTML bool) (string, string) {
+func decodeText(raw []byte, isHTML bool) (string, Skipped) {
 	switch {
 	case len(bytes.TrimSpace(raw)) == 0:
-		return "", "empty file"
+		return "", Skipped{Kind: SkipEmpty, Reason: "empty file"}
 	case bytes.HasPrefix(raw, []byte{0xFF, 0xFE}), bytes.HasPrefix(raw, []byte{0xFE, 0xFF}):
 		dec := textunicode.UTF16(textunicode.LittleEndian, textunicode.ExpectBOM).NewDecoder()
 		b, err := dec.Bytes(raw)
 		if err != nil {
-			return "", "unreadable UTF-16: " + errText(err)
+			return "", Skipped{Kind: SkipUnreadable, Reason: "unreadable UTF-16: " + errText(err)}
 		}
 		raw = b
 	case looksBinary(raw):
-		return "", "binary file"
+		return "", Skipped{Kind: SkipBinary, Reason: "binary file"}
 	case !utf8.Valid(raw):
 		if enc := legacyEncoding(raw, isHTML); enc != nil {
 			if b, err := enc.NewDecoder().Bytes(raw); err == nil {
@@ -292,9 +302,9 @@ func decodeText(raw []byte, isHTML bool) (string, string) {
 		text = strings.ReplaceAll(text, "\r", "\n")
 	}
 	if strings.TrimSpace(text) == "" {
-		return "", "empty file"
+		return "", Skipped{Kind: SkipEmpty, Reason: "empty file"}
 	}
-	return text, ""
+	return text, Skipped{}
 }
 
 // legacyEncoding names the 8-bit charset of raw, which is not valid UTF-8,

@@ -84,33 +84,38 @@ func TestLoadSkipsBadFiles(t *testing.T) {
 	if !slices.Equal(sources, wantDocs) {
 		t.Errorf("got documents %q, want %q", sources, wantDocs)
 	}
-	wantSkipped := map[string]string{
-		"README":               "unsupported file type (no extension)",
-		"big.txt":              "too big: 1200 bytes (limit 1000)",
-		"binary.txt":           "binary file",
-		"blank.md":             "empty file",
-		"boilerplate-only.txt": "no article text after removing boilerplate",
-		"empty.txt":            "empty file",
-		"image.png":            `unsupported file type ".png"`,
-		"menu.html":            "no text in HTML",
-		"noise.txt":            "binary file",
+	wantSkipped := map[string]Skipped{
+		"README":               {Kind: SkipUnsupported, Reason: "unsupported file type (no extension)"},
+		"big.txt":              {Kind: SkipTooBig, Reason: "too big: 1200 bytes (limit 1000)"},
+		"binary.txt":           {Kind: SkipBinary, Reason: "binary file"},
+		"blank.md":             {Kind: SkipEmpty, Reason: "empty file"},
+		"boilerplate-only.txt": {Kind: SkipNoText, Reason: "no article text after removing boilerplate"},
+		"empty.txt":            {Kind: SkipEmpty, Reason: "empty file"},
+		"image.png":            {Kind: SkipUnsupported, Reason: `unsupported file type ".png"`},
+		"menu.html":            {Kind: SkipNoText, Reason: "no text in HTML"},
+		"noise.txt":            {Kind: SkipBinary, Reason: "binary file"},
 	}
-	got := map[string]string{}
+	got := map[string]Skipped{}
 	for _, s := range skipped {
-		got[s.Source] = s.Reason
+		got[s.Source] = s
 	}
-	for src, reason := range wantSkipped {
-		if got[src] != reason {
-			t.Errorf("%s: got reason %q, want %q", src, got[src], reason)
+	for src, want := range wantSkipped {
+		want.Source = src
+		if got[src] != want {
+			t.Errorf("%s: got %+v, want %+v", src, got[src], want)
 		}
 	}
 	if len(got) != len(wantSkipped) {
 		t.Errorf("got skipped %v, want exactly %v", got, wantSkipped)
 	}
+	// One info line per file: the caller summarises them as a warning.
 	for src := range wantSkipped {
-		if !strings.Contains(logBuf.String(), "source="+src) {
-			t.Errorf("got no warning logged for %s", src)
+		if !strings.Contains(logBuf.String(), "level=INFO msg=\"corpus: skipped file\" source="+src+" ") {
+			t.Errorf("got no info line logged for %s in:\n%s", src, logBuf.String())
 		}
+	}
+	if strings.Contains(logBuf.String(), "level=WARN") {
+		t.Errorf("got a warning for a skipped file, want info lines:\n%s", logBuf.String())
 	}
 	for _, d := range docs {
 		switch d.Source {
@@ -327,7 +332,7 @@ func TestLoadDirReadsFolder(t *testing.T) {
 	if sources, want := sourcesOf(docs), []string{"a.txt", "b/nested.txt"}; !slices.Equal(sources, want) {
 		t.Errorf("got %q, want %q (slash paths, hidden folders passed over)", sources, want)
 	}
-	if len(skipped) != 1 || skipped[0].Source != "link.txt" || skipped[0].Reason != "not a regular file" {
+	if len(skipped) != 1 || skipped[0].Source != "link.txt" || skipped[0].Reason != "not a regular file" || skipped[0].Kind != SkipNotRegular {
 		t.Errorf("got skipped %v, want the link to a folder reported", skipped)
 	}
 }
@@ -371,15 +376,16 @@ func TestLoadDirSkipsLinksOutside(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, s := range skipped {
-		got[s.Source] = s.Reason
+		got[s.Source] = string(s.Kind) + ": " + s.Reason
 	}
+	outside := string(SkipOutside) + ": link resolves outside the corpus"
 	want := map[string]string{
-		"abs.txt":       "link resolves outside the corpus",
-		"up.txt":        "link resolves outside the corpus",
-		"sub/deep.txt":  "link resolves outside the corpus",
-		"chain.txt":     "link resolves outside the corpus",
-		"absinside.txt": "link resolves outside the corpus",
-		"dangling.txt":  "unreadable: no such file or directory",
+		"abs.txt":       outside,
+		"up.txt":        outside,
+		"sub/deep.txt":  outside,
+		"chain.txt":     outside,
+		"absinside.txt": outside,
+		"dangling.txt":  string(SkipUnreadable) + ": unreadable: no such file or directory",
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("got skipped %v, want %v", got, want)

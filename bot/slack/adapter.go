@@ -1,8 +1,11 @@
 // Package slack connects citebot to Slack. Users ask with a slash command
-// (/ask), by mentioning the app in a channel or by direct message; answers
+// (/ask), by mentioning the app in a channel (and then by replying in its
+// thread, without a mention), by direct message, or in Slack's assistant
+// panel, which opens with suggested prompts from the corpus. Answers
 // arrive in the thread of the question (or through the slash command's
 // response_url), laid out in Block Kit with their sources and 👍/👎
-// feedback buttons.
+// feedback buttons; a thread status shows while a direct message is
+// answered, and generated answers stream in as the model writes them.
 //
 // Two transports are supported and may run together: HTTP mode (Events API,
 // slash commands and interactivity POSTed to endpoints mounted by Register,
@@ -40,9 +43,10 @@ var _ Answerer = (*retrieval.Engine)(nil)
 
 // Defaults for Options.
 const (
-	DefaultCommand        = "/ask"
-	DefaultAnswerTimeout  = 30 * time.Second
-	DefaultUserRateWindow = time.Minute
+	DefaultCommand          = "/ask"
+	DefaultAnswerTimeout    = 30 * time.Second
+	DefaultUserRateWindow   = time.Minute
+	DefaultPlaceholderDelay = time.Second
 )
 
 // Limits that are not worth an option.
@@ -57,6 +61,12 @@ const (
 	answerStoreTTL  = 7 * 24 * time.Hour
 	// maxResponseURLPosts is how often Slack lets a response_url be used.
 	maxResponseURLPosts = 5
+	// threadMemorySize and threadMemoryTTL bound the channel threads the
+	// bot remembers answering in, whose follow-ups need no mention.
+	threadMemorySize = 10000
+	threadMemoryTTL  = 7 * 24 * time.Hour
+	// maxSuggestedPrompts is Slack's limit for assistant.threads.setSuggestedPrompts.
+	maxSuggestedPrompts = 4
 )
 
 // Options configure an Adapter. The zero value of every field is a usable
@@ -79,6 +89,11 @@ type Options struct {
 	// the loaded corpus answers. nil, or "" while the index loads, means
 	// bot.GenericExample.
 	ExampleQuestion bot.ExampleFunc
+	// ExampleQuestions returns questions the loaded corpus answers, offered
+	// as suggested prompts when a user opens an assistant thread (at most
+	// four are used). nil, or none while the index loads, leaves the
+	// prompts out.
+	ExampleQuestions func() []string
 	// InChannel makes slash command answers visible to the whole channel;
 	// by default only the asker sees them.
 	InChannel bool
@@ -86,10 +101,18 @@ type Options struct {
 	// When it passes the user gets an apology, never silence.
 	AnswerTimeout time.Duration
 	// StreamInterval, when positive and the Answerer is a StreamAnswerer,
-	// makes a threaded answer appear as a language model writes it: the
-	// placeholder is edited with the text so far at most this often
-	// (chat.update allows about one a second). Zero turns it off.
+	// makes a threaded answer appear as a language model writes it, sent
+	// at most this often: through Slack's native streaming
+	// (chat.startStream / appendStream / stopStream), or, where Slack
+	// refuses it or a placeholder is already showing, by editing the
+	// message (chat.update allows about one a second). Zero turns it off.
 	StreamInterval time.Duration
+	// PlaceholderDelay is how long a channel question may take before a
+	// "Looking that up…" placeholder is posted; an answer ready sooner is
+	// posted directly. Zero means DefaultPlaceholderDelay; negative posts
+	// the placeholder at once. Direct messages and assistant threads show
+	// a status (assistant.threads.setStatus) instead.
+	PlaceholderDelay time.Duration
 
 	// UserRateLimit allows each user that many questions per
 	// UserRateWindow (default DefaultUserRateWindow); 0 means no limit.
@@ -126,8 +149,10 @@ type Options struct {
 	// logs, errors included.
 	Logger *slog.Logger
 	// HTTPClient is the base client for calls to Slack; default a client
-	// without a global timeout (each call has its own deadline). Its
-	// transport is wrapped to retry rate-limited calls.
+	// without a global timeout (each call has its own deadline). Web API
+	// calls that Slack rate-limits are retried through slack-go's
+	// OptionRetryConfig; response_url posts, which slack-go does not
+	// retry, through a wrapped transport.
 	HTTPClient *http.Client
 }
 
@@ -141,10 +166,16 @@ type Adapter struct {
 	log     *slog.Logger
 	api     *slack.Client
 	http    *http.Client
+	retry   *rateLimitRetry
 	dedup   Deduper
 	limiter *userLimiter
 	shared  RateLimiter // replaces limiter when set
 	answers *ttlCache[answerRecord]
+	// threads are the channel threads the bot has answered in: their
+	// follow-ups are answered without a mention.
+	threads *ttlCache[struct{}]
+	// titled are the assistant threads whose title is set.
+	titled *ttlCache[struct{}]
 
 	allowlist map[string]bool
 
@@ -157,7 +188,8 @@ type Adapter struct {
 }
 
 // answerRecord is what a feedback click needs to log: the question, the
-// answer, and the blocks of the message with the buttons, to redraw it.
+// answer, and the blocks of the message with the buttons, to redraw it
+// (none for a streamed answer, which is not redrawn).
 type answerRecord struct {
 	question string
 	answer   retrieval.Answer
@@ -185,6 +217,9 @@ func New(ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 	if opts.MaxRetries < 0 {
 		opts.MaxRetries = 0
 	}
+	if opts.PlaceholderDelay == 0 {
+		opts.PlaceholderDelay = DefaultPlaceholderDelay
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()
@@ -201,6 +236,8 @@ func New(ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 	if base == nil {
 		base = &http.Client{}
 	}
+	// response_url posts bypass slack-go's retries, so they get a
+	// transport of their own that honours Retry-After.
 	hc := *base
 	rt := hc.Transport
 	if rt == nil {
@@ -208,7 +245,10 @@ func New(ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 	}
 	hc.Transport = &retryTransport{base: rt, maxRetries: opts.MaxRetries, maxWait: DefaultMaxRetryAfter, wait: sleepCtx, log: log}
 
-	apiOpts := []slack.Option{slack.OptionHTTPClient(&hc), slack.OptionLog(slogOutput{log})}
+	retry := &rateLimitRetry{maxWait: DefaultMaxRetryAfter, log: log}
+	// OptionRetryConfig must follow OptionHTTPClient, which it wraps.
+	apiOpts := []slack.Option{slack.OptionHTTPClient(base), slack.OptionLog(slogOutput{log}),
+		slack.OptionRetryConfig(slack.RetryConfig{MaxRetries: opts.MaxRetries, Handlers: []slack.RetryHandler{retry}})}
 	if opts.APIURL != "" {
 		apiOpts = append(apiOpts, slack.OptionAPIURL(opts.APIURL))
 	}
@@ -223,10 +263,13 @@ func New(ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 		log:       log,
 		api:       slack.New(opts.BotToken, apiOpts...),
 		http:      &hc,
+		retry:     retry,
 		dedup:     dedup,
 		limiter:   newUserLimiter(opts.UserRateLimit, opts.UserRateWindow, time.Now),
 		shared:    opts.RateLimiter,
 		answers:   newTTLCache[answerRecord](answerStoreSize, answerStoreTTL, time.Now),
+		threads:   newTTLCache[struct{}](threadMemorySize, threadMemoryTTL, time.Now),
+		titled:    newTTLCache[struct{}](threadMemorySize, threadMemoryTTL, time.Now),
 		allowlist: set(opts.Allowlist),
 		stop:      make(chan struct{}),
 	}
@@ -416,6 +459,17 @@ func (a *Adapter) renderForFeedback(ans retrieval.Answer, question string, o ren
 	msgs := renderAnswer(ans, o)
 	a.answers.set(id, answerRecord{question: question, answer: ans, blocks: msgs[len(msgs)-1].Blocks})
 	return msgs
+}
+
+// remember keeps a streamed answer for a feedback click to log, and
+// returns the id its buttons carry: "" when feedback is off.
+func (a *Adapter) remember(ans retrieval.Answer, question string) string {
+	if a.fb == nil {
+		return ""
+	}
+	id := newID()
+	a.answers.set(id, answerRecord{question: question, answer: ans})
+	return id
 }
 
 func (a *Adapter) allowed(team, channel string) bool {

@@ -138,7 +138,7 @@ func TestQuestionsWaitForTheIndex(t *testing.T) {
 	if got := h.hooks.next(t); !strings.Contains(got.Raw, "2004") {
 		t.Errorf("held command: got %s, want the answer", got.Raw)
 	}
-	if got := h.slack.next(t); got.Method != "chat.update" || !strings.Contains(unescapeJSON(got.Blocks), "2005") {
+	if got := h.slack.next(t); got.Method != "chat.update" || got.TS != placeholder.TS || !strings.Contains(unescapeJSON(got.Blocks), "2012") {
 		t.Errorf("held socket event: got %s %s, want the placeholder replaced by the answer", got.Method, got.Blocks)
 	}
 	if got := h.a.State(); got != StateRunning {
@@ -148,8 +148,8 @@ func TestQuestionsWaitForTheIndex(t *testing.T) {
 	if resp := h.send(t, "/slack/events", jsonType, ev, "X-Slack-Retry-Num", "1"); resp.StatusCode != http.StatusOK {
 		t.Errorf("event after ready: got %d, want 200", resp.StatusCode)
 	}
-	if got := h.slack.next(t); got.Method != "chat.postMessage" {
-		t.Errorf("redelivered event: got %s, want its placeholder", got.Method)
+	if got := h.slack.next(t); got.Method != "chat.postMessage" || !strings.Contains(unescapeJSON(got.Blocks), "2004") {
+		t.Errorf("redelivered event: got %s %s, want its answer", got.Method, got.Blocks)
 	}
 	if err := stop(); err != nil {
 		t.Errorf("Run: %v", err)

@@ -8,8 +8,6 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
-
-	"github.com/citebot/citebot/retrieval"
 )
 
 // serveEvent handles POST /slack/events: the url_verification handshake,
@@ -61,27 +59,36 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte
 	}
 }
 
-// inbound is a question asked by mention or direct message.
+// inbound is a question asked by mention, by direct message (in an
+// assistant thread or not), or as a follow-up in a channel thread the bot
+// answered in.
 type inbound struct {
 	team, channel, user, text string
 	ts, threadTS              string
 	botUser                   string
+	// im is set for direct messages, assistant threads included: they
+	// show a status while answering rather than a placeholder.
+	im bool
 }
 
 // onEvent handles an Events API callback from either transport. Retried
 // deliveries are dropped by event ID; a message seen both as app_mention
-// and as message.im is answered once, by channel and timestamp.
+// and as message.im (or message.channels) is answered once, by channel
+// and timestamp. Events the bot ignores, such as all the channel talk that
+// message.channels brings, are dropped before they reach the Deduper,
+// which they would only fill.
 func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent) {
 	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
 	if !ok || cb == nil {
 		return
 	}
-	if cb.EventID != "" && !a.firstSeen(ctx, "event:"+cb.EventID) {
-		a.log.Debug("slack: dropping duplicate event", "event_id", cb.EventID)
-		return
-	}
 	m := inbound{team: cb.TeamID, botUser: botUserID(cb)}
 	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AssistantThreadStartedEvent:
+		if a.firstEvent(ctx, cb) {
+			a.onAssistantThreadStarted(ctx, cb.TeamID, e)
+		}
+		return
 	case *slackevents.AppMentionEvent:
 		if e.BotID != "" || e.Edited != nil || e.User == "" || e.User == m.botUser {
 			return // other bots, ourselves, and edits of old questions
@@ -90,14 +97,31 @@ func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent) {
 	case *slackevents.MessageEvent:
 		// Subtypes are edits, deletions, joins, bot messages and the like:
 		// none of them is a new question.
-		if !e.IsIM() || e.SubType != "" || e.BotID != "" || e.User == "" || e.User == m.botUser {
+		if e.SubType != "" || e.BotID != "" || e.User == "" || e.User == m.botUser {
+			return
+		}
+		switch {
+		case e.IsIM():
+			m.im = true
+		case e.IsChannel() || e.IsGroup():
+			// Of channel messages only follow-ups are questions: replies
+			// in a thread the bot answered in, not mentioning it
+			// (app_mention covers those) and not addressed to someone
+			// else. Everything else is people talking, which the bot
+			// stays out of.
+			if e.ThreadTimeStamp == "" || e.ThreadTimeStamp == e.TimeStamp ||
+				!a.followsThread(e.Channel, e.ThreadTimeStamp) ||
+				mentionsUser(e.Text, m.botUser) || addressedElsewhere(e.Text, m.botUser) {
+				return
+			}
+		default:
 			return
 		}
 		m.channel, m.user, m.text, m.ts, m.threadTS = e.Channel, e.User, e.Text, e.TimeStamp, e.ThreadTimeStamp
 	default:
 		return
 	}
-	if m.channel == "" || m.ts == "" {
+	if m.channel == "" || m.ts == "" || !a.firstEvent(ctx, cb) {
 		return
 	}
 	if !a.allowed(m.team, m.channel) {
@@ -112,6 +136,16 @@ func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent) {
 	}
 }
 
+// firstEvent reports whether cb is not a redelivery of an event already
+// handled.
+func (a *Adapter) firstEvent(ctx context.Context, cb *slackevents.EventsAPICallbackEvent) bool {
+	if cb.EventID != "" && !a.firstSeen(ctx, "event:"+cb.EventID) {
+		a.log.Debug("slack: dropping duplicate event", "event_id", cb.EventID)
+		return false
+	}
+	return true
+}
+
 // botUserID is our bot's user ID, from the event's authorizations.
 func botUserID(cb *slackevents.EventsAPICallbackEvent) string {
 	for _, au := range cb.Authorizations {
@@ -120,60 +154,6 @@ func botUserID(cb *slackevents.EventsAPICallbackEvent) string {
 		}
 	}
 	return ""
-}
-
-// answerInThread answers m in its thread: a placeholder first, replaced by
-// the answer, or by an apology if the engine fails.
-func (a *Adapter) answerInThread(ctx context.Context, m inbound) {
-	root := m.threadTS
-	if root == "" {
-		root = m.ts
-	}
-	question := slackToPlain(m.text, m.botUser)
-	if question == "" || isHelp(question) {
-		a.deliver(ctx, m.channel, root, "", []message{notice(helpText(a.opts.Command, a.opts.ExampleQuestion.Example()))})
-		return
-	}
-	if ok, wait := a.allow(ctx, m.user); !ok {
-		a.postEphemeral(ctx, m.channel, m.user, root, rateLimitedText(wait))
-		return
-	}
-	placeholder := ""
-	waiting := !a.ready()
-	func() {
-		pctx, cancel := context.WithTimeout(ctx, postTimeout)
-		defer cancel()
-		lu := notice(lookingUpText)
-		if waiting {
-			lu = notice(loadingText)
-		}
-		_, ts, err := a.api.PostMessageContext(pctx, m.channel, slack.MsgOptionText(lu.Text, false),
-			slack.MsgOptionBlocks(lu.Blocks...), slack.MsgOptionTS(root))
-		if err != nil {
-			a.log.Warn("slack: could not post placeholder", "err", err)
-		}
-		placeholder = ts
-	}()
-
-	if !a.waitReady(ctx) {
-		a.deliver(ctx, m.channel, root, placeholder, []message{notice(apology(errRestarting))})
-		return
-	}
-	// A thread is one conversation, so the engine can read follow-ups in
-	// the light of earlier questions. The "slack:" prefix keeps its ID
-	// apart from the other adapters' (see retrieval.Question).
-	ans, err := a.askStreaming(ctx, retrieval.Question{Text: question, ConversationID: "slack:" + m.channel + "/" + root}, m.channel, placeholder)
-	if err != nil {
-		a.deliver(ctx, m.channel, root, placeholder, []message{notice(apology(err))})
-		return
-	}
-	a.deliver(ctx, m.channel, root, placeholder, a.renderForFeedback(ans, question, renderOptions{}))
-}
-
-func (a *Adapter) deliver(ctx context.Context, channel, root, placeholder string, msgs []message) {
-	if err := a.postInThread(ctx, channel, root, placeholder, msgs); err != nil {
-		a.log.Error("slack: could not deliver answer", "channel", channel, "err", err)
-	}
 }
 
 func (a *Adapter) postEphemeral(ctx context.Context, channel, user, threadTS, text string) {

@@ -25,75 +25,74 @@ func TestURLVerification(t *testing.T) {
 }
 
 func TestAppMentionAnsweredInThread(t *testing.T) {
-	h := newHarness(t, realEngine(t), nil)
+	h := newHarness(t, realEngine(t), func(o *Options) { o.PlaceholderDelay = time.Hour })
 	resp := h.send(t, "/slack/events", jsonType,
 		eventJSON("Ev100", mention("<@UBOT> when did Estonia ratify Ottawa?", "1700000001.000100", "")))
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("got %d, want 200", resp.StatusCode)
 	}
 
-	placeholder := h.slack.next(t)
-	if placeholder.Method != "chat.postMessage" || placeholder.Channel != "C1" || placeholder.ThreadTS != "1700000001.000100" ||
-		!strings.Contains(placeholder.Text, "Looking that up") {
-		t.Errorf("placeholder: got %+v, want Looking that up… in the thread of 1700000001.000100", placeholder)
-	}
-	answer := h.slack.next(t)
-	if answer.Method != "chat.update" || answer.Channel != "C1" || answer.TS != placeholder.TS {
-		t.Fatalf("answer: got %s of %s/%s, want chat.update of the placeholder %s", answer.Method, answer.Channel, answer.TS, placeholder.TS)
+	// The answer is ready at once, so it is posted without a placeholder.
+	answer := h.slack.nextOf(t, "chat.postMessage")
+	if answer.Channel != "C1" || answer.ThreadTS != "1700000001.000100" {
+		t.Fatalf("answer: got %+v, want it in the thread of 1700000001.000100", answer)
 	}
 	blocks := unescapeJSON(answer.Blocks)
-	for _, want := range []string{"2004", "*[1]* `000_2bc005b4439df7f9.txt`", feedbackActionUp} {
+	for _, want := range []string{`"text":"*2004* [1]"`, "*[1]* `000_2bc005b4439df7f9.txt`", feedbackActionUp} {
 		if !strings.Contains(blocks, want) {
 			t.Errorf("answer lacks %q:\n%s", want, blocks)
 		}
+	}
+	// The lead comes first and the quoted sentence once, under its source.
+	quote := "Lithuania and Belarus ratified the convention in 2003, Estonia in 2004"
+	if got := strings.Count(blocks, quote); got != 1 {
+		t.Errorf("the quote shows %d times, want once:\n%s", got, blocks)
+	}
+	if strings.Index(blocks, "*2004*") > strings.Index(blocks, quote) {
+		t.Errorf("the lead answer does not come before the sources:\n%s", blocks)
 	}
 	_ = h.a.Close()
 	h.slack.none(t)
 }
 
-func TestMentionIsAcknowledgedBeforeItIsAnswered(t *testing.T) {
+func TestSlowMentionGetsAPlaceholder(t *testing.T) {
 	stub := &stubAnswerer{ans: sampleAnswer(), release: make(chan struct{}), started: make(chan struct{}, 1)}
-	h := newHarness(t, stub, nil)
+	// A delay shorter than the test's patience: the engine is held, so
+	// the placeholder must come first.
+	h := newHarness(t, stub, func(o *Options) { o.PlaceholderDelay = time.Millisecond })
 	resp := h.send(t, "/slack/events", jsonType, eventJSON("Ev1", mention("<@UBOT> when?", "1.1", "")))
 	// The engine is still holding the answer, yet Slack already has its 200.
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("got %d, want 200", resp.StatusCode)
 	}
 	<-stub.started
-	if c := h.slack.next(t); !strings.Contains(c.Text, "Looking that up") {
-		t.Errorf("got %+v, want the placeholder", c)
+	placeholder := h.slack.nextOf(t, "chat.postMessage")
+	if !strings.Contains(placeholder.Text, "Looking that up") || placeholder.ThreadTS != "1.1" {
+		t.Errorf("got %+v, want the placeholder in the thread", placeholder)
 	}
 	close(stub.release)
-	if c := h.slack.next(t); c.Method != "chat.update" {
-		t.Errorf("got %s, want the answer", c.Method)
+	if c := h.slack.nextOf(t, "chat.update"); c.TS != placeholder.TS || !strings.Contains(unescapeJSON(c.Blocks), "2004") {
+		t.Errorf("got %+v, want the placeholder replaced by the answer", c)
 	}
+	_ = h.a.Close()
+	h.slack.none(t)
 }
 
 func TestThreadFollowUpsAreOneConversation(t *testing.T) {
 	stub := &stubAnswerer{ans: sampleAnswer()}
 	h := newHarness(t, stub, nil)
 	h.send(t, "/slack/events", jsonType, eventJSON("Ev1", mention("<@UBOT> when did Estonia ratify?", "1700000001.000100", "")))
-	h.slack.next(t)
-	h.slack.next(t)
+	h.slack.nextOf(t, "chat.postMessage")
 	h.send(t, "/slack/events", jsonType, eventJSON("Ev2", mention("<@UBOT> and Latvia?", "1700000009.000900", "1700000001.000100")))
-	placeholder, answer := h.slack.next(t), h.slack.next(t)
-	if placeholder.ThreadTS != "1700000001.000100" || answer.Method != "chat.update" {
-		t.Errorf("follow-up went to thread %q (%s), want 1700000001.000100", placeholder.ThreadTS, answer.Method)
+	if answer := h.slack.nextOf(t, "chat.postMessage"); answer.ThreadTS != "1700000001.000100" {
+		t.Errorf("follow-up went to thread %q, want 1700000001.000100", answer.ThreadTS)
 	}
 	_ = h.a.Close()
 	want := []retrieval.Question{
 		{Text: "when did Estonia ratify?", ConversationID: "slack:C1/1700000001.000100"},
 		{Text: "and Latvia?", ConversationID: "slack:C1/1700000001.000100"},
 	}
-	got := stub.asked()
-	if len(got) != len(want) {
-		t.Fatalf("got questions %+v, want %+v", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("question %d: got %+v, want %+v", i, got[i], want[i])
-		}
-	}
+	stub.wantAsked(t, want)
 }
 
 func TestDirectMessageAnsweredInThread(t *testing.T) {
@@ -101,9 +100,15 @@ func TestDirectMessageAnsweredInThread(t *testing.T) {
 	h := newHarness(t, stub, nil)
 	im := map[string]any{"type": "message", "channel_type": "im", "channel": "D1", "user": "U1", "text": "when did Estonia ratify?", "ts": "1700000002.000200"}
 	h.send(t, "/slack/events", jsonType, eventJSON("Ev1", im))
-	placeholder, answer := h.slack.next(t), h.slack.next(t)
-	if placeholder.Channel != "D1" || placeholder.ThreadTS != "1700000002.000200" || answer.Method != "chat.update" {
-		t.Errorf("got %+v then %s, want a reply in the DM's thread", placeholder, answer.Method)
+	// A status shows while answering, instead of a placeholder.
+	status := h.slack.nextOf(t, "assistant.threads.setStatus")
+	if status.Channel != "D1" || status.ThreadTS != "1700000002.000200" || status.Form.Get("status") != statusText ||
+		status.Form.Get("loading_messages") != strings.Join(loadingMessages, ",") {
+		t.Errorf("status: got %+v, want it in the DM's thread with loading messages", status.Form)
+	}
+	answer := h.slack.nextOf(t, "chat.postMessage")
+	if answer.Channel != "D1" || answer.ThreadTS != "1700000002.000200" || !strings.Contains(unescapeJSON(answer.Blocks), "2004") {
+		t.Errorf("got %+v, want the answer in the DM's thread", answer)
 	}
 	_ = h.a.Close()
 	if got := stub.asked(); len(got) != 1 || got[0].Text != "when did Estonia ratify?" || got[0].ConversationID != "slack:D1/1700000002.000200" {
@@ -151,8 +156,7 @@ func TestRetriedEventIsAnsweredOnce(t *testing.T) {
 	if got := len(stub.asked()); got != 1 {
 		t.Errorf("engine asked %d times, want 1", got)
 	}
-	h.slack.next(t) // placeholder
-	h.slack.next(t) // answer
+	h.slack.nextOf(t, "chat.postMessage") // the answer
 	h.slack.none(t)
 	// The retries were recognised by their event_id.
 	if got := fmt.Sprint(dedup.seen["event:Ev777"]); got != "[true false false false]" {
@@ -235,6 +239,7 @@ func TestMentionEngineFailureApologises(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, tt.stub, func(o *Options) {
+				o.PlaceholderDelay = -1 // at once
 				if tt.stub.release != nil {
 					o.AnswerTimeout = 20 * time.Millisecond // only the stuck engine may time out
 				}
@@ -257,8 +262,7 @@ func TestMentionHelpAndRateLimit(t *testing.T) {
 		t.Errorf("bare mention: got %+v, want usage help in the thread", c)
 	}
 	h.send(t, "/slack/events", jsonType, eventJSON("Ev2", mention("<@UBOT> when?", "1.2", "")))
-	h.slack.next(t)
-	h.slack.next(t)
+	h.slack.nextOf(t, "chat.postMessage")
 	h.send(t, "/slack/events", jsonType, eventJSON("Ev3", mention("<@UBOT> and now?", "1.3", "")))
 	c := h.slack.next(t)
 	if c.Method != "chat.postEphemeral" || c.User != "U1" || c.ThreadTS != "1.3" || !strings.Contains(c.Text, "faster than I can keep up") {
@@ -277,14 +281,16 @@ func TestWebAPIRateLimitIsRetried(t *testing.T) {
 	if d := h.nextWait(t); d != 7*time.Second {
 		t.Errorf("got wait %v, want Retry-After 7s", d)
 	}
-	placeholder, answer := h.slack.next(t), h.slack.next(t)
-	if !strings.Contains(placeholder.Text, "Looking") || answer.Method != "chat.update" {
-		t.Errorf("got %s then %s, want the placeholder then the answer", placeholder.Method, answer.Method)
+	if answer := h.slack.nextOf(t, "chat.postMessage"); !strings.Contains(unescapeJSON(answer.Blocks), "2004") {
+		t.Errorf("got %+v, want the answer", answer)
+	}
+	if got := h.slack.rateLimited.Load(); got != 1 {
+		t.Errorf("Slack answered 429 %d times, want 1", got)
 	}
 }
 
 func TestWebAPIRateLimitGivesUp(t *testing.T) {
-	h := newHarness(t, &stubAnswerer{ans: sampleAnswer()}, func(o *Options) { o.MaxRetries = 2 })
+	h := newHarness(t, &stubAnswerer{ans: sampleAnswer()}, func(o *Options) { o.MaxRetries = 2; o.PlaceholderDelay = -1 })
 	h.slack.limited.Store(100)
 	h.send(t, "/slack/events", jsonType, eventJSON("Ev1", mention("<@UBOT> when?", "1.1", "")))
 	_ = h.a.Close()
@@ -299,7 +305,7 @@ func TestWebAPIRateLimitGivesUp(t *testing.T) {
 
 func TestCloseDrainsAnswersInFlight(t *testing.T) {
 	stub := &stubAnswerer{ans: sampleAnswer(), release: make(chan struct{}), started: make(chan struct{}, 1)}
-	h := newHarness(t, stub, nil)
+	h := newHarness(t, stub, func(o *Options) { o.PlaceholderDelay = -1 })
 	h.send(t, "/slack/events", jsonType, eventJSON("Ev1", mention("<@UBOT> when?", "1.1", "")))
 	<-stub.started
 	closed := make(chan struct{})

@@ -46,12 +46,20 @@ const (
 // call is one Web API call the fake received.
 type call struct {
 	Method   string
-	Channel  string
+	Channel  string // channel, or channel_id for assistant.threads.*
 	TS       string
 	ThreadTS string
 	User     string
-	Text     string
+	Text     string // text, or markdown_text for the stream methods
 	Blocks   string // raw JSON
+	Form     url.Values
+}
+
+// recordedMethods are the Web API methods the fake records.
+var recordedMethods = []string{
+	"chat.postMessage", "chat.update", "chat.postEphemeral",
+	"chat.startStream", "chat.appendStream", "chat.stopStream",
+	"assistant.threads.setStatus", "assistant.threads.setTitle", "assistant.threads.setSuggestedPrompts",
 }
 
 // fakeSlack is the Web API side of Slack.
@@ -62,15 +70,27 @@ type fakeSlack struct {
 	// Retry-After: retryAfter.
 	limited    atomic.Int32
 	retryAfter string
-	seq        atomic.Int64
-	acks       chan string // Socket Mode messages from the client
+	// rateLimited counts the 429s sent.
+	rateLimited atomic.Int32
+	seq         atomic.Int64
+	acks        chan string // Socket Mode messages from the client
+
+	mu      sync.Mutex
+	refused map[string]string // method → the error Slack answers it with
+}
+
+// refuse makes Slack answer method with {"ok":false,"error":slackErr}.
+func (f *fakeSlack) refuse(method, slackErr string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.refused[method] = slackErr
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
 	t.Helper()
-	f := &fakeSlack{calls: make(chan call, 256), retryAfter: "7", acks: make(chan string, 256)}
+	f := &fakeSlack{calls: make(chan call, 256), retryAfter: "7", acks: make(chan string, 256), refused: map[string]string{}}
 	f.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
-		for _, m := range []string{"chat.postMessage", "chat.update", "chat.postEphemeral"} {
+		for _, m := range recordedMethods {
 			c.Handle("/"+m, f.chatHandler(m))
 		}
 		c.Handle("/apps.connections.open", func(w http.ResponseWriter, r *http.Request) {
@@ -105,18 +125,28 @@ func (f *fakeSlack) chatHandler(method string) http.HandlerFunc {
 			return
 		}
 		if f.limited.Add(-1) >= 0 {
+			f.rateLimited.Add(1)
 			w.Header().Set("Retry-After", f.retryAfter)
 			http.Error(w, `{"ok":false,"error":"ratelimited"}`, http.StatusTooManyRequests)
 			return
 		}
 		c := call{
 			Method:   method,
-			Channel:  r.PostForm.Get("channel"),
+			Channel:  firstNonEmpty(r.PostForm.Get("channel"), r.PostForm.Get("channel_id")),
 			TS:       r.PostForm.Get("ts"),
 			ThreadTS: r.PostForm.Get("thread_ts"),
 			User:     r.PostForm.Get("user"),
-			Text:     r.PostForm.Get("text"),
+			Text:     firstNonEmpty(r.PostForm.Get("text"), r.PostForm.Get("markdown_text")),
 			Blocks:   r.PostForm.Get("blocks"),
+			Form:     r.PostForm,
+		}
+		f.mu.Lock()
+		slackErr := f.refused[method]
+		f.mu.Unlock()
+		if slackErr != "" {
+			f.calls <- c
+			_ = json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": slackErr})
+			return
 		}
 		if c.TS == "" {
 			c.TS = fmt.Sprintf("1700000000.%06d", f.seq.Add(1))
@@ -124,6 +154,16 @@ func (f *fakeSlack) chatHandler(method string) http.HandlerFunc {
 		f.calls <- c
 		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "channel": c.Channel, "ts": c.TS, "message_ts": c.TS})
 	}
+}
+
+// nextOf waits for the next Web API call and fails unless it is method.
+func (f *fakeSlack) nextOf(t *testing.T, method string) call {
+	t.Helper()
+	c := f.next(t)
+	if c.Method != method {
+		t.Fatalf("got %s %+v, want %s", c.Method, c, method)
+	}
+	return c
 }
 
 // next waits for the next Web API call.
@@ -253,6 +293,20 @@ func (s *stubAnswerer) asked() []retrieval.Question {
 	return append([]retrieval.Question(nil), s.questions...)
 }
 
+// wantAsked fails unless the engine was asked exactly want, in order.
+func (s *stubAnswerer) wantAsked(t *testing.T, want []retrieval.Question) {
+	t.Helper()
+	got := s.asked()
+	if len(got) != len(want) {
+		t.Fatalf("got questions %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("question %d: got %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}
+
 // syncBuffer is a goroutine-safe log sink.
 type syncBuffer struct {
 	mu sync.Mutex
@@ -303,6 +357,10 @@ func newHarness(t *testing.T, ans Answerer, configure func(*Options)) *harness {
 	a.http.Transport.(*retryTransport).wait = func(ctx context.Context, d time.Duration) error {
 		h.waits <- d
 		return ctx.Err()
+	}
+	a.retry.pace = func(d time.Duration) time.Duration {
+		h.waits <- d
+		return 0
 	}
 	h.a = a
 	mux := http.NewServeMux()

@@ -44,6 +44,12 @@ func (a *Adapter) onInteraction(ctx context.Context, ic slack.InteractionCallbac
 			v = bot.VerdictUp
 		case feedbackActionDn:
 			v = bot.VerdictDown
+		case feedbackActionNative:
+			// The feedback_buttons element: the value says which.
+			v = decodeFeedbackValue(act.Value).Verdict
+			if v != bot.VerdictUp && v != bot.VerdictDown {
+				continue
+			}
 		default:
 			continue
 		}
@@ -82,8 +88,11 @@ func (a *Adapter) recordFeedback(ctx context.Context, ic slack.InteractionCallba
 		a.ackInteraction(ctx, ic, nil, feedbackFailed)
 		return
 	}
+	// A streamed answer's text is the stream's, not blocks that could be
+	// redrawn, so its feedback_buttons stay and the clicker alone is
+	// thanked.
 	acked, found := acknowledgeFeedback(blocks, ic.User.ID, v)
-	if !found {
+	if !found || fv.Verdict != "" {
 		acked = nil
 	}
 	a.ackInteraction(ctx, ic, acked, feedbackThanks(ic.User.ID, v))

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -32,8 +33,8 @@ func helpText(command, example string) string {
 	c := escapeMrkdwn(command)
 	return "*citebot* answers questions from the article collection and cites the passage it used.\n" +
 		"• `" + c + " " + strings.ReplaceAll(escapeMrkdwn(example), "`", "'") + "` answers here.\n" +
-		"• Mention me in a channel with your question and I answer in its thread; mention me again in the thread for a follow-up.\n" +
-		"• Or send me a direct message.\n" +
+		"• Mention me in a channel with your question and I answer in its thread; reply in that thread for a follow-up, no mention needed.\n" +
+		"• Or send me a direct message, or open my assistant panel.\n" +
 		"Use 👍 or 👎 under an answer to tell us whether it helped."
 }
 
@@ -87,16 +88,22 @@ func plural(n int) string {
 type feedbackValue struct {
 	ID       string `json:"id"`
 	Question string `json:"q,omitempty"`
+	// Verdict is set by the feedback_buttons element, whose one action
+	// ID does not say which button was clicked.
+	Verdict bot.Verdict `json:"v,omitempty"`
 }
 
 // maxButtonValue is Slack's limit on a button value.
 const maxButtonValue = 2000
 
-func encodeFeedbackValue(id, question string) string {
-	v := feedbackValue{ID: id, Question: truncateRunes(question, 300)}
-	b, err := json.Marshal(v)
+func encodeFeedbackValue(id, question string) string { return encodeVerdictValue(id, question, "") }
+
+// encodeVerdictValue is encodeFeedbackValue with the verdict included.
+func encodeVerdictValue(id, question string, v bot.Verdict) string {
+	fv := feedbackValue{ID: id, Question: truncateRunes(question, 300), Verdict: v}
+	b, err := json.Marshal(fv)
 	if err != nil || utf8.RuneCount(b) > maxButtonValue {
-		b, _ = json.Marshal(feedbackValue{ID: id})
+		b, _ = json.Marshal(feedbackValue{ID: id, Verdict: v})
 	}
 	return string(b)
 }

@@ -18,18 +18,21 @@ const (
 	maxBlocks          = 50
 	maxContextElements = 10
 	maxFallbackRunes   = 3000
-	maxQuoteRunes      = 280
+	maxQuoteRunes      = 500
 	maxTitleRunes      = 150
 	maxSourceRunes     = 200
 	maxQuestionRunes   = 1000
 )
 
 // Block and action IDs of the feedback buttons. The action IDs say the
-// verdict so a click needs no lookup to know it.
+// verdict so a click needs no lookup to know it; the feedback_buttons
+// element under a streamed answer has one action ID, and its two values
+// say the verdict instead.
 const (
-	feedbackBlockID  = "citebot_feedback"
-	feedbackActionUp = "citebot_feedback_up"
-	feedbackActionDn = "citebot_feedback_down"
+	feedbackBlockID      = "citebot_feedback"
+	feedbackActionUp     = "citebot_feedback_up"
+	feedbackActionDn     = "citebot_feedback_down"
+	feedbackActionNative = "citebot_feedback_buttons"
 )
 
 // message is one Slack message: blocks plus the plain fallback text that
@@ -49,10 +52,12 @@ type renderOptions struct {
 	FeedbackValue string
 }
 
-// renderAnswer lays an answer out as Block Kit messages: the answer, then
-// its sources, then the feedback buttons. It splits rather than fails when
-// Slack's limits are reached: long text over several sections, many blocks
-// over several messages (the buttons go on the last one).
+// renderAnswer lays an answer out as Block Kit messages: the lead answer,
+// then its sources, each with its quote, then the feedback buttons. A
+// sentence the answer quotes verbatim is shown once, under its source, not
+// again in the answer. It splits rather than fails when Slack's limits are
+// reached: long text over several sections, many blocks over several
+// messages (the buttons go on the last one).
 func renderAnswer(ans retrieval.Answer, o renderOptions) []message {
 	var blocks []slack.Block
 	if o.Question != "" {
@@ -63,41 +68,22 @@ func renderAnswer(ans retrieval.Answer, o renderOptions) []message {
 		blocks = append(blocks, contextBlock(fmt.Sprintf("%s asked: %s", who,
 			escapeMrkdwn(truncateRunes(o.Question, maxQuestionRunes)))))
 	}
-
-	text := strings.TrimSpace(ans.Text)
-	sourcesLabel := ":books: *Sources*"
 	if !ans.Answered {
-		// A miss must not look like an answer: a distinct marker first, and
-		// the sources are labelled as near misses.
+		// A miss must not look like an answer: a distinct marker first.
 		blocks = append(blocks, contextBlock(":grey_question: *Not found in the corpus*"))
-		if text == "" {
-			text = "I couldn't find that in the corpus."
-		}
-		sourcesLabel = ":mag: *Closest passages* (they may not answer the question)"
 	}
-	for _, part := range splitMrkdwn(markdownToMrkdwn(text), maxSectionRunes) {
+	lead, quoted := splitLead(ans)
+	for _, part := range splitMrkdwn(lead, maxSectionRunes) {
 		blocks = append(blocks, sectionBlock(part))
 	}
-
-	if len(ans.Citations) > 0 {
-		blocks = append(blocks, slack.NewDividerBlock())
-		elems := []slack.MixedElement{mrkdwnText(sourcesLabel)}
-		for i, c := range ans.Citations {
-			if len(elems) == maxContextElements {
-				blocks = append(blocks, slack.NewContextBlock("", elems...))
-				elems = nil
-			}
-			elems = append(elems, mrkdwnText(citationLine(i, c)))
-		}
-		blocks = append(blocks, slack.NewContextBlock("", elems...))
-	}
+	blocks = append(blocks, sourceBlocks(ans, quoted)...)
 
 	msgs := chunkBlocks(blocks, o.FeedbackValue != "")
 	if o.FeedbackValue != "" {
 		last := &msgs[len(msgs)-1]
 		last.Blocks = append(last.Blocks, feedbackButtons(o.FeedbackValue))
 	}
-	fallback := escapeMrkdwn(truncateRunes(text, maxFallbackRunes))
+	fallback := escapeMrkdwn(truncateRunes(answerText(ans), maxFallbackRunes))
 	for i := range msgs {
 		msgs[i].Text = fallback
 		if i > 0 {
@@ -105,6 +91,80 @@ func renderAnswer(ans retrieval.Answer, o renderOptions) []message {
 		}
 	}
 	return msgs
+}
+
+// answerText is the answer's text, or what to say when there is none.
+func answerText(ans retrieval.Answer) string {
+	text := strings.TrimSpace(ans.Text)
+	if text == "" && !ans.Answered {
+		text = "I couldn't find that in the corpus."
+	}
+	return text
+}
+
+// markerRE matches citation markers such as [1] or [1, 2].
+var markerRE = regexp.MustCompile(`\s*\[\d+(?:[,\s]+\d+)*\]`)
+
+// splitLead returns the mrkdwn to show as the answer, and which citations'
+// quotes it shows, so that their sources leave them out. An extractive answer is its
+// direct answer followed by the sentences it quotes; showing those again
+// under Sources repeated every sentence, so the answer keeps only what it
+// adds (the lead, in bold, with its markers) and the quotes stay with their
+// sources. When the quote is all there is, the answer shows it and its
+// source goes without the quote.
+func splitLead(ans retrieval.Answer) (string, []bool) {
+	text := answerText(ans)
+	rest := oneLine(text)
+	quoted := make([]bool, len(ans.Citations))
+	var markers []string
+	for i, c := range ans.Citations {
+		q := oneLine(c.Quote)
+		if q == "" || !strings.Contains(rest, q) {
+			continue
+		}
+		quoted[i] = true
+		rest = strings.Replace(rest, q, " ", 1)
+		markers = append(markers, fmt.Sprintf("[%d]", i+1))
+	}
+	if len(markers) == 0 {
+		return markdownToMrkdwn(text), quoted
+	}
+	rest = strings.TrimSpace(oneLine(markerRE.ReplaceAllString(rest, " ")))
+	if strings.Trim(rest, " .,;:") == "" {
+		// The quote is the answer: show it here, not under its source.
+		return markdownToMrkdwn(text), quoted
+	}
+	if lead := strings.TrimSpace(ans.Lead); lead != "" && strings.TrimRight(rest, ". ") == lead {
+		rest = "*" + escapeMrkdwn(lead) + "*"
+	} else {
+		rest = markdownToMrkdwn(rest)
+	}
+	return rest + " " + strings.Join(markers, ""), make([]bool, len(ans.Citations))
+}
+
+// sourceBlocks lists the citations under a divider, each with its quote
+// unless quotedAbove says the answer already shows it.
+func sourceBlocks(ans retrieval.Answer, quotedAbove []bool) []slack.Block {
+	if len(ans.Citations) == 0 {
+		return nil
+	}
+	label := ":books: *Sources*"
+	if !ans.Answered {
+		label = ":mag: *Closest passages* (they may not answer the question)"
+	}
+	blocks := []slack.Block{slack.NewDividerBlock()}
+	elems := []slack.MixedElement{mrkdwnText(label)}
+	for i, c := range ans.Citations {
+		if len(elems) == maxContextElements {
+			blocks = append(blocks, slack.NewContextBlock("", elems...))
+			elems = nil
+		}
+		if i < len(quotedAbove) && quotedAbove[i] {
+			c.Quote = ""
+		}
+		elems = append(elems, mrkdwnText(citationLine(i, c)))
+	}
+	return append(blocks, slack.NewContextBlock("", elems...))
 }
 
 // chunkBlocks groups blocks into messages of at most maxBlocks, keeping a
@@ -141,6 +201,17 @@ func citationLine(i int, c retrieval.Citation) string {
 		b.WriteString("\n“" + escapeMrkdwn(truncateRunes(oneLine(q), maxQuoteRunes)) + "”")
 	}
 	return b.String()
+}
+
+// nativeFeedbackButtons is the feedback_buttons element Slack offers for
+// AI answers, in the context_actions block that ends a streamed message.
+// Its values carry the verdict along with what value carries.
+func nativeFeedbackButtons(id, question string) slack.Block {
+	up := slack.NewFeedbackButton(slack.NewTextBlockObject(slack.PlainTextType, "Helpful", false, false),
+		encodeVerdictValue(id, question, bot.VerdictUp)).WithAccessibilityLabel("This answer was helpful")
+	down := slack.NewFeedbackButton(slack.NewTextBlockObject(slack.PlainTextType, "Not helpful", false, false),
+		encodeVerdictValue(id, question, bot.VerdictDown)).WithAccessibilityLabel("This answer was not helpful")
+	return slack.NewContextActionsBlock(feedbackBlockID, slack.NewFeedbackButtonsBlockElement(feedbackActionNative, up, down))
 }
 
 func feedbackButtons(value string) slack.Block {

@@ -187,3 +187,47 @@ func TestAcknowledgeFeedback(t *testing.T) {
 		t.Error("found buttons where there are none")
 	}
 }
+
+func TestRenderShowsEachQuoteOnce(t *testing.T) {
+	quote := "Lithuania and Belarus ratified the convention in 2003, Estonia in 2004."
+	cite := []retrieval.Citation{{Source: "000_a.txt", Title: "Mine ban", Quote: quote}, {Source: "001_b.txt", Quote: "Another passage."}}
+	tests := []struct {
+		name      string
+		ans       retrieval.Answer
+		wantLead  string
+		wantQuote string // where the quote shows: "answer" or "source"
+	}{
+		{"lead and quote", retrieval.Answer{Text: "2004. " + quote + " [1]", Lead: "2004", Answered: true, Citations: cite},
+			"*2004* [1]", "source"},
+		{"quote is the answer", retrieval.Answer{Text: quote + " [1]", Answered: true, Citations: cite},
+			quote + " [1]", "answer"},
+		{"written answer", retrieval.Answer{Text: "Estonia ratified it in **2004** [1].", Answered: true, Citations: cite},
+			"Estonia ratified it in *2004* [1].", "source"},
+		{"quote over two lines", retrieval.Answer{Text: "2004.\n" + strings.Replace(quote, " in 2003", "\nin 2003", 1) + " [1]", Lead: "2004", Answered: true, Citations: cite},
+			"*2004* [1]", "source"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msgs := renderAnswer(tt.ans, renderOptions{})
+			checkLimits(t, msgs)
+			lead := msgs[0].Blocks[0].(*slack.SectionBlock).Text.Text
+			if lead != tt.wantLead {
+				t.Errorf("lead: got %q, want %q", lead, tt.wantLead)
+			}
+			text := allText(t, msgs)
+			if got := strings.Count(text, strings.TrimSuffix(quote, ".")); got != 1 {
+				t.Errorf("the quote shows %d times, want once:\n%s", got, text)
+			}
+			inAnswer := strings.Contains(lead, strings.TrimSuffix(quote, "."))
+			if (tt.wantQuote == "answer") != inAnswer {
+				t.Errorf("quote in the answer: got %v, want it in the %s", inAnswer, tt.wantQuote)
+			}
+			if !strings.Contains(text, "“Another passage.”") {
+				t.Errorf("a source the answer does not quote lost its quote:\n%s", text)
+			}
+			if msgs[0].Text != escapeMrkdwn(tt.ans.Text) {
+				t.Errorf("fallback text: got %q, want the whole answer", msgs[0].Text)
+			}
+		})
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/slack-go/slack"
 )
 
 // Defaults for retrying Slack's 429 (rate limited) answers.
@@ -22,9 +24,43 @@ const (
 	defaultRetryAfter = time.Second
 )
 
+// rateLimitRetry is the slack.RetryHandler the Web API client retries 429s
+// with (slack.OptionRetryConfig). Unlike slack-go's own handler it also
+// reads Retry-After as an HTTP date, fails at once rather than wait longer
+// than maxWait, and logs each retry with the method's name.
+type rateLimitRetry struct {
+	maxWait time.Duration
+	log     *slog.Logger
+	// pace turns the wait Slack asked for into the one slack-go sleeps;
+	// tests record it and return zero. nil means wait as asked.
+	pace func(time.Duration) time.Duration
+}
+
+var _ slack.RetryHandler = (*rateLimitRetry)(nil)
+
+// ShouldRetry implements slack.RetryHandler.
+func (h *rateLimitRetry) ShouldRetry(state *slack.RetryState, req *http.Request, resp *http.Response, _ error) (bool, time.Duration) {
+	if resp == nil || resp.StatusCode != http.StatusTooManyRequests || state.Attempt >= state.MaxRetries {
+		return false, 0
+	}
+	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		return false, 0
+	}
+	d := retryAfter(resp.Header.Get("Retry-After"), time.Now())
+	if d > h.maxWait {
+		return false, 0
+	}
+	h.log.Warn("slack rate limited; retrying", "path", redactPath(req.URL.Path), "retry_after", d, "attempt", state.Attempt+1)
+	if h.pace != nil {
+		d = h.pace(d)
+	}
+	return true, d
+}
+
 // retryTransport retries requests that Slack answers with 429 Too Many
-// Requests after waiting for the Retry-After it sent. It sits under both the
-// Web API client and response_url posts, which slack-go does not retry.
+// Requests after waiting for the Retry-After it sent. It sits under
+// response_url posts, which slack-go sends with a plain HTTP client and
+// does not retry; Web API calls go through rateLimitRetry instead.
 type retryTransport struct {
 	base       http.RoundTripper
 	maxRetries int

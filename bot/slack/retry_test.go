@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/slack-go/slack"
 )
 
 func TestRetryAfter(t *testing.T) {
@@ -109,6 +111,61 @@ func TestRetryTransportStopsWhenContextEnds(t *testing.T) {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
 	if _, err := client.Do(req); err == nil {
 		t.Fatal("got nil error, want the context's")
+	}
+}
+
+func TestRateLimitRetry(t *testing.T) {
+	h := &rateLimitRetry{maxWait: time.Minute, log: slog.New(slog.DiscardHandler)}
+	tests := []struct {
+		name       string
+		status     int
+		retryAfter string
+		attempt    int
+		wantRetry  bool
+		wantWait   time.Duration
+	}{
+		{"429 with seconds", http.StatusTooManyRequests, "7", 0, true, 7 * time.Second},
+		{"429 with a date", http.StatusTooManyRequests, time.Now().Add(30 * time.Second).UTC().Format(http.TimeFormat), 0, true, 29 * time.Second},
+		{"429 without a header", http.StatusTooManyRequests, "", 1, true, defaultRetryAfter},
+		{"429 asking too long", http.StatusTooManyRequests, "3600", 0, false, 0},
+		{"429 out of retries", http.StatusTooManyRequests, "1", 3, false, 0},
+		{"server error", http.StatusInternalServerError, "1", 0, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, "https://slack.com/api/chat.postMessage", strings.NewReader("x"))
+			resp := &http.Response{StatusCode: tt.status, Header: http.Header{"Retry-After": {tt.retryAfter}}}
+			retry, wait := h.ShouldRetry(&slack.RetryState{Attempt: tt.attempt, MaxRetries: 3}, req, resp, nil)
+			// A date's wait shrinks while the test runs; a second's slack.
+			if retry != tt.wantRetry || wait > tt.wantWait+time.Second || wait < tt.wantWait {
+				t.Errorf("got %v %v, want %v %v", retry, wait, tt.wantRetry, tt.wantWait)
+			}
+		})
+	}
+}
+
+// TestSlackGoHonoursRetryAfter shows that the handler's wait is really
+// waited by slack-go's retrying client, with no transport of ours.
+func TestSlackGoHonoursRetryAfter(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		_, _ = io.WriteString(w, `{"ok":true,"channel":"C1","ts":"1.1"}`)
+	}))
+	defer srv.Close()
+	h := &rateLimitRetry{maxWait: time.Minute, log: slog.New(slog.DiscardHandler)}
+	api := slack.New(testBotToken, slack.OptionAPIURL(srv.URL+"/"),
+		slack.OptionRetryConfig(slack.RetryConfig{MaxRetries: 1, Handlers: []slack.RetryHandler{h}}))
+	start := time.Now()
+	if _, _, err := api.PostMessage("C1", slack.MsgOptionText("hi", false)); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); calls.Load() != 2 || took < time.Second {
+		t.Errorf("got %d calls in %v, want a retry after Retry-After's second", calls.Load(), took)
 	}
 }
 

@@ -43,7 +43,8 @@ type fakeAPI struct {
 	changed  chan struct{} // signalled on every call
 	nextMsg  int
 	nextUpd  int64
-	failures map[string][]apiFailure // queued error answers per method
+	failures map[string][]apiFailure  // queued error answers per method
+	holds    map[string]chan struct{} // methods held until the channel is closed
 
 	runEnded chan struct{} // closed when the adapter's Run returns, if set
 }
@@ -53,6 +54,8 @@ type apiCall struct {
 	Method string
 	Params map[string]string
 	ID     int // message ID assigned to a successful sendMessage
+	// Abandoned marks a held call the client gave up on before release.
+	Abandoned bool
 }
 
 // apiFailure is an error answer to inject.
@@ -63,6 +66,9 @@ type apiFailure struct {
 	// EchoPage answers with an HTML error page that echoes the request
 	// path, token and all, as some proxies in front of a Bot API do.
 	EchoPage bool
+	// When, if set, picks the calls the failure answers; others pass it
+	// by and it stays queued.
+	When func(params map[string]string) bool
 }
 
 const (
@@ -80,6 +86,7 @@ func newFakeAPI(t testing.TB) *fakeAPI {
 		changed:  make(chan struct{}, 1),
 		nextMsg:  1000,
 		failures: map[string][]apiFailure{},
+		holds:    map[string]chan struct{}{},
 	}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
@@ -91,6 +98,16 @@ func (f *fakeAPI) fail(method string, e apiFailure) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.failures[method] = append(f.failures[method], e)
+}
+
+// hold makes calls of method wait, unanswered, until release is called.
+func (f *fakeAPI) hold(method string) (release func()) {
+	gate := make(chan struct{})
+	f.mu.Lock()
+	f.holds[method] = gate
+	f.mu.Unlock()
+	var once sync.Once
+	return func() { once.Do(func() { close(gate) }) }
 }
 
 // push queues an update for getUpdates, numbering it.
@@ -144,9 +161,24 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.mu.Lock()
+	gate := f.holds[method]
+	f.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+			f.record(apiCall{Method: method, Params: params, Abandoned: true})
+			return
+		}
+	}
+	f.mu.Lock()
 	var failure *apiFailure
-	if q := f.failures[method]; len(q) > 0 {
-		failure, f.failures[method] = &q[0], q[1:]
+	for i, e := range f.failures[method] {
+		if e.When == nil || e.When(params) {
+			failure = &e
+			f.failures[method] = slices.Delete(slices.Clone(f.failures[method]), i, i+1)
+			break
+		}
 	}
 	f.mu.Unlock()
 
@@ -167,6 +199,14 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		msg, failure = f.editMessageText(params)
 		if msg != nil {
 			call.ID, result = msg.ID, msg
+		}
+	case method == "sendMessageDraft": // see draft_test.go
+		if failure = f.sendMessageDraft(params); failure == nil {
+			result = true
+		}
+	case method == "setMessageReaction": // see reaction_test.go
+		if failure = f.setMessageReaction(params); failure == nil {
+			result = true
 		}
 	case slices.Contains([]string{"sendChatAction", "setMyCommands", "deleteWebhook", "setWebhook", "answerCallbackQuery"}, method):
 		result = true

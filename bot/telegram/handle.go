@@ -60,7 +60,7 @@ func (a *Adapter) onMessage(ctx context.Context, m *models.Message) {
 		return // stickers, media, service messages
 	}
 	private := m.Chat.Type == models.ChatTypePrivate
-	replyToBot := m.ReplyToMessage != nil && m.ReplyToMessage.From != nil && m.ReplyToMessage.From.ID == me.ID
+	replyToBot := repliesTo(m, me.ID)
 
 	var question string
 	if cmd, ok := parseCommand(m.Text, m.Entities); ok {
@@ -99,6 +99,16 @@ func (a *Adapter) onMessage(ctx context.Context, m *models.Message) {
 	}
 	conv, root := a.conversation(m, replyToBot)
 	a.answer(ctx, m, question, conv, root)
+}
+
+// repliesTo reports whether m is a reply to one of bot's own messages.
+// Replies to anyone else's, other bots' included, do not count. In a
+// forum topic a message that replies to nothing still carries the
+// topic's first message, a service message, as reply_to_message; that is
+// not a reply either, even in a topic the bot opened.
+func repliesTo(m *models.Message, bot int64) bool {
+	r := m.ReplyToMessage
+	return r != nil && r.From != nil && r.From.ID == bot && r.ForumTopicCreated == nil
 }
 
 // admit applies the allowlist and the rate limit to a message the bot
@@ -161,8 +171,9 @@ func keyboardRoot(kb *models.InlineKeyboardMarkup) int {
 }
 
 // answer asks the Answerer and replies with the answer or an apology,
-// showing the typing action meanwhile.
+// showing the 👀 reaction on the question and the typing action meanwhile.
 func (a *Adapter) answer(ctx context.Context, m *models.Message, question, conversation string, root int) {
+	defer a.react(ctx, m)()
 	if a.answerStreaming(ctx, m, question, conversation, root) {
 		return
 	}

@@ -12,8 +12,16 @@ import (
 
 // maxQuoteRunes is how much of a citation's quote a message shows. The
 // quote is there to let the reader check the answer, not to reproduce the
-// article; the file name leads to the rest.
-const maxQuoteRunes = 240
+// article; the file name leads to the rest. It is above the engine's own
+// cap (320), so that an engine quote shows whole: a long one is collapsed
+// anyway (see expandQuoteRunes).
+const maxQuoteRunes = 400
+
+// expandQuoteRunes is the longest quote shown open: about three lines on
+// a phone, which is also what Telegram shows of a collapsed quote. A
+// longer one goes in an expandable block quote, so that a list of sources
+// stays short to scan and a tap shows the rest.
+const expandQuoteRunes = 120
 
 // What the bot says besides answers. They are HTML.
 const (
@@ -57,10 +65,20 @@ func renderAnswer(ans retrieval.Answer) string {
 			b.WriteString(" · <i>" + escapeHTML(title) + "</i>")
 		}
 		if q := shortQuote(c.Quote, maxQuoteRunes); q != "" {
-			b.WriteString("\n<blockquote>" + escapeHTML(q) + "</blockquote>")
+			b.WriteString("\n" + quoteHTML(q))
 		}
 	}
 	return b.String()
+}
+
+// quoteHTML shows q, escaped, in a block quote that is expandable when q
+// is longer than expandQuoteRunes.
+func quoteHTML(q string) string {
+	open := "<blockquote>"
+	if utf8.RuneCountInString(q) > expandQuoteRunes {
+		open = "<blockquote expandable>"
+	}
+	return open + escapeHTML(q) + "</blockquote>"
 }
 
 // oneLine collapses all runs of whitespace, newlines included, to one space.

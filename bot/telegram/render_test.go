@@ -27,7 +27,7 @@ func TestRenderAnswer(t *testing.T) {
 	for _, want := range []string{
 		"Estonia ratified it in 2004 [1]. Some say &lt;b&gt;x&lt;/b&gt; &amp; y [2].\n\n<b>Sources</b>",
 		"<b>[1]</b> <code>000_2bc005b4439df7f9.txt</code> · <i>Baltic states and Poland</i>\n<blockquote>Estonia joined in 2004.</blockquote>",
-		"<b>[2]</b> <code>dir/b&amp;c.txt</code>\n<blockquote>long quote",
+		"<b>[2]</b> <code>dir/b&amp;c.txt</code>\n<blockquote expandable>long quote",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("rendered answer lacks %q:\n%s", want, got)
@@ -76,6 +76,33 @@ func TestRenderNotAnswered(t *testing.T) {
 				if strings.Contains(got, w) {
 					t.Errorf("got %q, want it not to contain %q", got, w)
 				}
+			}
+		})
+	}
+}
+
+func TestQuoteHTML(t *testing.T) {
+	atLimit := strings.Repeat("é", expandQuoteRunes)
+	tests := []struct {
+		name, quote, want string
+	}{
+		{"short", "Estonia joined in 2004.", "<blockquote>Estonia joined in 2004.</blockquote>"},
+		{"a few lines", atLimit, "<blockquote>" + atLimit + "</blockquote>"},
+		{"longer", atLimit + "s", "<blockquote expandable>" + atLimit + "s</blockquote>"},
+		{"longer, escaped", strings.Repeat("<b>&", 40) + "\"</blockquote>", "<blockquote expandable>" +
+			strings.Repeat("&lt;b&gt;&amp;", 40) + "&quot;&lt;/blockquote&gt;</blockquote>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := quoteHTML(tt.quote)
+			if got != tt.want {
+				t.Errorf("quoteHTML(%q)\ngot  %q\nwant %q", tt.quote, got, tt.want)
+			}
+			if err := checkTelegramHTML(got); err != nil {
+				t.Errorf("invalid HTML: %v", err)
+			}
+			if text := telegramText(got); text != tt.quote {
+				t.Errorf("shows %q, want the quote verbatim", text)
 			}
 		})
 	}

@@ -208,3 +208,20 @@ func fuzzDoc(s string, shape uint8, repeat int) string {
 	}
 	return b.String()
 }
+
+func TestSplitHTMLReopensExpandableQuote(t *testing.T) {
+	html := "<blockquote expandable>" + strings.Repeat("word &amp; ", 1000) + "</blockquote>"
+	chunks, err := splitHTML(html, MaxMessageLen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chunks) < 2 {
+		t.Fatalf("got %d chunks, want the quote split", len(chunks))
+	}
+	checkChunks(t, html, chunks, MaxMessageLen)
+	for i, c := range chunks {
+		if !strings.HasPrefix(c, "<blockquote expandable>") || !strings.HasSuffix(c, "</blockquote>") {
+			t.Errorf("chunk %d is not a whole expandable quote: %.40q…%q", i, c, c[len(c)-20:])
+		}
+	}
+}

@@ -24,7 +24,8 @@ var _ StreamAnswerer = (*retrieval.Generator)(nil)
 
 // Telegram allows about one message a second in a chat and twenty a minute
 // in a group, edits included; a streamed answer in a group is edited no
-// more often than groupStreamInterval.
+// more often than groupStreamInterval. A private chat's answer is updated
+// every StreamInterval, as a draft where Telegram allows.
 const groupStreamInterval = 3 * time.Second
 
 // Limits on the edits that show an answer being written.
@@ -37,10 +38,12 @@ const (
 )
 
 // answerStreaming answers like answer, but shows the answer as the model
-// writes it: a reply with the first words, edited with more at most every
-// StreamInterval, and finally replaced by the rendered answer with its
-// sources. It reports false, having done nothing, when streaming is off or
-// the Answerer cannot stream.
+// writes it, updated at most every StreamInterval: in a private chat as a
+// draft (sendMessageDraft) that a final sendMessage replaces, in a group
+// as a reply with the first words that is edited with more and finally
+// replaced by the rendered answer with its sources. It reports false,
+// having done nothing, when streaming is off or the Answerer cannot
+// stream.
 func (a *Adapter) answerStreaming(ctx context.Context, m *models.Message, question, conversation string, root int) bool {
 	sa, ok := a.ans.(StreamAnswerer)
 	if !ok || a.opts.StreamInterval <= 0 {
@@ -49,17 +52,15 @@ func (a *Adapter) answerStreaming(ctx context.Context, m *models.Message, questi
 	interval := a.streamInterval(m.Chat)
 	var stopTypingOnce sync.Once
 	stopTyping := a.keepTyping(ctx, m)
-	live := &liveMessage{a: a, m: m}
+	view := a.newView(m)
 
 	var (
-		mu    sync.Mutex
-		text  strings.Builder
-		dirty bool
+		mu   sync.Mutex
+		text strings.Builder
 	)
 	delta := func(d string) {
 		mu.Lock()
 		text.WriteString(d)
-		dirty = true
 		mu.Unlock()
 	}
 	stop, done := make(chan struct{}), make(chan struct{})
@@ -76,10 +77,12 @@ func (a *Adapter) answerStreaming(ctx context.Context, m *models.Message, questi
 			case <-t.C:
 			}
 			mu.Lock()
-			s, changed := text.String(), dirty
-			dirty = false
+			s := text.String()
 			mu.Unlock()
-			if changed && strings.TrimSpace(s) != "" && live.showPartial(ctx, s) {
+			// Called at every tick, changed or not: the view skips what
+			// it already shows, catches up after a 429 pause, and keeps
+			// a draft from fading while the model is silent.
+			if strings.TrimSpace(s) != "" && view.showPartial(ctx, s) {
 				// The message itself now shows that an answer is coming.
 				stopTypingOnce.Do(stopTyping)
 			}
@@ -95,7 +98,7 @@ func (a *Adapter) answerStreaming(ctx context.Context, m *models.Message, questi
 
 	if err != nil {
 		a.log.Warn("telegram: answer failed", "chat", m.Chat.ID, "err", err)
-		live.finish(ctx, errorText(err, a.opts.ExampleQuestion.Example()), nil)
+		view.finish(ctx, errorText(err, a.opts.ExampleQuestion.Example()), nil)
 		return true
 	}
 	var kb *inlineKeyboard
@@ -103,7 +106,7 @@ func (a *Adapter) answerStreaming(ctx context.Context, m *models.Message, questi
 		k := feedbackKeyboard(root)
 		kb = &k
 	}
-	ids := live.finish(ctx, renderAnswer(ans), kb)
+	ids := view.finish(ctx, renderAnswer(ans), kb)
 	rec := &sentAnswer{conversation: conversation, root: root, question: question, answer: ans}
 	for _, id := range ids {
 		a.sent.put(msgKey{m.Chat.ID, id}, rec)
@@ -111,15 +114,41 @@ func (a *Adapter) answerStreaming(ctx context.Context, m *models.Message, questi
 	return true
 }
 
-// streamInterval is how often a streamed answer in chat may be edited.
+// streamInterval is how often a streamed answer in chat may be updated.
 func (a *Adapter) streamInterval(chat models.Chat) time.Duration {
 	if chat.Type != models.ChatTypePrivate {
-		return max(a.opts.StreamInterval, groupStreamInterval)
+		return max(a.opts.StreamInterval, a.groupInterval)
 	}
 	return a.opts.StreamInterval
 }
 
-// liveMessage is the reply that shows an answer while it is written.
+// answerView shows an answer while it is written, then the final answer.
+type answerView interface {
+	// showPartial shows the text so far, marked as unfinished, and
+	// reports whether the chat now shows that an answer is coming. It
+	// is called at every tick and skips text it already shows.
+	showPartial(ctx context.Context, text string) bool
+	// finish puts the final HTML in place, the keyboard under its last
+	// message, and returns the IDs of the messages that show it.
+	finish(ctx context.Context, html string, keyboard *inlineKeyboard) []int
+}
+
+// newView picks how m's answer is shown while it is written: a draft in a
+// private chat, where Telegram offers them, an edited reply elsewhere.
+func (a *Adapter) newView(m *models.Message) answerView {
+	if m.Chat.Type == models.ChatTypePrivate {
+		return &draftMessage{a: a, m: m}
+	}
+	return &liveMessage{a: a, m: m}
+}
+
+// partialHTML is the unfinished text as shown while it is written.
+func partialHTML(text string) string {
+	return escapeHTML(truncateRunes(strings.TrimSpace(text), maxPartialRunes)) + " …"
+}
+
+// liveMessage is the reply that shows an answer while it is written, by
+// being edited.
 type liveMessage struct {
 	a     *Adapter
 	m     *models.Message
@@ -136,7 +165,7 @@ func (l *liveMessage) showPartial(ctx context.Context, text string) bool {
 	if time.Now().Before(l.quiet) {
 		return l.id != 0
 	}
-	html := escapeHTML(truncateRunes(strings.TrimSpace(text), maxPartialRunes)) + " …"
+	html := partialHTML(text)
 	if html == l.shown {
 		return l.id != 0
 	}

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf16"
@@ -107,12 +109,37 @@ func gatedModel(t *testing.T, gate <-chan struct{}) *openai.Client {
 	return openai.NewClientWithConfig(cfg)
 }
 
-func TestAnswerIsEditedAsTheModelWrites(t *testing.T) {
-	gate := make(chan struct{})
-	gen := retrieval.NewGenerator(realEngine(t).(*retrieval.Engine), gatedModel(t, gate), "test-model",
+// streamingGenerator is the real Generator over the real engine, with a
+// model that waits for gate before it finishes its answer.
+func streamingGenerator(t *testing.T, gate <-chan struct{}) *retrieval.Generator {
+	return retrieval.NewGenerator(realEngine(t).(*retrieval.Engine), gatedModel(t, gate), "test-model",
 		retrieval.GeneratorOptions{Logger: slog.New(slog.DiscardHandler)})
-	h := start(t, gen, Options{StreamInterval: 5 * time.Millisecond}, nil)
-	q := h.ask(textMessage(privateChat(601), 601, estoniaQuestion))
+}
+
+// shortGroupInterval lets group streams update as often as private ones,
+// so that tests need not wait out groupStreamInterval.
+func shortGroupInterval(a *Adapter) { a.groupInterval = 0 }
+
+// isFinal tells the final answer, with its feedback buttons, from interim
+// text.
+func isFinal(params map[string]string) bool { return strings.Contains(params["reply_markup"], "fb:up") }
+
+func TestGroupAnswerIsEditedAsTheModelWrites(t *testing.T) {
+	gate := make(chan struct{})
+	var mu sync.Mutex
+	var waits []time.Duration
+	h := start(t, streamingGenerator(t, gate), Options{StreamInterval: 5 * time.Millisecond}, func(a *Adapter) {
+		shortGroupInterval(a)
+		a.sleep = func(ctx context.Context, d time.Duration) error {
+			mu.Lock()
+			waits = append(waits, d)
+			mu.Unlock()
+			return nil
+		}
+	})
+	// Telegram refuses the final edit once, asking for a wait.
+	h.f.fail("editMessageText", apiFailure{Code: 429, Description: "Too Many Requests: retry after 4", RetryAfter: 4, When: isFinal})
+	q := h.ask(textMessage(groupChat(-100601), 601, "@"+testUsername+" "+estoniaQuestion))
 
 	first := h.waitReply(t, q.ID)
 	checkAnswerMessage(t, first, q.ID)
@@ -124,7 +151,7 @@ func TestAnswerIsEditedAsTheModelWrites(t *testing.T) {
 	var final apiCall
 	h.f.waitFor(t, "the final edit", func() bool {
 		for _, c := range h.f.callsOf("editMessageText") {
-			if c.ID != 0 && strings.Contains(c.Params["reply_markup"], "fb:up") {
+			if c.ID != 0 && isFinal(c.Params) {
 				final = c
 				return true
 			}
@@ -132,8 +159,8 @@ func TestAnswerIsEditedAsTheModelWrites(t *testing.T) {
 		return false
 	})
 	for _, c := range h.f.callsOf("editMessageText") {
-		if c.ID != first.ID {
-			t.Errorf("edited message %d, want only the reply %d", c.ID, first.ID)
+		if id, _ := strconv.Atoi(c.Params["message_id"]); id != first.ID {
+			t.Errorf("edited message %d, want only the reply %d", id, first.ID)
 		}
 	}
 	text := telegramText(final.Params["text"])
@@ -145,10 +172,45 @@ func TestAnswerIsEditedAsTheModelWrites(t *testing.T) {
 	if n := len(h.repliesTo(q.ID)); n != 1 {
 		t.Errorf("sent %d replies, want the one that was edited", n)
 	}
+	if n := len(h.f.callsOf("sendMessageDraft")); n != 0 {
+		t.Errorf("%d drafts in a group, want none: Telegram offers them in private chats", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(waits) != fmt.Sprint([]time.Duration{4 * time.Second}) {
+		t.Errorf("waited %v before retrying the final edit, want [4s] as retry_after asked", waits)
+	}
+}
+
+func TestInterimUpdatesPauseAfter429(t *testing.T) {
+	tests := []struct {
+		name   string
+		chat   models.Chat
+		method string // what shows the partial text there
+	}{
+		{"group", groupChat(-100602), "sendMessage"},
+		{"private", privateChat(602), "sendMessageDraft"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := start(t, realEngine(t), Options{}, nil)
+			h.f.waitCalls(t, "getUpdates", 1)
+			h.f.fail(tt.method, apiFailure{Code: 429, Description: "Too Many Requests: retry after 30", RetryAfter: 30})
+			view := h.a.newView(textMessage(tt.chat, 602, estoniaQuestion))
+			ctx := context.Background()
+			if view.showPartial(ctx, "Estonia") {
+				t.Error("showPartial reported the text shown after a 429")
+			}
+			view.showPartial(ctx, "Estonia ratified")
+			if n := len(h.f.callsOf(tt.method)); n != 1 {
+				t.Errorf("%d %s calls, want 1: none during retry_after", n, tt.method)
+			}
+		})
+	}
 }
 
 func TestStreamIntervalInGroups(t *testing.T) {
-	a := &Adapter{opts: Options{StreamInterval: 100 * time.Millisecond}}
+	a := &Adapter{opts: Options{StreamInterval: 100 * time.Millisecond}, groupInterval: groupStreamInterval}
 	if got := a.streamInterval(privateChat(1)); got != 100*time.Millisecond {
 		t.Errorf("private chat: got %v, want the option", got)
 	}

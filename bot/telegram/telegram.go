@@ -121,9 +121,11 @@ type Options struct {
 	// apology. 0 means DefaultAnswerTimeout.
 	AnswerTimeout time.Duration
 	// StreamInterval, when positive and the Answerer is a StreamAnswerer,
-	// makes an answer appear as a language model writes it: a reply with
-	// the first words, edited at most this often (at least every 3 s in
-	// groups, to stay within Telegram's limits). Zero turns it off.
+	// makes an answer appear as a language model writes it, updated at
+	// most this often: in private chats as a draft (sendMessageDraft)
+	// that the final answer replaces, in groups as a reply with the first
+	// words that is edited (no more often than every 3 s, to stay within
+	// Telegram's limits). Zero turns it off.
 	StreamInterval time.Duration
 	// TypingInterval is how often the typing action is repeated while an
 	// answer is being worked out (Telegram shows it for about 5 s). 0 means
@@ -166,8 +168,13 @@ type Adapter struct {
 	sent    *recent[msgKey, *sentAnswer] // the bot's answer messages
 	seen    *recent[int64, struct{}]     // update IDs already handled
 	refused *recent[int64, struct{}]     // chats already told they are not allowed
+	noReact *recent[int64, struct{}]     // chats that refused the bot's reaction
 
 	me atomic.Pointer[models.User] // the bot itself, from getMe in Run
+
+	// groupInterval is the least time between edits of a streamed answer
+	// in a group: groupStreamInterval, which tests shorten.
+	groupInterval time.Duration
 
 	// sleep waits d or until ctx is done. Tests replace it to check that
 	// 429 retry_after is honoured without waiting seconds.
@@ -268,8 +275,11 @@ func New(token string, ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapte
 		sent:    newRecent[msgKey, *sentAnswer](rememberAnswers),
 		seen:    newRecent[int64, struct{}](rememberUpdates),
 		refused: newRecent[int64, struct{}](rememberChats),
+		noReact: newRecent[int64, struct{}](rememberChats),
 		sleep:   sleepCtx,
 		state:   newState("starting"),
+
+		groupInterval: groupStreamInterval,
 	}
 	if len(opts.AllowedChats) > 0 {
 		a.allowed = make(map[int64]bool, len(opts.AllowedChats))

@@ -86,7 +86,7 @@ func TestPrivateQuestionIsAnsweredWithSources(t *testing.T) {
 	if i, j := strings.Index(text, "2004"), strings.Index(text, "Sources"); j < 0 || i > j {
 		t.Errorf("want the answer, then a Sources list:\n%s", text)
 	}
-	if !strings.Contains(c.Params["text"], "<blockquote>") {
+	if !strings.Contains(c.Params["text"], "<blockquote") {
 		t.Errorf("no quote shown:\n%s", c.Params["text"])
 	}
 	var kb inlineKeyboard

@@ -56,7 +56,7 @@ func TestPage(t *testing.T) {
 }
 
 // TestPageHasNoExternalResources keeps the page self-contained: no CDN,
-// no inline script, and server text only inserted as text.
+// no inline script or style, and server text only inserted as text.
 func TestPageHasNoExternalResources(t *testing.T) {
 	external := regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`)
 	err := filepath.WalkDir("static", func(path string, d fs.DirEntry, err error) error {
@@ -73,6 +73,10 @@ func TestPageHasNoExternalResources(t *testing.T) {
 		}
 		if strings.HasSuffix(path, ".html") && regexp.MustCompile(`<script>|<script [^>]*>[^<]`).MatchString(src) {
 			t.Errorf("%s has an inline script, which the CSP blocks", path)
+		}
+		// style-src 'self' blocks <style> and style="" too.
+		if regexp.MustCompile(`(?i)<style|\sstyle\s*=|setAttribute\(\s*["']style`).MatchString(src) {
+			t.Errorf("%s has an inline style, which the CSP blocks", path)
 		}
 		if strings.HasSuffix(path, ".js") && (strings.Contains(src, "innerHTML") || strings.Contains(src, "insertAdjacentHTML")) {
 			t.Errorf("%s inserts HTML; server text must go in as text nodes", path)

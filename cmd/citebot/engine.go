@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"time"
-
-	"golang.org/x/term"
 
 	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/corpus"
@@ -27,11 +24,10 @@ func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) ([]cor
 	} else {
 		docs, skipped, err = corpus.LoadDir(ctx, cfg.Corpus.Dir, opts)
 	}
+	// Report skips even when no document was left, as they may say why.
+	logSkipped(ctx, log, skipped)
 	if err != nil {
 		return nil, err
-	}
-	if len(skipped) > 0 {
-		log.Info("corpus files skipped", "count", len(skipped))
 	}
 	return docs, nil
 }
@@ -57,7 +53,7 @@ func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, persi
 		return nil, nil, err
 	}
 	opts := retrieval.Options{
-		Chunk:    corpus.ChunkOptions{Size: cfg.Corpus.ChunkSize, Overlap: cfg.Corpus.ChunkOverlap},
+		Chunk:    cfg.Corpus.ChunkOptions(),
 		Logger:   log,
 		Progress: progress,
 		// CITEBOT_EMBED_MODEL: chunks and questions embedded by the model
@@ -123,8 +119,7 @@ func corpusFor(cfg config.Config, log *slog.Logger) (config.Config, error) {
 // progressBar draws a one-line bar on w when w is a terminal, and nothing
 // otherwise, so logs and pipes stay clean.
 func progressBar(w io.Writer, label string) (update func(done, total int), finish func()) {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	if !isTerminal(w) {
 		return nil, func() {}
 	}
 	drawn := false

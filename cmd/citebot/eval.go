@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -49,7 +48,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	rep.Name = "citebot"
 	var base *retrieval.EvalReport
 	if baseline {
-		b := retrieval.NewBaseline(docs, corpus.ChunkOptions{Size: c.cfg.Corpus.ChunkSize, Overlap: c.cfg.Corpus.ChunkOverlap})
+		b := retrieval.NewBaseline(docs, c.cfg.Corpus.ChunkOptions())
 		r := retrieval.Evaluate(ctx, b, qs, texts)
 		r.Name = "baseline: BM25 top sentence"
 		base = &r

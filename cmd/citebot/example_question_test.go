@@ -8,7 +8,7 @@ import (
 )
 
 // TestServeExampleQuestion checks the example the page (and the chat help)
-// suggests end to end: made from the loaded documents by default, the
+// suggests, and the questions Slack offers as prompts, end to end: made from the loaded documents by default, the
 // configured one when CITEBOT_EXAMPLE_QUESTION is set.
 func TestServeExampleQuestion(t *testing.T) {
 	tests := []struct {
@@ -40,6 +40,11 @@ func TestServeExampleQuestion(t *testing.T) {
 			}
 			if body.Question != tt.want {
 				t.Errorf("got %q, want %q", body.Question, tt.want)
+			}
+			// Slack's assistant threads suggest the same question first,
+			// then more made from the documents.
+			if qs := srv.app.exampleQuestions(); len(qs) < 2 || qs[0] != tt.want || qs[len(qs)-1] != "What are the Baltic States?" {
+				t.Errorf("suggested prompts: got %q, want %q first and the documents' questions after", qs, tt.want)
 			}
 		})
 	}

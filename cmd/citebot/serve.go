@@ -71,6 +71,19 @@ type app struct {
 	// example is the question help texts and the page suggest: the
 	// configured one, or one made from the documents once they load.
 	example atomic.Pointer[string]
+	// examples are the questions Slack suggests in a new assistant
+	// thread: the configured example first, then ones made from the
+	// documents once they load.
+	examples atomic.Pointer[[]string]
+}
+
+// exampleQuestions is slack.Options.ExampleQuestions: nil until the
+// documents load.
+func (a *app) exampleQuestions() []string {
+	if qs := a.examples.Load(); qs != nil {
+		return *qs
+	}
+	return nil
 }
 
 // exampleQuestion is the adapters' bot.ExampleFunc: "" until an example
@@ -85,10 +98,15 @@ func (a *app) exampleQuestion() string {
 // learnExample makes the example question from the loaded documents,
 // unless the configuration names one.
 func (a *app) learnExample(docs []corpus.Document) {
+	qs := corpus.ExampleQuestions(docs, 4)
+	if q := a.cfg.Corpus.ExampleQuestion; q != "" {
+		qs = append([]string{q}, qs...)
+	}
+	a.examples.Store(&qs)
 	if a.cfg.Corpus.ExampleQuestion != "" {
 		return
 	}
-	if qs := corpus.ExampleQuestions(docs, 1); len(qs) > 0 {
+	if len(qs) > 0 {
 		a.example.Store(&qs[0])
 	}
 }
@@ -159,6 +177,7 @@ func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
 		}
 		so.StreamInterval = chatStreamInterval(cfg.LLM, time.Second)
 		so.ExampleQuestion = a.exampleQuestion
+		so.ExampleQuestions = a.exampleQuestions
 		so.Ready = a.answering
 		sl, err := slack.New(observeStreams(a.observer, a.answerer, "slack"), feedback, so)
 		if err != nil {
