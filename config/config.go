@@ -88,10 +88,11 @@ type Corpus struct {
 	// Effective), so that they hold the values in effect.
 	ChunkSize    int
 	ChunkOverlap int
-	// ExampleQuestion is the example the help texts and the web page show;
-	// "" means one made from the loaded documents
-	// (corpus.ExampleQuestions).
-	ExampleQuestion string
+	// ExampleQuestions are the examples the help texts, the web page and
+	// Slack's suggested prompts offer, before any made from the loaded
+	// documents (corpus.ExampleQuestions); the first is the one example a
+	// help text shows. Empty means only those made from the documents.
+	ExampleQuestions []string
 	// Rebuild lets this run's corpus replace the one the data dir's index
 	// was built from.
 	Rebuild bool

@@ -168,7 +168,7 @@ func (w *walker) value(s *setting, v *yaml.Node) {
 			}
 			items = append(items, item.Value)
 		}
-		w.l.apply(s, strings.Join(items, ","), o)
+		w.l.apply(s, strings.Join(items, s.listSeparator()), o)
 	default:
 		w.fail(v, "%q takes a value, not a mapping", s.Key)
 	}

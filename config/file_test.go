@@ -14,6 +14,9 @@ server:
   read_timeout: 20s
   rate_per_client: 60/m
 corpus:
+  example_questions:
+    - Who wrote the letter, and when?
+    - Which countries left?
 log:
   level: debug
 llm:
@@ -40,7 +43,9 @@ telegram:
 		{"mode", c.LLMMode(), LLMGenerationOnly},
 		{"allowlist", strings.Join(c.Slack.Allowlist, ","), "C0123ABCD,T0123ABCD"},
 		{"chats", len(c.Telegram.AllowedChats), 2},
-		{"source", c.source("log.level"), "set in " + c.ConfigFile + " line 9"},
+		{"source", c.source("log.level"), "set in " + c.ConfigFile + " line 12"},
+		// A question may hold commas: a YAML list keeps them apart.
+		{"example questions", strings.Join(c.Corpus.ExampleQuestions, "|"), "Who wrote the letter, and when?|Which countries left?"},
 	}
 	for _, tc := range checks {
 		t.Run(tc.name, func(t *testing.T) {

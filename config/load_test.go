@@ -355,7 +355,7 @@ var samples = map[string][2]string{
 	"corpus.dir":                 {"", ""}, // filled with a temp dir
 	"corpus.chunk_size":          {"900", "900"},
 	"corpus.chunk_overlap":       {"100", "100"},
-	"corpus.example_question":    {"  How do I reset the battery monitor? ", "How do I reset the battery monitor?"},
+	"corpus.example_questions":   {"  How do I reset the battery monitor? |Where is the fuse, and why? ", "How do I reset the battery monitor? | Where is the fuse, and why?"},
 	"corpus.rebuild":             {"true", "true"},
 	"log.level":                  {"WARNING", "warn"},
 	"log.format":                 {"Text", "text"},

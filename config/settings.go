@@ -51,6 +51,20 @@ type listValue interface {
 	items(c *Config) []string
 }
 
+// separated is a list value whose items are joined by something other
+// than a comma, because an item may hold commas.
+type separated interface {
+	separator() string
+}
+
+// listSeparator is what joins the items of s's value in one string.
+func (s *setting) listSeparator() string {
+	if v, ok := s.val.(separated); ok {
+		return v.separator()
+	}
+	return ","
+}
+
 func (s *setting) secret() bool {
 	_, ok := s.val.(secretVal)
 	return ok
@@ -161,10 +175,10 @@ var settings = []*setting{
 		DefaultDoc: "`" + strconv.Itoa(corpus.DefaultChunkOverlap) + "`, or the chunk size if that is smaller",
 		Doc:        "Characters of whole sentences repeated between neighbouring chunks; 0 means the default and -1 means none. Must be less than the chunk size.",
 		val:        intVal{p: func(c *Config) *int { return &c.Corpus.ChunkOverlap }, lo: -1, hi: 1 << 20}},
-	{Key: "corpus.example_question", Env: "CITEBOT_EXAMPLE_QUESTION",
+	{Key: "corpus.example_questions", Env: "CITEBOT_EXAMPLE_QUESTIONS",
 		DefaultDoc: "made from names the documents use",
-		Doc:        "Example question shown in Slack and Telegram help and in the web page's input; empty makes one from a name the loaded documents share, such as \"What is the …?\".",
-		val:        stringVal{p: func(c *Config) *string { return &c.Corpus.ExampleQuestion }, check: checkExampleQuestion, kindName: "text"}},
+		Doc:        "Example questions, separated by `|` (a YAML list in a file): the first is shown in Slack and Telegram help and in the web page's input, and up to four are Slack's suggested prompts, before any made from the loaded documents (such as \"What is the …?\").",
+		val:        questionsVal(func(c *Config) *[]string { return &c.Corpus.ExampleQuestions })},
 	{Key: "corpus.rebuild", Env: "CITEBOT_REBUILD", Flag: "rebuild", Default: "false",
 		Doc: "Build the index from this run's corpus (CITEBOT_CORPUS, or the embedded articles) even though the data dir holds one built from another corpus; without it citebot refuses to swap them.",
 		val: boolVal(func(c *Config) *bool { return &c.Corpus.Rebuild })},
@@ -530,15 +544,50 @@ func checkSlackCommand(s string) (string, error) {
 	return s, nil
 }
 
-// maxExampleQuestion bounds CITEBOT_EXAMPLE_QUESTION: it is shown in help
-// texts and an input box.
+// maxExampleQuestion bounds each of CITEBOT_EXAMPLE_QUESTIONS: it is
+// shown in help texts and an input box.
 const maxExampleQuestion = 200
+
+// maxExampleQuestions bounds how many CITEBOT_EXAMPLE_QUESTIONS holds;
+// Slack shows four suggested prompts at most.
+const maxExampleQuestions = 10
+
+// questionsVal is a list of example questions. They are separated by "|",
+// since a question may hold commas.
+type questionsVal func(*Config) *[]string
+
+func (v questionsVal) set(c *Config, s string) error {
+	var qs []string
+	for _, part := range strings.Split(s, questionSep) {
+		q, err := checkExampleQuestion(part)
+		if err != nil {
+			return fmt.Errorf("question %d %w", len(qs)+1, err)
+		}
+		if q != "" {
+			qs = append(qs, q)
+		}
+	}
+	if len(qs) > maxExampleQuestions {
+		return fmt.Errorf("holds %d questions; give at most %d", len(qs), maxExampleQuestions)
+	}
+	*v(c) = qs
+	return nil
+}
+func (v questionsVal) get(c *Config) string     { return strings.Join(*v(c), " "+questionSep+" ") }
+func (v questionsVal) items(c *Config) []string { return append([]string(nil), *v(c)...) }
+func (questionsVal) kind() string               { return "list" }
+func (questionsVal) separator() string          { return questionSep }
+
+// questionSep separates example questions in one value.
+const questionSep = "|"
 
 func checkExampleQuestion(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	switch {
 	case strings.ContainsAny(s, "\r\n"):
 		return "", errors.New("spans several lines; write one question on one line")
+	case strings.Contains(s, questionSep):
+		return "", fmt.Errorf("holds %q, which separates questions", questionSep)
 	case utf8.RuneCountInString(s) > maxExampleQuestion:
 		return "", fmt.Errorf("is longer than %d characters; a short question reads best in help texts", maxExampleQuestion)
 	}

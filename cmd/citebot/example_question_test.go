@@ -9,7 +9,7 @@ import (
 
 // TestServeExampleQuestion checks the example the page (and the chat help)
 // suggests, and the questions Slack offers as prompts, end to end: made from the loaded documents by default, the
-// configured one when CITEBOT_EXAMPLE_QUESTION is set.
+// configured ones first when CITEBOT_EXAMPLE_QUESTIONS is set.
 func TestServeExampleQuestion(t *testing.T) {
 	tests := []struct {
 		name string
@@ -17,7 +17,8 @@ func TestServeExampleQuestion(t *testing.T) {
 		want string
 	}{
 		{"made from the embedded articles", nil, "What is the Ottawa Convention?"},
-		{"configured", map[string]string{"CITEBOT_EXAMPLE_QUESTION": "Which countries left the treaty?"}, "Which countries left the treaty?"},
+		{"configured", map[string]string{"CITEBOT_EXAMPLE_QUESTIONS": "Which countries left the treaty?"}, "Which countries left the treaty?"},
+		{"several configured", map[string]string{"CITEBOT_EXAMPLE_QUESTIONS": "Who wrote the letter, and when? | Which countries left the treaty?"}, "Who wrote the letter, and when?"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

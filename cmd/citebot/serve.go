@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -95,17 +96,16 @@ func (a *app) exampleQuestion() string {
 	return ""
 }
 
-// learnExample makes the example question from the loaded documents,
-// unless the configuration names one.
+// learnExample makes example questions from the loaded documents, after
+// the configured ones: the first is the example help texts show.
 func (a *app) learnExample(docs []corpus.Document) {
-	qs := corpus.ExampleQuestions(docs, 4)
-	if q := a.cfg.Corpus.ExampleQuestion; q != "" {
-		qs = append([]string{q}, qs...)
+	qs := append([]string(nil), a.cfg.Corpus.ExampleQuestions...)
+	for _, q := range corpus.ExampleQuestions(docs, 4) {
+		if !slices.Contains(qs, q) {
+			qs = append(qs, q)
+		}
 	}
 	a.examples.Store(&qs)
-	if a.cfg.Corpus.ExampleQuestion != "" {
-		return
-	}
 	if len(qs) > 0 {
 		a.example.Store(&qs[0])
 	}
@@ -156,8 +156,8 @@ var (
 
 func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log, ready: make(chan struct{}), answering: make(chan struct{}), listening: make(chan string, 1), answerer: &engineRef{}}
-	if q := cfg.Corpus.ExampleQuestion; q != "" {
-		a.example.Store(&q)
+	if qs := cfg.Corpus.ExampleQuestions; len(qs) > 0 {
+		a.example.Store(&qs[0])
 	}
 	a.metrics = metrics.New()
 	a.observer = metrics.NewObserver(metrics.ObserverOptions{Recorder: a.metrics, Logger: log, Generative: cfg.LLM.Generation()})
