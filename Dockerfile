@@ -17,7 +17,14 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/citebot ./cmd/citebot
+# .git stays out of the build context, so `citebot version` learns what it
+# was built from here:
+#   docker build --build-arg VERSION=v1.0.0 --build-arg COMMIT=$(git rev-parse HEAD) -t citebot .
+ARG VERSION=""
+ARG COMMIT=""
+RUN CGO_ENABLED=0 go build -trimpath \
+    -ldflags="-s -w -X main.stampVersion=${VERSION} -X main.stampCommit=${COMMIT}" \
+    -o /out/citebot ./cmd/citebot
 # The final image has no shell to make directories, so make them here.
 RUN mkdir -p /out/data /out/corpus
 

@@ -9,6 +9,12 @@ import (
 	"strings"
 )
 
+// stamp is what a build without .git (the Docker image) says it was
+// built from, set with -ldflags "-X main.stampVersion=… -X
+// main.stampCommit=…" (see Dockerfile). Build info wins when it has a
+// commit.
+var stampVersion, stampCommit string
+
 // cmdVersion prints what the binary was built from, as the Go toolchain
 // stamped it.
 func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -24,7 +30,7 @@ func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if !ok {
 		bi = nil
 	}
-	_, err = io.WriteString(stdout, versionText(bi))
+	_, err = io.WriteString(stdout, versionText(bi, stampVersion, stampCommit))
 	return err
 }
 
@@ -32,8 +38,9 @@ func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // version, the VCS commit with its time and whether the tree had
 // uncommitted changes, and the Go version. `go build` in a Git checkout
 // stamps the commit; `go run`, `go test` and builds from a tree without
-// .git (such as the Docker build context) do not, and say so.
-func versionText(bi *debug.BuildInfo) string {
+// .git do not, and say so unless the build passed version and commit
+// (the Docker image does).
+func versionText(bi *debug.BuildInfo, stampedVersion, stampedCommit string) string {
 	version, goVersion := "", runtime.Version()
 	settings := map[string]string{}
 	if bi != nil {
@@ -47,6 +54,12 @@ func versionText(bi *debug.BuildInfo) string {
 	}
 	if version == "" || version == "(devel)" {
 		version = "devel"
+		if stampedVersion != "" {
+			version = stampedVersion
+		}
+	}
+	if settings["vcs.revision"] == "" && stampedCommit != "" {
+		settings["vcs.revision"] = stampedCommit
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "citebot %s\n", version)

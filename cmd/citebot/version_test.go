@@ -18,26 +18,33 @@ func TestVersionText(t *testing.T) {
 		}
 	}
 	tests := []struct {
-		name string
-		bi   *debug.BuildInfo
-		want string
+		name            string
+		bi              *debug.BuildInfo
+		version, commit string // stamped with -ldflags -X
+		want            string
 	}{
 		{"go build in a clean checkout",
-			&debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "v1.4.0"}, Settings: vcs("false")},
+			&debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "v1.4.0"}, Settings: vcs("false")}, "", "",
 			"citebot v1.4.0\ncommit:  cb2f7be0123456789abcdef0123456789abcdef0 (2026-11-28T05:33:21Z)\n" + goLine},
 		{"go build with uncommitted changes",
-			&debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "v1.4.1-0.20261128053321-cb2f7be01234+dirty"}, Settings: vcs("true")},
+			&debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "v1.4.1-0.20261128053321-cb2f7be01234+dirty"}, Settings: vcs("true")}, "", "",
 			"citebot v1.4.1-0.20261128053321-cb2f7be01234+dirty\ncommit:  cb2f7be0123456789abcdef0123456789abcdef0 (2026-11-28T05:33:21Z), dirty: built with uncommitted changes\n" + goLine},
 		{"go run: no VCS information",
-			&debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "(devel)"}},
+			&debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "(devel)"}}, "", "",
 			"citebot devel\ncommit:  unknown (built without VCS information, as by go run or go test)\n" + goLine},
+		{"docker build: stamped, no .git",
+			&debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "(devel)"}}, "v1.5.0", "0123abc",
+			"citebot v1.5.0\ncommit:  0123abc\n" + goLine},
+		{"stamps never override what Go recorded",
+			&debug.BuildInfo{GoVersion: "go1.26.0", Main: debug.Module{Version: "v1.4.0"}, Settings: vcs("false")}, "v9", "ffff",
+			"citebot v1.4.0\ncommit:  cb2f7be0123456789abcdef0123456789abcdef0 (2026-11-28T05:33:21Z)\n" + goLine},
 		{"no build information",
-			nil,
+			nil, "", "",
 			"citebot devel\ncommit:  unknown (built without VCS information, as by go run or go test)\ngo:      " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := versionText(tt.bi); got != tt.want {
+			if got := versionText(tt.bi, tt.version, tt.commit); got != tt.want {
 				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
 			}
 		})
