@@ -54,6 +54,7 @@ func TestAnswerCitesVerbatimQuote(t *testing.T) {
 		// "Latvia and Ukraine in 2005": the year belongs to both names.
 		{"When did Latvia ratify the Ottawa Convention?", "2005", "000_2bc005b4439df7f9.txt"},
 		{"Which countries ratified the Ottawa Convention in 2005?", "Latvia and Ukraine", "000_2bc005b4439df7f9.txt"},
+		{"Which countries ratified the Ottawa Convention in 2004?", "Estonia", "000_2bc005b4439df7f9.txt"},
 		{"Who is Latvia's prime minister?", "Evika Silina", "001_ab8ee8623a11ff01.txt"},
 		// "… after talks with his Lithuanian counterpart Dovilė Šakalienė
 		// in Warsaw": a where question gets the place, not the person.

@@ -203,6 +203,25 @@ func TestCandidates(t *testing.T) {
 	}
 }
 
+// TestCandidatesJoinLikeWithLike checks that a list never joins a year
+// to the name that opens the next clause.
+func TestCandidatesJoinLikeWithLike(t *testing.T) {
+	sentence := "Lithuania ratified the convention in 2003, Estonia in 2004, Latvia and Ukraine in 2005."
+	st, _ := corpusOf(t, treaty)
+	got := map[string]bool{}
+	for _, sp := range candidates(sentence, st.split(sentence)) {
+		got[sentence[sp.start:sp.end]] = true
+	}
+	for _, bad := range []string{"2003, Estonia", "2004, Latvia", "2004, Latvia and Ukraine"} {
+		if got[bad] {
+			t.Errorf("candidates hold %q", bad)
+		}
+	}
+	if !got["Latvia and Ukraine"] {
+		t.Errorf("candidates lack %q", "Latvia and Ukraine")
+	}
+}
+
 func TestDefaultModel(t *testing.T) {
 	m, err := DefaultModel()
 	if err != nil {

@@ -200,7 +200,10 @@ func candidates(text string, toks []words.Token) []span {
 		}
 		end := runs[a].j
 		for b := a + 1; b < len(runs) && b <= a+6; b++ {
-			if runs[b].j-runs[b].i > 4 || !listJoin(toks, gaps, end, runs[b].i) {
+			// A list joins like with like: "Latvia and Ukraine", "2003
+			// and 2004", never "2003, Estonia", where the comma closes
+			// one clause of a list and opens the next.
+			if runs[b].j-runs[b].i > 4 || toks[runs[b].i].Num != toks[runs[a].i].Num || !listJoin(toks, gaps, end, runs[b].i) {
 				break
 			}
 			end = runs[b].j

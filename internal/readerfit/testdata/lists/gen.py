@@ -93,6 +93,22 @@ docs = {
  "Last year the jazz stage drew 8,000 people, the folk stage 5,500 and the classical stage 3,000.",
  "The festival is organised by volunteers.",
 ]),
+"canals.txt": ("Canals of the Fen district", [
+ "The Fen district has five canals, all dug for drainage and trade.",
+ "Kings Lode and Reach Lode opened in 1791, Brandon Cut in 1802, and Burwell Lode and Soham Lode in 1815.",
+ "Barges carried grain on Kings Lode, timber on Brandon Cut and peat on Soham Lode.",
+ "Most of the canals are now used by pleasure boats.",
+]),
+"prize.txt": ("The Merit Prize for translation", [
+ "The Merit Prize is awarded each year for a translation into English.",
+ "It went to Ana Ruiz and Tom Price in 2019, to Lea Moser in 2020, and to Ivo Stanek and Mia Holm in 2021.",
+ "The prize money is shared when the prize goes to two translators.",
+]),
+"pact.txt": ("The Pacific fisheries pact", [
+ "The pact protects tuna stocks in the eastern Pacific.",
+ "Norway and Iceland joined the pact in 2004, Chile in 2006, and Peru and Ecuador in 2009.",
+ "Japan has observer status.",
+]),
 }
 
 # (file, question, answer, context): the answer is the occurrence inside
@@ -177,6 +193,21 @@ qs = [
 ("festival.txt", "How much does a ticket for the whole week cost?", "90 euros", "90 euros for the whole week"),
 ("festival.txt", "How many people did the folk stage draw last year?", "5,500", "folk stage 5,500"),
 ("festival.txt", "How many people came to the classical stage?", "3,000", "classical stage 3,000"),
+# Coordinated names share their value, and a plural question wants the
+# pair only when the pair is what the value binds to.
+("canals.txt", "Which canals opened in 1791?", "Kings Lode and Reach Lode", "Kings Lode and Reach Lode"),
+("canals.txt", "Which canals opened in 1815?", "Burwell Lode and Soham Lode", "Burwell Lode and Soham Lode"),
+("canals.txt", "Which canals opened in 1802?", "Brandon Cut", "Brandon Cut in 1802"),
+("canals.txt", "When did Reach Lode open?", "1791", "Reach Lode opened in 1791"),
+("canals.txt", "When did Burwell Lode open?", "1815", "Soham Lode in 1815"),
+("prize.txt", "Who won the Merit Prize in 2021?", "Ivo Stanek and Mia Holm", "Ivo Stanek and Mia Holm"),
+("prize.txt", "Which translators won the prize in 2020?", "Lea Moser", "Lea Moser in 2020"),
+("prize.txt", "When did Tom Price win the Merit Prize?", "2019", "Tom Price in 2019"),
+("prize.txt", "When did Mia Holm win the prize?", "2021", "Mia Holm in 2021"),
+("pact.txt", "Which countries joined the pact in 2006?", "Chile", "Chile in 2006"),
+("pact.txt", "Which countries joined the pact in 2009?", "Peru and Ecuador", "Peru and Ecuador"),
+("pact.txt", "When did Iceland join the pact?", "2004", "Iceland joined the pact in 2004"),
+("pact.txt", "When did Ecuador join the pact?", "2009", "Ecuador in 2009"),
 ]
 
 texts = {}
