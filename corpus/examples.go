@@ -16,8 +16,8 @@ import (
 // after an opening "The"), ranked
 // by how many documents use them and then how often; failing those, single
 // capitalised words the documents never write in lower case ("GOGC",
-// "Kubernetes"). A name that most often follows "the" keeps it, and one
-// that ends like a plural takes "are". When every name occurs only once,
+// "Kubernetes"). A name that most often follows "the" keeps it, and such a
+// name that ends like a plural takes "are". When every name occurs only once,
 // the question is "What do the documents say about …?", which suits a
 // person as well as a thing. Documents must be cleaned (see Clean);
 // ExampleQuestions returns nil when no sentence has a name.
@@ -75,7 +75,9 @@ func ExampleQuestions(docs []Document, n int) []string {
 		case once:
 			out = append(out, "What do the documents say about "+subject+"?")
 			continue
-		case looksPlural(st.name):
+		case looksPlural(st.name) && subject != st.name:
+			// "the Baltic States" are; "Los Angeles", named without
+			// "the", is a place that merely ends in s.
 			verb = "are"
 		}
 		out = append(out, "What "+verb+" "+subject+"?")

@@ -22,6 +22,10 @@ func TestExampleQuestions(t *testing.T) {
 			"The pact was signed by the Baltic States in March. It held.",
 			"Later the Baltic States left the pact. Nobody objected.",
 		}, 1, []string{"What are the Baltic States?"}},
+		{"name ending in s without an article", []string{
+			"The team moved to Los Angeles in May. It stayed.",
+			"Rents in Los Angeles rose. Nobody objected.",
+		}, 1, []string{"What is Los Angeles?"}},
 		{"longer and shorter names make one example", []string{
 			"It was announced by Prime Minister Donald Tusk on Monday. He spoke.",
 			"On Friday, Prime Minister Donald Tusk agreed. So did Prime Minister Evika Silina.",
