@@ -72,4 +72,9 @@ const (
 	SkipOutside     SkipKind = "outside the corpus"
 	// SkipNoText is a file whose markup or boilerplate left no article.
 	SkipNoText SkipKind = "without text"
+	// SkipEncrypted is a password-protected file, or a legacy Office file
+	// (.doc, .ppt), which looks the same from outside.
+	SkipEncrypted SkipKind = "encrypted"
+	// SkipCorrupt is a file of a supported type whose structure is broken.
+	SkipCorrupt SkipKind = "corrupt"
 )
