@@ -88,12 +88,12 @@ func LoadDir(ctx context.Context, dir string, opts LoadOptions) ([]Document, []S
 // Of a Word file Load reads the body's paragraphs, tables and links, with
 // headings on lines of their own; of a PowerPoint file, each slide's text
 // in the deck's order, a blank line between slides. Hidden files and
-// folders (.git, .DS_Store) are passed over silently. Files that are empty, binary, unreadable, too big,
-// not regular files or of another type are skipped, and so are Office
-// files that are corrupt, encrypted (or legacy .doc and .ppt) or would
-// inflate past the limits of opts (zip bombs). Skipped files are reported
-// in the returned list with their Kind and logged at info level; they
-// never make Load fail.
+// folders (.git, .DS_Store) are passed over silently. Files that are
+// empty, binary, unreadable, too big, not regular files or of another type
+// are skipped, and so are Office files that are corrupt, encrypted (or
+// legacy .doc and .ppt) or would inflate past the limits of opts (zip
+// bombs). Skipped files are reported in the returned list with their Kind
+// and logged at info level; they never make Load fail.
 //
 // Text is repaired on the way in: a byte-order mark is removed, UTF-16
 // files with a byte-order mark are decoded, HTML in a declared legacy
@@ -234,10 +234,9 @@ func readDocument(fsys fs.FS, p string, maxSize int64, zl zipLimits) (Document, 
 	sum := sha256.Sum256(raw)
 	doc := Document{Source: p, Hash: hex.EncodeToString(sum[:])}
 
-	switch formatOf(p) {
-	case formatDOCX, formatPPTX:
+	if f := formatOf(p); f == formatDOCX || f == formatPPTX {
 		read := readDOCX
-		if formatOf(p) == formatPPTX {
+		if f == formatPPTX {
 			read = readPPTX
 		}
 		pg, why := read(raw, zl)

@@ -64,3 +64,14 @@ func TestReadPPTX(t *testing.T) {
 		})
 	}
 }
+
+// FuzzPPTX feeds readPPTX slide parts wrapped in a good deck; see
+// FuzzDOCX.
+func FuzzPPTX(f *testing.F) {
+	f.Add([]byte(slideXML("Title", "Body “text” €5.", "Ольга")))
+	f.Add([]byte(`<p:sld><a:tbl><a:tc><a:p><a:t>x</a:t><a:br/></a:p></a:tc></a:tbl><mc:Fallback><a:t>y</a:t></mc:Fallback></p:sld>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, why := readPPTX(pptxFile(t, []string{string(data), slideXML("", "Second slide.")}, []int{2, 1}), fuzzLimits)
+		checkOffice(t, p, why)
+	})
+}
