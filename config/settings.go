@@ -165,7 +165,7 @@ var settings = []*setting{
 
 	{Key: "corpus.dir", Env: "CITEBOT_CORPUS", Flag: "corpus",
 		DefaultDoc: "the corpus the data dir's index was built from, else the embedded articles",
-		Doc:        "Folder of .txt, .md and .html articles, read recursively; empty uses the corpus the data dir records, or the embedded articles.",
+		Doc:        "Folder of .txt, .md, .html, .docx and .pptx documents, read recursively; empty uses the corpus the data dir records, or the embedded articles.",
 		val:        stringVal{p: func(c *Config) *string { return &c.Corpus.Dir }, kindName: "path"}},
 	{Key: "corpus.chunk_size", Env: "CITEBOT_CHUNK_SIZE", Flag: "chunk-size", Default: "0",
 		DefaultDoc: "`" + strconv.Itoa(corpus.DefaultChunkSize) + "`",

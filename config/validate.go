@@ -122,7 +122,7 @@ func validate(c Config, failed map[string]bool) []error {
 		fi, err := os.Stat(cp.Dir)
 		switch {
 		case err != nil && os.IsNotExist(err):
-			add("corpus.dir", "%q does not exist; point it at a folder of .txt, .md or .html articles, or unset it to use the embedded corpus", cp.Dir)
+			add("corpus.dir", "%q does not exist; point it at a folder of .txt, .md, .html, .docx or .pptx documents, or unset it to use the embedded corpus", cp.Dir)
 		case err != nil:
 			add("corpus.dir", "%q cannot be read: %v; fix its permissions or choose another folder", cp.Dir, err)
 		case !fi.IsDir():

@@ -131,3 +131,59 @@ func syntheticCorpus(n int) fstest.MapFS {
 	}
 	return fsys
 }
+
+// BenchmarkLoadDOCX measures ingest of Word files of about two pages (a
+// title, headings and 20 paragraphs, about 1,000 words, with the run
+// formatting and revision ids Word writes), read and cleaned by Load.
+func BenchmarkLoadDOCX(b *testing.B) {
+	const files = 100
+	r := rand.New(rand.NewPCG(3, 5))
+	fsys := fstest.MapFS{}
+	var size int64
+	for i := range files {
+		data := toDOCX(b, syntheticArticle(r, i), 20)
+		size += int64(len(data))
+		fsys[fmt.Sprintf("docx/%03d.docx", i)] = &fstest.MapFile{Data: data}
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	ctx := context.Background()
+	opts := LoadOptions{Logger: discardLogger()}
+	for b.Loop() {
+		docs, _, err := Load(ctx, fsys, opts)
+		if err != nil || len(docs) != files {
+			b.Fatalf("got %d documents, error %v", len(docs), err)
+		}
+	}
+	b.ReportMetric(float64(b.N*files)/b.Elapsed().Seconds(), "files/s")
+}
+
+// toDOCX makes a Word file of the article's first paras paragraphs, its
+// headline as the title and a heading every eighth paragraph, each
+// paragraph split into runs marked up as Word marks them.
+func toDOCX(tb testing.TB, article string, paras int) []byte {
+	var body strings.Builder
+	lines := strings.Split(strings.TrimSpace(article), "\n")
+	body.WriteString(para("Title", lines[2]))
+	n := 0
+	for _, line := range lines[4:] {
+		if n == paras {
+			break
+		}
+		if n%8 == 0 {
+			fmt.Fprintf(&body, `<w:p w:rsidR="00A1B2C3" w:rsidRDefault="00A1B2C3"><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Section %d</w:t></w:r></w:p>`, n/8+1)
+		}
+		n++
+		body.WriteString(`<w:p w:rsidR="00A1B2C3" w:rsidRDefault="00D4E5F6"><w:pPr><w:spacing w:after="160"/><w:jc w:val="both"/></w:pPr>`)
+		words := strings.Fields(line)
+		for len(words) > 0 {
+			k := min(len(words), 6)
+			fmt.Fprintf(&body, `<w:r w:rsidRPr="00B7C8D9"><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri"/><w:sz w:val="22"/><w:lang w:val="en-GB"/></w:rPr><w:t xml:space="preserve">%s </w:t></w:r>`, strings.Join(words[:k], " "))
+			words = words[k:]
+		}
+		body.WriteString(`</w:p>`)
+	}
+	return docxFile(tb, body.String(),
+		part{"docProps/core.xml", coreXML(xmlEscape(lines[2]))},
+		part{"word/styles.xml", xmlPI + `<w:styles ` + nsW + `><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style></w:styles>`})
+}

@@ -17,8 +17,9 @@ type Document struct {
 	// Title is the article's title: the first kept line that reads as a
 	// headline, or the file name without its extension.
 	Title string
-	// Text is the file's text after UTF-8 repair (for HTML: the extracted
-	// text). Chunk and sentence offsets point into it.
+	// Text is the file's text after UTF-8 repair (for HTML, Word and
+	// PowerPoint: the extracted text, one paragraph a line). Chunk and
+	// sentence offsets point into it.
 	Text string
 	// Hash is the hex SHA-256 of the raw file bytes; ingest uses it to
 	// re-embed only files that changed.
@@ -27,9 +28,9 @@ type Document struct {
 	// order. Clean fills it; it is nil before.
 	Body []Span
 
-	// layout says, for an HTML page, what each line of Text was (heading,
-	// list item, code) and how much of it was link text; Load sets it and
-	// Clean reads it.
+	// layout says, for an HTML page or an Office file, what each line of
+	// Text was (heading, list item, table cell, code) and how much of it
+	// was link text; Load sets it and Clean reads it.
 	layout []lineMark
 }
 
@@ -72,4 +73,9 @@ const (
 	SkipOutside     SkipKind = "outside the corpus"
 	// SkipNoText is a file whose markup or boilerplate left no article.
 	SkipNoText SkipKind = "without text"
+	// SkipEncrypted is a password-protected file, or a legacy Office file
+	// (.doc, .ppt), which looks the same from outside.
+	SkipEncrypted SkipKind = "encrypted"
+	// SkipCorrupt is a file of a supported type whose structure is broken.
+	SkipCorrupt SkipKind = "corrupt"
 )

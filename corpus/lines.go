@@ -41,6 +41,8 @@ const (
 	formatText format = iota
 	formatMarkdown
 	formatHTML
+	formatDOCX
+	formatPPTX
 )
 
 func formatOf(source string) format {
@@ -53,6 +55,10 @@ func formatOf(source string) format {
 		return formatMarkdown
 	case "html", "htm":
 		return formatHTML
+	case "docx":
+		return formatDOCX
+	case "pptx":
+		return formatPPTX
 	}
 	return formatText
 }
@@ -63,7 +69,7 @@ func segment(doc Document) []block {
 	switch formatOf(doc.Source) {
 	case formatMarkdown:
 		return markdownBlocks(doc.Text)
-	case formatHTML:
+	case formatHTML, formatDOCX, formatPPTX:
 		return pageBlocks(doc.Text, doc.layout)
 	}
 	return textBlocks(doc.Text)

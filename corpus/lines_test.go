@@ -18,6 +18,7 @@ func TestFormatOf(t *testing.T) {
 	}{
 		{"a.txt", formatText}, {"dir/b.MD", formatMarkdown}, {"c.markdown", formatMarkdown},
 		{"d.HTM", formatHTML}, {"e.html", formatHTML}, {"noext", formatText}, {"dir.md/file", formatText},
+		{"f.docx", formatDOCX}, {"g.PPTX", formatPPTX}, {"h.doc", formatText},
 	}
 	for _, tt := range tests {
 		if got := formatOf(tt.source); got != tt.want {

@@ -34,6 +34,18 @@ type LoadOptions struct {
 	// MaxFileSize is the largest file, in bytes, that Load reads; larger
 	// files are skipped. Zero or negative means DefaultMaxFileSize.
 	MaxFileSize int64
+	// MaxUnzippedSize is the most bytes Load inflates from one Office file
+	// (.docx, .pptx, which are zip archives); a file that would inflate
+	// past it is refused as a zip bomb. Zero or negative means
+	// DefaultMaxUnzippedSize.
+	MaxUnzippedSize int64
+	// MaxPartSize is the most bytes Load inflates from one part of an
+	// Office file (word/document.xml, one slide), by its declared or its
+	// actual size. Zero or negative means DefaultMaxPartSize.
+	MaxPartSize int64
+	// MaxZipEntries is the most entries an Office file may hold. Zero or
+	// negative means DefaultMaxZipEntries.
+	MaxZipEntries int
 	// Logger receives an info line for each skipped file; nil means
 	// slog.Default().
 	Logger *slog.Logger
@@ -71,12 +83,17 @@ func LoadDir(ctx context.Context, dir string, opts LoadOptions) ([]Document, []S
 // documents sorted by Source, cleaned (see Clean), together with the files
 // it skipped and why.
 //
-// Supported files are .txt, .md and .markdown, and .html and .htm (matched
-// without regard to case). Hidden files and folders (.git, .DS_Store) are
-// passed over silently. Files that are empty, binary, unreadable, too big,
-// not regular files or of another type are skipped, reported in the
-// returned list with their Kind and logged at info level; they never make
-// Load fail.
+// Supported files are .txt, .md and .markdown, .html and .htm, and Word
+// and PowerPoint files, .docx and .pptx (matched without regard to case).
+// Of a Word file Load reads the body's paragraphs, tables and links, with
+// headings on lines of their own; of a PowerPoint file, each slide's text
+// in the deck's order, a blank line between slides. Hidden files and
+// folders (.git, .DS_Store) are passed over silently. Files that are
+// empty, binary, unreadable, too big, not regular files or of another type
+// are skipped, and so are Office files that are corrupt, encrypted (or
+// legacy .doc and .ppt) or would inflate past the limits of opts (zip
+// bombs). Skipped files are reported in the returned list with their Kind
+// and logged at info level; they never make Load fail.
 //
 // Text is repaired on the way in: a byte-order mark is removed, UTF-16
 // files with a byte-order mark are decoded, HTML in a declared legacy
@@ -99,6 +116,7 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, []Skip
 	if maxSize <= 0 {
 		maxSize = DefaultMaxFileSize
 	}
+	zl := opts.zipLimits()
 	var (
 		docs    []Document
 		skipped []Skipped
@@ -144,7 +162,7 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, []Skip
 			}
 			return nil
 		}
-		doc, why := readDocument(fsys, p, maxSize)
+		doc, why := readDocument(fsys, p, maxSize, zl)
 		if why.Reason != "" {
 			skip(p, why)
 			return nil
@@ -179,12 +197,13 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, []Skip
 
 var supportedExt = map[string]bool{
 	".txt": true, ".md": true, ".markdown": true, ".html": true, ".htm": true,
+	".docx": true, ".pptx": true,
 }
 
 // readDocument reads and decodes one file. It returns why it skips the
 // file (a Skipped with a Reason) instead of an error, because a bad file is
 // skipped, not fatal.
-func readDocument(fsys fs.FS, p string, maxSize int64) (Document, Skipped) {
+func readDocument(fsys fs.FS, p string, maxSize int64, zl zipLimits) (Document, Skipped) {
 	// Stat follows symbolic links, so a link to a folder or a device is
 	// caught before it is opened (reading a FIFO would block for ever).
 	fi, err := fs.Stat(fsys, p)
@@ -215,6 +234,18 @@ func readDocument(fsys fs.FS, p string, maxSize int64) (Document, Skipped) {
 	sum := sha256.Sum256(raw)
 	doc := Document{Source: p, Hash: hex.EncodeToString(sum[:])}
 
+	if f := formatOf(p); f == formatDOCX || f == formatPPTX {
+		read := readDOCX
+		if f == formatPPTX {
+			read = readPPTX
+		}
+		pg, why := read(raw, zl)
+		if why.Reason != "" {
+			return Document{}, why
+		}
+		doc.Title, doc.Text, doc.layout = pg.title, pg.text, pg.layout
+		return doc, Skipped{}
+	}
 	isHTML := formatOf(p) == formatHTML
 	text, why := decodeText(raw, isHTML)
 	if why.Reason != "" {
