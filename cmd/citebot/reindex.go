@@ -198,6 +198,7 @@ func (l *liveIndex) swap(ctx context.Context, docs []corpus.Document) error {
 	l.remember()
 	l.docs = docs
 	l.a.install(eng, docs)
+	l.a.metrics.Serving(eng.Stats())
 	return nil
 }
 

@@ -153,7 +153,7 @@ func TestServeWatchesCorpus(t *testing.T) {
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		for _, want := range []string{"citebot_reindex_files_total 4", "citebot_reindex_failures_total 0", "citebot_reindex_swap_seconds_count 4"} {
+		for _, want := range []string{"citebot_reindex_files_total 4", "citebot_reindex_failures_total 0", "citebot_reindex_swap_seconds_count 4", "citebot_index_files 2"} {
 			if !strings.Contains(string(b), want+"\n") {
 				t.Errorf("/metrics has no line %q", want)
 			}
