@@ -23,11 +23,18 @@ import (
 // enough that a new file is answered within a second.
 const DefaultQuiet = 300 * time.Millisecond
 
+// DefaultMaxWait is Options.MaxWait when it is zero.
+const DefaultMaxWait = 2 * time.Second
+
 // Options tunes Watch. The zero value is ready to use.
 type Options struct {
 	// Quiet is how long no event must arrive before a batch is reported;
 	// zero means DefaultQuiet.
 	Quiet time.Duration
+	// MaxWait bounds how long a batch waits for quiet: a file written
+	// without pause (a log) is still reported this long after its first
+	// event. Zero means DefaultMaxWait.
+	MaxWait time.Duration
 	// Skip, when set, names paths (relative to the folder, with forward
 	// slashes) to pass over, with their subfolders; nil passes over
 	// nothing.
@@ -49,6 +56,9 @@ type Options struct {
 func Watch(ctx context.Context, dir string, opts Options, changed func(paths []string)) error {
 	if opts.Quiet <= 0 {
 		opts.Quiet = DefaultQuiet
+	}
+	if opts.MaxWait <= 0 {
+		opts.MaxWait = DefaultMaxWait
 	}
 	if opts.Skip == nil {
 		opts.Skip = func(string) bool { return false }
@@ -73,10 +83,16 @@ func Watch(ctx context.Context, dir string, opts Options, changed func(paths []s
 	if opts.Ready != nil {
 		opts.Ready()
 	}
+	timer := time.NewTimer(time.Hour)
+	timer.Stop() // started by the first event
 	pending := map[string]bool{}
-	timer := time.NewTimer(0)
-	if !timer.Stop() {
-		<-timer.C
+	var first time.Time // of the pending batch
+	// wait restarts the quiet period, but never past MaxWait.
+	wait := func() {
+		if len(pending) == 0 {
+			first = time.Now()
+		}
+		timer.Reset(min(opts.Quiet, time.Until(first.Add(opts.MaxWait))))
 	}
 	for {
 		select {
@@ -101,16 +117,16 @@ func Watch(ctx context.Context, dir string, opts Options, changed func(paths []s
 					}
 				}
 			}
+			wait()
 			pending[rel] = true
-			timer.Reset(opts.Quiet)
 		case err, ok := <-w.Errors:
 			if !ok {
 				return nil
 			}
 			if errors.Is(err, fsnotify.ErrEventOverflow) {
 				// Events were lost: say the whole folder changed.
+				wait()
 				pending["."] = true
-				timer.Reset(opts.Quiet)
 				continue
 			}
 			opts.Logger.Warn("watch: error", "err", err)

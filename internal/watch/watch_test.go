@@ -113,6 +113,52 @@ func TestWatch(t *testing.T) {
 	})
 }
 
+// TestWatchMaxWait checks that a file written without pause is still
+// reported.
+func TestWatchMaxWait(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	batches := make(chan []string, 1)
+	ready := make(chan struct{})
+	done := make(chan error, 1)
+	opts := Options{Quiet: time.Hour, MaxWait: 50 * time.Millisecond, Ready: func() { close(ready) }}
+	go func() {
+		done <- Watch(ctx, dir, opts, func(p []string) {
+			select {
+			case batches <- p:
+			default:
+			}
+		})
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Watch: %v", err)
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the watch never came up")
+	}
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(5 * time.Second)
+	for n := 0; ; n++ {
+		write(t, filepath.Join(dir, "log.txt"), strings.Repeat("x", n))
+		select {
+		case b := <-batches:
+			if !slices.Equal(b, []string{"log.txt"}) {
+				t.Errorf("got %v, want [log.txt]", b)
+			}
+			return
+		case <-deadline:
+			t.Fatal("a file written without pause was never reported")
+		case <-tick.C:
+		}
+	}
+}
+
 func TestWatchMissingFolder(t *testing.T) {
 	err := Watch(context.Background(), filepath.Join(t.TempDir(), "nope"), Options{}, func([]string) {})
 	if err == nil {
