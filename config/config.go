@@ -96,6 +96,9 @@ type Corpus struct {
 	// Rebuild lets this run's corpus replace the one the data dir's index
 	// was built from.
 	Rebuild bool
+	// Watch makes serve re-index a corpus folder's files as they change;
+	// it has no effect on the embedded corpus.
+	Watch bool
 }
 
 // ChunkOptions returns the corpus chunking c sets.

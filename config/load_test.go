@@ -357,6 +357,7 @@ var samples = map[string][2]string{
 	"corpus.chunk_overlap":       {"100", "100"},
 	"corpus.example_questions":   {"  How do I reset the battery monitor? |Where is the fuse, and why? ", "How do I reset the battery monitor? | Where is the fuse, and why?"},
 	"corpus.rebuild":             {"true", "true"},
+	"corpus.watch":               {"true", "true"}, // the default; a zero field would hide an unreached setting
 	"log.level":                  {"WARNING", "warn"},
 	"log.format":                 {"Text", "text"},
 	"llm.api_key":                {"sk-test", RedactedValue},

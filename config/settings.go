@@ -182,6 +182,9 @@ var settings = []*setting{
 	{Key: "corpus.rebuild", Env: "CITEBOT_REBUILD", Flag: "rebuild", Default: "false",
 		Doc: "Build the index from this run's corpus (CITEBOT_CORPUS, or the embedded articles) even though the data dir holds one built from another corpus; without it citebot refuses to swap them.",
 		val: boolVal(func(c *Config) *bool { return &c.Corpus.Rebuild })},
+	{Key: "corpus.watch", Env: "CITEBOT_WATCH", Default: "true",
+		Doc: "While serving a corpus folder, re-read files as they are added, changed, renamed or deleted, and swap the updated index in; false reads the folder only at start-up. Never applies to the embedded articles.",
+		val: boolVal(func(c *Config) *bool { return &c.Corpus.Watch })},
 
 	{Key: "log.level", Env: "CITEBOT_LOG_LEVEL", Flag: "log-level", Default: LogAuto,
 		DefaultDoc: "`auto`: `warn` for ask, eval and config on a terminal, else `info`",

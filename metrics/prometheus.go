@@ -131,6 +131,13 @@ func (m *Metrics) Ingest(s retrieval.IngestStats) {
 	m.files.Add(float64(s.Files))
 	m.chunks.WithLabelValues("embedded").Add(float64(s.Embedded))
 	m.chunks.WithLabelValues("reused").Add(float64(s.Reused))
+	m.Serving(s)
+}
+
+// Serving sets the index gauges to the index s describes, for an index
+// swapped in without a full build (serve's live re-index), which the
+// ingest counters would overstate.
+func (m *Metrics) Serving(s retrieval.IngestStats) {
 	m.idxFiles.Set(float64(s.Files))
 	m.idxChunks.Set(float64(s.Chunks))
 }

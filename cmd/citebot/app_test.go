@@ -45,11 +45,15 @@ func (s *servedApp) Wait(t testing.TB) error {
 
 // startApp runs a server like `citebot serve` and returns once it listens.
 // The server is stopped when the test ends, if the test has not stopped it.
-func startApp(t testing.TB, cfg config.Config, logs io.Writer) *servedApp {
+// mods adjust the app before it runs.
+func startApp(t testing.TB, cfg config.Config, logs io.Writer, mods ...func(*app)) *servedApp {
 	t.Helper()
 	a, err := newApp(cfg, cfg.NewLogger(logs))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, m := range mods {
+		m(a)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &servedApp{app: a, Cancel: cancel, done: make(chan struct{})}

@@ -50,7 +50,17 @@ type app struct {
 	srv    *http.Server
 	mu     sync.Mutex
 	engine *retrieval.Engine
-	ready  chan struct{} // closed when the engine is built (or failed)
+	// serving is the engine questions go to; a swap retires it.
+	serving *servedEngine
+	// watchQuiet is the watcher's quiet period; zero means
+	// watch.DefaultQuiet. Tests shorten it.
+	watchQuiet time.Duration
+	// reindex counts live index updates.
+	reindex *metrics.Reindex
+	// watchReady is closed once the corpus folder and the data dir are
+	// watched, if they are.
+	watchReady chan struct{}
+	ready      chan struct{} // closed when the engine is built (or failed)
 	// answering is closed once the engine answers; the chat adapters hold
 	// what arrives before.
 	answering chan struct{}
@@ -155,11 +165,16 @@ var (
 )
 
 func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
-	a := &app{cfg: cfg, log: log, ready: make(chan struct{}), answering: make(chan struct{}), listening: make(chan string, 1), answerer: &engineRef{}}
+	a := &app{cfg: cfg, log: log, ready: make(chan struct{}), answering: make(chan struct{}), listening: make(chan string, 1), answerer: &engineRef{}, watchReady: make(chan struct{})}
 	if qs := cfg.Corpus.ExampleQuestions; len(qs) > 0 {
 		a.example.Store(&qs[0])
 	}
 	a.metrics = metrics.New()
+	ri, err := metrics.NewReindex(a.metrics.Registry())
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	a.reindex = ri
 	a.observer = metrics.NewObserver(metrics.ObserverOptions{Recorder: a.metrics, Logger: log, Generative: cfg.LLM.Generation()})
 	wo := webOptions(cfg.Server, log, a.metrics, a.observer)
 	wo.ExampleQuestion = a.exampleQuestion
@@ -240,6 +255,8 @@ func (a *app) component(name string, c web.Component) {
 // Run listens at once, so /healthz answers while the index loads, builds the
 // engine, and serves until ctx is cancelled; then it drains.
 func (a *app) Run(ctx context.Context) error {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	ln, err := net.Listen("tcp", a.cfg.Server.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -271,28 +288,41 @@ func (a *app) Run(ctx context.Context) error {
 	defer adapters.Wait()
 
 	buildErr := make(chan error, 1)
+	// Whichever way Run returns, the build and the corpus watcher stop
+	// with it: they are done before Run returns.
+	var watching sync.WaitGroup
+	defer func() {
+		stop()
+		<-a.ready // the build has started the watcher, if it does
+		watching.Wait()
+	}()
 	go func() {
 		defer close(a.ready)
 		start := time.Now()
+		// The options the engine was built with, so that a live update
+		// builds the next one alike, keeping the conversations.
+		var opts retrieval.Options
+		capture := func(o *retrieval.Options) {
+			if o.Conversations == nil {
+				o.Conversations = retrieval.NewMemoryConversations(retrieval.ConversationOptions{})
+			}
+			opts = *o
+		}
 		// Model errors while embedding the corpus count in the metrics too.
-		eng, docs, err := buildEngineWhenReachable(metrics.WithRecorder(ctx, a.metrics), a.cfg, a.log, a.shared.engineOptions)
+		eng, docs, err := buildEngineWhenReachable(metrics.WithRecorder(ctx, a.metrics), a.cfg, a.log, a.shared.engineOptions, capture)
 		if err != nil {
 			buildErr <- err
 			return
 		}
-		a.mu.Lock()
-		a.engine = eng
-		a.mu.Unlock()
-		ans := llmAnswerer(a.cfg.LLM, eng, a.log)
-		a.answerer.set(ans)
-		a.learnExample(docs)
-		a.web.SetDocuments(docs)
-		a.web.SetAnswerer(ans)
+		a.install(eng, docs)
 		close(a.answering) // the adapters take the questions they held
 		s := eng.Stats()
 		a.metrics.Ingest(s)
 		a.log.Info("index ready", "files", s.Files, "chunks", s.Chunks, "embedded", s.Embedded,
 			"reused", s.Reused, "embedder", s.Embedder, "took", time.Since(start).Round(time.Millisecond))
+		if l := a.liveIndex(opts, docs); l != nil {
+			watching.Go(func() { l.run(metrics.WithRecorder(ctx, a.metrics)) })
+		}
 	}()
 
 	select {
@@ -308,6 +338,28 @@ func (a *app) Run(ctx context.Context) error {
 	}
 	a.log.Info("shutting down: draining in-flight requests", "deadline", a.cfg.Server.ShutdownTimeout)
 	return a.shutdown()
+}
+
+// install puts eng, built over docs, in service: questions asked from
+// now on go to it, the answer cache starts afresh, and the engine it
+// replaces is closed once the questions it is answering are done.
+func (a *app) install(eng *retrieval.Engine, docs []corpus.Document) {
+	next := &servedEngine{ref: a.answerer, ans: llmAnswerer(a.cfg.LLM, eng, a.log), eng: eng}
+	a.mu.Lock()
+	prev := a.serving
+	a.engine, a.serving = eng, next
+	a.mu.Unlock()
+	a.answerer.set(next)
+	a.learnExample(docs)
+	a.web.SetDocuments(docs) // drops the answers of the last index
+	a.web.SetAnswerer(next)
+	if prev != nil {
+		go func() {
+			if err := prev.retire(); err != nil {
+				a.log.Warn("could not close the replaced index", "err", err)
+			}
+		}()
+	}
 }
 
 // shutdown stops accepting work and lets in-flight answers finish within
