@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/citebot/citebot/internal/pdftest"
 )
 
 // loadPDFs loads files, read as a corpus, with opts.
@@ -28,7 +30,7 @@ func TestReadPDFText(t *testing.T) {
 		{"Київ office", "Офіс у Києві відкривається о 9:00."},
 		{"Outlook", "We expect growth of 8% next year."},
 	}
-	docs, skipped := loadPDFs(t, map[string][]byte{"reports/q3.pdf": buildPDF(t, pdfSpec{pages: pages, title: "Quarterly report"})}, LoadOptions{})
+	docs, skipped := loadPDFs(t, map[string][]byte{"reports/q3.pdf": pdftest.Build(t, pdftest.Spec{Pages: pages, Title: "Quarterly report"})}, LoadOptions{})
 	if len(skipped) != 0 || len(docs) != 1 {
 		t.Fatalf("got %d documents, skipped %+v; want 1 document", len(docs), skipped)
 	}
@@ -72,17 +74,17 @@ func TestPageAt(t *testing.T) {
 		t.Errorf("PageAt(nil, 5): got %d, want 0", got)
 	}
 	if got := (Document{}).PageAt(3); got != 0 {
-		t.Errorf("Document without pages: got page %d, want 0", got)
+		t.Errorf("Document without Pages: got page %d, want 0", got)
 	}
 }
 
 func TestBadPDFsSkipped(t *testing.T) {
-	good := buildPDF(t, pdfSpec{pages: [][]string{{"The good report says the pump runs at 40 bar."}}})
-	three := buildPDF(t, pdfSpec{pages: [][]string{{"One."}, {"Two."}, {"Three."}}})
+	good := pdftest.Build(t, pdftest.Spec{Pages: [][]string{{"The good report says the pump runs at 40 bar."}}})
+	three := pdftest.Build(t, pdftest.Spec{Pages: [][]string{{"One."}, {"Two."}, {"Three."}}})
 	files := map[string][]byte{
 		"good.pdf":      good,
-		"locked.pdf":    buildPDF(t, pdfSpec{pages: [][]string{{"Secret figures."}}, encrypted: true}),
-		"scan.pdf":      buildPDF(t, pdfSpec{pages: [][]string{{"x"}, {"y"}}, noText: true}),
+		"locked.pdf":    pdftest.Build(t, pdftest.Spec{Pages: [][]string{{"Secret figures."}}, Encrypted: true}),
+		"scan.pdf":      pdftest.Build(t, pdftest.Spec{Pages: [][]string{{"x"}, {"y"}}, NoText: true}),
 		"empty.pdf":     nil,
 		"garbage.pdf":   []byte("%PDF-1.7\nthis is not a PDF at all, just words\n"),
 		"notapdf.pdf":   []byte("GIF89a\x01\x00\x01\x00"),

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot/internal/pdftest"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -224,5 +225,35 @@ func TestServeDrainDelay(t *testing.T) {
 	}
 	if err := srv.Wait(t); err != nil {
 		t.Errorf("Run: %v", err)
+	}
+}
+
+func TestAskPDFNamesPage(t *testing.T) {
+	dir := t.TempDir()
+	pdf := pdftest.Build(t, pdftest.Spec{Pages: [][]string{
+		{"Quarterly report", "This report covers the third quarter of the year."},
+		{"Staff", "The company hired 14 engineers in the Київ office this quarter."},
+	}})
+	if err := os.MkdirAll(filepath.Join(dir, "reports"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "reports", "q3.pdf"), pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	q := "How many engineers did the company hire?"
+	code, out, errs := runCmd(t, "ask", "--corpus", dir, q)
+	if code != 0 || !strings.Contains(out, "14 engineers") || !strings.Contains(out, "[1] reports/q3.pdf, p. 2") {
+		t.Errorf("exit %d, out %q, err %q; want the answer citing reports/q3.pdf, p. 2", code, out, errs)
+	}
+	code, out, errs = runCmd(t, "ask", "--corpus", dir, "--json", q)
+	var ans retrieval.Answer
+	if err := json.Unmarshal([]byte(out), &ans); code != 0 || err != nil {
+		t.Fatalf("exit %d, err %v: %s %s", code, err, out, errs)
+	}
+	if len(ans.Citations) == 0 || ans.Citations[0].Source != "reports/q3.pdf" || ans.Citations[0].Page != 2 {
+		t.Errorf("got citations %+v, want reports/q3.pdf page 2", ans.Citations)
+	}
+	if !strings.Contains(out, `"page": 2`) && !strings.Contains(out, `"page":2`) {
+		t.Errorf("JSON lacks the page:\n%s", out)
 	}
 }

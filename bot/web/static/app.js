@@ -231,9 +231,10 @@
     const list = el("ol", "citations");
     citations.forEach((c) => {
       const li = el("li");
-      const open = el("button", "source-link", c.source);
+      const where = c.source + (c.page > 0 ? ", p. " + c.page : "");
+      const open = el("button", "source-link", where);
       open.type = "button";
-      open.title = "Open " + c.source + " with the quote marked";
+      open.title = "Open " + where + " with the quote marked";
       open.addEventListener("click", () => openSource(c, open));
       li.append(el("strong", "", c.title || c.source), " — ", open);
       // An extractive answer already quotes the passage; show each

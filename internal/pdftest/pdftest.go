@@ -1,4 +1,7 @@
-package corpus
+// Package pdftest writes small PDFs for tests: real files, with a text
+// layer that any character round-trips through, so that tests of PDF
+// reading need no committed binaries.
+package pdftest
 
 import (
 	"bytes"
@@ -8,36 +11,37 @@ import (
 	"testing"
 )
 
-// pdfSpec describes a PDF built by a test: each page a list of lines.
-type pdfSpec struct {
-	pages [][]string
-	title string
-	// encrypted adds a standard security handler whose user password is
+// Spec describes a PDF: each page a list of lines.
+type Spec struct {
+	Pages [][]string
+	// Title goes into the document information dictionary.
+	Title string
+	// Encrypted adds a standard security handler whose user password is
 	// not empty, so that a reader needs it to open the file.
-	encrypted bool
-	// noText draws a shape on each page instead of its lines, as a scan
+	Encrypted bool
+	// NoText draws a shape on each page instead of its lines, as a scan
 	// without a text layer would show an image.
-	noText bool
+	NoText bool
 }
 
-// buildPDF writes a PDF of spec by hand. Its one font maps one-byte codes
+// Build writes a PDF of spec by hand. Its one font maps one-byte codes
 // to the characters used, through a ToUnicode CMap, so that any character
 // (’ “ ” € –, Cyrillic) comes back from a reader as written. The glyphs
 // are Helvetica's, with fixed widths: the text is meant to be extracted,
 // not looked at.
-func buildPDF(t testing.TB, spec pdfSpec) []byte {
+func Build(t testing.TB, spec Spec) []byte {
 	t.Helper()
 	// Code 0x20 is the space, as readers expect; other characters get the
 	// codes after it in order of first use.
 	codes := map[rune]byte{' ': 0x20}
 	var order []rune
 	next := 0x21
-	for _, lines := range spec.pages {
+	for _, lines := range spec.Pages {
 		for _, line := range lines {
 			for _, r := range line {
 				if _, ok := codes[r]; !ok {
 					if next > 0xFF {
-						t.Fatal("buildPDF: more than 222 distinct characters")
+						t.Fatal("pdftest: more than 222 distinct characters")
 					}
 					codes[r] = byte(next)
 					order = append(order, r)
@@ -77,9 +81,9 @@ func buildPDF(t testing.TB, spec pdfSpec) []byte {
 	font := add(fmt.Sprintf("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 0 /LastChar 255 /Widths [%s] /ToUnicode %d 0 R >>", widths, toUnicode))
 
 	var kids []string
-	for _, lines := range spec.pages {
+	for _, lines := range spec.Pages {
 		var c strings.Builder
-		if spec.noText {
+		if spec.NoText {
 			c.WriteString("0.5 g 72 72 300 400 re f")
 		} else {
 			c.WriteString("BT /F1 11 Tf 14 TL 72 760 Td\n")
@@ -99,11 +103,11 @@ func buildPDF(t testing.TB, spec pdfSpec) []byte {
 	objs[catalog-1] = fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pagesObj)
 	objs[pagesObj-1] = fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(kids))
 	trailer := fmt.Sprintf("/Root %d 0 R", catalog)
-	if spec.title != "" {
-		info := add(fmt.Sprintf("<< /Title <FEFF%s> >>", utf16HexString(spec.title)))
+	if spec.Title != "" {
+		info := add(fmt.Sprintf("<< /Title <FEFF%s> >>", utf16HexString(spec.Title)))
 		trailer += fmt.Sprintf(" /Info %d 0 R", info)
 	}
-	if spec.encrypted {
+	if spec.Encrypted {
 		// RC4, 40-bit (V 1, R 2). O and U are not derived from any known
 		// password, so the empty user password fails and the file stays
 		// closed to a reader without the password, as intended.
