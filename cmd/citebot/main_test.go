@@ -230,16 +230,7 @@ func TestServeDrainDelay(t *testing.T) {
 
 func TestAskPDFNamesPage(t *testing.T) {
 	dir := t.TempDir()
-	pdf := pdftest.Build(t, pdftest.Spec{Pages: [][]string{
-		{"Quarterly report", "This report covers the third quarter of the year."},
-		{"Staff", "The company hired 14 engineers in the Київ office this quarter."},
-	}})
-	if err := os.MkdirAll(filepath.Join(dir, "reports"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "reports", "q3.pdf"), pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	pdftest.Write(t, filepath.Join(dir, "reports", "q3.pdf"), pdftest.Report)
 	q := "How many engineers did the company hire?"
 	code, out, errs := runCmd(t, "ask", "--corpus", dir, q)
 	if code != 0 || !strings.Contains(out, "14 engineers") || !strings.Contains(out, "[1] reports/q3.pdf, p. 2") {

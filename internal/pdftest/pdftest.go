@@ -6,6 +6,8 @@ package pdftest
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -148,3 +150,22 @@ func utf16HexString(s string) string {
 	}
 	return b.String()
 }
+
+// Write builds a PDF of spec and writes it to the file path, creating its
+// folder.
+func Write(t testing.TB, path string, spec Spec) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, Build(t, spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Report is a two-page report whose second page alone says how many
+// engineers were hired (14), in a sentence with Cyrillic in it.
+var Report = Spec{Pages: [][]string{
+	{"Quarterly report", "This report covers the third quarter of the year."},
+	{"Staff", "The company hired 14 engineers in the Київ office this quarter."},
+}}
