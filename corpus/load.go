@@ -63,6 +63,14 @@ type LoadOptions struct {
 	Logger *slog.Logger
 }
 
+// logger is opts.Logger, or slog.Default() when it is nil.
+func (o LoadOptions) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.Default()
+	}
+	return o.Logger
+}
+
 // LoadDir loads the corpus in the folder dir; see Load. It fails with a
 // clear error when dir does not exist or is not a folder, and wraps
 // ErrNoDocuments with dir when no file had usable text.
@@ -125,11 +133,8 @@ func LoadDir(ctx context.Context, dir string, opts LoadOptions) ([]Document, []S
 // Load fails only when the root cannot be read or ctx is done, or with
 // ErrNoDocuments when no file had usable text.
 func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, []Skipped, error) {
-	log := opts.Logger
-	if log == nil {
-		log = slog.Default()
-	}
-	rd := newFileReader(opts)
+	log := opts.logger()
+	rd := newFileReader(opts, log)
 	defer rd.Close()
 	var (
 		docs    []Document
@@ -222,12 +227,12 @@ type fileReader struct {
 	pdf     *pdfEngine
 }
 
-func newFileReader(opts LoadOptions) *fileReader {
+func newFileReader(opts LoadOptions, log *slog.Logger) *fileReader {
 	maxSize := opts.MaxFileSize
 	if maxSize <= 0 {
 		maxSize = DefaultMaxFileSize
 	}
-	return &fileReader{maxSize: maxSize, zl: opts.zipLimits(), pdf: newPDFEngine(opts)}
+	return &fileReader{maxSize: maxSize, zl: opts.zipLimits(), pdf: newPDFEngine(opts, log)}
 }
 
 // Close releases what reading started.

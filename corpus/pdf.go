@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/klippa-app/go-pdfium"
@@ -57,6 +58,7 @@ func (o LoadOptions) pdfLimits() pdfLimits {
 type pdfEngine struct {
 	cacheDir string
 	lim      pdfLimits
+	log      *slog.Logger
 
 	started bool
 	err     error // why PDFium could not be started
@@ -65,8 +67,8 @@ type pdfEngine struct {
 	inst    pdfium.Pdfium
 }
 
-func newPDFEngine(opts LoadOptions) *pdfEngine {
-	return &pdfEngine{cacheDir: opts.PDFCacheDir, lim: opts.pdfLimits()}
+func newPDFEngine(opts LoadOptions, log *slog.Logger) *pdfEngine {
+	return &pdfEngine{cacheDir: opts.PDFCacheDir, lim: opts.pdfLimits(), log: log}
 }
 
 // instance returns the PDFium instance, starting it on first use.
@@ -99,10 +101,14 @@ func (e *pdfEngine) start(ctx context.Context) error {
 	if e.cacheDir != "" {
 		cache, err := wazero.NewCompilationCacheWithDir(e.cacheDir)
 		if err != nil {
-			return fmt.Errorf("compilation cache %s: %w", e.cacheDir, err)
+			// Without the cache PDFs are read all the same, after a
+			// slower start.
+			e.log.LogAttrs(ctx, slog.LevelWarn, "corpus: PDF reader cache unusable; compiling without it",
+				slog.String("dir", e.cacheDir), slog.String("err", err.Error()))
+		} else {
+			e.cache = cache
+			rc = rc.WithCompilationCache(cache)
 		}
-		e.cache = cache
-		rc = rc.WithCompilationCache(cache)
 	}
 	pool, err := webassembly.Init(webassembly.Config{
 		// The pool and its runtime outlive this call's ctx only until

@@ -2,6 +2,9 @@ package corpus
 
 import (
 	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -127,4 +130,46 @@ func TestBadPDFsSkipped(t *testing.T) {
 	if len(skipped) != len(want) {
 		t.Errorf("got %d skipped, want %d: %+v", len(skipped), len(want), skipped)
 	}
+}
+
+func TestPDFCompilationCache(t *testing.T) {
+	pdf := pdftest.Build(t, pdftest.Report)
+	t.Run("kept in the dir", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "pdfium")
+		for i := range 2 {
+			docs, skipped := loadPDFs(t, map[string][]byte{"q3.pdf": pdf}, LoadOptions{PDFCacheDir: dir})
+			if len(docs) != 1 || len(skipped) != 0 {
+				t.Fatalf("load %d: got %d documents, skipped %+v; want q3.pdf read", i+1, len(docs), skipped)
+			}
+			if n := filesUnder(t, dir); n == 0 {
+				t.Fatalf("load %d: no compiled code in %s", i+1, dir)
+			}
+		}
+	})
+	t.Run("unusable dir", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "a-file")
+		if err := os.WriteFile(file, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		docs, skipped := loadPDFs(t, map[string][]byte{"q3.pdf": pdf}, LoadOptions{PDFCacheDir: file})
+		if len(docs) != 1 || len(skipped) != 0 {
+			t.Fatalf("got %d documents, skipped %+v; want q3.pdf read without the cache", len(docs), skipped)
+		}
+	})
+}
+
+// filesUnder counts the regular files under dir.
+func filesUnder(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

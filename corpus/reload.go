@@ -25,7 +25,7 @@ import (
 // Reload returns the new documents sorted by Source, the files it skipped
 // and why, and ErrNoDocuments when none is left.
 func Reload(ctx context.Context, fsys fs.FS, docs []Document, changed []string, opts LoadOptions) ([]Document, []Skipped, error) {
-	rd := newFileReader(opts)
+	rd := newFileReader(opts, opts.logger())
 	defer rd.Close()
 	under := func(src string) bool {
 		for _, p := range changed {

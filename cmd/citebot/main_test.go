@@ -232,9 +232,15 @@ func TestAskPDFNamesPage(t *testing.T) {
 	dir := t.TempDir()
 	pdftest.Write(t, filepath.Join(dir, "reports", "q3.pdf"), pdftest.Report)
 	q := "How many engineers did the company hire?"
-	code, out, errs := runCmd(t, "ask", "--corpus", dir, q)
+	data := t.TempDir()
+	code, out, errs := runIn(t, data, "warn", "ask", "--corpus", dir, q)
 	if code != 0 || !strings.Contains(out, "14 engineers") || !strings.Contains(out, "[1] reports/q3.pdf, p. 2") {
 		t.Errorf("exit %d, out %q, err %q; want the answer citing reports/q3.pdf, p. 2", code, out, errs)
+	}
+	// The PDF reader's compiled code is kept in the data dir for the
+	// next start.
+	if cached, err := os.ReadDir(filepath.Join(data, "pdfium-cache")); err != nil || len(cached) == 0 {
+		t.Errorf("data dir has no PDF reader cache: %v, %d entries", err, len(cached))
 	}
 	code, out, errs = runCmd(t, "ask", "--corpus", dir, "--json", q)
 	var ans retrieval.Answer
