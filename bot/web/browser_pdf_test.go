@@ -3,29 +3,21 @@ package web_test
 import (
 	"context"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/citebot/citebot/bot/web"
-	"github.com/citebot/citebot/corpus"
-	"github.com/citebot/citebot/internal/pdftest"
 	"github.com/citebot/citebot/retrieval"
 )
 
 // TestChatPageNamesPDFPage checks that the page lists a PDF citation with
-// its page ("reports/q3.pdf, p. 2"), and that opening it marks the quote
-// in the PDF's text.
+// its page ("reports/q3.pdf, p. 2"), and that opening it shows that page
+// with the quote marked.
 func TestChatPageNamesPDFPage(t *testing.T) {
-	dir := t.TempDir()
-	pdftest.Write(t, filepath.Join(dir, "reports", "q3.pdf"), pdftest.Report)
 	ctx := context.Background()
-	docs, _, err := corpus.LoadDir(ctx, dir, corpus.LoadOptions{Logger: discard()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := pdfDocs(t)
 	eng, err := retrieval.NewEngine(ctx, docs, retrieval.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +32,7 @@ func TestChatPageNamesPDFPage(t *testing.T) {
 	defer srv.Close()
 
 	var st pageState
-	var marked string
+	var marked, name, shown string
 	err = chromedp.Run(bctx,
 		chromedp.Navigate(srv.URL+"/"),
 		chromedp.WaitVisible("#question", chromedp.ByID),
@@ -49,6 +41,8 @@ func TestChatPageNamesPDFPage(t *testing.T) {
 		chromedp.Click("#transcript > li:nth-child(1) button.source-link", chromedp.ByQuery),
 		chromedp.WaitVisible("#source-text mark", chromedp.ByQuery),
 		chromedp.Text("#source-text mark", &marked, chromedp.ByQuery),
+		chromedp.Text("#source-name", &name, chromedp.ByID),
+		chromedp.Text("#source-text", &shown, chromedp.ByID),
 	)
 	if err != nil {
 		t.Fatalf("browser: %v", err)
@@ -61,6 +55,10 @@ func TestChatPageNamesPDFPage(t *testing.T) {
 	}
 	if got := strings.Join(strings.Fields(marked), " "); !strings.Contains(got, "14 engineers") {
 		t.Errorf("marked %q, want the quote with 14 engineers", got)
+	}
+	// The panel shows the cited page, not the whole PDF.
+	if name != "reports/q3.pdf, p. 2" || strings.Contains(shown, "third quarter of the year") {
+		t.Errorf("source panel names %q and shows %q, want page 2 of reports/q3.pdf alone", name, shown)
 	}
 	noProblems(t, problems, "")
 }
