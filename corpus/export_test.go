@@ -9,3 +9,6 @@ var (
 	SlideXML   = slideXML
 	WriteFiles = writeFiles
 )
+
+// SharedPDFCache is the PDFium compilation cache the package's tests share.
+func SharedPDFCache() string { return testPDFCache }

@@ -29,7 +29,7 @@ func TestPDFAnsweredWithPage(t *testing.T) {
 		"broken.pdf":     "%PDF-1.7\nnot a real document\n",
 	})
 	ctx := context.Background()
-	docs, skipped, err := corpus.LoadDir(ctx, dir, corpus.LoadOptions{Logger: slog.New(slog.DiscardHandler)})
+	docs, skipped, err := corpus.LoadDir(ctx, dir, corpus.LoadOptions{Logger: slog.New(slog.DiscardHandler), PDFCacheDir: corpus.SharedPDFCache()})
 	if err != nil {
 		t.Fatal(err)
 	}

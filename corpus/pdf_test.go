@@ -12,7 +12,8 @@ import (
 	"github.com/citebot/citebot/internal/pdftest"
 )
 
-// loadPDFs loads files, read as a corpus, with opts.
+// loadPDFs loads files, read as a corpus, with opts (and the shared
+// PDFium cache unless opts names one).
 func loadPDFs(t *testing.T, files map[string][]byte, opts LoadOptions) ([]Document, []Skipped) {
 	t.Helper()
 	fsys := fstest.MapFS{}
@@ -20,6 +21,9 @@ func loadPDFs(t *testing.T, files map[string][]byte, opts LoadOptions) ([]Docume
 		fsys[name] = &fstest.MapFile{Data: data, Mode: 0o644}
 	}
 	opts.Logger = discardLogger()
+	if opts.PDFCacheDir == "" {
+		opts.PDFCacheDir = testPDFCache
+	}
 	docs, skipped, err := Load(context.Background(), fsys, opts)
 	if err != nil && err != ErrNoDocuments {
 		t.Fatal(err)
@@ -172,4 +176,34 @@ func filesUnder(t *testing.T, dir string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// FuzzReadPDF checks that no file makes the PDF reader fail other than by
+// skipping it, and that what it reads is consistent: text, and pages that
+// start in order within it.
+func FuzzReadPDF(f *testing.F) {
+	good := pdftest.Build(f, pdftest.Report)
+	f.Add(good)
+	f.Add(good[:len(good)/2])
+	f.Add(pdftest.Build(f, pdftest.Spec{Pages: [][]string{{"Secret."}}, Encrypted: true}))
+	f.Add([]byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
+	e := newPDFEngine(LoadOptions{PDFCacheDir: testPDFCache}, discardLogger())
+	f.Cleanup(func() { e.Close() })
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		got, why := e.readPDF(context.Background(), raw)
+		if why.Reason != "" {
+			if why.Kind == "" {
+				t.Errorf("skipped without a kind: %q", why.Reason)
+			}
+			return
+		}
+		if strings.TrimSpace(got.text) == "" || len(got.pages) == 0 || got.pages[0] != 0 {
+			t.Fatalf("read %d pages starting %v of text %q", len(got.pages), got.pages, got.text)
+		}
+		for i := 1; i < len(got.pages); i++ {
+			if got.pages[i] < got.pages[i-1] || got.pages[i] > len(got.text) {
+				t.Fatalf("page starts %v out of order or past the text (%d bytes)", got.pages, len(got.text))
+			}
+		}
+	})
 }
