@@ -175,9 +175,9 @@ func (e *pdfEngine) readPDF(ctx context.Context, raw []byte) (out pdfText, why S
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return pdfText{}, Skipped{Kind: SkipEmpty, Reason: "empty file"}
 	}
-	if !bytes.HasPrefix(raw, []byte("%PDF-")) && !bytes.Contains(raw[:min(len(raw), 1024)], []byte("%PDF-")) {
-		// PDFium tolerates junk before the header, as readers do, within
-		// the first kilobyte.
+	if !bytes.Contains(raw[:min(len(raw), 1024)], []byte("%PDF-")) {
+		// Readers, PDFium too, accept junk before the header within the
+		// first kilobyte.
 		return pdfText{}, Skipped{Kind: SkipCorrupt, Reason: "corrupt PDF: no %PDF- header"}
 	}
 	inst, err := e.instance(ctx)
