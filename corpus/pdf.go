@@ -170,7 +170,8 @@ type pdfText struct {
 
 // readPDF extracts the text of a PDF, page by page in PDFium's reading
 // order, or returns why the file is skipped. Each page is loaded, read
-// and closed before the next, so memory holds the file and one page.
+// and closed before the next, so memory holds the file, the text read so
+// far and one page, however long the document.
 func (e *pdfEngine) readPDF(ctx context.Context, raw []byte) (out pdfText, why Skipped) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return pdfText{}, Skipped{Kind: SkipEmpty, Reason: "empty file"}
