@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/citebot/citebot/internal/pdftest"
 )
 
 // BenchmarkLoadSplitSeeds measures ingest of the embedded corpus up to
@@ -186,4 +188,62 @@ func toDOCX(tb testing.TB, article string, paras int) []byte {
 	return docxFile(tb, body.String(),
 		part{"docProps/core.xml", coreXML(xmlEscape(lines[2]))},
 		part{"word/styles.xml", xmlPI + `<w:styles ` + nsW + `><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style></w:styles>`})
+}
+
+// BenchmarkLoadPDF measures ingest of a generated text PDF of 200 and of
+// 500 pages (46 lines of about 80 characters a page): PDFium started from
+// its compiled code cache, as every start after the first is, then each
+// page read, cleaned and kept. Memory holds the file, its text and one
+// page at a time, so B/op grows with the text, not with PDFium's pages.
+func BenchmarkLoadPDF(b *testing.B) {
+	for _, pages := range []int{200, 500} {
+		b.Run(fmt.Sprintf("pages=%d", pages), func(b *testing.B) {
+			data := syntheticPDF(b, pages)
+			fsys := fstest.MapFS{"report.pdf": &fstest.MapFile{Data: data}}
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			ctx := context.Background()
+			opts := LoadOptions{Logger: discardLogger(), PDFCacheDir: b.TempDir()}
+			if _, _, err := Load(ctx, fsys, opts); err != nil { // fills the cache
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				docs, _, err := Load(ctx, fsys, opts)
+				if err != nil || len(docs) != 1 || len(docs[0].Pages) != pages {
+					b.Fatalf("got %d documents, error %v", len(docs), err)
+				}
+			}
+			b.ReportMetric(float64(b.N*pages)/b.Elapsed().Seconds(), "pages/s")
+		})
+	}
+}
+
+// syntheticPDF makes a PDF of the given number of pages of article text,
+// wrapped at 80 characters, 46 lines a page.
+func syntheticPDF(tb testing.TB, pages int) []byte {
+	r := rand.New(rand.NewPCG(7, 11))
+	var lines []string
+	for n := 0; len(lines) < pages*46; n++ {
+		for _, para := range strings.Split(syntheticArticle(r, n), "\n") {
+			var line strings.Builder
+			for _, w := range strings.Fields(para) {
+				if line.Len()+len(w) > 80 {
+					lines = append(lines, line.String())
+					line.Reset()
+				}
+				if line.Len() > 0 {
+					line.WriteByte(' ')
+				}
+				line.WriteString(w)
+			}
+			if line.Len() > 0 {
+				lines = append(lines, line.String())
+			}
+		}
+	}
+	spec := pdftest.Spec{}
+	for p := range pages {
+		spec.Pages = append(spec.Pages, lines[p*46:(p+1)*46])
+	}
+	return pdftest.Build(tb, spec)
 }

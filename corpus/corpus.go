@@ -3,6 +3,8 @@
 // from, so that every quote citebot shows can be checked against its file.
 package corpus
 
+import "slices"
+
 // Span is a half-open byte range [Start, End) in a Document's Text.
 type Span struct {
 	Start int `json:"start"`
@@ -24,6 +26,10 @@ type Document struct {
 	// Hash is the hex SHA-256 of the raw file bytes; ingest uses it to
 	// re-embed only files that changed.
 	Hash string
+	// Pages holds, for a paged format (PDF), the offset in Text where
+	// each page starts, in order: page n (1-based) is
+	// Text[Pages[n-1]:Pages[n]]. It is nil for other formats. See PageAt.
+	Pages []int
 	// Body lists the spans of Text that survived boilerplate cleaning, in
 	// order. Clean fills it; it is nil before.
 	Body []Span
@@ -32,6 +38,23 @@ type Document struct {
 	// Text was (heading, list item, table cell, code) and how much of it
 	// was link text; Load sets it and Clean reads it.
 	layout []lineMark
+}
+
+// PageAt returns the 1-based page that holds the byte at offset in
+// d.Text, or 0 when d has no pages.
+func (d Document) PageAt(offset int) int {
+	return PageAt(d.Pages, offset)
+}
+
+// PageAt returns the 1-based page, of a document whose pages start at the
+// offsets pages (see Document.Pages), that holds the byte at offset, or 0
+// when pages is empty.
+func PageAt(pages []int, offset int) int {
+	n, found := slices.BinarySearch(pages, offset)
+	if found {
+		return n + 1
+	}
+	return n // offset falls inside page n; before the first, page 0 is still "none"
 }
 
 // Chunk is a run of whole sentences from one Document.

@@ -3,8 +3,6 @@ package corpus_test
 import (
 	"context"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -24,24 +22,16 @@ func TestDOCXAnsweredEndToEnd(t *testing.T) {
 		corpus.Para("Heading1", "Expenses") +
 		corpus.Para("", "Meals on business trips are refunded up to €45 a day.") +
 		`<w:tbl><w:tr><w:tc>` + corpus.Para("", "The Київ office opens at 9:00.") + `</w:tc><w:tc>` + corpus.Para("", "The Athens office opens at 8:30.") + `</w:tc></w:tr></w:tbl>`
-	files := map[string][]byte{
-		"hr/handbook.docx": corpus.DOCXFile(t, body),
-		"deck/plan.pptx": corpus.PPTXFile(t, []string{
+	files := map[string]string{
+		"hr/handbook.docx": string(corpus.DOCXFile(t, body)),
+		"deck/plan.pptx": string(corpus.PPTXFile(t, []string{
 			corpus.SlideXML("Agenda", "Launch plan", "Budget"),
 			corpus.SlideXML("Launch plan", "We launch the mobile app on 14 June."),
-		}, []int{1, 2}),
-		"notes.txt":   []byte("The cafeteria serves soup on Mondays.\n"),
-		"broken.docx": []byte("PK\x03\x04 not really a zip"),
+		}, []int{1, 2})),
+		"notes.txt":   "The cafeteria serves soup on Mondays.\n",
+		"broken.docx": "PK\x03\x04 not really a zip",
 	}
-	for name, data := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	corpus.WriteFiles(t, dir, files)
 	ctx := context.Background()
 	docs, skipped, err := corpus.LoadDir(ctx, dir, corpus.LoadOptions{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {

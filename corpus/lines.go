@@ -43,6 +43,7 @@ const (
 	formatHTML
 	formatDOCX
 	formatPPTX
+	formatPDF
 )
 
 func formatOf(source string) format {
@@ -59,6 +60,8 @@ func formatOf(source string) format {
 		return formatDOCX
 	case "pptx":
 		return formatPPTX
+	case "pdf":
+		return formatPDF
 	}
 	return formatText
 }

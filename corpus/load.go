@@ -46,9 +46,29 @@ type LoadOptions struct {
 	// MaxZipEntries is the most entries an Office file may hold. Zero or
 	// negative means DefaultMaxZipEntries.
 	MaxZipEntries int
+	// MaxPDFSize is the largest PDF, in bytes, that Load reads (in place
+	// of MaxFileSize, as PDFs carry fonts and images); larger ones are
+	// skipped as too big. Zero or negative means DefaultMaxPDFSize.
+	MaxPDFSize int64
+	// MaxPDFPages is the most pages a PDF may have; longer ones are
+	// skipped as too big. Zero or negative means DefaultMaxPDFPages.
+	MaxPDFPages int
+	// PDFCacheDir is a folder where the PDF reader (PDFium compiled to
+	// WebAssembly) keeps its compiled code, so that only the first load
+	// pays the seconds it takes to compile. Empty means no cache: every
+	// load that meets a PDF compiles it again.
+	PDFCacheDir string
 	// Logger receives an info line for each skipped file; nil means
 	// slog.Default().
 	Logger *slog.Logger
+}
+
+// logger is opts.Logger, or slog.Default() when it is nil.
+func (o LoadOptions) logger() *slog.Logger {
+	if o.Logger == nil {
+		return slog.Default()
+	}
+	return o.Logger
 }
 
 // LoadDir loads the corpus in the folder dir; see Load. It fails with a
@@ -83,8 +103,13 @@ func LoadDir(ctx context.Context, dir string, opts LoadOptions) ([]Document, []S
 // documents sorted by Source, cleaned (see Clean), together with the files
 // it skipped and why.
 //
-// Supported files are .txt, .md and .markdown, .html and .htm, and Word
-// and PowerPoint files, .docx and .pptx (matched without regard to case).
+// Supported files are .txt, .md and .markdown, .html and .htm, Word and
+// PowerPoint files, .docx and .pptx, and PDF files, .pdf (matched without
+// regard to case). Of a PDF Load reads each page's text layer in reading
+// order (with PDFium, run as WebAssembly), a blank line between pages,
+// and records where each page starts (Document.Pages); a PDF that is
+// encrypted, corrupt, has no text layer (a scan; OCR is out of scope), or
+// passes opts' page or size limit is skipped.
 // Of a Word file Load reads the body's paragraphs, tables and links, with
 // headings on lines of their own; of a PowerPoint file, each slide's text
 // in the deck's order, a blank line between slides. Hidden files and
@@ -108,15 +133,9 @@ func LoadDir(ctx context.Context, dir string, opts LoadOptions) ([]Document, []S
 // Load fails only when the root cannot be read or ctx is done, or with
 // ErrNoDocuments when no file had usable text.
 func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, []Skipped, error) {
-	log := opts.Logger
-	if log == nil {
-		log = slog.Default()
-	}
-	maxSize := opts.MaxFileSize
-	if maxSize <= 0 {
-		maxSize = DefaultMaxFileSize
-	}
-	zl := opts.zipLimits()
+	log := opts.logger()
+	rd := newFileReader(opts, log)
+	defer rd.Close()
 	var (
 		docs    []Document
 		skipped []Skipped
@@ -162,7 +181,7 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, []Skip
 			}
 			return nil
 		}
-		doc, why := readDocument(fsys, p, maxSize, zl)
+		doc, why := rd.read(ctx, fsys, p)
 		if why.Reason != "" {
 			skip(p, why)
 			return nil
@@ -197,13 +216,36 @@ func Load(ctx context.Context, fsys fs.FS, opts LoadOptions) ([]Document, []Skip
 
 var supportedExt = map[string]bool{
 	".txt": true, ".md": true, ".markdown": true, ".html": true, ".htm": true,
-	".docx": true, ".pptx": true,
+	".docx": true, ".pptx": true, ".pdf": true,
 }
 
-// readDocument reads and decodes one file. It returns why it skips the
-// file (a Skipped with a Reason) instead of an error, because a bad file is
+// fileReader reads the files of one Load or Reload within the limits of
+// its LoadOptions; Close releases the PDF reader it may have started.
+type fileReader struct {
+	maxSize int64
+	zl      zipLimits
+	pdf     *pdfEngine
+}
+
+func newFileReader(opts LoadOptions, log *slog.Logger) *fileReader {
+	maxSize := opts.MaxFileSize
+	if maxSize <= 0 {
+		maxSize = DefaultMaxFileSize
+	}
+	return &fileReader{maxSize: maxSize, zl: opts.zipLimits(), pdf: newPDFEngine(opts, log)}
+}
+
+// Close releases what reading started.
+func (r *fileReader) Close() error { return r.pdf.Close() }
+
+// read reads and decodes one file. It returns why it skips the file (a
+// Skipped with a Reason) instead of an error, because a bad file is
 // skipped, not fatal.
-func readDocument(fsys fs.FS, p string, maxSize int64, zl zipLimits) (Document, Skipped) {
+func (r *fileReader) read(ctx context.Context, fsys fs.FS, p string) (Document, Skipped) {
+	maxSize := r.maxSize
+	if formatOf(p) == formatPDF {
+		maxSize = r.pdf.lim.size
+	}
 	// Stat follows symbolic links, so a link to a folder or a device is
 	// caught before it is opened (reading a FIFO would block for ever).
 	fi, err := fs.Stat(fsys, p)
@@ -234,12 +276,20 @@ func readDocument(fsys fs.FS, p string, maxSize int64, zl zipLimits) (Document, 
 	sum := sha256.Sum256(raw)
 	doc := Document{Source: p, Hash: hex.EncodeToString(sum[:])}
 
+	if formatOf(p) == formatPDF {
+		pt, why := r.pdf.readPDF(ctx, raw)
+		if why.Reason != "" {
+			return Document{}, why
+		}
+		doc.Title, doc.Text, doc.Pages = pt.title, pt.text, pt.pages
+		return doc, Skipped{}
+	}
 	if f := formatOf(p); f == formatDOCX || f == formatPPTX {
 		read := readDOCX
 		if f == formatPPTX {
 			read = readPPTX
 		}
-		pg, why := read(raw, zl)
+		pg, why := read(raw, r.zl)
 		if why.Reason != "" {
 			return Document{}, why
 		}

@@ -25,10 +25,8 @@ import (
 // Reload returns the new documents sorted by Source, the files it skipped
 // and why, and ErrNoDocuments when none is left.
 func Reload(ctx context.Context, fsys fs.FS, docs []Document, changed []string, opts LoadOptions) ([]Document, []Skipped, error) {
-	maxSize := opts.MaxFileSize
-	if maxSize <= 0 {
-		maxSize = DefaultMaxFileSize
-	}
+	rd := newFileReader(opts, opts.logger())
+	defer rd.Close()
 	under := func(src string) bool {
 		for _, p := range changed {
 			if p == "." || src == p || strings.HasPrefix(src, p+"/") {
@@ -53,7 +51,7 @@ func Reload(ctx context.Context, fsys fs.FS, docs []Document, changed []string, 
 		if !supportedExt[strings.ToLower(path.Ext(p))] {
 			return // Load reports these; a watcher sees editors' temporary files.
 		}
-		doc, why := readDocument(fsys, p, maxSize, opts.zipLimits())
+		doc, why := rd.read(ctx, fsys, p)
 		if why.Reason != "" {
 			why.Source = p
 			skipped = append(skipped, why)

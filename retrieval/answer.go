@@ -2,7 +2,10 @@
 // search and answers questions with cited, verbatim quotes.
 package retrieval
 
-import "errors"
+import (
+	"errors"
+	"strconv"
+)
 
 // MaxQuestionLen is the longest question, in characters, that Answer accepts.
 const MaxQuestionLen = 2000
@@ -40,8 +43,21 @@ type Citation struct {
 	Title  string `json:"title"`
 	// Quote is copied verbatim from the source file (whitespace collapsed).
 	Quote string `json:"quote"`
+	// Page is the 1-based page of a paged source (PDF) that holds the
+	// quote; it is 0, and left out of JSON, for other formats.
+	Page int `json:"page,omitempty"`
 	// Score is the passage's retrieval score; higher is better.
 	Score float64 `json:"score"`
+}
+
+// PageSuffix returns ", p. N" for a citation of page N of a paged source,
+// to follow the source's name where a citation is shown ("q3.pdf, p. 4"),
+// or "" when the source has no pages.
+func (c Citation) PageSuffix() string {
+	if c.Page <= 0 {
+		return ""
+	}
+	return ", p. " + strconv.Itoa(c.Page)
 }
 
 // Answer is citebot's reply to a Question.

@@ -24,6 +24,7 @@ type baseSentence struct {
 	source, title, text string
 	terms               map[string]int // stem → count
 	n                   int            // words
+	page                int            // 1-based page of a PDF, or 0
 }
 
 // NewBaseline indexes the sentences of docs, chunked as the engine chunks
@@ -35,6 +36,7 @@ func NewBaseline(docs []corpus.Document, opts corpus.ChunkOptions) *Baseline {
 		start int
 	}
 	seen := map[key]bool{}
+	pages := newPageTable(docs)
 	total := 0
 	for _, c := range corpus.SplitAll(docs, opts) {
 		texts := reader.ChunkSentences(c)
@@ -47,7 +49,7 @@ func NewBaseline(docs []corpus.Document, opts corpus.ChunkOptions) *Baseline {
 				continue
 			}
 			seen[key{c.Source, start}] = true
-			s := baseSentence{source: c.Source, title: c.Title, text: text, terms: map[string]int{}}
+			s := baseSentence{source: c.Source, title: c.Title, text: text, terms: map[string]int{}, page: pages.pageOf(c.Source, start)}
 			for _, t := range words.Split(text) {
 				s.n++
 				if t.Stem != "" {
@@ -104,7 +106,7 @@ func (b *Baseline) Answer(ctx context.Context, q Question) (Answer, error) {
 	}
 	s := b.sents[best]
 	ans.Answered = true
-	ans.Citations = append(ans.Citations, Citation{Source: s.source, Title: s.title, Quote: cutQuote(s.text, ""), Score: roundScore(bestScore)})
+	ans.Citations = append(ans.Citations, Citation{Source: s.source, Title: s.title, Quote: cutQuote(s.text, ""), Page: s.page, Score: roundScore(bestScore)})
 	ans.Text = truncateRunes(s.text, MaxAnswerLen-4) + " " + formatMarker(1)
 	return ans, nil
 }

@@ -552,15 +552,15 @@ func (c *citer) relevant(question string, cites []Citation) bool {
 // citePassage cites p with the sentence that best matches claim, or,
 // failing that, the question; the quote is verbatim.
 func (e *Engine) citePassage(p Passage, claim, question string) Citation {
-	quote := ""
+	quote, at := "", -1
 	for _, text := range []string{claim, question} {
 		if text == "" {
 			continue
 		}
 		best := 0.0
-		for _, s := range p.sents {
+		for i, s := range p.sents {
 			if cov := e.reader.Coverage(text, s); cov > best {
-				best, quote = cov, s
+				best, quote, at = cov, s, i
 			}
 		}
 		if quote != "" {
@@ -568,9 +568,13 @@ func (e *Engine) citePassage(p Passage, claim, question string) Citation {
 		}
 	}
 	if quote == "" && len(p.sents) > 0 {
-		quote = p.sents[0]
+		quote, at = p.sents[0], 0
 	}
-	return Citation{Source: p.Source, Title: p.Title, Quote: cutQuote(quote, ""), Score: p.Score}
+	page := 0
+	if at >= 0 && at < len(p.starts) {
+		page = e.pages.pageOf(p.Source, p.starts[at])
+	}
+	return Citation{Source: p.Source, Title: p.Title, Quote: cutQuote(quote, ""), Page: page, Score: p.Score}
 }
 
 // nearest cites up to three passages from different sources, for an

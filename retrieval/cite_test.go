@@ -169,6 +169,26 @@ func TestCitePassagePicksTheSupportingSentence(t *testing.T) {
 	}
 }
 
+func TestCitePassageNamesThePage(t *testing.T) {
+	e := townEngine(t)
+	p := Passage{Source: "towns.pdf", sents: []string{
+		"The old bridge in Tromsø opened in 1960.",
+		"Engineers from Sweden and Denmark inspected the bridge at Narvik.",
+	}, starts: []int{0, 60}}
+	p.Text = strings.Join(p.sents, " ")
+	e.pages = pageTable{"towns.pdf": {0, 50}}
+	if c := e.citePassage(p, "", "who inspected the bridge?"); c.Quote != p.sents[1] || c.Page != 2 {
+		t.Errorf("got %q on page %d, want %q on page 2", c.Quote, c.Page, p.sents[1])
+	}
+	if c := e.citePassage(p, "the Tromsø bridge opened in 1960", ""); c.Page != 1 {
+		t.Errorf("got page %d, want 1", c.Page)
+	}
+	p.Source = "towns.txt"
+	if c := e.citePassage(p, "", "who inspected the bridge?"); c.Page != 0 {
+		t.Errorf("a source without pages: got page %d, want 0", c.Page)
+	}
+}
+
 var anyMarker = regexp.MustCompile(`\[(\d+)\]`)
 
 // FuzzCiter checks that however the model's text is cut into pieces, the

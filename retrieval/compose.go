@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/reader"
 	"github.com/citebot/citebot/retrieval/words"
 )
@@ -20,11 +21,11 @@ const maxQuoteLen = 320
 // compose turns the reader's finding into an Answer: the direct answer
 // first, then the sentence it came from, quoted verbatim with its marker,
 // and the citations.
-func compose(question string, rd reader.Reading) Answer {
+func compose(question string, rd reader.Reading, pageOf pageFunc) Answer {
 	ans := Answer{Question: question, Citations: []Citation{}, Mode: ModeExtractive,
 		Confidence: roundScore(rd.Confidence)}
 	if !rd.Answered || len(rd.Evidence) == 0 {
-		return notCovered(ans, rd.Evidence)
+		return notCovered(ans, rd.Evidence, pageOf)
 	}
 	first := rd.Evidence[0]
 	ans.Answered = true
@@ -36,7 +37,7 @@ func compose(question string, rd reader.Reading) Answer {
 	if keep == "" {
 		keep = rd.Lead
 	}
-	ans.Citations = append(ans.Citations, citationOf(first, keep))
+	ans.Citations = append(ans.Citations, citationOf(first, keep, pageOf))
 	// Other sources that say the same thing back the answer up.
 	for _, ev := range rd.Evidence[1:] {
 		if len(ans.Citations) >= 3 {
@@ -48,7 +49,7 @@ func compose(question string, rd reader.Reading) Answer {
 		if keep != "" && (rd.Value != "" || !isVerdict(rd.Lead)) && !containsFold(ev.Text, keep) {
 			continue
 		}
-		ans.Citations = append(ans.Citations, citationOf(ev, keep))
+		ans.Citations = append(ans.Citations, citationOf(ev, keep, pageOf))
 	}
 	ans.Text = answerText(ans.Lead, first.Text, ans.Citations)
 	return ans
@@ -87,7 +88,7 @@ func answerText(lead, sentence string, cites []Citation) string {
 
 // notCovered says the corpus does not answer, and lists the nearest
 // sources so the user can look for themselves.
-func notCovered(ans Answer, near []reader.Evidence) Answer {
+func notCovered(ans Answer, near []reader.Evidence, pageOf pageFunc) Answer {
 	ans.Answered = false
 	for _, ev := range near {
 		if len(ans.Citations) >= 3 {
@@ -96,7 +97,7 @@ func notCovered(ans Answer, near []reader.Evidence) Answer {
 		if citedSource(ans.Citations, ev.Source) {
 			continue
 		}
-		ans.Citations = append(ans.Citations, citationOf(ev, ""))
+		ans.Citations = append(ans.Citations, citationOf(ev, "", pageOf))
 	}
 	ans.Text = notCoveredText
 	if len(ans.Citations) > 0 {
@@ -109,13 +110,37 @@ func notCovered(ans Answer, near []reader.Evidence) Answer {
 	return ans
 }
 
-func citationOf(ev reader.Evidence, keep string) Citation {
+func citationOf(ev reader.Evidence, keep string, pageOf pageFunc) Citation {
 	return Citation{
 		Source: ev.Source,
 		Title:  ev.Title,
 		Quote:  cutQuote(ev.Text, keep),
+		Page:   pageOf(ev.Source, ev.Start),
 		Score:  roundScore(ev.Score),
 	}
+}
+
+// pageFunc returns the 1-based page of source that holds the byte at
+// offset in its text, or 0 when source has no pages.
+type pageFunc func(source string, offset int) int
+
+// pageTable maps each paged document's source to where its pages start
+// (corpus.Document.Pages), so that a citation can name its page.
+type pageTable map[string][]int
+
+func newPageTable(docs []corpus.Document) pageTable {
+	t := pageTable{}
+	for _, d := range docs {
+		if len(d.Pages) > 0 {
+			t[d.Source] = d.Pages
+		}
+	}
+	return t
+}
+
+// pageOf is a pageFunc.
+func (t pageTable) pageOf(source string, offset int) int {
+	return corpus.PageAt(t[source], offset)
 }
 
 // cutQuote keeps a quote within maxQuoteLen while keeping it verbatim and

@@ -63,6 +63,7 @@ type Engine struct {
 	ingest  IngestStats
 	conv    ConversationStore
 	coord   map[string]int32 // names listed together in the corpus; see followup.go
+	pages   pageTable        // where the pages of paged documents start
 	degrade func(ctx context.Context, stage, reason string)
 }
 
@@ -119,6 +120,7 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 	if e.passes <= 0 {
 		e.passes = 16
 	}
+	e.pages = newPageTable(docs)
 	e.qvecs = newLRU[[]float32](1024)
 	e.words = newLRU[[]uint64](4096)
 	if e.idx == nil {
@@ -230,7 +232,7 @@ func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
-	ans := compose(text, e.reader.Read(text, passagesOf(hits))).asked(asked, text)
+	ans := compose(text, e.reader.Read(text, passagesOf(hits)), e.pages.pageOf).asked(asked, text)
 	if q.ConversationID != "" {
 		e.remember(ctx, q.ConversationID, ans)
 	}

@@ -21,6 +21,9 @@ type Passage struct {
 	Score float64 `json:"score"`
 	// sents are the passage's sentences, verbatim; quotes are cut from them.
 	sents []string
+	// starts holds each sentence's offset in its document, for the page
+	// a quote is on.
+	starts []int
 }
 
 // passageOverhead is the tokens a passage's delimiters and header cost in
@@ -136,6 +139,7 @@ func makePassage(c corpus.Chunk, sents []passageSentence, cover float64) Passage
 		}
 		b.WriteString(s.text)
 		p.sents = append(p.sents, s.text)
+		p.starts = append(p.starts, s.start)
 	}
 	p.Text = b.String()
 	return p
@@ -171,6 +175,7 @@ func fitPassage(p Passage, budget int) Passage {
 		keep = []string{s[:cut]}
 	}
 	p.sents = keep
+	p.starts = p.starts[:min(len(p.starts), len(keep))]
 	p.Text = strings.Join(keep, " ")
 	return p
 }

@@ -185,14 +185,15 @@ func chunkBlocks(blocks []slack.Block, reserveLast bool) []message {
 	return msgs
 }
 
-// citationLine renders "[n] `file` · Title — “quote”". Everything in it is
+// citationLine renders "[n] `file`, p. N · Title — “quote”" (the page
+// for a PDF only). Everything in it is
 // corpus data, so all of it is escaped and none of it is Markdown-converted.
 func citationLine(i int, c retrieval.Citation) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*[%d]* ", i+1)
 	src := strings.ReplaceAll(truncateRunes(c.Source, maxSourceRunes), "`", "'")
 	if strings.TrimSpace(src) != "" {
-		b.WriteString("`" + escapeMrkdwn(src) + "`")
+		b.WriteString("`" + escapeMrkdwn(src) + "`" + c.PageSuffix())
 	}
 	if title := strings.TrimSpace(c.Title); title != "" && title != c.Source {
 		b.WriteString(" · " + escapeMrkdwn(truncateRunes(oneLine(title), maxTitleRunes)))

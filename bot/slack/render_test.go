@@ -231,3 +231,17 @@ func TestRenderShowsEachQuoteOnce(t *testing.T) {
 		})
 	}
 }
+
+func TestRenderNamesPDFPage(t *testing.T) {
+	ans := sampleAnswer()
+	ans.Citations[0].Source, ans.Citations[0].Page = "reports/q3.pdf", 4
+	text := allText(t, renderAnswer(ans, renderOptions{}))
+	for _, want := range []string{"*[1]* `reports/q3.pdf`, p. 4 · Mine ban", "*[2]* `001_b.txt`\\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("rendered blocks lack %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "001_b.txt`, p.") {
+		t.Errorf("a source without pages got a page:\n%s", text)
+	}
+}

@@ -60,7 +60,7 @@ func renderAnswer(ans retrieval.Answer) string {
 	}
 	b.WriteString("<b>" + heading + "</b>")
 	for i, c := range ans.Citations {
-		fmt.Fprintf(&b, "\n<b>[%d]</b> <code>%s</code>", i+1, escapeHTML(oneLine(c.Source)))
+		fmt.Fprintf(&b, "\n<b>[%d]</b> <code>%s</code>%s", i+1, escapeHTML(oneLine(c.Source)), c.PageSuffix())
 		if title := oneLine(c.Title); title != "" && title != c.Source {
 			b.WriteString(" · <i>" + escapeHTML(title) + "</i>")
 		}

@@ -190,3 +190,23 @@ func FuzzRenderAnswer(f *testing.F) {
 		checkChunks(t, html, chunks, MaxMessageLen)
 	})
 }
+
+func TestRenderNamesPDFPage(t *testing.T) {
+	ans := retrieval.Answer{
+		Text:     "Revenue was €4.2 million [1].",
+		Answered: true,
+		Citations: []retrieval.Citation{
+			{Source: "reports/q3.pdf", Title: "Quarterly report", Quote: "Revenue was €4.2 million.", Page: 4},
+			{Source: "notes.txt", Quote: "Soup on Mondays."},
+		},
+	}
+	got := renderAnswer(ans)
+	if err := checkTelegramHTML(got); err != nil {
+		t.Fatalf("invalid HTML: %v\n%s", err, got)
+	}
+	for _, want := range []string{"<b>[1]</b> <code>reports/q3.pdf</code>, p. 4 · <i>Quarterly report</i>", "<b>[2]</b> <code>notes.txt</code>\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rendered answer lacks %q:\n%s", want, got)
+		}
+	}
+}

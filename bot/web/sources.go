@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -41,6 +42,32 @@ func newSourceText(doc *corpus.Document) *sourceText {
 		spans = []corpus.Span{{Start: 0, End: len(doc.Text)}}
 	}
 	return &sourceText{doc: doc, spans: spans}
+}
+
+// onPage returns the part of t on page n (1-based) of a paged document
+// (a PDF), to be searched and served on its own, or nil when the document
+// has no such page. A page whose lines were all dropped as boilerplate is
+// served whole, as a document without Body spans is.
+func (t *sourceText) onPage(n int) *sourceText {
+	pages := t.doc.Pages
+	if n < 1 || n > len(pages) {
+		return nil
+	}
+	start, end := pages[n-1], len(t.doc.Text)
+	if n < len(pages) {
+		end = pages[n]
+	}
+	var spans []corpus.Span
+	for _, s := range t.spans {
+		s.Start, s.End = max(s.Start, start), min(s.End, end)
+		if s.Start < s.End {
+			spans = append(spans, s)
+		}
+	}
+	if len(spans) == 0 {
+		spans = []corpus.Span{{Start: start, End: end}}
+	}
+	return &sourceText{doc: t.doc, spans: spans}
 }
 
 func (t *sourceText) prepare() {
@@ -100,21 +127,35 @@ func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	page := 0
+	if v := r.URL.Query().Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeError(w, http.StatusBadRequest, "page must be a page number from 1")
+			return
+		}
+		if st = st.onPage(n); st == nil {
+			writeError(w, http.StatusNotFound, "no such page in this source")
+			return
+		}
+		page = n
+	}
 	marks, found := st.find(quotes)
-	if err := writeSource(w, st, marks, found); err != nil {
+	if err := writeSource(w, st, page, marks, found); err != nil {
 		s.log.LogAttrs(r.Context(), slog.LevelDebug, "source not sent whole", slog.String("source", name), slog.String("err", err.Error()))
 	}
 }
 
 // writeSource writes the response of GET /v1/sources/{name}:
 //
-//	{"source": …, "title": …, "paragraphs": [[{"text": …, "mark": true}, …], …], "quotes_found": n}
+//	{"source": …, "title": …, "page": n, "paragraphs": [[{"text": …, "mark": true}, …], …], "quotes_found": n}
 //
-// the document's kept text as paragraphs of segments, with the marked
+// the document's kept text (of one page, for ?page=, which "page" then
+// names) as paragraphs of segments, with the marked
 // spans flagged, and how many of the ?quote= values were found. It encodes
 // one paragraph at a time into a small buffer, so that a request for a
 // large document costs little memory beyond the document itself.
-func writeSource(w http.ResponseWriter, st *sourceText, marks []corpus.Span, found int) error {
+func writeSource(w http.ResponseWriter, st *sourceText, page int, marks []corpus.Span, found int) error {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -128,6 +169,9 @@ func writeSource(w http.ResponseWriter, st *sourceText, marks []corpus.Span, fou
 	bw.WriteString(`,"title":`)
 	if err := enc.Encode(st.doc.Title); err != nil {
 		return err
+	}
+	if page > 0 {
+		fmt.Fprintf(bw, `,"page":%d`, page)
 	}
 	bw.WriteString(`,"paragraphs":[`)
 	first := true

@@ -29,6 +29,7 @@ func questionOf(text string) retrieval.Question { return retrieval.Question{Text
 type sourceResp struct {
 	Source     string `json:"source"`
 	Title      string `json:"title"`
+	Page       int    `json:"page"`
 	Paragraphs [][]struct {
 		Text string `json:"text"`
 		Mark bool   `json:"mark"`

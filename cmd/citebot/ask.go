@@ -56,7 +56,7 @@ func writeAnswer(w io.Writer, ans retrieval.Answer) error {
 			b.WriteString("\nNearest sources:\n")
 		}
 		for i, c := range ans.Citations {
-			fmt.Fprintf(&b, "  [%d] %s", i+1, c.Source)
+			fmt.Fprintf(&b, "  [%d] %s%s", i+1, c.Source, c.PageSuffix())
 			if c.Title != "" {
 				fmt.Fprintf(&b, " — %s", c.Title)
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/citebot/citebot/config"
@@ -15,7 +16,7 @@ import (
 
 // loadCorpus reads the configured corpus folder, or the embedded default.
 func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) ([]corpus.Document, error) {
-	opts := corpus.LoadOptions{Logger: log}
+	opts := corpus.LoadOptions{Logger: log, PDFCacheDir: pdfCacheDir(cfg.DataDir)}
 	var docs []corpus.Document
 	var skipped []corpus.Skipped
 	var err error
@@ -30,6 +31,16 @@ func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) ([]cor
 		return nil, err
 	}
 	return docs, nil
+}
+
+// pdfCacheDir is the folder in the data dir where the PDF reader keeps its
+// compiled WebAssembly, so that only the first start pays for compiling
+// it; "" (no cache) when there is no data dir.
+func pdfCacheDir(dataDir string) string {
+	if dataDir == "" {
+		return ""
+	}
+	return filepath.Join(dataDir, "pdfium-cache")
 }
 
 // buildEngine loads the corpus and builds the engine over it. persist

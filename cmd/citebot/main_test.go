@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot/internal/pdftest"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -224,5 +225,32 @@ func TestServeDrainDelay(t *testing.T) {
 	}
 	if err := srv.Wait(t); err != nil {
 		t.Errorf("Run: %v", err)
+	}
+}
+
+func TestAskPDFNamesPage(t *testing.T) {
+	dir := t.TempDir()
+	pdftest.Write(t, filepath.Join(dir, "reports", "q3.pdf"), pdftest.Report)
+	q := "How many engineers did the company hire?"
+	data := t.TempDir()
+	code, out, errs := runIn(t, data, "warn", "ask", "--corpus", dir, q)
+	if code != 0 || !strings.Contains(out, "14 engineers") || !strings.Contains(out, "[1] reports/q3.pdf, p. 2") {
+		t.Errorf("exit %d, out %q, err %q; want the answer citing reports/q3.pdf, p. 2", code, out, errs)
+	}
+	// The PDF reader's compiled code is kept in the data dir for the
+	// next start.
+	if cached, err := os.ReadDir(filepath.Join(data, "pdfium-cache")); err != nil || len(cached) == 0 {
+		t.Errorf("data dir has no PDF reader cache: %v, %d entries", err, len(cached))
+	}
+	code, out, errs = runCmd(t, "ask", "--corpus", dir, "--json", q)
+	var ans retrieval.Answer
+	if err := json.Unmarshal([]byte(out), &ans); code != 0 || err != nil {
+		t.Fatalf("exit %d, err %v: %s %s", code, err, out, errs)
+	}
+	if len(ans.Citations) == 0 || ans.Citations[0].Source != "reports/q3.pdf" || ans.Citations[0].Page != 2 {
+		t.Errorf("got citations %+v, want reports/q3.pdf page 2", ans.Citations)
+	}
+	if !strings.Contains(out, `"page": 2`) && !strings.Contains(out, `"page":2`) {
+		t.Errorf("JSON lacks the page:\n%s", out)
 	}
 }

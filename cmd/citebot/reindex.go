@@ -131,7 +131,7 @@ func (l *liveIndex) reread(ctx context.Context, paths []string) ([]corpus.Docume
 		return nil, fmt.Errorf("corpus folder %s: %w", l.dir, err)
 	}
 	defer root.Close()
-	docs, skipped, err := corpus.Reload(ctx, root.FS(), l.docs, paths, corpus.LoadOptions{Logger: l.log})
+	docs, skipped, err := corpus.Reload(ctx, root.FS(), l.docs, paths, corpus.LoadOptions{Logger: l.log, PDFCacheDir: pdfCacheDir(l.dataDir)})
 	logSkipped(ctx, l.log, skipped)
 	if errors.Is(err, corpus.ErrNoDocuments) {
 		return nil, fmt.Errorf("no documents left in %s; the last index stays until one is added", l.dir)
@@ -162,7 +162,7 @@ func (l *liveIndex) ingested(ctx context.Context) {
 		return
 	}
 	start := time.Now()
-	docs, skipped, err := corpus.LoadDir(ctx, l.dir, corpus.LoadOptions{Logger: l.log})
+	docs, skipped, err := corpus.LoadDir(ctx, l.dir, corpus.LoadOptions{Logger: l.log, PDFCacheDir: pdfCacheDir(l.dataDir)})
 	logSkipped(ctx, l.log, skipped)
 	if err == nil {
 		l.metrics.Files(len(docs))

@@ -231,9 +231,10 @@
     const list = el("ol", "citations");
     citations.forEach((c) => {
       const li = el("li");
-      const open = el("button", "source-link", c.source);
+      const where = c.source + (c.page > 0 ? ", p. " + c.page : "");
+      const open = el("button", "source-link", where);
       open.type = "button";
-      open.title = "Open " + c.source + " with the quote marked";
+      open.title = "Open " + where + " with the quote marked";
       open.addEventListener("click", () => openSource(c, open));
       li.append(el("strong", "", c.title || c.source), " — ", open);
       // An extractive answer already quotes the passage; show each
@@ -250,7 +251,8 @@
     opener = from;
     const panel = $("source"), text = $("source-text"), st = $("source-status");
     $("source-title").textContent = c.title || c.source;
-    $("source-name").textContent = c.source;
+    // A PDF citation opens its page only, with the quote marked there.
+    $("source-name").textContent = c.source + (c.page > 0 ? ", p. " + c.page : "");
     text.replaceChildren();
     setStatus(st, "Loading…");
     $("source-hint").hidden = true;
@@ -258,7 +260,8 @@
     if (!wide.matches) panel.scrollIntoView({ block: "start" });
     const path = c.source.split("/").map(encodeURIComponent).join("/");
     try {
-      const resp = await fetch("/v1/sources/" + path + "?quote=" + encodeURIComponent(c.quote), { headers: headers() });
+      const page = c.page > 0 ? "&page=" + c.page : "";
+      const resp = await fetch("/v1/sources/" + path + "?quote=" + encodeURIComponent(c.quote) + page, { headers: headers() });
       if (resp.status === 401) {
         setStatus(st, "Enter the API token to read the source.", true);
         needToken();
