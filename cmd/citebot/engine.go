@@ -15,7 +15,7 @@ import (
 )
 
 // loadCorpus reads the configured corpus folder, or the embedded default.
-func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) ([]corpus.Document, error) {
+func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) ([]corpus.Document, []corpus.Skipped, error) {
 	opts := corpus.LoadOptions{Logger: log, PDFCacheDir: pdfCacheDir(cfg.DataDir)}
 	var docs []corpus.Document
 	var skipped []corpus.Skipped
@@ -28,9 +28,9 @@ func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) ([]cor
 	// Report skips even when no document was left, as they may say why.
 	logSkipped(ctx, log, skipped)
 	if err != nil {
-		return nil, err
+		return nil, skipped, err
 	}
-	return docs, nil
+	return docs, skipped, nil
 }
 
 // pdfCacheDir is the folder in the data dir where the PDF reader keeps its
@@ -48,20 +48,20 @@ func pdfCacheDir(dataDir string) string {
 // dir's lock meanwhile, with the corpus the data dir records unless the
 // command names another (see corpusFor). mods adjust the engine's options
 // last (serve puts conversations in Redis with them).
-func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, persist bool, progress func(int, int), mods ...func(*retrieval.Options)) (*retrieval.Engine, []corpus.Document, error) {
+func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, persist bool, progress func(int, int), mods ...func(*retrieval.Options)) (*retrieval.Engine, []corpus.Document, []corpus.Skipped, error) {
 	if persist {
 		unlock, err := datadir.Lock(ctx, cfg.DataDir, log)
 		if err != nil {
-			return nil, nil, fmt.Errorf("data dir %s: %w", cfg.DataDir, err)
+			return nil, nil, nil, fmt.Errorf("data dir %s: %w", cfg.DataDir, err)
 		}
 		defer unlock()
 		if cfg, err = corpusFor(cfg, log); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
-	docs, err := loadCorpus(ctx, cfg, log)
+	docs, skipped, err := loadCorpus(ctx, cfg, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	opts := retrieval.Options{
 		Chunk:    cfg.Corpus.ChunkOptions(),
@@ -76,14 +76,14 @@ func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, persi
 	}
 	// CITEBOT_INDEX=weaviate: the engine syncs it by content hash.
 	if opts.Index, err = openIndex(cfg, log); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, m := range mods {
 		m(&opts)
 	}
 	eng, err := retrieval.NewEngine(ctx, docs, opts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("build index: %w", err)
+		return nil, nil, nil, fmt.Errorf("build index: %w", err)
 	}
 	if persist && eng.Stats().SaveError == "" {
 		rec := datadir.Record{Corpus: datadir.AbsCorpus(cfg.Corpus.Dir), Built: time.Now().UTC()}
@@ -91,7 +91,7 @@ func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, persi
 			log.Warn("could not record the index's corpus in the data dir", "err", err)
 		}
 	}
-	return eng, docs, nil
+	return eng, docs, skipped, nil
 }
 
 // corpusFor settles which corpus a command that uses the data dir's index

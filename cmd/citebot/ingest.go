@@ -19,7 +19,7 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("%w: unexpected argument %q (use --corpus DIR)", errUsage, c.args[0])
 	}
 	update, finish := progressBar(stderr, "embedding")
-	eng, _, err := buildEngine(ctx, c.cfg, c.log, true, update)
+	eng, docs, skipped, err := buildEngine(ctx, c.cfg, c.log, true, update)
 	finish()
 	if err != nil {
 		return err
@@ -29,6 +29,7 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if s.SaveError != "" {
 		return fmt.Errorf("save index: %s", s.SaveError)
 	}
+	writeIngestReport(stdout, docs, skipped)
 	fmt.Fprintf(stdout, "indexed %d files, %d chunks with %s: %d embedded, %d reused; %d files new or changed, %d removed\n",
 		s.Files, s.Chunks, s.Embedder, s.Embedded, s.Reused, s.Changed, s.Removed)
 	if s.Rebuilt != "" {

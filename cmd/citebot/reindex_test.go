@@ -166,7 +166,7 @@ func TestServeWatchesCorpus(t *testing.T) {
 	}
 	t.Run("a restart embeds nothing again", func(t *testing.T) {
 		cfg := loadEnv(t, map[string]string{"CITEBOT_DATA_DIR": data})
-		eng, docs, err := buildEngine(context.Background(), cfg, slog.New(slog.DiscardHandler), true, nil)
+		eng, docs, _, err := buildEngine(context.Background(), cfg, slog.New(slog.DiscardHandler), true, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

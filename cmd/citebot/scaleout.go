@@ -37,7 +37,7 @@ func openIndex(cfg config.Config, log *slog.Logger) (retrieval.Index, error) {
 func buildEngineWhenReachable(ctx context.Context, cfg config.Config, log *slog.Logger, mods ...func(*retrieval.Options)) (*retrieval.Engine, []corpus.Document, error) {
 	wait := time.Second
 	for {
-		eng, docs, err := buildEngine(ctx, cfg, log, true, nil, mods...)
+		eng, docs, _, err := buildEngine(ctx, cfg, log, true, nil, mods...)
 		if err == nil || !errors.Is(err, retrieval.ErrWeaviateUnavailable) || ctx.Err() != nil {
 			return eng, docs, err
 		}
