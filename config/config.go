@@ -99,6 +99,15 @@ type Corpus struct {
 	// Watch makes serve re-index a corpus folder's files as they change;
 	// it has no effect on the embedded corpus.
 	Watch bool
+	// MaxPDFPages and MaxPDFMB bound the PDFs read; zero means the corpus
+	// package's defaults.
+	MaxPDFPages, MaxPDFMB int
+}
+
+// LoadOptions returns the options c sets for reading the corpus; the
+// caller adds its logger and cache folder.
+func (c Corpus) LoadOptions() corpus.LoadOptions {
+	return corpus.LoadOptions{MaxPDFPages: c.MaxPDFPages, MaxPDFSize: int64(c.MaxPDFMB) << 20}
 }
 
 // ChunkOptions returns the corpus chunking c sets.

@@ -357,6 +357,8 @@ var samples = map[string][2]string{
 	"corpus.chunk_overlap":       {"100", "100"},
 	"corpus.example_questions":   {"  How do I reset the battery monitor? |Where is the fuse, and why? ", "How do I reset the battery monitor? | Where is the fuse, and why?"},
 	"corpus.rebuild":             {"true", "true"},
+	"corpus.max_pdf_pages":       {"500", "500"},
+	"corpus.max_pdf_mb":          {"16", "16"},
 	"corpus.watch":               {"true", "true"}, // the default; a zero field would hide an unreached setting
 	"log.level":                  {"WARNING", "warn"},
 	"log.format":                 {"Text", "text"},

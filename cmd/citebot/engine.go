@@ -16,7 +16,8 @@ import (
 
 // loadCorpus reads the configured corpus folder, or the embedded default.
 func loadCorpus(ctx context.Context, cfg config.Config, log *slog.Logger) ([]corpus.Document, []corpus.Skipped, error) {
-	opts := corpus.LoadOptions{Logger: log, PDFCacheDir: pdfCacheDir(cfg.DataDir)}
+	opts := cfg.Corpus.LoadOptions()
+	opts.Logger, opts.PDFCacheDir = log, pdfCacheDir(cfg.DataDir)
 	var docs []corpus.Document
 	var skipped []corpus.Skipped
 	var err error

@@ -67,3 +67,22 @@ func TestIngestReportsWhatItReadAndSkipped(t *testing.T) {
 		}
 	}
 }
+
+// TestIngestHonoursThePDFPageLimit checks that CITEBOT_MAX_PDF_PAGES
+// reaches the PDF reader: a two-page report over a one-page limit is
+// skipped as too big, and reported.
+func TestIngestHonoursThePDFPageLimit(t *testing.T) {
+	dir := t.TempDir()
+	pdftest.Write(t, filepath.Join(dir, "q3.pdf"), pdftest.Report)
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("The depot opened in 1961.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CITEBOT_MAX_PDF_PAGES", "1")
+	code, out, errs := runCmd(t, "ingest", "--corpus", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "skipped 1:") || !strings.Contains(out, "q3.pdf") || strings.Contains(out, "pdf   1") {
+		t.Errorf("want q3.pdf skipped over the page limit; got\n%s", out)
+	}
+}

@@ -29,7 +29,8 @@ type liveIndex struct {
 	dir     string            // the corpus folder
 	dataDir string            // where the index is stored
 	opts    retrieval.Options // the options of the first build
-	quiet   time.Duration     // watch.Options.Quiet
+	load    corpus.LoadOptions
+	quiet   time.Duration // watch.Options.Quiet
 	metrics *metrics.Reindex
 
 	// Only run's goroutine touches these.
@@ -131,7 +132,7 @@ func (l *liveIndex) reread(ctx context.Context, paths []string) ([]corpus.Docume
 		return nil, fmt.Errorf("corpus folder %s: %w", l.dir, err)
 	}
 	defer root.Close()
-	docs, skipped, err := corpus.Reload(ctx, root.FS(), l.docs, paths, corpus.LoadOptions{Logger: l.log, PDFCacheDir: pdfCacheDir(l.dataDir)})
+	docs, skipped, err := corpus.Reload(ctx, root.FS(), l.docs, paths, l.load)
 	logSkipped(ctx, l.log, skipped)
 	if errors.Is(err, corpus.ErrNoDocuments) {
 		return nil, fmt.Errorf("no documents left in %s; the last index stays until one is added", l.dir)
@@ -162,7 +163,7 @@ func (l *liveIndex) ingested(ctx context.Context) {
 		return
 	}
 	start := time.Now()
-	docs, skipped, err := corpus.LoadDir(ctx, l.dir, corpus.LoadOptions{Logger: l.log, PDFCacheDir: pdfCacheDir(l.dataDir)})
+	docs, skipped, err := corpus.LoadDir(ctx, l.dir, l.load)
 	logSkipped(ctx, l.log, skipped)
 	if err == nil {
 		l.metrics.Files(len(docs))
@@ -240,5 +241,7 @@ func (a *app) liveIndex(opts retrieval.Options, docs []corpus.Document) *liveInd
 		a.log.Info("not watching the corpus folder: live updates cover the embedded index only; run citebot ingest and restart to update Weaviate")
 		return nil
 	}
-	return &liveIndex{a: a, log: a.log, dir: dir, dataDir: a.cfg.DataDir, opts: opts, quiet: a.watchQuiet, metrics: a.reindex, docs: docs}
+	load := a.cfg.Corpus.LoadOptions()
+	load.Logger, load.PDFCacheDir = a.log, pdfCacheDir(a.cfg.DataDir)
+	return &liveIndex{a: a, log: a.log, dir: dir, dataDir: a.cfg.DataDir, opts: opts, load: load, quiet: a.watchQuiet, metrics: a.reindex, docs: docs}
 }
