@@ -221,8 +221,10 @@ func changedFiles(old, cur []corpus.Document) int {
 }
 
 // liveIndex returns the watcher of the corpus serve loaded, or nil when
-// there is nothing to watch: watching is off, the corpus is the embedded
-// one, or the index is Weaviate, which is not updated live yet.
+// there is nothing to watch: watching is off, or the corpus is the
+// embedded one. With Weaviate, each update brings the shared class up to
+// date by content hash (see retrieval's syncIndex) before the new engine
+// is swapped in.
 func (a *app) liveIndex(opts retrieval.Options, docs []corpus.Document) *liveIndex {
 	dir := a.cfg.Corpus.Dir
 	if dir == "" {
@@ -237,9 +239,6 @@ func (a *app) liveIndex(opts retrieval.Options, docs []corpus.Document) *liveInd
 		return nil
 	case dir == "":
 		return nil // the embedded articles never change
-	case opts.Index != nil:
-		a.log.Info("not watching the corpus folder: live updates cover the embedded index only; run citebot ingest and restart to update Weaviate")
-		return nil
 	}
 	load := a.cfg.Corpus.LoadOptions()
 	load.Logger, load.PDFCacheDir = a.log, pdfCacheDir(a.cfg.DataDir)

@@ -14,15 +14,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot/internal/scaletest"
 	"github.com/citebot/citebot/retrieval"
 )
 
 // watchedApp serves the corpus folder dir with a short quiet period, and
 // returns once the index answers and the folder is watched.
-func watchedApp(t *testing.T, dir, data string, logs io.Writer) *servedApp {
+func watchedApp(t *testing.T, dir, data string, logs io.Writer, extra ...string) *servedApp {
 	t.Helper()
-	cfg := loadEnv(t, map[string]string{"CITEBOT_ADDR": "127.0.0.1:0", "CITEBOT_DATA_DIR": data, "CITEBOT_CORPUS": dir,
-		"CITEBOT_LOG_LEVEL": "info"})
+	env := map[string]string{"CITEBOT_ADDR": "127.0.0.1:0", "CITEBOT_DATA_DIR": data, "CITEBOT_CORPUS": dir,
+		"CITEBOT_LOG_LEVEL": "info"}
+	for i := 0; i+1 < len(extra); i += 2 {
+		env[extra[i]] = extra[i+1]
+	}
+	cfg := loadEnv(t, env)
 	srv := startApp(t, cfg, logs, func(a *app) { a.watchQuiet = 20 * time.Millisecond })
 	select {
 	case <-srv.watchReady:
@@ -178,6 +183,34 @@ func TestServeWatchesCorpus(t *testing.T) {
 			t.Errorf("got %d documents, want the bridge and the crane", len(docs))
 		}
 	})
+}
+
+// TestServeWatchesCorpusOnWeaviate checks live re-indexing with the
+// Weaviate backend: the class is brought up to date by content hash, so a
+// new file is answered and a deleted one stops being cited.
+func TestServeWatchesCorpusOnWeaviate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Weaviate server")
+	}
+	wv := scaletest.StartWeaviate(t)
+	dir, data := bridgeCorpus(t), t.TempDir()
+	srv := watchedApp(t, dir, data, io.Discard, "CITEBOT_INDEX", "weaviate", "WEAVIATE_URL", wv.URL)
+	ferry := filepath.Join(dir, "ferry.txt")
+	writeFile(t, ferry, "The Blue Ferry crosses the bay every 40 minutes, from dawn to midnight.\n")
+	eventually(t, srv.URL, ferryQ, 5*time.Second, func(a retrieval.Answer) bool { return cites(a, "ferry.txt") })
+	writeFile(t, ferry, "The Blue Ferry crosses the bay every 25 minutes, from dawn to midnight.\n")
+	eventually(t, srv.URL, ferryQ, 5*time.Second, func(a retrieval.Answer) bool { return strings.Contains(a.Text, "25 minutes") })
+	if err := os.Remove(ferry); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, srv.URL, ferryQ, 5*time.Second, func(a retrieval.Answer) bool { return !cites(a, "ferry.txt") })
+	if a := answerOf(t, srv.URL, "When did the Old Bridge open?"); !cites(a, "bridge.txt") {
+		t.Errorf("the unchanged file is no longer cited: %+v", a)
+	}
+	srv.Cancel()
+	if err := srv.Wait(t); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
 }
 
 // TestServePicksUpIngest checks that an index `citebot ingest` stores in
