@@ -194,8 +194,8 @@ func Evaluate(ctx context.Context, a Answerer, qs []EvalQuestion, texts map[stri
 				}
 			}
 			ok := ans.Answered && utf8.RuneCountInString(ans.Text) <= MaxAnswerLen
-			res.Contains = ok && matchesAny(ans.Text, q.Answers)
-			res.Lead = ok && matchesAny(firstRunes(ans.Text, LeadWindow), q.Answers)
+			res.Contains = ok && MatchesAnswer(ans.Text, q.Answers)
+			res.Lead = ok && InLead(ans.Text, q.Answers)
 			res.Correct = res.Lead
 			if res.Lead {
 				lead++
@@ -348,6 +348,12 @@ func oneLine(s string, n int) string {
 	return s
 }
 
+// InLead reports whether one of the accepted answers stands in the first
+// LeadWindow characters of reply: eval's lead test.
+func InLead(reply string, answers []string) bool {
+	return MatchesAnswer(firstRunes(reply, LeadWindow), answers)
+}
+
 func firstRunes(s string, n int) string {
 	for i := range s {
 		if n == 0 {
@@ -369,9 +375,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// matchesAny reports whether text contains one of the accepted answers,
-// ignoring case and accents.
-func matchesAny(text string, answers []string) bool {
+// MatchesAnswer reports whether text contains one of the accepted
+// answers, ignoring case and accents: eval's "contains" test, and the one
+// the reader is fitted against (internal/readerfit).
+func MatchesAnswer(text string, answers []string) bool {
 	ft := words.Fold(text)
 	for _, a := range answers {
 		if a != "" && strings.Contains(ft, words.Fold(a)) {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/reader"
 )
 
@@ -16,7 +17,7 @@ type reading struct {
 	kind string // "answerable", "impossible" or "left-out"
 	// right reports that the quoted sentence holds the answer.
 	right bool
-	// leadPhrase and leadSentence report whether the first leadWindow
+	// leadPhrase and leadSentence report whether the first retrieval.LeadWindow
 	// characters of the reply hold the answer when it leads with the
 	// phrase and when it leads with the sentence alone.
 	leadPhrase, leadSentence bool
@@ -95,8 +96,8 @@ func heldOut(ctx context.Context, opts Options, ix *indexed, exs []*example, fol
 func readOne(r *reader.Reader, it Item, ps []reader.Passage) reading {
 	rd := reading{tr: r.Decide(it.Question, ps)}
 	if ev := rd.tr.Reading.Evidence; len(ev) > 0 && it.IsAnswerable() {
-		rd.leadSentence = containsAny(firstRunes(ev[0].Text, leadWindow), it.Answers)
-		rd.leadPhrase = containsAny(firstRunes(rd.tr.Phrase+". "+ev[0].Text, leadWindow), it.Answers)
+		rd.leadSentence = retrieval.InLead(ev[0].Text, it.Answers)
+		rd.leadPhrase = retrieval.InLead(rd.tr.Phrase+". "+ev[0].Text, it.Answers)
 	}
 	return rd
 }

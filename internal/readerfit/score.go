@@ -4,14 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/reader"
-	"github.com/citebot/citebot/retrieval/words"
 )
-
-// leadWindow is how much of a reply counts as its lead, in characters.
-const leadWindow = 120
 
 // Tally counts how a reader did on a question set.
 type Tally struct {
@@ -47,24 +43,6 @@ func reply(rd reader.Reading) string {
 	return text
 }
 
-func firstRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) > n {
-		r = r[:n]
-	}
-	return string(r)
-}
-
-func containsAny(text string, answers []string) bool {
-	ft := words.Fold(text)
-	for _, a := range answers {
-		if a != "" && strings.Contains(ft, words.Fold(a)) {
-			return true
-		}
-	}
-	return false
-}
-
 // score reads every item of a set and tallies the results; w, when not
 // nil, gets one line per question.
 func score(ctx context.Context, r *reader.Reader, ix *indexed, items []Item, w io.Writer) Tally {
@@ -85,7 +63,7 @@ func score(ctx context.Context, r *reader.Reader, ix *indexed, items []Item, w i
 			if !rd.Answered {
 				c[0]++
 			} else if w != nil {
-				fmt.Fprintf(w, "ANSWERED-%s %.2f\t%s\tlead=%q\t%s\n", kind, rd.Confidence, it.Question, rd.Lead, firstRunes(rd.Evidence[0].Text, 120))
+				fmt.Fprintf(w, "ANSWERED-%s %.2f\t%s\tlead=%q\t%.120s\n", kind, rd.Confidence, it.Question, rd.Lead, rd.Evidence[0].Text)
 			}
 			t.Refused[kind] = c
 			continue
@@ -109,12 +87,12 @@ func score(ctx context.Context, r *reader.Reader, ix *indexed, items []Item, w i
 		case !inTop:
 			t.NotInTop++
 		}
-		ok := containsAny(rd.Evidence[0].Text, it.Answers)
-		if runners := r.Runners(it.Question, ps); ok || len(runners) > 0 && containsAny(runners[0], it.Answers) {
+		ok := retrieval.MatchesAnswer(rd.Evidence[0].Text, it.Answers)
+		if runners := r.Runners(it.Question, ps); ok || len(runners) > 0 && retrieval.MatchesAnswer(runners[0], it.Answers) {
 			t.Contains2++
 		}
-		lead := containsAny(firstRunes(reply(rd), leadWindow), it.Answers)
-		spanOK := rd.Lead != "" && containsAny(rd.Lead, it.Answers) || rd.Lead == "" && lead
+		lead := retrieval.InLead(reply(rd), it.Answers)
+		spanOK := rd.Lead != "" && retrieval.MatchesAnswer(rd.Lead, it.Answers) || rd.Lead == "" && lead
 		if ok {
 			t.Contains++
 			bk[1]++
@@ -135,7 +113,7 @@ func score(ctx context.Context, r *reader.Reader, ix *indexed, items []Item, w i
 			case !spanOK:
 				mark = "SPAN"
 			}
-			fmt.Fprintf(w, "%s %.2f\t%s\t%q\tlead=%q\t%s\n", mark, rd.Confidence, it.Question, it.Answers, rd.Lead, firstRunes(rd.Evidence[0].Text, 160))
+			fmt.Fprintf(w, "%s %.2f\t%s\t%q\tlead=%q\t%.160s\n", mark, rd.Confidence, it.Question, it.Answers, rd.Lead, rd.Evidence[0].Text)
 		}
 	}
 	return t
