@@ -195,7 +195,7 @@ func Fit(ctx context.Context, opts Options) (*reader.Model, error) {
 				}
 			}
 		}
-		logf("train: first-stage top-1 %.3f (in sample); answer sentence among the best %d in %d of %d (cross-fitted)", top1(sg, sentW), 8, inTop, len(sg))
+		logf("train: first-stage top-1 %.3f (in sample); answer sentence among the best %d in %d of %d (cross-fitted)", top1(sg, sentW), reader.DefaultSentences, inTop, len(sg))
 	}
 	foldAnswer := make([][]float64, opts.Folds)
 	for k := range foldAnswer {

@@ -177,6 +177,7 @@ var (
 	afBias, afDistFocus, afHeadLex              int
 	afSegCov, afSegCovEnt, afSegNoEnt           int
 	afSegRival, afSegOwn, afBind, afListBind    int
+	afNamed                                     int
 )
 
 // bindLabels name what stands nearest a span on each side, among names
@@ -273,6 +274,7 @@ func init() {
 	afSegOwn = a.add("clause-own-name")
 	afBind = a.cross("bind", whs, bindLabels)
 	afListBind = a.block("list-bind", bindLabels)
+	afNamed = a.block("named-as-head", []string{"all", "some"})
 
 	// The answer model sees a sentence's first-stage score, its features
 	// again (with weights of their own) and the phrase's features.
@@ -321,6 +323,7 @@ func sentenceFeatures(q *question, st *Stats, sents []*sentence) []sentenceInfo 
 		}
 		return matchTokens(q, s.toks)
 	}
+	q.named = namedAsHead(q, sents)
 	for i, s := range sents {
 		in := &infos[i]
 		in.s = s
@@ -752,7 +755,7 @@ func spanShapes(s *sentence, sp span) [numShapes]bool {
 		}
 		if !t.Num {
 			content++
-			if t.Cap {
+			if t.Cap && mk&markOpenerCap == 0 {
 				caps++
 			}
 		}
@@ -1035,6 +1038,23 @@ func spanFeatures(q *question, st *Stats, in *sentenceInfo, sp span) Vector {
 			}
 		}
 	}
+	if len(q.named) > 0 && (sh[shCapAll] || sh[shCapSome]) {
+		caps, named := 0, 0
+		for k := sp.i; k < sp.j; k++ {
+			if t := toks[k]; t.Cap && t.Stem != "" && !t.Num && s.marks[k]&markOpenerCap == 0 {
+				caps++
+				if q.named[t.Stem] {
+					named++
+				}
+			}
+		}
+		switch {
+		case caps > 0 && named == caps:
+			v.on(afNamed)
+		case named > 0:
+			v.on(afNamed + 1)
+		}
+	}
 	if sp.i == 0 {
 		v.on(afAtStart + w)
 	}
@@ -1049,6 +1069,44 @@ func spanFeatures(q *question, st *Stats, in *sentenceInfo, sp span) Vector {
 		}
 	}
 	return v
+}
+
+// namedAsHead collects the stems of the capitalised words within three
+// words of the question's head noun in sents, within one clause, leaving
+// out the question's own words: for "which band …", the names the
+// passages call a band.
+func namedAsHead(q *question, sents []*sentence) map[string]bool {
+	if q.head == "" {
+		return nil
+	}
+	own := map[string]bool{}
+	for _, t := range q.terms {
+		own[t.stem] = true
+	}
+	var out map[string]bool
+	for _, s := range sents {
+		for k, t := range s.toks {
+			if t.Stem != q.head {
+				continue
+			}
+			for _, step := range []int{-1, 1} {
+				for x, n := k+step, 0; x >= 0 && x < len(s.toks) && n < 3; x, n = x+step, n+1 {
+					edge := max(x, x-step)
+					if gapOf(s.text, s.toks, edge) == gapBreak {
+						break
+					}
+					u := s.toks[x]
+					if u.Cap && u.Stem != "" && !u.Num && !own[u.Stem] && s.marks[x]&markOpenerCap == 0 && x > 0 {
+						if out == nil {
+							out = map[string]bool{}
+						}
+						out[u.Stem] = true
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // ownName reports whether token t, which matches question term qt, is the

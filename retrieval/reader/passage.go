@@ -64,6 +64,10 @@ const (
 	markOrdinal
 	markMonth
 	markPercentWord
+	// markOpenerCap: capitalised only because it opens the sentence
+	// ("Prior to v9.12, …"), a word the corpus never writes as a name
+	// inside a sentence.
+	markOpenerCap
 )
 
 func markTokens(toks []words.Token) []tokenMark {
@@ -118,8 +122,14 @@ func sentencesOf(st *Stats, passages []Passage) []*sentence {
 			}
 			seen[k] = true
 			toks := st.split(text)
+			marks := markTokens(toks)
+			for k, t := range toks {
+				if t.Cap && !t.Num && t.Stem != "" && (k == 0 || afterOpener(text, toks, k)) && !st.namedInside(t.Norm) {
+					marks[k] |= markOpenerCap
+				}
+			}
 			out = append(out, &sentence{text: text, toks: toks, source: c.Source, title: c.Title,
-				docStart: start, rank: rank, score: p.Score, titleToks: tt, marks: markTokens(toks),
+				docStart: start, rank: rank, score: p.Score, titleToks: tt, marks: marks,
 				money: strings.ContainsAny(text, "$€£¥₹"), percent: strings.ContainsAny(text, "%‰")})
 		}
 	}

@@ -87,6 +87,10 @@ type question struct {
 	// bigrams are pairs of consecutive content terms ("prime minister"),
 	// by index into terms.
 	bigrams [][2]int
+	// named holds the stems of the capitalised words that stand next to
+	// the head noun anywhere in the passages ("the band Suga Mama", "Suga
+	// Mama's band"): the passages' own word for what those names are.
+	named map[string]bool
 }
 
 // analyze reads a question.

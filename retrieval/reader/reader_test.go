@@ -181,6 +181,8 @@ func TestCandidates(t *testing.T) {
 		{"It grew 19% in fiscal year 2013.", "19%"},
 		{"It appeared in a commercial with Britney Spears, Pink, and Enrique Iglesias.", "Britney Spears, Pink, and Enrique Iglesias"},
 		{"The Battle of Long Island was fought in August 1776.", "The Battle of Long Island"},
+		{"The treaty bans the use, stockpiling, production and transfer of anti-personnel mines.",
+			"the use, stockpiling, production and transfer of anti-personnel mines"},
 	}
 	st, _ := corpusOf(t, treaty)
 	for _, tt := range tests {
@@ -219,6 +221,60 @@ func TestCandidatesJoinLikeWithLike(t *testing.T) {
 	}
 	if !got["Latvia and Ukraine"] {
 		t.Errorf("candidates lack %q", "Latvia and Ukraine")
+	}
+}
+
+// TestCandidatesSkipAddresses checks that no candidate is part of a web
+// address or a Markdown link's target, while the link's text still is.
+func TestCandidatesSkipAddresses(t *testing.T) {
+	sentence := "Thanks to [@eliben](https://github.com/eliben) whose post at www.example.org/rag started it."
+	st, _ := corpusOf(t, treaty)
+	got := map[string]bool{}
+	for _, sp := range candidates(sentence, st.split(sentence)) {
+		got[sentence[sp.start:sp.end]] = true
+		if sp.kind == kindSentence {
+			continue
+		}
+		for _, bad := range []string{"https", "github", "com/eliben", "example", "rag"} {
+			if strings.Contains(sentence[sp.start:sp.end], bad) {
+				t.Errorf("candidate %q is part of an address", sentence[sp.start:sp.end])
+			}
+		}
+	}
+	if !got["eliben"] {
+		t.Errorf("candidates lack the link text %q; got %v", "eliben", got)
+	}
+}
+
+// TestOpenerCapitalIsNotAName checks that a word capitalised only because
+// it opens the sentence does not read as a name when the corpus never
+// writes it as one inside a sentence, while a name that opens a sentence
+// still does.
+func TestOpenerCapitalIsNotAName(t *testing.T) {
+	st, ps := corpusOf(t, map[string]string{
+		"a.txt": "Buffers\n\nThe buffer was small prior to the release. Prior to v9, the buffer held 4096 bytes. " +
+			"Norway joined in 1994. In 2001 Norway left. It was prior to that a member.\n",
+	})
+	sents := sentencesOf(st, ps)
+	shapes := map[string][numShapes]bool{}
+	for _, s := range sents {
+		for _, sp := range candidates(s.text, s.toks) {
+			if sp.j-sp.i == 1 && sp.i == 0 {
+				shapes[s.text[sp.start:sp.end]] = spanShapes(s, sp)
+			}
+		}
+	}
+	for _, tt := range []struct {
+		word string
+		name bool
+	}{{"Prior", false}, {"Norway", true}} {
+		sh, ok := shapes[tt.word]
+		if !ok {
+			t.Fatalf("no candidate %q opens a sentence", tt.word)
+		}
+		if got := sh[shCapAll]; got != tt.name {
+			t.Errorf("%q reads as a name: got %v, want %v", tt.word, got, tt.name)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package reader
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -110,12 +111,35 @@ func gapOf(text string, toks []words.Token, i int) gapKind {
 	return gapBreak
 }
 
+// addresses match a web address and the target of a Markdown link
+// ("[blog post](https://…)"): text a reader follows, not an answer.
+var addresses = regexp.MustCompile(`\]\([^()\s]*\)|(?i:https?://|www\.)[^\s<>()\[\]"']+`)
+
+// inAddress marks the tokens of text that fall inside a web address.
+func inAddress(text string, toks []words.Token) []bool {
+	locs := addresses.FindAllStringIndex(text, -1)
+	if locs == nil {
+		return nil
+	}
+	out := make([]bool, len(toks))
+	for k, t := range toks {
+		for _, l := range locs {
+			if t.Start < l[1] && t.End > l[0] {
+				out[k] = true
+				break
+			}
+		}
+	}
+	return out
+}
+
 // candidates finds the candidate answers of a tokenised sentence.
 func candidates(text string, toks []words.Token) []span {
 	n := len(toks)
 	if n == 0 {
 		return nil
 	}
+	address := inAddress(text, toks)
 	gaps := make([]gapKind, n+1)
 	for i := 0; i <= n; i++ {
 		gaps[i] = gapOf(text, toks, i)
@@ -125,6 +149,13 @@ func candidates(text string, toks []words.Token) []span {
 	add := func(i, j int, k spanKind) {
 		if i < 0 || j > n || i >= j {
 			return
+		}
+		if address != nil && k != kindSentence {
+			for x := i; x < j; x++ {
+				if address[x] {
+					return
+				}
+			}
 		}
 		start, end := extend(text, toks[i].Start, toks[j-1].End)
 		key := [2]int{start, end}
@@ -208,6 +239,16 @@ func candidates(text string, toks []words.Token) []span {
 			}
 			end = runs[b].j
 			add(runs[a].i, end, kindList)
+			// A list of heads that share a complement: "the use,
+			// stockpiling and transfer of anti-personnel mines".
+			if b+1 < len(runs) && runs[b+1].i == end+1 && toks[end].Norm == "of" &&
+				gaps[end] == gapTight && gaps[end+1] == gapTight && runs[b+1].j-runs[b+1].i <= 4 {
+				start := runs[a].i
+				if p := start - 1; p >= 0 && determiners[toks[p].Norm] && gaps[start] == gapTight {
+					start = p
+				}
+				add(start, runs[b+1].j, kindList)
+			}
 		}
 	}
 	// Dates: "September 4, 1981", "4 September 1981", "June 2005".

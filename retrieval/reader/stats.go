@@ -105,6 +105,13 @@ func (s *Stats) Proper(norm string) bool {
 	return p > 0 && p >= 2*l
 }
 
+// namedInside reports whether the corpus writes the folded word with a
+// capital inside sentences at all, and not mostly in lower case: whether
+// it can be a name when it opens a sentence.
+func (s *Stats) namedInside(norm string) bool {
+	return s.proper[norm] > 0 && !s.Common(norm)
+}
+
 // Common reports whether the corpus writes the folded word mostly in lower
 // case inside sentences, as it writes ordinary words.
 func (s *Stats) Common(norm string) bool {
