@@ -40,20 +40,20 @@ var sharedEval = filepath.Join("..", "..", "shared", "eval")
 var qualitySets = []qualitySet{
 	// The questions about the embedded articles.
 	{name: "seed", questions: filepath.Join(sharedEval, "questions.jsonl"), shared: true,
-		bar: qualityBar{lead: 0.45, contains: 0.55, retrievalAt3: 1, refusal: map[string]float64{"unanswerable": 1}}},
+		bar: qualityBar{lead: 0.6, contains: 0.6, retrievalAt3: 1, refusal: map[string]float64{"unanswerable": 1}}},
 	// SQuAD 2.0 questions the reader was not fitted on, over the ten
 	// articles it was fitted on (squad-train/README.md). Settings were
 	// chosen on this set too, so it flatters the reader a little.
 	{name: "squad-dev", questions: filepath.Join(sharedEval, "squad-train", "questions.jsonl"),
 		corpus: filepath.Join(sharedEval, "squad-train", "corpus"), shared: true,
-		bar: qualityBar{lead: 0.46, contains: 0.58, retrievalAt3: 0.95,
-			refusal: map[string]float64{"offtopic": 0.85, "squad-impossible": 0.33}, baselineMargin: 2.5}},
+		bar: qualityBar{lead: 0.47, contains: 0.58, retrievalAt3: 0.95,
+			refusal: map[string]float64{"offtopic": 0.9, "squad-impossible": 0.36}, baselineMargin: 3}},
 	// Technical documentation (READMEs, Go package docs, hard-wrapped and
 	// in Markdown) with questions written before the reader ever read
 	// them; used for nothing but this measurement.
 	{name: "techdocs", questions: filepath.Join("testdata", "techdocs", "questions.jsonl"),
 		corpus: filepath.Join("testdata", "techdocs", "corpus"),
-		bar: qualityBar{lead: 0.55, contains: 0.55, retrievalAt3: 0.95,
+		bar: qualityBar{lead: 0.5, contains: 0.55, retrievalAt3: 0.95,
 			refusal: map[string]float64{"offtopic": 0.8, "techdoc-unanswerable": 0.6}}},
 	// Regression sets from before the reader: paraphrases, typos and
 	// near-miss questions about the embedded articles, and three other
