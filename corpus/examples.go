@@ -19,8 +19,10 @@ import (
 // "Kubernetes"). A name that most often follows "the" keeps it, and such a
 // name that ends like a plural takes "are". When every name occurs only once,
 // the question is "What do the documents say about …?", which suits a
-// person as well as a thing. Documents must be cleaned (see Clean);
-// ExampleQuestions returns nil when no sentence has a name.
+// person as well as a thing; a name of several words not written after
+// "the" ("Los Angeles", "Donald Tusk") gets that question too. Documents
+// must be cleaned (see Clean); ExampleQuestions returns nil when no
+// sentence has a name.
 func ExampleQuestions(docs []Document, n int) []string {
 	if n <= 0 {
 		return nil
@@ -72,7 +74,11 @@ func ExampleQuestions(docs []Document, n int) []string {
 			subject = "the " + subject
 		}
 		switch {
-		case once:
+		case once, subject == st.name && st.words > 1:
+			// A name of several words written without "the" is most
+			// often a person or a place, for which "What is …?" reads
+			// oddly ("What is Prime Minister Donald Tusk?"); asking about
+			// the documents suits both.
 			out = append(out, "What do the documents say about "+subject+"?")
 			continue
 		case looksPlural(st.name) && subject != st.name:

@@ -25,12 +25,12 @@ func TestExampleQuestions(t *testing.T) {
 		{"name ending in s without an article", []string{
 			"The team moved to Los Angeles in May. It stayed.",
 			"Rents in Los Angeles rose. Nobody objected.",
-		}, 1, []string{"What is Los Angeles?"}},
+		}, 1, []string{"What do the documents say about Los Angeles?"}},
 		{"longer and shorter names make one example", []string{
 			"It was announced by Prime Minister Donald Tusk on Monday. He spoke.",
 			"On Friday, Prime Minister Donald Tusk agreed. So did Prime Minister Evika Silina.",
 			"The Ottawa Convention was signed in 1997. Many joined the Ottawa Convention later.",
-		}, 3, []string{"What is Prime Minister Donald Tusk?", "What is the Ottawa Convention?"}},
+		}, 3, []string{"What do the documents say about Prime Minister Donald Tusk?", "What is the Ottawa Convention?"}},
 		{"sentence starts and headings do not count", []string{
 			"Release Notes For Orbit\n\nStorage Engine changes are listed here. Storage Engine work goes on.",
 		}, 2, nil},
@@ -43,7 +43,7 @@ func TestExampleQuestions(t *testing.T) {
 		}, 1, []string{"What do the documents say about Ingrid Solberg?"}},
 		{"possessive", []string{
 			"The work of Sarita Adve's group shaped it. Later, Sarita Adve's paper appeared.",
-		}, 1, []string{"What is Sarita Adve?"}},
+		}, 1, []string{"What do the documents say about Sarita Adve?"}},
 		{"shouting is not a name", []string{
 			"The software is provided AS IS WITHOUT WARRANTY. It is AS IS WITHOUT WARRANTY again.",
 		}, 1, nil},
