@@ -184,11 +184,18 @@ func parse(name string, args []string, stderr io.Writer, extra func(*flag.FlagSe
 	logCfg := cfg
 	logCfg.Log = logDefaults(cfg.Log, name, isTerminal(stderr))
 	log := logCfg.NewLogger(stderr)
-	for _, w := range cfg.Warnings() {
-		log.Warn(w)
+	if !unwarned[name] {
+		for _, w := range cfg.Warnings() {
+			log.Warn(w)
+		}
 	}
 	return command{cfg: cfg, args: pos, log: log}, nil
 }
+
+// unwarned are the commands that do not repeat the configuration's
+// warnings: a container runs healthcheck every 30 seconds, and its
+// warnings are the server's to give, once, at start.
+var unwarned = map[string]bool{"healthcheck": true}
 
 // parseArgs parses args with fs, letting flags follow positional
 // arguments, and returns the positional ones.

@@ -411,6 +411,12 @@ func TestHealthcheckCommand(t *testing.T) {
 			if (err == nil) != tt.ok {
 				t.Errorf("exit err %v, want ok=%v\n%s", err, tt.ok, out)
 			}
+			// Run every 30 s by the container, it must not repeat the
+			// configuration's warnings ("reachable without a token" on
+			// 0.0.0.0) into the log.
+			if got := strings.TrimSpace(string(out)); tt.ok && got != "healthy" {
+				t.Errorf("output %q, want %q", got, "healthy")
+			}
 		})
 	}
 }
