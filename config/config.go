@@ -102,12 +102,16 @@ type Corpus struct {
 	// MaxPDFPages and MaxPDFMB bound the PDFs read; zero means the corpus
 	// package's defaults.
 	MaxPDFPages, MaxPDFMB int
+	// MaxOfficeMB bounds the Word and PowerPoint files read; zero means
+	// the corpus package's default.
+	MaxOfficeMB int
 }
 
 // LoadOptions returns the options c sets for reading the corpus; the
 // caller adds its logger and cache folder.
 func (c Corpus) LoadOptions() corpus.LoadOptions {
-	return corpus.LoadOptions{MaxPDFPages: c.MaxPDFPages, MaxPDFSize: int64(c.MaxPDFMB) << 20}
+	return corpus.LoadOptions{MaxPDFPages: c.MaxPDFPages, MaxPDFSize: int64(c.MaxPDFMB) << 20,
+		MaxOfficeSize: int64(c.MaxOfficeMB) << 20}
 }
 
 // ChunkOptions returns the corpus chunking c sets.

@@ -359,6 +359,7 @@ var samples = map[string][2]string{
 	"corpus.rebuild":             {"true", "true"},
 	"corpus.max_pdf_pages":       {"500", "500"},
 	"corpus.max_pdf_mb":          {"16", "16"},
+	"corpus.max_office_mb":       {"32", "32"},
 	"corpus.watch":               {"true", "true"}, // the default; a zero field would hide an unreached setting
 	"log.level":                  {"WARNING", "warn"},
 	"log.format":                 {"Text", "text"},

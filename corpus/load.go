@@ -46,6 +46,11 @@ type LoadOptions struct {
 	// MaxZipEntries is the most entries an Office file may hold. Zero or
 	// negative means DefaultMaxZipEntries.
 	MaxZipEntries int
+	// MaxOfficeSize is the largest Office file (.docx, .pptx), in bytes,
+	// that Load reads, in place of MaxFileSize: such files carry images
+	// and fonts that are never inflated, while what is inflated is bounded
+	// by MaxUnzippedSize. Zero or negative means DefaultMaxOfficeSize.
+	MaxOfficeSize int64
 	// MaxPDFSize is the largest PDF, in bytes, that Load reads (in place
 	// of MaxFileSize, as PDFs carry fonts and images); larger ones are
 	// skipped as too big. Zero or negative means DefaultMaxPDFSize.
@@ -243,8 +248,11 @@ func (r *fileReader) Close() error { return r.pdf.Close() }
 // skipped, not fatal.
 func (r *fileReader) read(ctx context.Context, fsys fs.FS, p string) (Document, Skipped) {
 	maxSize := r.maxSize
-	if formatOf(p) == formatPDF {
+	switch formatOf(p) {
+	case formatPDF:
 		maxSize = r.pdf.lim.size
+	case formatDOCX, formatPPTX:
+		maxSize = r.zl.file
 	}
 	// Stat follows symbolic links, so a link to a folder or a device is
 	// caught before it is opened (reading a FIFO would block for ever).

@@ -25,16 +25,24 @@ const (
 	// DefaultMaxZipEntries is the most entries an Office file may hold
 	// when LoadOptions.MaxZipEntries is zero.
 	DefaultMaxZipEntries = 10000
+	// DefaultMaxOfficeSize is the largest Office file Load reads when
+	// LoadOptions.MaxOfficeSize is zero: a report or a deck with
+	// screenshots easily passes DefaultMaxFileSize.
+	DefaultMaxOfficeSize = 64 << 20
 )
 
-// zipLimits bounds what is inflated from one Office file.
+// zipLimits bounds an Office file and what is inflated from it.
 type zipLimits struct {
 	total, part int64
 	entries     int
+	file        int64 // the file itself, zipped
 }
 
 func (o LoadOptions) zipLimits() zipLimits {
-	l := zipLimits{total: o.MaxUnzippedSize, part: o.MaxPartSize, entries: o.MaxZipEntries}
+	l := zipLimits{total: o.MaxUnzippedSize, part: o.MaxPartSize, entries: o.MaxZipEntries, file: o.MaxOfficeSize}
+	if l.file <= 0 {
+		l.file = DefaultMaxOfficeSize
+	}
 	if l.total <= 0 {
 		l.total = DefaultMaxUnzippedSize
 	}

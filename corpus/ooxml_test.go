@@ -6,6 +6,7 @@ import (
 	"compress/flate"
 	"context"
 	"fmt"
+	"math/rand"
 	"slices"
 	"strings"
 	"testing"
@@ -107,6 +108,42 @@ func TestLoadBadOfficeFiles(t *testing.T) {
 	}
 	if len(skipped) != len(want) {
 		t.Errorf("got %d skipped, want %d: %+v", len(skipped), len(want), skipped)
+	}
+}
+
+// TestOfficeFilesWithImages checks that a Word file over MaxFileSize,
+// because of an image it carries, is still read (only its text is
+// inflated), and that MaxOfficeSize bounds such files instead.
+func TestOfficeFilesWithImages(t *testing.T) {
+	image := make([]byte, 3<<20)
+	rand.New(rand.NewSource(1)).Read(image) // incompressible, like a photo
+	doc := docxFile(t, para("", "The report has a photo of the bridge."), part{"word/media/image1.png", string(image)})
+	if len(doc) < 3<<20 {
+		t.Fatalf("built a %d-byte file, want over 3 MiB", len(doc))
+	}
+	fsys := fstest.MapFS{"report.docx": {Data: doc}}
+	tests := []struct {
+		name string
+		opts LoadOptions
+		read bool
+	}{
+		{"over MaxFileSize, within MaxOfficeSize", LoadOptions{MaxFileSize: 1 << 20}, true},
+		{"over MaxOfficeSize", LoadOptions{MaxFileSize: 8 << 20, MaxOfficeSize: 2 << 20}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.Logger = discardLogger()
+			docs, skipped, err := Load(context.Background(), fsys, tt.opts)
+			if tt.read {
+				if err != nil || len(docs) != 1 || !strings.Contains(docs[0].Text, "photo of the bridge") {
+					t.Errorf("got %d documents, err %v, skipped %+v; want report.docx read", len(docs), err, skipped)
+				}
+				return
+			}
+			if len(skipped) != 1 || skipped[0].Kind != SkipTooBig {
+				t.Errorf("got skipped %+v, want report.docx skipped as too big", skipped)
+			}
+		})
 	}
 }
 
