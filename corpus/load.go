@@ -375,6 +375,13 @@ func decodeText(raw []byte, isHTML bool) (string, Skipped) {
 			return "", Skipped{Kind: SkipUnreadable, Reason: "unreadable UTF-16: " + errText(err)}
 		}
 		raw = b
+	case !utf8.Valid(raw) && cyrillic8(raw) != nil:
+		// Checked before looksBinary: nearly every letter of Russian or
+		// Ukrainian text in an 8-bit charset is a byte that is invalid
+		// UTF-8.
+		if b, err := cyrillic8(raw).NewDecoder().Bytes(raw); err == nil {
+			raw = b
+		}
 	case looksBinary(raw):
 		return "", Skipped{Kind: SkipBinary, Reason: "binary file"}
 	case !utf8.Valid(raw):
@@ -430,6 +437,41 @@ func legacyEncoding(raw []byte, isHTML bool) encoding.Encoding {
 		return nil
 	}
 	return charmap.Windows1252
+}
+
+// cyrillic8 names the 8-bit Cyrillic charset of raw, Windows-1251 or
+// KOI8-R, or returns nil when raw does not read as Cyrillic text. In both
+// charsets the letters are the bytes 0xC0–0xFF, and in Cyrillic text
+// written in them most bytes are letters, far more than the accented
+// letters of Latin-1 text; the charsets differ in which half holds the
+// lower case (0xE0–0xFF in Windows-1251, 0xC0–0xDF in KOI8-R), and running
+// text is mostly lower case.
+func cyrillic8(raw []byte) encoding.Encoding {
+	sample := raw[:min(len(raw), 64<<10)]
+	var high, first, second, control int
+	for _, c := range sample {
+		switch {
+		case c == 0:
+			return nil
+		case c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f':
+			control++
+		case c >= 0xE0:
+			second++
+			high++
+		case c >= 0xC0:
+			first++
+			high++
+		case c >= 0x80:
+			high++
+		}
+	}
+	if control*100 > len(sample) || high*5 < len(sample) || (first+second)*100 < high*85 {
+		return nil
+	}
+	if second >= first {
+		return charmap.Windows1251
+	}
+	return charmap.KOI8R
 }
 
 // looksBinary reports data that is not text: it has NUL bytes, or in its

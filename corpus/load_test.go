@@ -16,6 +16,9 @@ import (
 	"testing"
 	"testing/fstest"
 	"unicode/utf16"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 )
 
 const article = "A Headline About Baltic Ports\nThe port opened a second terminal on Monday.\n"
@@ -161,6 +164,8 @@ func TestLoadRepairsText(t *testing.T) {
 		{"old Mac CR", []byte(strings.ReplaceAll(article, "\n", "\r")), article},
 		{"UTF-16LE", utf16le("Šakalienė Speaks In Vilnius Today\nShe spoke.\n", []byte{0xFF, 0xFE}, true), "Šakalienė Speaks In Vilnius Today\nShe spoke.\n"},
 		{"UTF-16BE", utf16le("Šakalienė Speaks In Vilnius Today\nShe spoke.\n", []byte{0xFE, 0xFF}, false), "Šakalienė Speaks In Vilnius Today\nShe spoke.\n"},
+		{"Windows-1251", encode(t, charmap.Windows1251, russian), russian},
+		{"KOI8-R", encode(t, charmap.KOI8R, russian), russian},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -177,6 +182,20 @@ func TestLoadRepairsText(t *testing.T) {
 			}
 		})
 	}
+}
+
+// russian is a short Russian text, for the 8-bit Cyrillic charsets.
+const russian = "Новый мост открыт\nМост через реку Алдер открылся для пешеходов в субботу, 12 апреля 2025 года. " +
+	"Его длина 210 метров.\n"
+
+// encode writes s in the 8-bit charset enc.
+func encode(t *testing.T, enc encoding.Encoding, s string) []byte {
+	t.Helper()
+	b, err := enc.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestLoadHTMLLegacyCharset(t *testing.T) {
