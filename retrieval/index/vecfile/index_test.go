@@ -27,7 +27,18 @@ func bruteForce(ix *Index, q []float32, k int) []Hit {
 
 func TestSearchExactMatchesBruteForce(t *testing.T) {
 	ix := testIndex(t, 2000, 24, 20)
+	// Dense queries, as a model's embeddings are, and sparse ones, as the
+	// local embedder's are for a short question, which Search multiplies
+	// by their non-zero entries only.
 	queries := randomUnit(20, 24, 99)
+	for i, q := range randomUnit(20, 24, 98) {
+		for d := range q {
+			if (d+i)%4 != 0 {
+				q[d] = 0
+			}
+		}
+		queries = append(queries, unit(q))
+	}
 	tests := []struct {
 		name   string
 		k      int
@@ -132,11 +143,40 @@ func TestDot(t *testing.T) {
 
 func TestDefaultProbes(t *testing.T) {
 	tests := []struct{ partitions, want int }{
-		{1, 1}, {5, 5}, {8, 8}, {20, 8}, {120, 18}, {1024, 154},
+		{1, 1}, {5, 5}, {8, 8}, {10, 8}, {20, 14}, {83, 59}, {1024, 717},
 	}
 	for _, tt := range tests {
 		if got := DefaultProbes(tt.partitions); got != tt.want {
 			t.Errorf("DefaultProbes(%d): got %d, want %d", tt.partitions, got, tt.want)
 		}
+	}
+}
+
+func TestSparseQuery(t *testing.T) {
+	row := []float32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+	tests := []struct {
+		name       string
+		q          []float32
+		wantSparse bool
+	}{
+		{"dense", []float32{1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, false},
+		{"just over half", []float32{1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, false},
+		{"half", []float32{1, 0, 1, 0, 1, 0, 1, 0, 1, 0}, true},
+		{"one entry", []float32{0, 0, 0, 0, 0, 0, 0, 0, 0, 2}, true},
+		{"zero", make([]float32, 10), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := sparseOf(tt.q)
+			if got := s != nil; got != tt.wantSparse {
+				t.Fatalf("sparse: got %v, want %v", got, tt.wantSparse)
+			}
+			if s == nil {
+				return
+			}
+			if got, want := s.dot(row), dot(tt.q, row); got != want {
+				t.Errorf("sparse dot: got %v, want %v", got, want)
+			}
+		})
 	}
 }
