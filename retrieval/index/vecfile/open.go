@@ -1,0 +1,185 @@
+package vecfile
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"unsafe"
+)
+
+// OpenOptions says what a caller expects of a file. The zero value
+// accepts any embedder and dimension.
+type OpenOptions struct {
+	// Embedder, when set, is the embedder id the file must have been
+	// written with (ErrEmbedder otherwise).
+	Embedder string
+	// Dim, when positive, is the vector size the file must hold
+	// (ErrDimension otherwise).
+	Dim int
+	// NoMmap reads the file into memory instead of mapping it. Mapping is
+	// the default on Unix and costs no start-up time; elsewhere the file
+	// is always read.
+	NoMmap bool
+}
+
+// File is an Index opened from disk. Where the file is mapped, the
+// Index's Vectors alias the mapping: they are valid until Close, and the
+// file must be replaced (as Write does, by rename) rather than
+// overwritten in place while it is open.
+type File struct {
+	*Index
+	release func() error
+}
+
+// Close releases the mapping. The Index must not be used afterwards.
+func (f *File) Close() error {
+	if f.release == nil {
+		return nil
+	}
+	err := f.release()
+	f.release, f.Index = nil, nil
+	if err != nil {
+		return fmt.Errorf("close vector file: %w", err)
+	}
+	return nil
+}
+
+// Open maps the vector file at path and checks it against opts. Errors
+// about the file's contents wrap ErrInvalid and one of ErrTruncated,
+// ErrMagic, ErrVersion, ErrEmbedder, ErrDimension or ErrCorrupt; errors
+// opening it wrap the os error (fs.ErrNotExist for a missing file).
+func Open(path string, opts OpenOptions) (*File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open vector file: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("open vector file: %w", err)
+	}
+	size := fi.Size()
+	if size < headerSize {
+		return nil, fmt.Errorf("vector file %s: %w: %d bytes", path, ErrTruncated, size)
+	}
+	if size > math.MaxInt {
+		return nil, fmt.Errorf("vector file %s: %w: %d bytes", path, ErrCorrupt, size)
+	}
+	var data []byte
+	release := func() error { return nil }
+	if opts.NoMmap {
+		data = make([]byte, size)
+		if _, err := io.ReadFull(f, data); err != nil {
+			return nil, fmt.Errorf("read vector file %s: %w", path, err)
+		}
+	} else if data, release, err = mapFile(f, int(size)); err != nil {
+		return nil, fmt.Errorf("vector file %s: %w", path, err)
+	}
+	ix, err := parse(data, opts)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("vector file %s: %w", path, err), release())
+	}
+	return &File{Index: ix, release: release}, nil
+}
+
+// parse checks data as a whole vector file and returns its Index, whose
+// Vectors alias data on a little-endian machine.
+func parse(data []byte, opts OpenOptions) (*Index, error) {
+	if len(data) < headerSize {
+		return nil, fmt.Errorf("%w: %d bytes", ErrTruncated, len(data))
+	}
+	if [8]byte(data[:8]) != magic {
+		return nil, ErrMagic
+	}
+	h := readHeader(data)
+	if h.version != Version {
+		return nil, fmt.Errorf("%w: file has version %d, this build reads %d", ErrVersion, h.version, Version)
+	}
+	l, err := layoutOf(h)
+	if err != nil {
+		return nil, err
+	}
+	switch size := uint64(len(data)); {
+	case size < l.end:
+		return nil, fmt.Errorf("%w: %d bytes of %d", ErrTruncated, size, l.end)
+	case size > l.end:
+		return nil, fmt.Errorf("%w: %d bytes after the vectors", ErrCorrupt, size-l.end)
+	}
+	if sum := metaChecksum(data, l); sum != h.metaCRC {
+		return nil, fmt.Errorf("%w: checksum %08x, header says %08x", ErrCorrupt, sum, h.metaCRC)
+	}
+	embedder := string(data[l.embedder : l.embedder+uint64(h.embedderLen)])
+	if opts.Embedder != "" && embedder != opts.Embedder {
+		return nil, fmt.Errorf("%w: file has %q, want %q", ErrEmbedder, embedder, opts.Embedder)
+	}
+	if opts.Dim > 0 && int(h.dim) != opts.Dim {
+		return nil, fmt.Errorf("%w: file has %d, want %d", ErrDimension, h.dim, opts.Dim)
+	}
+	ix := &Index{Embedder: embedder, Dim: int(h.dim)}
+
+	ix.Centroids = readFloats(data[l.centroids:l.offsets])
+	for _, x := range ix.Centroids {
+		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+			return nil, fmt.Errorf("%w: centroid is not finite", ErrCorrupt)
+		}
+	}
+	ix.Offsets = make([]int, h.partitions+1)
+	for p := range ix.Offsets {
+		off := binary.LittleEndian.Uint64(data[l.offsets+uint64(p)*8:])
+		if off > h.count || (p > 0 && off < uint64(ix.Offsets[p-1])) {
+			return nil, fmt.Errorf("%w: partition %d starts at row %d", ErrCorrupt, p, off)
+		}
+		ix.Offsets[p] = int(off)
+	}
+	if ix.Offsets[0] != 0 || ix.Offsets[h.partitions] != int(h.count) {
+		return nil, fmt.Errorf("%w: partitions cover rows %d to %d of %d", ErrCorrupt, ix.Offsets[0], ix.Offsets[h.partitions], h.count)
+	}
+	// One string holds all ids; each id is a substring of it, so that
+	// opening costs one allocation, not one per row.
+	text := string(data[l.ids : l.ids+h.idBytes])
+	ix.IDs = make([]string, h.count)
+	prev := uint64(0)
+	for i := uint64(0); i <= h.count; i++ {
+		off := uint64(binary.LittleEndian.Uint32(data[l.idOffsets+i*4:]))
+		if off < prev || off > h.idBytes || (i == 0 && off != 0) || (i == h.count && off != h.idBytes) {
+			return nil, fmt.Errorf("%w: id %d at byte %d", ErrCorrupt, i, off)
+		}
+		if i > 0 {
+			ix.IDs[i-1] = text[prev:off]
+		}
+		prev = off
+	}
+	ix.Vectors = floatsView(data[l.vectors:l.end])
+	return ix, nil
+}
+
+// littleEndian reports whether this machine stores float32 as the file
+// does, so that the file's bytes can be used as floats in place.
+var littleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
+
+// floatsView returns b as float32s: in place when the machine is
+// little-endian and b is aligned (as a mapped file's vectors are), else
+// as a decoded copy.
+func floatsView(b []byte) []float32 {
+	if len(b) == 0 {
+		return nil
+	}
+	if littleEndian && uintptr(unsafe.Pointer(&b[0]))%4 == 0 {
+		return unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), len(b)/4)
+	}
+	return readFloats(b)
+}
+
+func readFloats(b []byte) []float32 {
+	out := make([]float32, len(b)/4)
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[i*4:]))
+	}
+	return out
+}
