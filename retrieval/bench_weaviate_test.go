@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/internal/scaletest"
 	"github.com/citebot/citebot/retrieval"
 )
@@ -89,7 +90,7 @@ func BenchmarkIndexBackends(b *testing.B) {
 			cold := make([]time.Duration, 20)
 			for i := range cold {
 				t0 := time.Now()
-				if _, err := eng.Answer(ctx, retrieval.Question{Text: qs[i%len(qs)]}); err != nil {
+				if _, err := eng.Answer(ctx, citebot.Question{Text: qs[i%len(qs)]}); err != nil {
 					b.Fatal(err)
 				}
 				cold[i] = time.Since(t0)
@@ -101,7 +102,7 @@ func BenchmarkIndexBackends(b *testing.B) {
 			lat := make([]time.Duration, questions)
 			for i := range lat {
 				t0 := time.Now()
-				if _, err := eng.Answer(ctx, retrieval.Question{Text: qs[i%len(qs)]}); err != nil {
+				if _, err := eng.Answer(ctx, citebot.Question{Text: qs[i%len(qs)]}); err != nil {
 					b.Fatal(err)
 				}
 				lat[i] = time.Since(t0)

@@ -1,13 +1,15 @@
 package retrieval
 
 import (
-	"github.com/citebot/citebot/retrieval/words"
 	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/retrieval/words"
 
 	"github.com/citebot/citebot/corpus"
 )
@@ -521,9 +523,9 @@ func (c *citer) cited() []int {
 
 // citations returns a Citation for each cited passage, in marker order,
 // with the passage sentence that best supports what cites it as the quote.
-func (c *citer) citations(question string) []Citation {
+func (c *citer) citations(question string) []citebot.Citation {
 	order := c.cited()
-	out := make([]Citation, 0, len(order))
+	out := make([]citebot.Citation, 0, len(order))
 	for _, p := range order {
 		out = append(out, c.e.citePassage(c.passages[p], strings.Join(c.claims[p], " "), question))
 	}
@@ -535,7 +537,7 @@ func (c *citer) citations(question string) []Citation {
 // with, must share a content word with the question. It catches answers
 // that faithfully repeat a passage that is off the point, such as one
 // planted to steer the model.
-func (c *citer) relevant(question string, cites []Citation) bool {
+func (c *citer) relevant(question string, cites []citebot.Citation) bool {
 	if len(words.Terms(question)) == 0 {
 		return true
 	}
@@ -551,7 +553,7 @@ func (c *citer) relevant(question string, cites []Citation) bool {
 
 // citePassage cites p with the sentence that best matches claim, or,
 // failing that, the question; the quote is verbatim.
-func (e *Engine) citePassage(p Passage, claim, question string) Citation {
+func (e *Engine) citePassage(p Passage, claim, question string) citebot.Citation {
 	quote, at := "", -1
 	for _, text := range []string{claim, question} {
 		if text == "" {
@@ -574,13 +576,13 @@ func (e *Engine) citePassage(p Passage, claim, question string) Citation {
 	if at >= 0 && at < len(p.starts) {
 		page = e.pages.pageOf(p.Source, p.starts[at])
 	}
-	return Citation{Source: p.Source, Title: p.Title, Quote: cutQuote(quote, ""), Page: page, Score: p.Score}
+	return citebot.Citation{Source: p.Source, Title: p.Title, Quote: cutQuote(quote, ""), Page: page, Score: p.Score}
 }
 
 // nearest cites up to three passages from different sources, for an
 // answer that says the sources do not cover the question.
-func (e *Engine) nearest(passages []Passage, question string) []Citation {
-	out := []Citation{}
+func (e *Engine) nearest(passages []Passage, question string) []citebot.Citation {
+	out := []citebot.Citation{}
 	for _, p := range passages {
 		if len(out) >= 3 {
 			break

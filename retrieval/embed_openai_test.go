@@ -14,6 +14,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -172,7 +173,7 @@ func TestEmbeddingModelChangeReembeds(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer eng.Close()
-		ans, err := eng.Answer(context.Background(), retrieval.Question{Text: estoniaQ})
+		ans, err := eng.Answer(context.Background(), citebot.Question{Text: estoniaQ})
 		if err != nil || !strings.Contains(ans.Text, "2004") {
 			t.Fatalf("with %s: got %q, %v; want an answer with 2004", model, ans.Text, err)
 		}
@@ -235,7 +236,7 @@ func TestQuestionEmbeddingsAreCached(t *testing.T) {
 		return n
 	}
 	for range 3 {
-		if _, err := eng.Answer(context.Background(), retrieval.Question{Text: estoniaQ}); err != nil {
+		if _, err := eng.Answer(context.Background(), citebot.Question{Text: estoniaQ}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -257,7 +258,7 @@ func TestEngineSearchesByWordsWhenEmbeddingFails(t *testing.T) {
 	}
 	defer eng.Close()
 	f.setEmbedStatus(func(int) int { return http.StatusServiceUnavailable }) // the server goes down
-	ans, err := eng.Answer(context.Background(), retrieval.Question{Text: estoniaQ})
+	ans, err := eng.Answer(context.Background(), citebot.Question{Text: estoniaQ})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +289,7 @@ func TestEngineSearchesByWordsWhenTheVectorSizeChanges(t *testing.T) {
 	f.mu.Lock()
 	f.dims = 48 // the index holds 64
 	f.mu.Unlock()
-	ans, err := eng.Answer(context.Background(), retrieval.Question{Text: estoniaQ})
+	ans, err := eng.Answer(context.Background(), citebot.Question{Text: estoniaQ})
 	if err != nil {
 		t.Fatalf("got error %v, want an answer found by words", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/reader"
 	"github.com/citebot/citebot/retrieval/words"
@@ -216,13 +217,13 @@ func cleanQuestion(s string) string {
 // Answer answers q from the corpus. A question the corpus does not cover
 // gets an Answer with Answered false, not an error; errors are the
 // sentinels for unusable questions, or a failing index or embedder.
-func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
+func (e *Engine) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	text := cleanQuestion(q.Text)
 	if text == "" {
-		return Answer{}, ErrEmptyQuestion
+		return citebot.Answer{}, citebot.ErrEmptyQuestion
 	}
-	if utf8.RuneCountInString(text) > MaxQuestionLen {
-		return Answer{}, ErrQuestionTooLong
+	if utf8.RuneCountInString(text) > citebot.MaxQuestionLen {
+		return citebot.Answer{}, citebot.ErrQuestionTooLong
 	}
 	asked := text
 	if q.ConversationID != "" {
@@ -230,9 +231,9 @@ func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
 	}
 	hits, err := e.search(ctx, text)
 	if err != nil {
-		return Answer{}, err
+		return citebot.Answer{}, err
 	}
-	ans := compose(text, e.reader.Read(text, passagesOf(hits)), e.pages.pageOf).asked(asked, text)
+	ans := withAsked(compose(text, e.reader.Read(text, passagesOf(hits)), e.pages.pageOf), asked, text)
 	if q.ConversationID != "" {
 		e.remember(ctx, q.ConversationID, ans)
 	}
@@ -305,7 +306,7 @@ func (e *Engine) dedupeHits(hits []Hit) []Hit {
 func (e *Engine) Retrieve(ctx context.Context, question string) ([]reader.Passage, error) {
 	text := cleanQuestion(question)
 	if text == "" {
-		return nil, ErrEmptyQuestion
+		return nil, citebot.ErrEmptyQuestion
 	}
 	hits, err := e.search(ctx, text)
 	if err != nil {
@@ -321,4 +322,14 @@ func passagesOf(hits []Hit) []reader.Passage {
 		out[i] = reader.Passage{Chunk: h.Chunk, Score: h.Score}
 	}
 	return out
+}
+
+// withAsked sets a's Question to the text as asked and, when the answered
+// text differs from it, RewrittenQuestion to the answered one.
+func withAsked(a citebot.Answer, asked, answered string) citebot.Answer {
+	a.Question, a.RewrittenQuestion = asked, ""
+	if answered != asked {
+		a.RewrittenQuestion = answered
+	}
+	return a
 }

@@ -9,6 +9,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
@@ -31,7 +32,7 @@ func ExampleGenerator_Answer() {
 	cfg.BaseURL = model.URL + "/v1"
 	gen := retrieval.NewGenerator(eng, openai.NewClientWithConfig(cfg), "llama3.1:8b", retrieval.GeneratorOptions{})
 
-	ans, err := gen.Answer(ctx, retrieval.Question{Text: "when did Estonia ratify Ottawa?"})
+	ans, err := gen.Answer(ctx, citebot.Question{Text: "when did Estonia ratify Ottawa?"})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -2,11 +2,13 @@ package retrieval
 
 import (
 	"context"
-	"github.com/citebot/citebot/retrieval/words"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/retrieval/words"
 )
 
 // This file reads follow-up questions without a language model: "and
@@ -28,8 +30,8 @@ func (e *Engine) standalone(ctx context.Context, id, text string) string {
 }
 
 // remember records a turn of conversation id.
-func (e *Engine) remember(ctx context.Context, id string, ans Answer) {
-	t := Turn{Question: ans.Question, Standalone: ans.standalone(), Answer: ans.Text, Answered: ans.Answered}
+func (e *Engine) remember(ctx context.Context, id string, ans citebot.Answer) {
+	t := Turn{Question: ans.Question, Standalone: ans.Standalone(), Answer: ans.Text, Answered: ans.Answered}
 	if err := e.conv.Add(ctx, id, t); err != nil {
 		e.log.Warn("conversation store failed; the next follow-up will not see this question", "err", err)
 	}

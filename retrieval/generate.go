@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/citebot/citebot"
 	openai "github.com/sashabaranov/go-openai"
 )
 
@@ -118,7 +119,7 @@ func NewGenerator(eng *Engine, client *openai.Client, model string, opts Generat
 // Answer answers q with the model. Like Engine.Answer it returns an error
 // only for unusable questions, a failing index, or a cancelled ctx; model
 // failures give the extractive answer.
-func (g *Generator) Answer(ctx context.Context, q Question) (Answer, error) {
+func (g *Generator) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	return g.answer(ctx, q, nil)
 }
 
@@ -127,20 +128,20 @@ func (g *Generator) Answer(ctx context.Context, q Question) (Answer, error) {
 // returned Answer is authoritative: its Text is the deltas joined, unless
 // the model failed or its answer was rejected part-way, in which case it
 // is the extractive answer that replaces what was streamed.
-func (g *Generator) AnswerStream(ctx context.Context, q Question, delta func(string)) (Answer, error) {
+func (g *Generator) AnswerStream(ctx context.Context, q citebot.Question, delta func(string)) (citebot.Answer, error) {
 	if delta == nil {
 		delta = func(string) {}
 	}
 	return g.answer(ctx, q, delta)
 }
 
-func (g *Generator) answer(ctx context.Context, q Question, delta func(string)) (Answer, error) {
+func (g *Generator) answer(ctx context.Context, q citebot.Question, delta func(string)) (citebot.Answer, error) {
 	text := cleanQuestion(q.Text)
 	if text == "" {
-		return Answer{}, ErrEmptyQuestion
+		return citebot.Answer{}, citebot.ErrEmptyQuestion
 	}
-	if utf8.RuneCountInString(text) > MaxQuestionLen {
-		return Answer{}, ErrQuestionTooLong
+	if utf8.RuneCountInString(text) > citebot.MaxQuestionLen {
+		return citebot.Answer{}, citebot.ErrQuestionTooLong
 	}
 	asked := text
 	if q.ConversationID != "" {
@@ -152,9 +153,9 @@ func (g *Generator) answer(ctx context.Context, q Question, delta func(string)) 
 	}
 	ans, err := g.generate(ctx, text, delta)
 	if err != nil {
-		return Answer{}, err
+		return citebot.Answer{}, err
 	}
-	ans = ans.asked(asked, text)
+	ans = withAsked(ans, asked, text)
 	if q.ConversationID != "" {
 		t := Turn{Question: asked, Standalone: text, Answer: ans.Text, Answered: ans.Answered}
 		if err := g.conv.Add(ctx, q.ConversationID, t); err != nil {
@@ -210,7 +211,7 @@ func cleanRewrite(s string) string {
 			line = strings.TrimSpace(line[k+len("question:"):])
 		}
 		line = cleanQuestion(strings.Trim(line, "\"'`“”«»*"))
-		if line == "" || utf8.RuneCountInString(line) > MaxQuestionLen {
+		if line == "" || utf8.RuneCountInString(line) > citebot.MaxQuestionLen {
 			return ""
 		}
 		return line
@@ -219,15 +220,15 @@ func cleanRewrite(s string) string {
 }
 
 // generate answers a standalone question from the engine's passages.
-func (g *Generator) generate(ctx context.Context, question string, delta func(string)) (Answer, error) {
+func (g *Generator) generate(ctx context.Context, question string, delta func(string)) (citebot.Answer, error) {
 	passages, err := g.eng.Passages(ctx, question, g.opts.ContextTokens)
 	if err != nil {
-		return Answer{}, err
+		return citebot.Answer{}, err
 	}
 	if len(passages) == 0 {
 		// Nothing to ground an answer in: the engine says so without
 		// spending a model call.
-		ans, err := g.eng.Answer(ctx, Question{Text: question})
+		ans, err := g.eng.Answer(ctx, citebot.Question{Text: question})
 		if err == nil && delta != nil {
 			delta(ans.Text)
 		}
@@ -265,7 +266,7 @@ func (g *Generator) generate(ctx context.Context, question string, delta func(st
 	c.logDrops(g.model)
 	if err != nil {
 		if ctx.Err() != nil {
-			return Answer{}, fmt.Errorf("generate: %w", ctx.Err())
+			return citebot.Answer{}, fmt.Errorf("generate: %w", ctx.Err())
 		}
 		return g.fallback(ctx, question, g.failureReason(mctx, err), err, delta, emitted)
 	}
@@ -278,7 +279,7 @@ func (g *Generator) generate(ctx context.Context, question string, delta func(st
 				delta(text)
 			}
 		}
-		return Answer{Question: question, Text: text, Citations: g.eng.nearest(passages, question), Mode: ModeGenerative, Truncated: c.cut}, nil
+		return citebot.Answer{Question: question, Text: text, Citations: g.eng.nearest(passages, question), Mode: citebot.ModeGenerative, Truncated: c.cut}, nil
 	case len(c.cited()) == 0:
 		return g.fallback(ctx, question, ReasonUncited, errors.New("the answer cites no provided passage it is supported by"), delta, emitted)
 	}
@@ -294,18 +295,18 @@ func (g *Generator) generate(ctx context.Context, question string, delta func(st
 	if !c.relevant(question, cites) {
 		return g.fallback(ctx, question, ReasonUnsupported, errors.New("no cited sentence or quote bears on the question"), delta, emitted)
 	}
-	return Answer{Question: question, Text: text, Answered: true, Citations: cites, Mode: ModeGenerative, Truncated: c.cut}, nil
+	return citebot.Answer{Question: question, Text: text, Answered: true, Citations: cites, Mode: citebot.ModeGenerative, Truncated: c.cut}, nil
 }
 
 // fallback answers extractively and says why in the answer's Note.
-func (g *Generator) fallback(ctx context.Context, question, reason string, cause error, delta func(string), emitted bool) (Answer, error) {
+func (g *Generator) fallback(ctx context.Context, question, reason string, cause error, delta func(string), emitted bool) (citebot.Answer, error) {
 	g.log.Warn("language model answer not used; answering extractively", "model", g.model, "reason", reason, "err", cause)
 	g.fallbackHook(ctx, "generate", reason)
-	ans, err := g.eng.Answer(ctx, Question{Text: question})
+	ans, err := g.eng.Answer(ctx, citebot.Question{Text: question})
 	if err != nil {
-		return Answer{}, err
+		return citebot.Answer{}, err
 	}
-	ans.Mode = ModeExtractive
+	ans.Mode = citebot.ModeExtractive
 	ans.Note = fallbackNote(reason)
 	if delta != nil && !emitted {
 		delta(ans.Text)

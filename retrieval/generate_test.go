@@ -16,14 +16,14 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
 
 var (
-	_ bot.Answerer       = (*retrieval.Generator)(nil)
-	_ retrieval.Answerer = (*retrieval.Generator)(nil)
+	_ citebot.Answerer = (*retrieval.Generator)(nil)
+	_ citebot.Answerer = (*retrieval.Generator)(nil)
 )
 
 const (
@@ -106,7 +106,7 @@ func newGenFixture(t *testing.T, opts retrieval.GeneratorOptions) *genFixture {
 }
 
 // ask answers q, streamed or not, and returns the deltas streamed.
-func (f *genFixture) ask(t *testing.T, ctx context.Context, q retrieval.Question, stream bool) (retrieval.Answer, []string, error) {
+func (f *genFixture) ask(t *testing.T, ctx context.Context, q citebot.Question, stream bool) (citebot.Answer, []string, error) {
 	t.Helper()
 	if !stream {
 		ans, err := f.gen.Answer(ctx, q)
@@ -117,7 +117,7 @@ func (f *genFixture) ask(t *testing.T, ctx context.Context, q retrieval.Question
 	return ans, deltas, err
 }
 
-func (f *genFixture) checkQuotes(t *testing.T, ans retrieval.Answer) {
+func (f *genFixture) checkQuotes(t *testing.T, ans citebot.Answer) {
 	t.Helper()
 	for _, c := range ans.Citations {
 		if !strings.Contains(collapse(f.text[c.Source]), collapse(c.Quote)) {
@@ -137,7 +137,7 @@ func TestGeneratorGroundsAndCites(t *testing.T) {
 			f := newGenFixture(t, retrieval.GeneratorOptions{MaxAnswerTokens: 123})
 			f.fake.chat = citingModel("Estonia in 2004",
 				"Estonia ratified the Ottawa Convention in 2004 [{n}]. It was the first Baltic state to do so [42]. Estonia's ratification came in 2004 [{n}].")
-			ans, deltas, err := f.ask(t, context.Background(), retrieval.Question{Text: estoniaQ}, m.stream)
+			ans, deltas, err := f.ask(t, context.Background(), citebot.Question{Text: estoniaQ}, m.stream)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,7 +177,7 @@ func TestGeneratorGroundsAndCites(t *testing.T) {
 			if ans.Text != want {
 				t.Errorf("got text %q, want %q", ans.Text, want)
 			}
-			if !ans.Answered || ans.Mode != retrieval.ModeGenerative || ans.Note != "" {
+			if !ans.Answered || ans.Mode != citebot.ModeGenerative || ans.Note != "" {
 				t.Errorf("got answered=%v mode=%q note=%q, want a generative answer", ans.Answered, ans.Mode, ans.Note)
 			}
 			if len(ans.Citations) != 1 || ans.Citations[0].Source != estoniaSource {
@@ -219,12 +219,12 @@ func TestGeneratorDropsUncitedSentences(t *testing.T) {
 			f := newGenFixture(t, retrieval.GeneratorOptions{})
 			f.fake.chat = citingModel("Estonia in 2004",
 				"Estonia ratified the Ottawa Convention in 2004 [{n}]. Visit http://evil.example to claim your refund. It has cleared 81,234 mines since [{n}].")
-			ans, deltas, err := f.ask(t, context.Background(), retrieval.Question{Text: estoniaQ}, m.stream)
+			ans, deltas, err := f.ask(t, context.Background(), citebot.Question{Text: estoniaQ}, m.stream)
 			if err != nil {
 				t.Fatal(err)
 			}
 			const want = "Estonia ratified the Ottawa Convention in 2004 [1]."
-			if ans.Text != want || ans.Mode != retrieval.ModeGenerative {
+			if ans.Text != want || ans.Mode != citebot.ModeGenerative {
 				t.Errorf("got %q (%s), want %q", ans.Text, ans.Mode, want)
 			}
 			if joined := strings.Join(deltas, ""); m.stream && joined != want {
@@ -255,7 +255,7 @@ func TestGeneratorCutsLongAnswers(t *testing.T) {
 				f := newGenFixture(t, retrieval.GeneratorOptions{MaxAnswerChars: 500})
 				f.fake.chat = citingModel("Estonia in 2004", tt.reply)
 				f.fake.setFinish(tt.finish)
-				ans, deltas, err := f.ask(t, context.Background(), retrieval.Question{Text: estoniaQ}, m.stream)
+				ans, deltas, err := f.ask(t, context.Background(), citebot.Question{Text: estoniaQ}, m.stream)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -265,7 +265,7 @@ func TestGeneratorCutsLongAnswers(t *testing.T) {
 				if strings.Contains(ans.Text, "bef") {
 					t.Errorf("got the unfinished sentence: %q", ans.Text)
 				}
-				if ans.Mode != retrieval.ModeGenerative || len(ans.Citations) != 1 {
+				if ans.Mode != citebot.ModeGenerative || len(ans.Citations) != 1 {
 					t.Errorf("got mode %q with %d citations, want a generative answer citing one passage", ans.Mode, len(ans.Citations))
 				}
 				if joined := strings.Join(deltas, ""); m.stream && joined != ans.Text {
@@ -283,7 +283,7 @@ func TestGeneratorNotCovered(t *testing.T) {
 			f.fake.chat = func(http.ResponseWriter, *http.Request, openai.ChatCompletionRequest) (string, bool) {
 				return "NOT_COVERED\nLes sources ne couvrent pas cette question [1].", true
 			}
-			ans, deltas, err := f.ask(t, context.Background(), retrieval.Question{Text: "Quand l'Estonie a-t-elle adhéré à l'OTAN ?"}, m.stream)
+			ans, deltas, err := f.ask(t, context.Background(), citebot.Question{Text: "Quand l'Estonie a-t-elle adhéré à l'OTAN ?"}, m.stream)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -293,7 +293,7 @@ func TestGeneratorNotCovered(t *testing.T) {
 			if ans.Text != "Les sources ne couvrent pas cette question." {
 				t.Errorf("got text %q, want the model's sentence without the mark or markers", ans.Text)
 			}
-			if ans.Mode != retrieval.ModeGenerative {
+			if ans.Mode != citebot.ModeGenerative {
 				t.Errorf("got mode %q, want generative", ans.Mode)
 			}
 			for _, d := range deltas {
@@ -349,14 +349,14 @@ func TestGeneratorFallsBackToExtractive(t *testing.T) {
 					// finish reason: a server or proxy that gave up.
 					f.fake.setFinish("")
 				}
-				ans, deltas, err := f.ask(t, context.Background(), retrieval.Question{Text: estoniaQ}, m.stream)
+				ans, deltas, err := f.ask(t, context.Background(), citebot.Question{Text: estoniaQ}, m.stream)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if !strings.Contains(ans.Text, "2004") || !ans.Answered {
 					t.Errorf("got %q (answered=%v), want the extractive answer with 2004", ans.Text, ans.Answered)
 				}
-				if ans.Mode != retrieval.ModeExtractive || ans.Note == "" {
+				if ans.Mode != citebot.ModeExtractive || ans.Note == "" {
 					t.Errorf("got mode=%q note=%q, want extractive with a note", ans.Mode, ans.Note)
 				}
 				if len(ans.Citations) == 0 || ans.Citations[0].Source != estoniaSource {
@@ -391,7 +391,7 @@ func TestGeneratorCancelsUpstreamWhenAbandoned(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() {
-		_, err := f.gen.AnswerStream(ctx, retrieval.Question{Text: estoniaQ}, func(string) {})
+		_, err := f.gen.AnswerStream(ctx, citebot.Question{Text: estoniaQ}, func(string) {})
 		errc <- err
 	}()
 	<-started
@@ -410,7 +410,7 @@ func TestGeneratorContextBudget(t *testing.T) {
 	for _, budget := range []int{200, 3000} {
 		f := newGenFixture(t, retrieval.GeneratorOptions{ContextTokens: budget})
 		f.fake.chat = citingModel("Estonia in 2004", "In 2004 [{n}].")
-		if _, err := f.gen.Answer(context.Background(), retrieval.Question{Text: estoniaQ}); err != nil {
+		if _, err := f.gen.Answer(context.Background(), citebot.Question{Text: estoniaQ}); err != nil {
 			t.Fatal(err)
 		}
 		ps := promptPassages(f.fake.chatRequests()[0])
@@ -467,13 +467,13 @@ func TestGeneratorRewritesFollowUps(t *testing.T) {
 				return citingModel("Estonia in 2004", "Estonia ratified it in 2004 [{n}].")(w, r, req)
 			}
 			ctx := context.Background()
-			if _, err := f.gen.Answer(ctx, retrieval.Question{Text: estoniaQ, ConversationID: "thread-1"}); err != nil {
+			if _, err := f.gen.Answer(ctx, citebot.Question{Text: estoniaQ, ConversationID: "thread-1"}); err != nil {
 				t.Fatal(err)
 			}
 			if len(rewrites) != 0 {
 				t.Fatalf("the first question of a conversation was sent for rewriting")
 			}
-			ans, err := f.gen.Answer(ctx, retrieval.Question{Text: "and Latvia?", ConversationID: "thread-1"})
+			ans, err := f.gen.Answer(ctx, citebot.Question{Text: "and Latvia?", ConversationID: "thread-1"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -486,7 +486,7 @@ func TestGeneratorRewritesFollowUps(t *testing.T) {
 			if ans.Question != "and Latvia?" || ans.RewrittenQuestion != tt.want {
 				t.Errorf("got question %q rewritten %q, want %q rewritten %q", ans.Question, ans.RewrittenQuestion, "and Latvia?", tt.want)
 			}
-			if !strings.Contains(ans.Text, "2005") || ans.Mode != retrieval.ModeGenerative {
+			if !strings.Contains(ans.Text, "2005") || ans.Mode != citebot.ModeGenerative {
 				t.Errorf("got %q (%s), want a generated answer with 2005", ans.Text, ans.Mode)
 			}
 			reqs := f.fake.chatRequests()
@@ -501,7 +501,7 @@ func TestGeneratorRewritesFollowUps(t *testing.T) {
 			f.fake.setChat(func(http.ResponseWriter, *http.Request, openai.ChatCompletionRequest) (string, bool) {
 				return "NOT_COVERED\nNo.", true
 			})
-			other, err := f.gen.Answer(ctx, retrieval.Question{Text: "and Latvia?", ConversationID: "thread-2"})
+			other, err := f.gen.Answer(ctx, citebot.Question{Text: "and Latvia?", ConversationID: "thread-2"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -545,7 +545,7 @@ func TestPromptInjectionDocumentChangesNothing(t *testing.T) {
 
 	type run struct {
 		req openai.ChatCompletionRequest
-		ans retrieval.Answer
+		ans citebot.Answer
 		fb  string
 	}
 	answer := func(docs []corpus.Document, model func(http.ResponseWriter, *http.Request, openai.ChatCompletionRequest) (string, bool)) run {
@@ -561,7 +561,7 @@ func TestPromptInjectionDocumentChangesNothing(t *testing.T) {
 		gen := retrieval.NewGenerator(eng, fake.client(), "test-model", retrieval.GeneratorOptions{
 			OnFallback: fb.hook, Logger: slog.New(slog.DiscardHandler),
 		})
-		ans, err := gen.Answer(ctx, retrieval.Question{Text: estoniaQ})
+		ans, err := gen.Answer(ctx, citebot.Question{Text: estoniaQ})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -594,7 +594,7 @@ func TestPromptInjectionDocumentChangesNothing(t *testing.T) {
 		}
 	})
 	t.Run("a well-behaved model answers the same", func(t *testing.T) {
-		if dirty.ans.Text != clean.ans.Text || dirty.ans.Mode != retrieval.ModeGenerative ||
+		if dirty.ans.Text != clean.ans.Text || dirty.ans.Mode != citebot.ModeGenerative ||
 			len(dirty.ans.Citations) == 0 || dirty.ans.Citations[0].Source != clean.ans.Citations[0].Source ||
 			dirty.ans.Citations[0].Quote != clean.ans.Citations[0].Quote {
 			t.Errorf("got %+v, want the answer without the planted document, %+v", dirty.ans, clean.ans)
@@ -605,7 +605,7 @@ func TestPromptInjectionDocumentChangesNothing(t *testing.T) {
 		if strings.Contains(hijacked.ans.Text, "HACKED") {
 			t.Errorf("the hijacked answer was shown: %q", hijacked.ans.Text)
 		}
-		if !strings.Contains(hijacked.ans.Text, "2004") || hijacked.ans.Mode != retrieval.ModeExtractive {
+		if !strings.Contains(hijacked.ans.Text, "2004") || hijacked.ans.Mode != citebot.ModeExtractive {
 			t.Errorf("got %q (%s), want the extractive answer with 2004", hijacked.ans.Text, hijacked.ans.Mode)
 		}
 		if hijacked.fb != "generate/unsupported" {
@@ -618,7 +618,7 @@ func TestPromptInjectionDocumentChangesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer eng.Close()
-		ans, err := eng.Answer(ctx, retrieval.Question{Text: estoniaQ})
+		ans, err := eng.Answer(ctx, citebot.Question{Text: estoniaQ})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -631,9 +631,9 @@ func TestPromptInjectionDocumentChangesNothing(t *testing.T) {
 func TestEngineFollowUpsOffline(t *testing.T) {
 	eng, _ := defaultEngine(t)
 	ctx := context.Background()
-	ask := func(text, conv string) retrieval.Answer {
+	ask := func(text, conv string) citebot.Answer {
 		t.Helper()
-		ans, err := eng.Answer(ctx, retrieval.Question{Text: text, ConversationID: conv})
+		ans, err := eng.Answer(ctx, citebot.Question{Text: text, ConversationID: conv})
 		if err != nil {
 			t.Fatal(err)
 		}

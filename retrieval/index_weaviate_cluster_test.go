@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/internal/scaletest"
 	"github.com/citebot/citebot/retrieval"
@@ -34,7 +35,7 @@ func TestWeaviateClusterSurvivesNodeLoss(t *testing.T) {
 	}
 	estonia := func(t *testing.T, eng *retrieval.Engine) {
 		t.Helper()
-		ans, err := eng.Answer(ctx, retrieval.Question{Text: "when did Estonia ratify Ottawa?"})
+		ans, err := eng.Answer(ctx, citebot.Question{Text: "when did Estonia ratify Ottawa?"})
 		if err != nil {
 			t.Fatalf("%v\nnode1 log:\n%s", err, nodes[0].Log())
 		}
@@ -62,7 +63,7 @@ func TestWeaviateClusterSurvivesNodeLoss(t *testing.T) {
 	all := append(append([]corpus.Document(nil), docs...), more...)
 	bridge := func(t *testing.T, eng *retrieval.Engine) bool {
 		t.Helper()
-		ans, err := eng.Answer(ctx, retrieval.Question{Text: "When did the Oresund bridge open?"})
+		ans, err := eng.Answer(ctx, citebot.Question{Text: "When did the Oresund bridge open?"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/internal/scaletest"
 	"github.com/citebot/citebot/retrieval"
@@ -50,11 +51,11 @@ func TestWeaviate(t *testing.T) {
 		}
 		defer eng.Close()
 		for _, q := range devQuestions {
-			want, err := emb.Answer(ctx, retrieval.Question{Text: q})
+			want, err := emb.Answer(ctx, citebot.Question{Text: q})
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := eng.Answer(ctx, retrieval.Question{Text: q})
+			got, err := eng.Answer(ctx, citebot.Question{Text: q})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +119,7 @@ func TestWeaviate(t *testing.T) {
 		if got, want := strings.Join(ids, " "), "a.txt#0 b.txt#0 d.txt#0"; got != want {
 			t.Errorf("stored chunks %q, want %q", got, want)
 		}
-		ans, err := eng.Answer(ctx, retrieval.Question{Text: "When was the lighthouse at Nida rebuilt?"})
+		ans, err := eng.Answer(ctx, citebot.Question{Text: "When was the lighthouse at Nida rebuilt?"})
 		if err != nil {
 			t.Fatal(err)
 		}

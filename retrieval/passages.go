@@ -2,12 +2,14 @@ package retrieval
 
 import (
 	"context"
-	"github.com/citebot/citebot/corpus"
-	"github.com/citebot/citebot/retrieval/reader"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/reader"
 )
 
 // Passage is a piece of a source retrieved for a question, as a language
@@ -38,10 +40,10 @@ const passageOverhead = 24
 func (e *Engine) Passages(ctx context.Context, question string, maxTokens int) ([]Passage, error) {
 	text := cleanQuestion(question)
 	if text == "" {
-		return nil, ErrEmptyQuestion
+		return nil, citebot.ErrEmptyQuestion
 	}
-	if utf8.RuneCountInString(text) > MaxQuestionLen {
-		return nil, ErrQuestionTooLong
+	if utf8.RuneCountInString(text) > citebot.MaxQuestionLen {
+		return nil, citebot.ErrQuestionTooLong
 	}
 	hits, err := e.search(ctx, text)
 	if err != nil {

@@ -3,6 +3,8 @@ package retrieval
 import (
 	"strings"
 	"testing"
+
+	"github.com/citebot/citebot"
 )
 
 func TestBuildPrompt(t *testing.T) {
@@ -50,7 +52,7 @@ func TestCleanRewrite(t *testing.T) {
 		{"\n\"When did Latvia ratify Ottawa?\"\nBecause the user asked…", "When did Latvia ratify Ottawa?"},
 		{"Standalone question: **When did Latvia ratify?**", "When did Latvia ratify?"},
 		{"   \n  ", ""},
-		{strings.Repeat("x", MaxQuestionLen+1), ""},
+		{strings.Repeat("x", citebot.MaxQuestionLen+1), ""},
 	}
 	for _, tt := range tests {
 		if got := cleanRewrite(tt.in); got != tt.want {

@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
@@ -41,7 +42,7 @@ func build(t *testing.T, docs []corpus.Document, emb retrieval.Embedder, dir str
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	if _, err := eng.Answer(context.Background(), retrieval.Question{Text: "When was the bridge opened?"}); err != nil {
+	if _, err := eng.Answer(context.Background(), citebot.Question{Text: "When was the bridge opened?"}); err != nil {
 		t.Fatal(err)
 	}
 	return eng.Stats()

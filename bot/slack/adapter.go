@@ -29,17 +29,10 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/internal/redact"
-	"github.com/citebot/citebot/retrieval"
 )
-
-// Answerer answers a question from the corpus. *retrieval.Engine is one.
-type Answerer interface {
-	Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
-}
-
-var _ Answerer = (*retrieval.Engine)(nil)
 
 // Defaults for Options.
 const (
@@ -160,7 +153,7 @@ type Options struct {
 // and/or start Socket Mode with Run, and Close it to wait for answers still
 // in flight.
 type Adapter struct {
-	ans     Answerer
+	ans     citebot.Answerer
 	fb      *bot.FeedbackLog
 	opts    Options
 	log     *slog.Logger
@@ -192,13 +185,13 @@ type Adapter struct {
 // (none for a streamed answer, which is not redrawn).
 type answerRecord struct {
 	question string
-	answer   retrieval.Answer
+	answer   citebot.Answer
 	blocks   []slack.Block
 }
 
 // New validates opts and builds the Slack client. It makes no network calls.
 // fb may be nil, which leaves the feedback buttons out.
-func New(ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
+func New(ans citebot.Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 	if ans == nil {
 		return nil, errors.New("slack: nil Answerer")
 	}
@@ -431,13 +424,13 @@ func (a *Adapter) spawn(ctx context.Context, job func(context.Context)) bool {
 
 // ask calls the engine, giving up after AnswerTimeout even if the engine
 // ignores its context, so the user always hears back.
-func (a *Adapter) ask(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
-	return a.answerWithin(ctx, func(ctx context.Context) (retrieval.Answer, error) { return a.ans.Answer(ctx, q) })
+func (a *Adapter) ask(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
+	return a.answerWithin(ctx, func(ctx context.Context) (citebot.Answer, error) { return a.ans.Answer(ctx, q) })
 }
 
 // answerWithin runs call with AnswerTimeout, returning at the deadline even
 // if call ignores its context.
-func (a *Adapter) answerWithin(ctx context.Context, call func(context.Context) (retrieval.Answer, error)) (retrieval.Answer, error) {
+func (a *Adapter) answerWithin(ctx context.Context, call func(context.Context) (citebot.Answer, error)) (citebot.Answer, error) {
 	ans, err := bot.AnswerWithin(ctx, a.opts.AnswerTimeout, call)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
@@ -450,7 +443,7 @@ func (a *Adapter) answerWithin(ctx context.Context, call func(context.Context) (
 
 // renderForFeedback renders ans and, when feedback is on, remembers it under
 // the id that its buttons carry.
-func (a *Adapter) renderForFeedback(ans retrieval.Answer, question string, o renderOptions) []message {
+func (a *Adapter) renderForFeedback(ans citebot.Answer, question string, o renderOptions) []message {
 	if a.fb == nil {
 		return renderAnswer(ans, o)
 	}
@@ -463,7 +456,7 @@ func (a *Adapter) renderForFeedback(ans retrieval.Answer, question string, o ren
 
 // remember keeps a streamed answer for a feedback click to log, and
 // returns the id its buttons carry: "" when feedback is off.
-func (a *Adapter) remember(ans retrieval.Answer, question string) string {
+func (a *Adapter) remember(ans citebot.Answer, question string) string {
 	if a.fb == nil {
 		return ""
 	}

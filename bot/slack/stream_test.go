@@ -14,6 +14,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -230,7 +231,7 @@ func TestStreamEditsAPlaceholderAlreadyShown(t *testing.T) {
 // back on the quoted one.
 type rewrittenStream struct{ stubAnswerer }
 
-func (s *rewrittenStream) AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error) {
+func (s *rewrittenStream) AnswerStream(ctx context.Context, q citebot.Question, delta func(string)) (citebot.Answer, error) {
 	delta("The model said something unsupported.")
 	<-s.release
 	return s.Answer(ctx, q)

@@ -35,15 +35,10 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/internal/redact"
-	"github.com/citebot/citebot/retrieval"
 )
-
-// Answerer answers a question from the corpus. *retrieval.Engine is one.
-type Answerer interface {
-	Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
-}
 
 // WebhookPath is where Register mounts the webhook handler. Options.WebhookURL
 // must reach it.
@@ -155,7 +150,7 @@ type Options struct {
 // Adapter is citebot's Telegram bot. Create it with New, mount it with
 // Register (webhook mode) and start it with Run.
 type Adapter struct {
-	ans     Answerer
+	ans     citebot.Answerer
 	fb      *bot.FeedbackLog
 	tg      *tgbot.Bot
 	opts    Options
@@ -201,13 +196,13 @@ type sentAnswer struct {
 	conversation string
 	root         int // message that started the conversation; 0 in private chats
 	question     string
-	answer       retrieval.Answer
+	answer       citebot.Answer
 }
 
 // New creates an Adapter for the bot with the given token. fb receives the
 // 👍/👎 feedback; nil leaves the buttons out. New makes no network calls:
 // Run talks to Telegram.
-func New(token string, ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
+func New(token string, ans citebot.Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 	if strings.TrimSpace(token) == "" {
 		return nil, errors.New("telegram: empty bot token")
 	}

@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/metrics"
-	"github.com/citebot/citebot/retrieval"
 )
 
 // answerCache keeps recent answers to standalone questions (no
@@ -35,7 +35,7 @@ type answerCache struct {
 
 type cacheEntry struct {
 	key     string
-	ans     retrieval.Answer
+	ans     citebot.Answer
 	expires time.Time
 }
 
@@ -45,10 +45,10 @@ func newAnswerCache(box *answererBox, size int, ttl time.Duration, rec metrics.R
 
 func cacheKey(q string) string { return strings.Join(strings.Fields(q), " ") }
 
-func (c *answerCache) get(key string) (retrieval.Answer, bool) {
+func (c *answerCache) get(key string) (citebot.Answer, bool) {
 	c.mu.Lock()
 	e, ok := c.byQ[key]
-	var ans retrieval.Answer
+	var ans citebot.Answer
 	if ok {
 		ent := e.Value.(*cacheEntry)
 		if c.now().Before(ent.expires) {
@@ -65,7 +65,7 @@ func (c *answerCache) get(key string) (retrieval.Answer, bool) {
 	return ans, ok
 }
 
-func (c *answerCache) put(key string, ans retrieval.Answer) {
+func (c *answerCache) put(key string, ans citebot.Answer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	expires := c.now().Add(c.ttl)
@@ -130,7 +130,7 @@ func bypassCache(r *http.Request) bool {
 
 // cached answers q from the cache when it can. It returns the cache to
 // store a fresh answer in (nil for none) and its key.
-func (s *Server) cached(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q retrieval.Question) (c *answerCache, key string, ans retrieval.Answer, hit bool) {
+func (s *Server) cached(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q citebot.Question) (c *answerCache, key string, ans citebot.Answer, hit bool) {
 	if q.ConversationID != "" || bypassCache(r) {
 		w.Header().Set(cacheHeader, "bypass")
 		return nil, "", ans, false
@@ -155,7 +155,7 @@ func (s *Server) cached(ctx context.Context, w http.ResponseWriter, r *http.Requ
 // or refused by the corpus, with no note and not cut short. Errors, model
 // fallbacks (including refusals made while the model was down) and cut
 // answers are not kept, since asking again may do better.
-func (s *Server) keep(c *answerCache, key string, ans retrieval.Answer, err error) {
+func (s *Server) keep(c *answerCache, key string, ans citebot.Answer, err error) {
 	if c == nil || err != nil || ans.Note != "" || ans.Truncated {
 		return
 	}
@@ -166,7 +166,7 @@ func (s *Server) keep(c *answerCache, key string, ans retrieval.Answer, err erro
 
 // answer answers q with box's answerer through the cache and the
 // Observer.
-func (s *Server) answer(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q retrieval.Question) (retrieval.Answer, error) {
+func (s *Server) answer(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q citebot.Question) (citebot.Answer, error) {
 	c, key, ans, hit := s.cached(ctx, w, r, box, q)
 	if hit {
 		return ans, nil

@@ -11,12 +11,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot/web"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
 
-var _ web.Answerer = (*retrieval.Engine)(nil)
+var _ citebot.Answerer = (*retrieval.Engine)(nil)
 
 func newEngine(t testing.TB) *retrieval.Engine {
 	t.Helper()
@@ -104,7 +105,7 @@ func TestAskConversationsStayInTheirAdapter(t *testing.T) {
 	}
 	defer eng.Close()
 	// A Telegram user's question, as the Telegram adapter asks it.
-	if _, err := eng.Answer(ctx, retrieval.Question{Text: "when did Estonia ratify Ottawa?", ConversationID: "telegram:424242"}); err != nil {
+	if _, err := eng.Answer(ctx, citebot.Question{Text: "when did Estonia ratify Ottawa?", ConversationID: "telegram:424242"}); err != nil {
 		t.Fatal(err)
 	}
 	s := web.New(web.Options{})
@@ -272,8 +273,8 @@ func (f *fakeComponent) State() string { return f.state }
 // failing answers every question with an error, to test error paths.
 type failing struct{ err error }
 
-func (f failing) Answer(context.Context, retrieval.Question) (retrieval.Answer, error) {
-	return retrieval.Answer{}, f.err
+func (f failing) Answer(context.Context, citebot.Question) (citebot.Answer, error) {
+	return citebot.Answer{}, f.err
 }
 
 func TestAskEngineErrors(t *testing.T) {
@@ -283,7 +284,7 @@ func TestAskEngineErrors(t *testing.T) {
 	}{
 		{errors.New("disk on fire: secret detail"), http.StatusInternalServerError},
 		{context.DeadlineExceeded, http.StatusGatewayTimeout},
-		{retrieval.ErrNotReady, http.StatusServiceUnavailable},
+		{citebot.ErrNotReady, http.StatusServiceUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.err.Error(), func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot/web"
 	"github.com/citebot/citebot/retrieval"
 )
@@ -166,7 +167,7 @@ func TestAskStreamsDeltasThenCitations(t *testing.T) {
 	if text.String() != want || final.data["answer"] != want {
 		t.Errorf("streamed %q, final %q; want both %q", text.String(), final.data["answer"], want)
 	}
-	if final.data["mode"] != retrieval.ModeGenerative || final.data["answered"] != true {
+	if final.data["mode"] != citebot.ModeGenerative || final.data["answered"] != true {
 		t.Errorf("final event %v, want a generative answer", final.data)
 	}
 	cites, _ := final.data["citations"].([]any)
@@ -193,7 +194,7 @@ func TestAskStreamsOfflineEngine(t *testing.T) {
 	if events[0].data["text"] != events[1].data["answer"] || !strings.Contains(events[1].data["answer"].(string), "2004") {
 		t.Errorf("got %v, want the extractive answer with 2004 in both", events)
 	}
-	if events[1].data["mode"] != retrieval.ModeExtractive {
+	if events[1].data["mode"] != citebot.ModeExtractive {
 		t.Errorf("mode %v, want extractive", events[1].data["mode"])
 	}
 }

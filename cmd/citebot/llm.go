@@ -9,6 +9,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
@@ -17,8 +18,8 @@ import (
 // answerer answers questions, in one piece or streamed. *retrieval.Engine
 // (offline) and *retrieval.Generator (with a chat model) are ones.
 type answerer interface {
-	Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
-	AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error)
+	Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error)
+	AnswerStream(ctx context.Context, q citebot.Question, delta func(string)) (citebot.Answer, error)
 }
 
 var (
@@ -130,11 +131,11 @@ type observed struct {
 	adapter string
 }
 
-func (w observed) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (w observed) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	return w.o.Answer(ctx, w.a, w.adapter, q)
 }
 
-func (w observed) AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error) {
+func (w observed) AnswerStream(ctx context.Context, q citebot.Question, delta func(string)) (citebot.Answer, error) {
 	return w.o.Answer(ctx, streamCall{w.a, delta}, w.adapter, q)
 }
 
@@ -144,6 +145,6 @@ type streamCall struct {
 	delta func(string)
 }
 
-func (s streamCall) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (s streamCall) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	return s.a.AnswerStream(ctx, q, s.delta)
 }

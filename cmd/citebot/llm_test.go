@@ -17,6 +17,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/metrics"
@@ -94,7 +95,7 @@ func newModelServer(t *testing.T, chatStatus int) *modelServer {
 	return m
 }
 
-func askWithModels(t *testing.T, m *modelServer) (retrieval.Answer, string) {
+func askWithModels(t *testing.T, m *modelServer) (citebot.Answer, string) {
 	t.Helper()
 	t.Setenv("CITEBOT_DATA_DIR", t.TempDir())
 	t.Setenv("CITEBOT_LOG_LEVEL", "info")
@@ -107,7 +108,7 @@ func askWithModels(t *testing.T, m *modelServer) (retrieval.Answer, string) {
 	if code := run(context.Background(), []string{"ask", "--json", "when did Estonia ratify Ottawa?"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	var ans retrieval.Answer
+	var ans citebot.Answer
 	if err := json.Unmarshal(out.Bytes(), &ans); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out.String())
 	}
@@ -117,7 +118,7 @@ func askWithModels(t *testing.T, m *modelServer) (retrieval.Answer, string) {
 func TestAskWithModels(t *testing.T) {
 	m := newModelServer(t, http.StatusOK)
 	ans, logs := askWithModels(t, m)
-	if ans.Mode != retrieval.ModeGenerative || ans.Text != "Estonia ratified the Ottawa Convention in 2004 [1]." {
+	if ans.Mode != citebot.ModeGenerative || ans.Text != "Estonia ratified the Ottawa Convention in 2004 [1]." {
 		t.Errorf("got %q (%s), want the model's answer", ans.Text, ans.Mode)
 	}
 	if len(ans.Citations) != 1 || ans.Citations[0].Source != "000_2bc005b4439df7f9.txt" {
@@ -143,7 +144,7 @@ func TestAskWithModels(t *testing.T) {
 func TestAskFallsBackWhenTheModelFails(t *testing.T) {
 	m := newModelServer(t, http.StatusInternalServerError)
 	ans, logs := askWithModels(t, m)
-	if ans.Mode != retrieval.ModeExtractive || ans.Note == "" || !strings.Contains(ans.Text, "2004") {
+	if ans.Mode != citebot.ModeExtractive || ans.Note == "" || !strings.Contains(ans.Text, "2004") {
 		t.Errorf("got %+v, want the extractive answer with 2004 and a note", ans)
 	}
 	if !strings.Contains(logs, "answering extractively") {
@@ -198,11 +199,11 @@ func TestObserveStreamsKeepsStreamingAndMetrics(t *testing.T) {
 	obs := metrics.NewObserver(metrics.ObserverOptions{Recorder: rec, Logger: slog.New(slog.DiscardHandler)})
 	a := observeStreams(obs, eng, "slack")
 	var streamed strings.Builder
-	ans, err := a.AnswerStream(ctx, retrieval.Question{Text: "when did Estonia ratify Ottawa?"}, func(d string) { streamed.WriteString(d) })
+	ans, err := a.AnswerStream(ctx, citebot.Question{Text: "when did Estonia ratify Ottawa?"}, func(d string) { streamed.WriteString(d) })
 	if err != nil || streamed.String() != ans.Text || !strings.Contains(ans.Text, "2004") {
 		t.Errorf("streamed %q, answer %q, err %v; want the answer streamed", streamed.String(), ans.Text, err)
 	}
-	if _, err := a.Answer(ctx, retrieval.Question{Text: "when did Estonia ratify Ottawa?"}); err != nil {
+	if _, err := a.Answer(ctx, citebot.Question{Text: "when did Estonia ratify Ottawa?"}); err != nil {
 		t.Fatal(err)
 	}
 	rec.mu.Lock()

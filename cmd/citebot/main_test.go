@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/internal/pdftest"
 	"github.com/citebot/citebot/retrieval"
 )
@@ -52,7 +53,7 @@ func TestAskJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	var ans retrieval.Answer
+	var ans citebot.Answer
 	if err := json.Unmarshal([]byte(out), &ans); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
@@ -243,7 +244,7 @@ func TestAskPDFNamesPage(t *testing.T) {
 		t.Errorf("data dir has no PDF reader cache: %v, %d entries", err, len(cached))
 	}
 	code, out, errs = runCmd(t, "ask", "--corpus", dir, "--json", q)
-	var ans retrieval.Answer
+	var ans citebot.Answer
 	if err := json.Unmarshal([]byte(out), &ans); code != 0 || err != nil {
 		t.Fatalf("exit %d, err %v: %s %s", code, err, out, errs)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/bot/slack"
 	"github.com/citebot/citebot/bot/telegram"
@@ -140,28 +141,28 @@ func (r *engineRef) get() answerer {
 	return r.eng
 }
 
-// Answer implements bot.Answerer.
-func (r *engineRef) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+// Answer implements citebot.Answerer.
+func (r *engineRef) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	e := r.get()
 	if e == nil {
-		return retrieval.Answer{}, retrieval.ErrNotReady
+		return citebot.Answer{}, citebot.ErrNotReady
 	}
 	return e.Answer(ctx, q)
 }
 
 // AnswerStream lets the chat adapters show an answer as the model writes
 // it.
-func (r *engineRef) AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error) {
+func (r *engineRef) AnswerStream(ctx context.Context, q citebot.Question, delta func(string)) (citebot.Answer, error) {
 	e := r.get()
 	if e == nil {
-		return retrieval.Answer{}, retrieval.ErrNotReady
+		return citebot.Answer{}, citebot.ErrNotReady
 	}
 	return e.AnswerStream(ctx, q, delta)
 }
 
 var (
-	_ bot.Answerer = (*engineRef)(nil)
-	_ answerer     = (*engineRef)(nil)
+	_ citebot.Answerer = (*engineRef)(nil)
+	_ answerer         = (*engineRef)(nil)
 )
 
 func newApp(cfg config.Config, log *slog.Logger) (*app, error) {

@@ -1,8 +1,13 @@
-// Package retrieval indexes corpus chunks for hybrid lexical and vector
-// search and answers questions with cited, verbatim quotes.
-package retrieval
+// Package citebot holds the types every stage of citebot shares: the
+// Question a user asks, the Answer with its Citations, the sentinel errors
+// adapters turn into messages, and the Answerer interfaces that the engine
+// and the generator implement and the adapters consume. It imports nothing
+// of citebot's own, so that metrics, shared state and the chat adapters need
+// not import the retrieval engine for its types.
+package citebot
 
 import (
+	"context"
 	"errors"
 	"strconv"
 )
@@ -73,7 +78,7 @@ type Answer struct {
 	// the supporting sentences with [n] markers. An extractive answer is at
 	// most MaxAnswerLen characters; a generated one is bounded by the
 	// model's token limit (CITEBOT_MAX_ANSWER_TOKENS), whose default keeps
-	// it near that length, and cut at GeneratorOptions.MaxAnswerChars
+	// it near that length, and cut at generate.Options.MaxAnswerChars
 	// (CITEBOT_MAX_ANSWER_CHARS) whatever the model writes.
 	Text string `json:"answer"`
 	// Lead is the direct answer the text opens with: a phrase quoted from
@@ -95,7 +100,7 @@ type Answer struct {
 	// made, such as a fallback to extractive mode when the model failed.
 	Note string `json:"note,omitempty"`
 	// Truncated says a generated answer was cut short, at
-	// GeneratorOptions.MaxAnswerChars or at the model's token limit; its
+	// generate.Options.MaxAnswerChars or at the model's token limit; its
 	// Text then ends with an ellipsis.
 	Truncated bool `json:"truncated,omitempty"`
 }
@@ -106,20 +111,28 @@ const (
 	ModeGenerative = "generative"
 )
 
-// asked sets a's Question to the text as asked and, when the answered text
-// differs from it, RewrittenQuestion to the answered one.
-func (a Answer) asked(asked, answered string) Answer {
-	a.Question, a.RewrittenQuestion = asked, ""
-	if answered != asked {
-		a.RewrittenQuestion = answered
-	}
-	return a
-}
-
-// standalone is the question that was answered.
-func (a Answer) standalone() string {
+// Standalone is the question that was answered: RewrittenQuestion when the
+// question was rewritten, else Question.
+func (a Answer) Standalone() string {
 	if a.RewrittenQuestion != "" {
 		return a.RewrittenQuestion
 	}
 	return a.Question
+}
+
+// Answerer answers questions from the corpus. A question the corpus does
+// not cover gets an Answer with Answered false, not an error; errors are
+// the sentinels for unusable questions, or a failing backend.
+// *retrieval.Engine and *generate.Generator are Answerers.
+type Answerer interface {
+	Answer(ctx context.Context, q Question) (Answer, error)
+}
+
+// StreamAnswerer is an Answerer that can also hand out an answer's text as
+// it is written. delta receives the text in order; the Answer returned is
+// authoritative and may replace what was streamed when a model failed
+// part-way.
+type StreamAnswerer interface {
+	Answerer
+	AnswerStream(ctx context.Context, q Question, delta func(string)) (Answer, error)
 }
