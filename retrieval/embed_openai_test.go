@@ -15,17 +15,18 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/internal/fakeopenai"
 	"github.com/citebot/citebot/retrieval"
 )
 
-func newEmbedder(f *fakeOpenAI, model string, opts retrieval.OpenAIEmbedderOptions) *retrieval.OpenAIEmbedder {
+func newEmbedder(f *fakeopenai.Server, model string, opts retrieval.OpenAIEmbedderOptions) *retrieval.OpenAIEmbedder {
 	if opts.Backoff == 0 {
 		opts.Backoff = time.Millisecond
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return retrieval.NewOpenAIEmbedder(f.client(), model, opts)
+	return retrieval.NewOpenAIEmbedder(f.Client(), model, opts)
 }
 
 func texts(n int) []string {
@@ -37,7 +38,7 @@ func texts(n int) []string {
 }
 
 func TestOpenAIEmbedderBatchesInOrderAndNormalises(t *testing.T) {
-	f := newFakeOpenAI(t)
+	f := fakeopenai.New(t)
 	emb := newEmbedder(f, "embed-a", retrieval.OpenAIEmbedderOptions{BatchSize: 4, Concurrency: 2})
 	in := texts(10)
 	vecs, err := emb.Embed(context.Background(), in)
@@ -48,20 +49,20 @@ func TestOpenAIEmbedderBatchesInOrderAndNormalises(t *testing.T) {
 		t.Fatalf("got %d vectors, want %d", len(vecs), len(in))
 	}
 	for i, v := range vecs {
-		if n := norm(v); math.Abs(n-1) > 1e-5 {
+		if n := fakeopenai.Norm(v); math.Abs(n-1) > 1e-5 {
 			t.Errorf("vector %d has norm %.6f, want 1", i, n)
 		}
 		// The fake answers each batch in reverse order; the vector must
 		// still belong to its text.
-		want := fakeVector("embed-a", in[i])
-		scale := float32(1 / norm(want))
+		want := fakeopenai.Vector("embed-a", in[i])
+		scale := float32(1 / fakeopenai.Norm(want))
 		for k := range v {
 			if math.Abs(float64(v[k]-want[k]*scale)) > 1e-5 {
 				t.Fatalf("vector %d is not the embedding of %q", i, in[i])
 			}
 		}
 	}
-	reqs := f.embedRequests()
+	reqs := f.EmbedRequests()
 	if len(reqs) != 3 {
 		t.Fatalf("got %d requests, want 3 batches of at most 4", len(reqs))
 	}
@@ -78,12 +79,12 @@ func TestOpenAIEmbedderBatchesInOrderAndNormalises(t *testing.T) {
 }
 
 func TestOpenAIEmbedderBoundsConcurrency(t *testing.T) {
-	f := newFakeOpenAI(t)
+	f := fakeopenai.New(t)
 	const limit = 3
 	var inflight, peak atomic.Int32
 	var once sync.Once
 	full := make(chan struct{})
-	f.embedHook = func(r *http.Request) {
+	f.EmbedHook = func(r *http.Request) {
 		n := inflight.Add(1)
 		defer inflight.Add(-1)
 		for {
@@ -127,8 +128,8 @@ func TestOpenAIEmbedderRetries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFakeOpenAI(t)
-			f.embedStatus = func(n int) int {
+			f := fakeopenai.New(t)
+			f.EmbedStatus = func(n int) int {
 				if n < len(tt.statuses) {
 					return tt.statuses[n]
 				}
@@ -139,7 +140,7 @@ func TestOpenAIEmbedderRetries(t *testing.T) {
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("got err %v, want error %v", err, tt.wantErr)
 			}
-			if got := len(f.embedRequests()); got != tt.attempts {
+			if got := len(f.EmbedRequests()); got != tt.attempts {
 				t.Errorf("got %d attempts, want %d", got, tt.attempts)
 			}
 		})
@@ -147,7 +148,7 @@ func TestOpenAIEmbedderRetries(t *testing.T) {
 }
 
 func TestOpenAIEmbedderName(t *testing.T) {
-	f := newFakeOpenAI(t)
+	f := fakeopenai.New(t)
 	a := newEmbedder(f, "embed-a", retrieval.OpenAIEmbedderOptions{})
 	b := newEmbedder(f, "embed-b", retrieval.OpenAIEmbedderOptions{})
 	c := newEmbedder(f, "embed-a", retrieval.OpenAIEmbedderOptions{Dimensions: 256})
@@ -160,7 +161,7 @@ func TestOpenAIEmbedderName(t *testing.T) {
 // the model: the same model reuses every vector, another model re-embeds
 // everything rather than mixing vectors.
 func TestEmbeddingModelChangeReembeds(t *testing.T) {
-	f := newFakeOpenAI(t)
+	f := fakeopenai.New(t)
 	_, docs := defaultEngine(t)
 	dir := t.TempDir()
 	ingest := func(model string) retrieval.IngestStats {
@@ -181,7 +182,7 @@ func TestEmbeddingModelChangeReembeds(t *testing.T) {
 	}
 	chunkTexts := func(model string) int {
 		n := 0
-		for _, r := range f.embedRequests() {
+		for _, r := range f.EmbedRequests() {
 			for _, in := range r.Input {
 				if string(r.Model) == model && in != estoniaQ {
 					n++
@@ -217,7 +218,7 @@ func TestEmbeddingModelChangeReembeds(t *testing.T) {
 }
 
 func TestQuestionEmbeddingsAreCached(t *testing.T) {
-	f := newFakeOpenAI(t)
+	f := fakeopenai.New(t)
 	_, docs := defaultEngine(t)
 	eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{Embedder: newEmbedder(f, "embed-a", retrieval.OpenAIEmbedderOptions{})})
 	if err != nil {
@@ -226,7 +227,7 @@ func TestQuestionEmbeddingsAreCached(t *testing.T) {
 	defer eng.Close()
 	asked := func() int {
 		n := 0
-		for _, r := range f.embedRequests() {
+		for _, r := range f.EmbedRequests() {
 			for _, in := range r.Input {
 				if in == estoniaQ {
 					n++
@@ -246,7 +247,7 @@ func TestQuestionEmbeddingsAreCached(t *testing.T) {
 }
 
 func TestEngineSearchesByWordsWhenEmbeddingFails(t *testing.T) {
-	f := newFakeOpenAI(t)
+	f := fakeopenai.New(t)
 	_, docs := defaultEngine(t)
 	var stages []string
 	eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{
@@ -257,7 +258,7 @@ func TestEngineSearchesByWordsWhenEmbeddingFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	f.setEmbedStatus(func(int) int { return http.StatusServiceUnavailable }) // the server goes down
+	f.SetEmbedStatus(func(int) int { return http.StatusServiceUnavailable }) // the server goes down
 	ans, err := eng.Answer(context.Background(), citebot.Question{Text: estoniaQ})
 	if err != nil {
 		t.Fatal(err)
@@ -275,7 +276,7 @@ func TestEngineSearchesByWordsWhenEmbeddingFails(t *testing.T) {
 // index's (another model behind the same name), questions are still
 // answered, by words, instead of failing.
 func TestEngineSearchesByWordsWhenTheVectorSizeChanges(t *testing.T) {
-	f := newFakeOpenAI(t)
+	f := fakeopenai.New(t)
 	_, docs := defaultEngine(t)
 	var stages []string
 	eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{
@@ -286,9 +287,7 @@ func TestEngineSearchesByWordsWhenTheVectorSizeChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	f.mu.Lock()
-	f.dims = 48 // the index holds 64
-	f.mu.Unlock()
+	f.SetDims(48) // the index holds 64
 	ans, err := eng.Answer(context.Background(), citebot.Question{Text: estoniaQ})
 	if err != nil {
 		t.Fatalf("got error %v, want an answer found by words", err)

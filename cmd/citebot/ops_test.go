@@ -18,6 +18,7 @@ import (
 	"github.com/slack-go/slack/slacktest"
 
 	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/internal/fakeopenai"
 )
 
 // syncBuffer is a bytes.Buffer safe for the logger and the test at once.
@@ -433,47 +434,19 @@ func TestServeTimeouts(t *testing.T) {
 // embedded at start-up (outside any question) is counted in
 // citebot_llm_errors_total, and the retried build completes.
 func TestServeCountsIngestModelErrors(t *testing.T) {
-	var calls atomic.Int64
-	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/v1/embeddings" {
-			http.NotFound(w, r)
-			return
+	model := fakeopenai.New(t)
+	model.EmbedStatus = func(n int) int {
+		if n == 0 {
+			return http.StatusInternalServerError // warming up
 		}
-		w.Header().Set("Content-Type", "application/json")
-		if calls.Add(1) == 1 {
-			w.WriteHeader(http.StatusInternalServerError)
-			fmt.Fprint(w, `{"error":{"message":"warming up","type":"server_error"}}`)
-			return
-		}
-		var req struct {
-			Input []string `json:"input"`
-		}
-		_ = json.NewDecoder(r.Body).Decode(&req)
-		type datum struct {
-			Object    string    `json:"object"`
-			Index     int       `json:"index"`
-			Embedding []float32 `json:"embedding"`
-		}
-		out := struct {
-			Object string  `json:"object"`
-			Data   []datum `json:"data"`
-			Model  string  `json:"model"`
-		}{Object: "list", Model: "fake-embed"}
-		for i, s := range req.Input {
-			v := make([]float32, 8)
-			for j, c := range s {
-				v[j%8] += float32(c%31) + 1
-			}
-			out.Data = append(out.Data, datum{Object: "embedding", Index: i, Embedding: v})
-		}
-		_ = json.NewEncoder(w).Encode(out)
-	}))
-	defer model.Close()
+		return http.StatusOK
+	}
 	env := map[string]string{
 		"CITEBOT_ADDR":        "127.0.0.1:0",
 		"CITEBOT_DATA_DIR":    t.TempDir(),
 		"CITEBOT_EMBED_MODEL": "fake-embed",
 		"OPENAI_BASE_URL":     model.URL + "/v1",
+		"OPENAI_API_KEY":      fakeopenai.Key,
 	}
 	srv := startApp(t, loadEnv(t, env), io.Discard)
 	<-srv.ready

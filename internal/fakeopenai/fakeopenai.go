@@ -1,4 +1,8 @@
-package retrieval_test
+// Package fakeopenai plays an OpenAI-compatible server in tests, for the
+// real go-openai client: chat completions, streamed or not, and
+// embeddings. Tests give it a model, a function from the request to the
+// reply, and read back the requests it was sent.
+package fakeopenai
 
 import (
 	"encoding/json"
@@ -15,81 +19,92 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 )
 
-// fakeOpenAI plays an OpenAI-compatible server for the real go-openai
-// client: /v1/chat/completions, streamed (SSE data: lines ending in
-// data: [DONE]) or not, and /v1/embeddings. Tests give it a model: a
-// function from the request to the reply, which may read the prompt.
-type fakeOpenAI struct {
+// ChatFunc writes the model's reply to a chat request: it returns the
+// reply and true, or writes an error status itself and returns false.
+type ChatFunc func(w http.ResponseWriter, r *http.Request, req openai.ChatCompletionRequest) (reply string, ok bool)
+
+// Server plays an OpenAI-compatible server for the real go-openai client:
+// /v1/chat/completions, streamed (SSE data: lines ending in data: [DONE])
+// or not, and /v1/embeddings. Set its fields before the first request;
+// the Set methods change them while it runs.
+type Server struct {
+	// URL is the server's base URL, without /v1.
+	URL string
 	srv *httptest.Server
 
 	mu     sync.Mutex
 	chats  []openai.ChatCompletionRequest
 	embeds []openai.EmbeddingRequestStrings
 
-	// chat writes the model's reply to a chat request; it may instead
+	// Chat writes the model's reply to a chat request; it may instead
 	// write an error status. nil answers "OK".
-	chat func(w http.ResponseWriter, r *http.Request, req openai.ChatCompletionRequest) (reply string, ok bool)
-	// embedStatus, when set, gives the HTTP status for the n-th embeddings
+	Chat ChatFunc
+	// EmbedStatus, when set, gives the HTTP status for the n-th embeddings
 	// request (0-based); 200 answers normally.
-	embedStatus func(n int) int
-	// embedHook, when set, runs inside each embeddings request before it
+	EmbedStatus func(n int) int
+	// EmbedHook, when set, runs inside each embeddings request before it
 	// is answered.
-	embedHook func(r *http.Request)
-	// pieces is how many characters each streamed delta carries.
-	pieces int
-	// dims, when positive, cuts every embedding to that many dimensions,
+	EmbedHook func(r *http.Request)
+	// Pieces is how many characters each streamed delta carries.
+	Pieces int
+	// Dims, when positive, cuts every embedding to that many dimensions,
 	// as another model served under the same name would.
-	dims int
-	// finish is the finish_reason of every answer, "stop" unless a test
+	Dims int
+	// Finish is the finish_reason of every answer, "stop" unless a test
 	// changes it; "" sends none, as a server that gave up part-way would.
-	finish openai.FinishReason
+	Finish openai.FinishReason
 }
 
-const fakeKey = "sk-test-not-a-real-key"
+// Key is the API key the server accepts; Client uses it.
+const Key = "sk-test-not-a-real-key"
 
-func newFakeOpenAI(t testing.TB) *fakeOpenAI {
-	f := &fakeOpenAI{pieces: 7, finish: openai.FinishReasonStop}
+// New starts a Server that answers "OK" to every chat, in pieces of seven
+// characters when streamed, and stops it when the test ends.
+func New(t testing.TB) *Server {
+	f := &Server{Pieces: 7, Finish: openai.FinishReasonStop}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/chat/completions", f.serveChat)
 	mux.HandleFunc("POST /v1/embeddings", f.serveEmbeddings)
 	f.srv = httptest.NewServer(f.auth(mux))
+	f.URL = f.srv.URL
 	t.Cleanup(f.srv.Close)
 	return f
 }
 
-func (f *fakeOpenAI) auth(h http.Handler) http.Handler {
+func (f *Server) auth(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "Bearer "+fakeKey {
-			apiError(w, http.StatusUnauthorized, "bad key")
+		if r.Header.Get("Authorization") != "Bearer "+Key {
+			APIError(w, http.StatusUnauthorized, "bad key")
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
 }
 
-// client is a real go-openai client pointed at the fake.
-func (f *fakeOpenAI) client() *openai.Client {
-	cfg := openai.DefaultConfig(fakeKey)
+// Client is a real go-openai client pointed at the server.
+func (f *Server) Client() *openai.Client {
+	cfg := openai.DefaultConfig(Key)
 	cfg.BaseURL = f.srv.URL + "/v1"
 	cfg.HTTPClient = f.srv.Client()
 	return openai.NewClientWithConfig(cfg)
 }
 
-func apiError(w http.ResponseWriter, status int, msg string) {
+// APIError writes an OpenAI-style error reply with status.
+func APIError(w http.ResponseWriter, status int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	fmt.Fprintf(w, `{"error":{"message":%q,"type":"test_error"}}`, msg)
 }
 
-func (f *fakeOpenAI) serveChat(w http.ResponseWriter, r *http.Request) {
+func (f *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 	var req openai.ChatCompletionRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		apiError(w, http.StatusBadRequest, err.Error())
+		APIError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	f.mu.Lock()
 	f.chats = append(f.chats, req)
-	chat, pieces, finish := f.chat, f.pieces, f.finish
+	chat, pieces, finish := f.Chat, f.Pieces, f.Finish
 	f.mu.Unlock()
 	reply, ok := "OK", true
 	if chat != nil {
@@ -132,11 +147,11 @@ func (f *fakeOpenAI) serveChat(w http.ResponseWriter, r *http.Request) {
 	flusher.Flush()
 }
 
-// setFinish sets the finish_reason of later answers.
-func (f *fakeOpenAI) setFinish(r openai.FinishReason) {
+// SetFinish sets the finish_reason of later answers.
+func (f *Server) SetFinish(r openai.FinishReason) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.finish = r
+	f.Finish = r
 }
 
 func splitPieces(s string, n int) []string {
@@ -150,23 +165,23 @@ func splitPieces(s string, n int) []string {
 	return out
 }
 
-func (f *fakeOpenAI) serveEmbeddings(w http.ResponseWriter, r *http.Request) {
+func (f *Server) serveEmbeddings(w http.ResponseWriter, r *http.Request) {
 	var req openai.EmbeddingRequestStrings
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		apiError(w, http.StatusBadRequest, err.Error())
+		APIError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	f.mu.Lock()
 	n := len(f.embeds)
 	f.embeds = append(f.embeds, req)
-	hook, statusOf, dims := f.embedHook, f.embedStatus, f.dims
+	hook, statusOf, dims := f.EmbedHook, f.EmbedStatus, f.Dims
 	f.mu.Unlock()
 	if hook != nil {
 		hook(r)
 	}
 	if statusOf != nil {
 		if status := statusOf(n); status != http.StatusOK {
-			apiError(w, status, "try again")
+			APIError(w, status, "try again")
 			return
 		}
 	}
@@ -174,7 +189,7 @@ func (f *fakeOpenAI) serveEmbeddings(w http.ResponseWriter, r *http.Request) {
 	// Answer in reverse order: the index field, not the position, says
 	// which input a vector belongs to.
 	for i := len(req.Input) - 1; i >= 0; i-- {
-		v := fakeVector(string(req.Model), req.Input[i])
+		v := Vector(string(req.Model), req.Input[i])
 		if dims > 0 {
 			v = v[:dims]
 		}
@@ -184,9 +199,9 @@ func (f *fakeOpenAI) serveEmbeddings(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(resp)
 }
 
-// fakeVector is a bag-of-words vector, deliberately not unit length, that
+// Vector is a bag-of-words vector, deliberately not unit length, that
 // depends on the model name, as real models' vectors do.
-func fakeVector(model, text string) []float32 {
+func Vector(model, text string) []float32 {
 	v := make([]float32, 64)
 	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
@@ -199,7 +214,8 @@ func fakeVector(model, text string) []float32 {
 	return v
 }
 
-func norm(v []float32) float64 {
+// Norm is the Euclidean length of v.
+func Norm(v []float32) float64 {
 	var s float64
 	for _, x := range v {
 		s += float64(x) * float64(x)
@@ -207,60 +223,63 @@ func norm(v []float32) float64 {
 	return math.Sqrt(s)
 }
 
-// setChat replaces the model while the server runs.
-func (f *fakeOpenAI) setChat(chat func(http.ResponseWriter, *http.Request, openai.ChatCompletionRequest) (string, bool)) {
+// SetChat replaces the model while the server runs.
+func (f *Server) SetChat(chat ChatFunc) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.chat = chat
+	f.Chat = chat
 }
 
-// setEmbedStatus replaces embedStatus while the server runs.
-func (f *fakeOpenAI) setEmbedStatus(status func(n int) int) {
+// SetEmbedStatus replaces EmbedStatus while the server runs.
+func (f *Server) SetEmbedStatus(status func(n int) int) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.embedStatus = status
+	f.EmbedStatus = status
 }
 
-func (f *fakeOpenAI) chatRequests() []openai.ChatCompletionRequest {
+// ChatRequests returns the chat requests received so far.
+func (f *Server) ChatRequests() []openai.ChatCompletionRequest {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]openai.ChatCompletionRequest(nil), f.chats...)
 }
 
-func (f *fakeOpenAI) embedRequests() []openai.EmbeddingRequestStrings {
+// EmbedRequests returns the embeddings requests received so far.
+func (f *Server) EmbedRequests() []openai.EmbeddingRequestStrings {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]openai.EmbeddingRequestStrings(nil), f.embeds...)
 }
 
-// promptPassage is a passage as the model reads it in the prompt.
-type promptPassage struct {
-	n      string
-	source string
-	text   string
+// PromptPassage is a passage as the model reads it in the prompt.
+type PromptPassage struct {
+	N      string // its number, as the model cites it
+	Source string
+	Text   string
 }
 
 var passageRE = regexp.MustCompile(`(?s)<passage-([0-9a-f]+) n="(\d+)" source="([^"]*)" title="[^"]*">\n(.*?)\n</passage-([0-9a-f]+)>`)
 
-// promptPassages reads the passages from a generation request the way a
+// PromptPassages reads the passages from a generation request the way a
 // model would: the key is announced in the message, and only tags with
 // that key count.
-func promptPassages(req openai.ChatCompletionRequest) []promptPassage {
-	user := lastUser(req)
+func PromptPassages(req openai.ChatCompletionRequest) []PromptPassage {
+	user := LastUser(req)
 	key := regexp.MustCompile(`The tag key is ([0-9a-f]+)\.`).FindStringSubmatch(user)
 	if key == nil {
 		return nil
 	}
-	var out []promptPassage
+	var out []PromptPassage
 	for _, m := range passageRE.FindAllStringSubmatch(user, -1) {
 		if m[1] == key[1] && m[5] == key[1] {
-			out = append(out, promptPassage{n: m[2], source: m[3], text: m[4]})
+			out = append(out, PromptPassage{N: m[2], Source: m[3], Text: m[4]})
 		}
 	}
 	return out
 }
 
-func lastUser(req openai.ChatCompletionRequest) string {
+// LastUser is the text of the request's last user message.
+func LastUser(req openai.ChatCompletionRequest) string {
 	for i := len(req.Messages) - 1; i >= 0; i-- {
 		if req.Messages[i].Role == openai.ChatMessageRoleUser {
 			return req.Messages[i].Content
@@ -269,7 +288,8 @@ func lastUser(req openai.ChatCompletionRequest) string {
 	return ""
 }
 
-func systemOf(req openai.ChatCompletionRequest) string {
+// SystemOf is the text of the request's system message.
+func SystemOf(req openai.ChatCompletionRequest) string {
 	for _, m := range req.Messages {
 		if m.Role == openai.ChatMessageRoleSystem {
 			return m.Content
@@ -278,21 +298,28 @@ func systemOf(req openai.ChatCompletionRequest) string {
 	return ""
 }
 
-// isRewrite tells a follow-up rewriting request from an answering one.
-func isRewrite(req openai.ChatCompletionRequest) bool {
-	return strings.Contains(systemOf(req), "rewrite follow-up questions")
+// IsRewrite tells a follow-up rewriting request from an answering one.
+func IsRewrite(req openai.ChatCompletionRequest) bool {
+	return strings.Contains(SystemOf(req), "rewrite follow-up questions")
 }
 
-// citingModel answers like a well-behaved model: it finds the passage
+// CitingModel answers like a well-behaved model: it finds the passage
 // that contains want and states it with that passage's number, plus any
 // extra text the test asks for.
-func citingModel(want, answer string) func(http.ResponseWriter, *http.Request, openai.ChatCompletionRequest) (string, bool) {
+func CitingModel(want, answer string) ChatFunc {
 	return func(w http.ResponseWriter, r *http.Request, req openai.ChatCompletionRequest) (string, bool) {
-		for _, p := range promptPassages(req) {
-			if strings.Contains(p.text, want) {
-				return strings.ReplaceAll(answer, "{n}", p.n), true
+		for _, p := range PromptPassages(req) {
+			if strings.Contains(p.Text, want) {
+				return strings.ReplaceAll(answer, "{n}", p.N), true
 			}
 		}
 		return "NOT_COVERED\nThe sources do not cover this question.", true
 	}
+}
+
+// SetDims replaces Dims while the server runs.
+func (f *Server) SetDims(n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Dims = n
 }
