@@ -12,13 +12,14 @@ import (
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/embed"
 	"github.com/citebot/citebot/retrieval/reader"
 	"github.com/citebot/citebot/retrieval/words"
 )
 
 // Options tunes an Engine. The zero value is a working offline engine.
 type Options struct {
-	// Embedder embeds chunks and questions; nil means LocalEmbedder{}.
+	// Embedder embeds chunks and questions; nil means embed.Local{}.
 	Embedder Embedder
 	// Index stores and searches chunks; nil means a new MemoryIndex, which
 	// the engine closes on Close.
@@ -113,7 +114,7 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 		e.conv = NewMemoryConversations(ConversationOptions{})
 	}
 	if e.embed == nil {
-		e.embed = LocalEmbedder{}
+		e.embed = embed.Local{}
 	}
 	if e.log == nil {
 		e.log = slog.Default()
@@ -257,10 +258,10 @@ func (e *Engine) search(ctx context.Context, text string) ([]Hit, error) {
 			// the words of the question still find passages.
 			e.log.Warn("could not embed the question; searching by its words alone", "embedder", e.embed.Name(), "err", err)
 			if e.degrade != nil {
-				e.degrade(ctx, "embed", failureReason(err))
+				e.degrade(ctx, "embed", embed.FailureReason(err))
 			}
 		default:
-			vec = normalize(vecs[0])
+			vec = embed.Normalize(vecs[0])
 			e.qvecs.put(key, vec)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/retrieval/embed"
 	openai "github.com/sashabaranov/go-openai"
 )
 
@@ -29,17 +30,6 @@ const rewriteTokens = 120
 // model, so that the extractive answer still has time when the model
 // times out.
 const fallbackReserve = 2 * time.Second
-
-// Fallback reasons, as passed to GeneratorOptions.OnFallback and
-// Options.OnDegrade.
-const (
-	ReasonTimeout     = "timeout"      // the model did not answer in time
-	ReasonRateLimited = "rate_limited" // the model server answered 429
-	ReasonError       = "error"        // any other failure of the call
-	ReasonUncited     = "uncited"      // the answer cited no passage validly
-	ReasonUnsupported = "unsupported"  // the answer states numbers no passage holds, or is off the point
-	ReasonIncomplete  = "incomplete"   // the answer stopped before the model said it had finished
-)
 
 // errIncomplete is a model answer that ended without a clean finish.
 type errIncomplete string
@@ -179,13 +169,13 @@ func (g *Generator) rewrite(ctx context.Context, turns []Turn, text string) stri
 	resp, err := g.client.CreateChatCompletion(mctx, g.chatRequest(p, rewriteTokens))
 	g.modelCallHook(ctx, "rewrite", time.Since(start), err)
 	if err == nil && len(resp.Choices) == 0 {
-		err = badResponse("no choices in the reply")
+		err = errors.New("no choices in the reply")
 	}
 	out := ""
 	if err == nil {
 		out = cleanRewrite(resp.Choices[0].Message.Content)
 		if out == "" {
-			err = badResponse("the rewritten question is empty or too long")
+			err = errors.New("the rewritten question is empty or too long")
 		}
 	}
 	if err != nil {
@@ -281,7 +271,7 @@ func (g *Generator) generate(ctx context.Context, question string, delta func(st
 		}
 		return citebot.Answer{Question: question, Text: text, Citations: g.eng.nearest(passages, question), Mode: citebot.ModeGenerative, Truncated: c.cut}, nil
 	case len(c.cited()) == 0:
-		return g.fallback(ctx, question, ReasonUncited, errors.New("the answer cites no provided passage it is supported by"), delta, emitted)
+		return g.fallback(ctx, question, citebot.ReasonUncited, errors.New("the answer cites no provided passage it is supported by"), delta, emitted)
 	}
 	sources := make([]string, 0, len(passages)+1)
 	sources = append(sources, question)
@@ -289,11 +279,11 @@ func (g *Generator) generate(ctx context.Context, question string, delta func(st
 		sources = append(sources, p.Text)
 	}
 	if missing := unsupportedNumbers(text, sources...); len(missing) > 0 {
-		return g.fallback(ctx, question, ReasonUnsupported, fmt.Errorf("the answer states %s, which no passage holds", strings.Join(missing, ", ")), delta, emitted)
+		return g.fallback(ctx, question, citebot.ReasonUnsupported, fmt.Errorf("the answer states %s, which no passage holds", strings.Join(missing, ", ")), delta, emitted)
 	}
 	cites := c.citations(question)
 	if !c.relevant(question, cites) {
-		return g.fallback(ctx, question, ReasonUnsupported, errors.New("no cited sentence or quote bears on the question"), delta, emitted)
+		return g.fallback(ctx, question, citebot.ReasonUnsupported, errors.New("no cited sentence or quote bears on the question"), delta, emitted)
 	}
 	return citebot.Answer{Question: question, Text: text, Answered: true, Citations: cites, Mode: citebot.ModeGenerative, Truncated: c.cut}, nil
 }
@@ -331,13 +321,13 @@ func (g *Generator) modelCallHook(ctx context.Context, op string, took time.Dura
 func fallbackNote(reason string) string {
 	const tail = ", so this answer quotes the sources directly."
 	switch reason {
-	case ReasonTimeout:
+	case citebot.ReasonTimeout:
 		return "The language model did not answer in time" + tail
-	case ReasonRateLimited:
+	case citebot.ReasonRateLimited:
 		return "The language model is busy" + tail
-	case ReasonUncited, ReasonUnsupported:
+	case citebot.ReasonUncited, citebot.ReasonUnsupported:
 		return "The language model's answer could not be checked against the sources" + tail
-	case ReasonIncomplete:
+	case citebot.ReasonIncomplete:
 		return "The language model's answer stopped before it was finished" + tail
 	}
 	return "The language model is unavailable" + tail
@@ -347,22 +337,16 @@ func fallbackNote(reason string) string {
 // context, whose deadline may be what ended it.
 func (g *Generator) failureReason(mctx context.Context, err error) string {
 	if errors.Is(mctx.Err(), context.DeadlineExceeded) {
-		return ReasonTimeout
+		return citebot.ReasonTimeout
 	}
 	return failureReason(err)
 }
 
 func failureReason(err error) string {
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return ReasonTimeout
-	case httpStatus(err) == 429:
-		return ReasonRateLimited
-	}
 	if _, ok := errors.AsType[errIncomplete](err); ok {
-		return ReasonIncomplete
+		return citebot.ReasonIncomplete
 	}
-	return ReasonError
+	return embed.FailureReason(err)
 }
 
 // modelContext bounds one model call by Timeout, and ends it early enough
@@ -413,7 +397,7 @@ func (g *Generator) complete(ctx context.Context, p prompt) (string, string, err
 		return "", "", fmt.Errorf("chat completion: %w", err)
 	}
 	if len(resp.Choices) == 0 {
-		return "", "", badResponse("chat completion: no choices in the reply")
+		return "", "", errors.New("chat completion: no choices in the reply")
 	}
 	return resp.Choices[0].Message.Content, string(resp.Choices[0].FinishReason), nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/philippgille/chromem-go"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/embed"
 )
 
 // ExactSearchLimit is the default number of chunks up to which MemoryIndex
@@ -85,7 +86,7 @@ func (m *MemoryIndex) Upsert(ctx context.Context, recs []Record) error {
 		if len(r.Vector) != len(recs[0].Vector) {
 			return fmt.Errorf("upsert chunk %s: %w: %d dimensions beside %d", r.Chunk.ID, ErrVectorSize, len(r.Vector), len(recs[0].Vector))
 		}
-		normalize(r.Vector)
+		embed.Normalize(r.Vector)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -265,7 +266,7 @@ func (m *MemoryIndex) vectorSearch(ctx context.Context, vec []float32, n int) ([
 	if len(vec) != m.dim {
 		return nil, fmt.Errorf("%w: the question's vector has %d dimensions, the index's %d", ErrVectorSize, len(vec), m.dim)
 	}
-	q := normalize(append([]float32(nil), vec...))
+	q := embed.Normalize(append([]float32(nil), vec...))
 	parts := []int{0}
 	if m.centroids != nil {
 		parts = nearestK(m.centroids, q, m.probes)

@@ -26,6 +26,7 @@ import (
 	"github.com/weaviate/weaviate/entities/models"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/embed"
 )
 
 // DefaultWeaviateClass is the Weaviate class (collection) citebot's chunks
@@ -504,7 +505,7 @@ func (w *WeaviateIndex) writeBatch(ctx context.Context, recs []Record) error {
 	w.mu.Unlock()
 	objs := make([]*models.Object, len(recs))
 	for i, r := range recs {
-		r.Vector = normalize(append([]float32(nil), r.Vector...))
+		r.Vector = embed.Normalize(append([]float32(nil), r.Vector...))
 		objs[i] = w.object(r, emb)
 	}
 	res, err := w.client.Batch().ObjectsBatcher().WithObjects(objs...).WithConsistencyLevel(w.opts.ConsistencyLevel).Do(ctx)
@@ -657,9 +658,9 @@ func (w *WeaviateIndex) Search(ctx context.Context, q Query, k int) ([]Hit, erro
 	case len(q.Vector) == 0:
 		h = h.WithAlpha(0)
 	case terms == "":
-		h = h.WithVector(normalize(append([]float32(nil), q.Vector...))).WithAlpha(1)
+		h = h.WithVector(embed.Normalize(append([]float32(nil), q.Vector...))).WithAlpha(1)
 	default:
-		h = h.WithVector(normalize(append([]float32(nil), q.Vector...))).WithAlpha(weaviateAlpha)
+		h = h.WithVector(embed.Normalize(append([]float32(nil), q.Vector...))).WithAlpha(weaviateAlpha)
 	}
 	// Fusion ranks what each search found within the limit, so ask for
 	// as deep a list as MemoryIndex fuses (3k, at least 30) and keep k.

@@ -19,6 +19,7 @@ import (
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/internal/scaletest"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/embed"
 )
 
 func newWeaviateIndex(t testing.TB, url, class string) *retrieval.WeaviateIndex {
@@ -175,7 +176,7 @@ func TestWeaviate(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = retrieval.NewEngine(ctx, docs, retrieval.Options{Index: newWeaviateIndex(t, wv.URL, "OtherEmbedder"),
-			Embedder: retrieval.LocalEmbedder{Dim: 128}})
+			Embedder: embed.Local{Dim: 128}})
 		if !errors.Is(err, retrieval.ErrWeaviateSchema) || !strings.Contains(err.Error(), "local-hash-v2/128") {
 			t.Errorf("got %v, want ErrWeaviateSchema naming the new embedder", err)
 		}

@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+
+	"github.com/citebot/citebot/retrieval/embed"
 )
 
 // ivfPlan sizes an inverted-file layout for n vectors: about 800 vectors a
@@ -84,7 +86,7 @@ func trainCentroids(vecs [][]float32, k int) [][]float32 {
 			}
 		}
 		for c := range centroids {
-			if normalize(sums[c]); isZero(sums[c]) {
+			if embed.Normalize(sums[c]); isZero(sums[c]) {
 				continue // an empty cluster keeps its old centroid
 			}
 			centroids[c] = sums[c]

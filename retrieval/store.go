@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/embed"
 )
 
 // IndexFile is the name of the stored index under the data dir.
@@ -113,7 +114,7 @@ func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chu
 			return nil, stats, fmt.Errorf("embed chunks %s…: got %d vectors for %d texts", chunks[idx[0]].ID, len(vecs), len(idx))
 		}
 		for k, i := range idx {
-			recs[i].Vector = normalize(vecs[k])
+			recs[i].Vector = embed.Normalize(vecs[k])
 		}
 		stats.Embedded += len(idx)
 		if progress != nil {

@@ -13,17 +13,18 @@ import (
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/embed"
 )
 
 // countingEmbedder counts the texts it embeds, to show what ingest redoes.
 type countingEmbedder struct {
-	retrieval.LocalEmbedder
+	embed.Local
 	n atomic.Int64
 }
 
 func (c *countingEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	c.n.Add(int64(len(texts)))
-	return c.LocalEmbedder.Embed(ctx, texts)
+	return c.Local.Embed(ctx, texts)
 }
 
 func loadMap(t *testing.T, fsys fstest.MapFS) []corpus.Document {
@@ -85,12 +86,12 @@ func TestIngestReembedsOnlyWhatChanged(t *testing.T) {
 func TestIngestRebuildsForAnotherEmbedder(t *testing.T) {
 	dir := t.TempDir()
 	docs := loadMap(t, fstest.MapFS{"a.txt": {Data: []byte("The old bridge was opened in 1889 by the mayor.\n")}})
-	build(t, docs, retrieval.LocalEmbedder{}, dir)
-	s := build(t, docs, retrieval.LocalEmbedder{Dim: 128}, dir)
+	build(t, docs, embed.Local{}, dir)
+	s := build(t, docs, embed.Local{Dim: 128}, dir)
 	if s.Reused != 0 || s.Embedded != s.Chunks || !strings.Contains(s.Rebuilt, "embedder changed") {
 		t.Errorf("got %+v, want a full re-embed because the embedder changed", s)
 	}
-	s = build(t, docs, retrieval.LocalEmbedder{Dim: 128}, dir)
+	s = build(t, docs, embed.Local{Dim: 128}, dir)
 	if s.Embedded != 0 {
 		t.Errorf("same embedder again: embedded %d, want 0", s.Embedded)
 	}

@@ -126,16 +126,16 @@ func (a *app) learnExample(docs []corpus.Document) {
 // a chat model) arrives after start-up.
 type engineRef struct {
 	mu  sync.RWMutex
-	eng answerer
+	eng citebot.StreamAnswerer
 }
 
-func (r *engineRef) set(e answerer) {
+func (r *engineRef) set(e citebot.StreamAnswerer) {
 	r.mu.Lock()
 	r.eng = e
 	r.mu.Unlock()
 }
 
-func (r *engineRef) get() answerer {
+func (r *engineRef) get() citebot.StreamAnswerer {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	return r.eng
@@ -160,10 +160,7 @@ func (r *engineRef) AnswerStream(ctx context.Context, q citebot.Question, delta 
 	return e.AnswerStream(ctx, q, delta)
 }
 
-var (
-	_ citebot.Answerer = (*engineRef)(nil)
-	_ answerer         = (*engineRef)(nil)
-)
+var _ citebot.StreamAnswerer = (*engineRef)(nil)
 
 func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log, ready: make(chan struct{}), answering: make(chan struct{}), listening: make(chan string, 1), answerer: &engineRef{}, watchReady: make(chan struct{})}

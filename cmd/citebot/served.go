@@ -15,7 +15,7 @@ import (
 // that replaced it, so a swap never fails a question.
 type servedEngine struct {
 	ref *engineRef
-	ans answerer // the engine, or the Generator around it
+	ans citebot.StreamAnswerer // the engine, or the Generator around it
 	eng *retrieval.Engine
 
 	mu      sync.RWMutex // held for reading by every question in flight
@@ -54,4 +54,4 @@ func (s *servedEngine) retire() error {
 	return s.eng.Close()
 }
 
-var _ answerer = (*servedEngine)(nil)
+var _ citebot.StreamAnswerer = (*servedEngine)(nil)

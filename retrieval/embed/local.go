@@ -1,4 +1,8 @@
-package retrieval
+// Package embed turns text into vectors for semantic search: Local, which
+// needs no model and no network, and OpenAI, over any OpenAI-compatible
+// /embeddings endpoint. It alone knows go-openai's errors, and classifies a
+// failed model call for the stages above it (FailureReason).
+package embed
 
 import (
 	"context"
@@ -8,24 +12,22 @@ import (
 )
 
 // DefaultLocalDim is the vector size of the local embedder when
-// LocalEmbedder.Dim is zero. 384 keeps a 100,000-chunk index at about
+// Local.Dim is zero. 384 keeps a 100,000-chunk index at about
 // 150 MB and an exhaustive search within budget, while collisions between
 // hashed features stay rare enough not to matter for ranking.
 const DefaultLocalDim = 384
 
-// LocalEmbedder embeds text offline by feature hashing: each content word
+// Local embeds text offline by feature hashing: each content word
 // contributes its stem and its character 3- and 4-grams, hashed into a fixed
 // number of signed buckets. It needs no model and no network, and the
 // n-grams make it tolerant of typos ("otawa", "ratfy") and inflections that
 // a word index misses.
-type LocalEmbedder struct {
+type Local struct {
 	// Dim is the vector size; zero means DefaultLocalDim.
 	Dim int
 }
 
-var _ Embedder = LocalEmbedder{}
-
-func (e LocalEmbedder) dim() int {
+func (e Local) dim() int {
 	if e.Dim <= 0 {
 		return DefaultLocalDim
 	}
@@ -33,11 +35,11 @@ func (e LocalEmbedder) dim() int {
 }
 
 // Name identifies the embedder and its parameters.
-func (e LocalEmbedder) Name() string { return fmt.Sprintf("local-hash-v2/%d", e.dim()) }
+func (e Local) Name() string { return fmt.Sprintf("local-hash-v2/%d", e.dim()) }
 
 // Embed returns one vector per text. It never fails except on a cancelled
 // context.
-func (e LocalEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+func (e Local) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
 	for i, t := range texts {
 		if i%256 == 0 {
@@ -58,7 +60,7 @@ const (
 	fnvPrime64  = 1099511628211
 )
 
-func (e LocalEmbedder) vector(text string) []float32 {
+func (e Local) vector(text string) []float32 {
 	d := uint64(e.dim())
 	v := make([]float32, d)
 	add := func(h uint64, w float32) {
@@ -90,7 +92,7 @@ func (e LocalEmbedder) vector(text string) []float32 {
 			}
 		}
 	}
-	return normalize(v)
+	return Normalize(v)
 }
 
 func hashString(h uint64, s string) uint64 {

@@ -1,4 +1,4 @@
-package retrieval
+package embed
 
 import (
 	"context"
@@ -10,10 +10,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/citebot/citebot"
 	openai "github.com/sashabaranov/go-openai"
 )
 
-// Defaults for OpenAIEmbedderOptions.
+// Defaults for OpenAIOptions.
 const (
 	DefaultEmbedBatchSize   = 64
 	DefaultEmbedConcurrency = 2
@@ -25,9 +26,9 @@ const (
 // maxEmbedBackoff caps one wait between retries, however many came before.
 const maxEmbedBackoff = 20 * time.Second
 
-// OpenAIEmbedderOptions tunes an OpenAIEmbedder. Zero values use the
+// OpenAIOptions tunes an OpenAI embedder. Zero values use the
 // defaults above.
-type OpenAIEmbedderOptions struct {
+type OpenAIOptions struct {
 	// BatchSize is the number of texts sent in one embeddings request.
 	BatchSize int
 	// Concurrency is the number of requests in flight at once.
@@ -51,23 +52,21 @@ type OpenAIEmbedderOptions struct {
 	OnRequest func(ctx context.Context, took time.Duration, err error)
 }
 
-// OpenAIEmbedder embeds texts through an OpenAI-compatible /embeddings
+// OpenAI embeds texts through an OpenAI-compatible /embeddings
 // endpoint (OpenAI, Ollama, vLLM, LocalAI, llama.cpp server), many texts
 // per request, a bounded number of requests at a time, retrying rate
 // limits and server errors with exponential backoff. It is safe for
 // concurrent use.
-type OpenAIEmbedder struct {
+type OpenAI struct {
 	client *openai.Client
 	model  string
-	opts   OpenAIEmbedderOptions
+	opts   OpenAIOptions
 	log    *slog.Logger
 }
 
-var _ Embedder = (*OpenAIEmbedder)(nil)
-
-// NewOpenAIEmbedder returns an embedder that calls model through client.
+// NewOpenAI returns an embedder that calls model through client.
 // It makes no network calls.
-func NewOpenAIEmbedder(client *openai.Client, model string, opts OpenAIEmbedderOptions) *OpenAIEmbedder {
+func NewOpenAI(client *openai.Client, model string, opts OpenAIOptions) *OpenAI {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultEmbedBatchSize
 	}
@@ -90,12 +89,12 @@ func NewOpenAIEmbedder(client *openai.Client, model string, opts OpenAIEmbedderO
 	if log == nil {
 		log = slog.Default()
 	}
-	return &OpenAIEmbedder{client: client, model: model, opts: opts, log: log}
+	return &OpenAI{client: client, model: model, opts: opts, log: log}
 }
 
 // Name identifies the model, so that an index built with another model
 // (or another vector size) is re-embedded rather than mixed.
-func (e *OpenAIEmbedder) Name() string {
+func (e *OpenAI) Name() string {
 	if e.opts.Dimensions > 0 {
 		return fmt.Sprintf("openai/%s/%d", e.model, e.opts.Dimensions)
 	}
@@ -105,7 +104,7 @@ func (e *OpenAIEmbedder) Name() string {
 // Embed returns one unit vector per text, in order. Texts go out in
 // batches of BatchSize, Concurrency batches at a time; the first batch
 // that fails for good cancels the rest.
-func (e *OpenAIEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+func (e *OpenAI) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
 	if len(texts) == 0 {
 		return out, nil
@@ -153,7 +152,7 @@ func (e *OpenAIEmbedder) Embed(ctx context.Context, texts []string) ([][]float32
 }
 
 // embedBatch sends one request, retrying what is worth retrying.
-func (e *OpenAIEmbedder) embedBatch(ctx context.Context, texts []string) ([][]float32, error) {
+func (e *OpenAI) embedBatch(ctx context.Context, texts []string) ([][]float32, error) {
 	wait := e.opts.Backoff
 	for attempt := 0; ; attempt++ {
 		vecs, err := e.request(ctx, texts)
@@ -178,7 +177,7 @@ func (e *OpenAIEmbedder) embedBatch(ctx context.Context, texts []string) ([][]fl
 	}
 }
 
-func (e *OpenAIEmbedder) request(ctx context.Context, texts []string) (_ [][]float32, err error) {
+func (e *OpenAI) request(ctx context.Context, texts []string) (_ [][]float32, err error) {
 	if e.opts.OnRequest != nil {
 		start := time.Now()
 		defer func() { e.opts.OnRequest(ctx, time.Since(start), err) }()
@@ -212,7 +211,7 @@ func (e *OpenAIEmbedder) request(ctx context.Context, texts []string) (_ [][]flo
 		} else if len(d.Embedding) != dim {
 			return nil, badResponse(fmt.Sprintf("server returned embeddings of %d and %d dimensions", dim, len(d.Embedding)))
 		}
-		out[d.Index] = normalize(d.Embedding)
+		out[d.Index] = Normalize(d.Embedding)
 	}
 	return out, nil
 }
@@ -224,7 +223,7 @@ func retryable(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.As(err, &bad) {
 		return false
 	}
-	switch status := httpStatus(err); {
+	switch status := HTTPStatus(err); {
 	case status == 0:
 		return true // transport error or per-request timeout
 	case status == http.StatusTooManyRequests, status == http.StatusRequestTimeout, status >= 500:
@@ -233,9 +232,9 @@ func retryable(err error) bool {
 	return false
 }
 
-// httpStatus is the HTTP status of a failed go-openai call, 0 if the call
+// HTTPStatus is the HTTP status of a failed go-openai call, 0 if the call
 // got no HTTP answer.
-func httpStatus(err error) int {
+func HTTPStatus(err error) int {
 	var apiErr *openai.APIError
 	if errors.As(err, &apiErr) {
 		return apiErr.HTTPStatusCode
@@ -252,3 +251,16 @@ func httpStatus(err error) int {
 type badResponse string
 
 func (b badResponse) Error() string { return string(b) }
+
+// FailureReason classifies a failed model call for metrics and notes:
+// citebot.ReasonTimeout when it ran out of time, ReasonRateLimited when the
+// server answered 429, else ReasonError.
+func FailureReason(err error) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return citebot.ReasonTimeout
+	case HTTPStatus(err) == http.StatusTooManyRequests:
+		return citebot.ReasonRateLimited
+	}
+	return citebot.ReasonError
+}
