@@ -14,6 +14,8 @@ import (
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/internal/scaletest"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/index"
+	"github.com/citebot/citebot/retrieval/index/weaviate"
 )
 
 // BenchmarkIndexBackends measures the embedded index and a single
@@ -65,11 +67,11 @@ func BenchmarkIndexBackends(b *testing.B) {
 			"What happened in Warsaw on March 3, 2001?",
 		}
 		for _, backend := range []string{"embedded", "weaviate"} {
-			var idx retrieval.Index
+			var idx index.Index
 			var wv *scaletest.Weaviate
 			if backend == "weaviate" {
 				wv = scaletest.StartWeaviate(b, fmt.Sprintf("PERSISTENCE_MEMTABLES_FLUSH_IDLE_AFTER_SECONDS=%d", flushIdle))
-				w, err := retrieval.NewWeaviateIndex(wv.URL, retrieval.WeaviateOptions{})
+				w, err := weaviate.New(wv.URL, weaviate.Options{})
 				if err != nil {
 					b.Fatal(err)
 				}

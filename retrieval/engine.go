@@ -12,7 +12,10 @@ import (
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/lru"
 	"github.com/citebot/citebot/retrieval/embed"
+	"github.com/citebot/citebot/retrieval/index"
+	"github.com/citebot/citebot/retrieval/index/memory"
 	"github.com/citebot/citebot/retrieval/reader"
 	"github.com/citebot/citebot/retrieval/words"
 )
@@ -21,9 +24,9 @@ import (
 type Options struct {
 	// Embedder embeds chunks and questions; nil means embed.Local{}.
 	Embedder Embedder
-	// Index stores and searches chunks; nil means a new MemoryIndex, which
+	// Index stores and searches chunks; nil means a new memory.Index, which
 	// the engine closes on Close.
-	Index Index
+	Index index.Index
 	// Chunk sets chunk size and overlap; zero values use corpus defaults.
 	Chunk corpus.ChunkOptions
 	// DataDir, when set, persists vectors there so that a restart or an
@@ -53,11 +56,11 @@ type Options struct {
 // Engine answers questions from an indexed corpus. It is safe for
 // concurrent use; the corpus it was built from does not change under it.
 type Engine struct {
-	idx     Index
+	idx     index.Index
 	closer  io.Closer
 	embed   Embedder
-	qvecs   *lru[[]float32] // question vectors, keyed by embedder and text
-	words   *lru[[]uint64]  // word-hash sets for near-duplicate checks, keyed by chunk ID
+	qvecs   *lru.Cache[[]float32] // question vectors, keyed by embedder and text
+	words   *lru.Cache[[]uint64]  // word-hash sets for near-duplicate checks, keyed by chunk ID
 	log     *slog.Logger
 	passes  int
 	stats   *reader.Stats
@@ -123,10 +126,10 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 		e.passes = 16
 	}
 	e.pages = newPageTable(docs)
-	e.qvecs = newLRU[[]float32](1024)
-	e.words = newLRU[[]uint64](4096)
+	e.qvecs = lru.New[[]float32](1024)
+	e.words = lru.New[[]uint64](4096)
 	if e.idx == nil {
-		mi, err := NewMemoryIndex(MemoryIndexOptions{})
+		mi, err := memory.New(memory.Options{})
 		if err != nil {
 			return nil, err
 		}
@@ -141,7 +144,7 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 		return nil, err
 	}
 	e.reader = rd
-	if pi, ok := e.idx.(PersistentIndex); ok {
+	if pi, ok := e.idx.(index.PersistentIndex); ok {
 		// A persistent index is its own store: bring it up to date by
 		// content hash rather than rewriting it (see index_sync.go).
 		stats, err := syncIndex(ctx, pi, e.embed, docs, chunks, opts.DataDir, opts.Chunk, e.log, opts.Progress)
@@ -242,9 +245,9 @@ func (e *Engine) Answer(ctx context.Context, q citebot.Question) (citebot.Answer
 }
 
 // search embeds the question and asks the index for passages.
-func (e *Engine) search(ctx context.Context, text string) ([]Hit, error) {
+func (e *Engine) search(ctx context.Context, text string) ([]index.Hit, error) {
 	key := e.embed.Name() + "\x00" + text
-	vec, ok := e.qvecs.get(key)
+	vec, ok := e.qvecs.Get(key)
 	if !ok {
 		vecs, err := e.embed.Embed(ctx, []string{text})
 		if err == nil && len(vecs) != 1 {
@@ -262,13 +265,13 @@ func (e *Engine) search(ctx context.Context, text string) ([]Hit, error) {
 			}
 		default:
 			vec = embed.Normalize(vecs[0])
-			e.qvecs.put(key, vec)
+			e.qvecs.Put(key, vec)
 		}
 	}
-	hits, err := e.idx.Search(ctx, Query{Text: text, Vector: vec}, e.passes)
-	if errors.Is(err, ErrVectorSize) {
+	hits, err := e.idx.Search(ctx, index.Query{Text: text, Vector: vec}, e.passes)
+	if errors.Is(err, index.ErrVectorSize) {
 		e.vectorMismatch(ctx, err)
-		hits, err = e.idx.Search(ctx, Query{Text: text}, e.passes)
+		hits, err = e.idx.Search(ctx, index.Query{Text: text}, e.passes)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -278,14 +281,14 @@ func (e *Engine) search(ctx context.Context, text string) ([]Hit, error) {
 
 // dedupeHits drops chunks that repeat an earlier, better-ranked chunk
 // almost word for word: syndicated articles share whole paragraphs.
-func (e *Engine) dedupeHits(hits []Hit) []Hit {
+func (e *Engine) dedupeHits(hits []index.Hit) []index.Hit {
 	out := hits[:0:0]
 	var kept [][]uint64
 	for _, h := range hits {
-		ws, ok := e.words.get(h.Chunk.ID)
+		ws, ok := e.words.Get(h.Chunk.ID)
 		if !ok {
 			ws = sortedWordHashes(h.Chunk.Text)
-			e.words.put(h.Chunk.ID, ws)
+			e.words.Put(h.Chunk.ID, ws)
 		}
 		dup := false
 		for _, k := range kept {
@@ -317,7 +320,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string) ([]reader.Passag
 }
 
 // passagesOf hands hits to the reader.
-func passagesOf(hits []Hit) []reader.Passage {
+func passagesOf(hits []index.Hit) []reader.Passage {
 	out := make([]reader.Passage, len(hits))
 	for i, h := range hits {
 		out[i] = reader.Passage{Chunk: h.Chunk, Score: h.Score}

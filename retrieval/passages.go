@@ -9,6 +9,7 @@ import (
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/index"
 	"github.com/citebot/citebot/retrieval/reader"
 )
 
@@ -62,13 +63,13 @@ type passageSentence struct {
 // passagesFor groups the hits' sentences back into one passage per chunk,
 // each sentence once, and orders the passages by the reader's score of
 // their best sentence.
-func (e *Engine) passagesFor(question string, hits []Hit, maxTokens int) []Passage {
+func (e *Engine) passagesFor(question string, hits []index.Hit, maxTokens int) []Passage {
 	if len(hits) == 0 {
 		return nil
 	}
 	type group struct {
 		rank  int
-		hit   Hit
+		hit   index.Hit
 		sents []passageSentence
 		score reader.PassageScore
 	}

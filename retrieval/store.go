@@ -18,6 +18,7 @@ import (
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/embed"
+	"github.com/citebot/citebot/retrieval/index"
 )
 
 // IndexFile is the name of the stored index under the data dir.
@@ -36,7 +37,7 @@ var storeMagic = []byte("CITEBOT-INDEX\x00v1\n")
 type snapshot struct {
 	Embedder string
 	Files    map[string]string // source → content hash
-	Records  []Record
+	Records  []index.Record
 }
 
 // embedBatch is how many texts go to the embedder at once.
@@ -46,7 +47,7 @@ const embedBatch = 256
 // stored vectors for chunk text that has not changed under the same
 // embedder, embeds the rest, and saves the new snapshot atomically.
 func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chunks []corpus.Chunk,
-	dataDir string, _ corpus.ChunkOptions, log *slog.Logger, progress func(int, int)) ([]Record, IngestStats, error) {
+	dataDir string, _ corpus.ChunkOptions, log *slog.Logger, progress func(int, int)) ([]index.Record, IngestStats, error) {
 	stats := IngestStats{Files: len(docs), Chunks: len(chunks), Embedder: emb.Name()}
 	files := make(map[string]string, len(docs))
 	for _, d := range docs {
@@ -86,7 +87,7 @@ func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chu
 		}
 	}
 
-	recs := make([]Record, len(chunks))
+	recs := make([]index.Record, len(chunks))
 	var todo []int
 	for i, c := range chunks {
 		recs[i].Chunk = c
@@ -104,7 +105,7 @@ func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chu
 		idx := todo[b:min(b+embedBatch, len(todo))]
 		texts := make([]string, len(idx))
 		for k, i := range idx {
-			texts[k] = embedText(chunks[i])
+			texts[k] = embed.Text(chunks[i])
 		}
 		vecs, err := emb.Embed(ctx, texts)
 		if err != nil {
@@ -130,15 +131,6 @@ func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chu
 		}
 	}
 	return recs, stats, nil
-}
-
-// embedText is what a chunk's vector is computed from: its title gives
-// the passage the topic that a bare paragraph often leaves implicit.
-func embedText(c corpus.Chunk) string {
-	if c.Title == "" {
-		return c.Text
-	}
-	return c.Title + "\n" + c.Text
 }
 
 func loadSnapshot(path string) (snapshot, error) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/index/weaviate"
 )
 
 // cmdMigrate copies the embedded index stored in the data dir to another
@@ -52,7 +53,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	w := idx.(*retrieval.WeaviateIndex)
+	w := idx.(*weaviate.Index)
 	update, finish := progressBar(stderr, "copying")
 	st, err := retrieval.CopyIndex(ctx, recs, embedder, w, update)
 	finish()

@@ -22,6 +22,7 @@ import (
 
 	"github.com/citebot/citebot/internal/scaletest"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/index/weaviate"
 )
 
 func status(t *testing.T, u string) int {
@@ -70,7 +71,7 @@ func TestMigrateToWeaviate(t *testing.T) {
 	}
 
 	// The vectors in Weaviate are the snapshot's, not new ones.
-	idx, err := retrieval.NewWeaviateIndex(wv.URL, retrieval.WeaviateOptions{})
+	idx, err := weaviate.New(wv.URL, weaviate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package retrieval
+package memory
 
 import (
 	"context"
@@ -8,27 +8,28 @@ import (
 	"testing"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/index"
 )
 
-func randomRecords(n, dim int, seed uint64) []Record {
+func randomRecords(n, dim int, seed uint64) []index.Record {
 	r := rand.New(rand.NewPCG(seed, 7))
-	recs := make([]Record, n)
+	recs := make([]index.Record, n)
 	for i := range recs {
 		v := make([]float32, dim)
 		for k := range v {
 			v[k] = float32(r.NormFloat64())
 		}
 		id := fmt.Sprintf("doc%d.txt#0", i)
-		recs[i] = Record{Chunk: corpus.Chunk{ID: id, Source: fmt.Sprintf("doc%d.txt", i), Text: fmt.Sprintf("word%d filler text", i)}, Vector: v}
+		recs[i] = index.Record{Chunk: corpus.Chunk{ID: id, Source: fmt.Sprintf("doc%d.txt", i), Text: fmt.Sprintf("word%d filler text", i)}, Vector: v}
 	}
 	return recs
 }
 
 // newTestIndex returns a MemoryIndex that searches exactly up to limit
 // chunks, closed when the test ends.
-func newTestIndex(t *testing.T, limit int) *MemoryIndex {
+func newTestIndex(t *testing.T, limit int) *Index {
 	t.Helper()
-	m, err := NewMemoryIndex(MemoryIndexOptions{ExactSearchLimit: limit})
+	m, err := New(Options{ExactSearchLimit: limit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,13 +88,13 @@ func TestMemoryIndexModes(t *testing.T) {
 			// Re-upserting a chunk with a new vector replaces the old one.
 			moved := recs[2]
 			moved.Vector = append([]float32(nil), recs[3].Vector...)
-			if err := m.Upsert(ctx, []Record{moved}); err != nil {
+			if err := m.Upsert(ctx, []index.Record{moved}); err != nil {
 				t.Fatal(err)
 			}
 			if got := m.Len(); got != 1498 {
 				t.Errorf("after re-upsert Len = %d, want 1498", got)
 			}
-			hits, err := m.Search(ctx, Query{Text: "word2", Vector: recs[3].Vector}, 3)
+			hits, err := m.Search(ctx, index.Query{Text: "word2", Vector: recs[3].Vector}, 3)
 			if err != nil || len(hits) == 0 {
 				t.Fatalf("search: %v, %d hits", err, len(hits))
 			}
@@ -118,14 +119,14 @@ func TestIVFRecall(t *testing.T) {
 			recs[i].Vector[k] = c[k] + 0.6*recs[i].Vector[k]
 		}
 	}
-	exact, _ := NewMemoryIndex(MemoryIndexOptions{})
-	ivf, _ := NewMemoryIndex(MemoryIndexOptions{ExactSearchLimit: 500})
+	exact, _ := New(Options{})
+	ivf, _ := New(Options{ExactSearchLimit: 500})
 	defer exact.Close()
 	defer ivf.Close()
-	cp := func(rs []Record) []Record {
-		out := make([]Record, len(rs))
+	cp := func(rs []index.Record) []index.Record {
+		out := make([]index.Record, len(rs))
 		for i, x := range rs {
-			out[i] = Record{Chunk: x.Chunk, Vector: append([]float32(nil), x.Vector...)}
+			out[i] = index.Record{Chunk: x.Chunk, Vector: append([]float32(nil), x.Vector...)}
 		}
 		return out
 	}
@@ -157,7 +158,7 @@ func TestIVFRecall(t *testing.T) {
 }
 
 // TestMemoryIndexRefusesOtherVectorSizes checks that a vector of another
-// size is an ErrVectorSize, in exact and partitioned search alike, rather
+// size is an index.ErrVectorSize, in exact and partitioned search alike, rather
 // than a failure deep in chromem or a panic in the partition lookup.
 func TestMemoryIndexRefusesOtherVectorSizes(t *testing.T) {
 	for _, limit := range []int{0, 100} {
@@ -168,14 +169,14 @@ func TestMemoryIndexRefusesOtherVectorSizes(t *testing.T) {
 				t.Fatal(err)
 			}
 			short := randomRecords(1, 48, 4)[0]
-			if _, err := m.Search(ctx, Query{Text: "word7", Vector: short.Vector}, 5); !errors.Is(err, ErrVectorSize) {
-				t.Errorf("search with 48 dimensions: got %v, want ErrVectorSize", err)
+			if _, err := m.Search(ctx, index.Query{Text: "word7", Vector: short.Vector}, 5); !errors.Is(err, index.ErrVectorSize) {
+				t.Errorf("search with 48 dimensions: got %v, want index.ErrVectorSize", err)
 			}
 			short.Chunk.ID = "other.txt#0"
-			if err := m.Upsert(ctx, []Record{short}); !errors.Is(err, ErrVectorSize) {
-				t.Errorf("upsert with 48 dimensions: got %v, want ErrVectorSize", err)
+			if err := m.Upsert(ctx, []index.Record{short}); !errors.Is(err, index.ErrVectorSize) {
+				t.Errorf("upsert with 48 dimensions: got %v, want index.ErrVectorSize", err)
 			}
-			if hits, err := m.Search(ctx, Query{Text: "word7"}, 5); err != nil || len(hits) == 0 {
+			if hits, err := m.Search(ctx, index.Query{Text: "word7"}, 5); err != nil || len(hits) == 0 {
 				t.Errorf("search by words: got %d hits, %v", len(hits), err)
 			}
 		})

@@ -1,4 +1,4 @@
-package retrieval
+package index
 
 import "sort"
 
@@ -8,9 +8,9 @@ import "sort"
 // scale, but ranks are.
 const rrfK = 60
 
-// fuseRRF merges rankings of IDs into one, best first. weights scale each
+// FuseRRF merges rankings of IDs into one, best first. weights scale each
 // ranking's contribution.
-func fuseRRF(rankings [][]string, weights []float64) ([]string, map[string]float64) {
+func FuseRRF(rankings [][]string, weights []float64) ([]string, map[string]float64) {
 	score := map[string]float64{}
 	for r, ids := range rankings {
 		w := 1.0

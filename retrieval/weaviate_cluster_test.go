@@ -11,6 +11,7 @@ import (
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/internal/scaletest"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/index/weaviate"
 )
 
 // TestWeaviateClusterSurvivesNodeLoss ingests into a three-node cluster
@@ -26,8 +27,8 @@ func TestWeaviateClusterSurvivesNodeLoss(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	open := func(url string) *retrieval.WeaviateIndex {
-		idx, err := retrieval.NewWeaviateIndex(url, retrieval.WeaviateOptions{Class: "Replicated", Replicas: 3})
+	open := func(url string) *weaviate.Index {
+		idx, err := weaviate.New(url, weaviate.Options{Class: "Replicated", Replicas: 3})
 		if err != nil {
 			t.Fatal(err)
 		}

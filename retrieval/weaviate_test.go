@@ -20,11 +20,13 @@ import (
 	"github.com/citebot/citebot/internal/scaletest"
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/embed"
+	"github.com/citebot/citebot/retrieval/index"
+	"github.com/citebot/citebot/retrieval/index/weaviate"
 )
 
-func newWeaviateIndex(t testing.TB, url, class string) *retrieval.WeaviateIndex {
+func newWeaviateIndex(t testing.TB, url, class string) *weaviate.Index {
 	t.Helper()
-	w, err := retrieval.NewWeaviateIndex(url, retrieval.WeaviateOptions{Class: class})
+	w, err := weaviate.New(url, weaviate.Options{Class: class})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +129,7 @@ func TestWeaviate(t *testing.T) {
 		if !strings.Contains(ans.Text, "1956") {
 			t.Errorf("answer %q, want the edited year 1956", ans.Text)
 		}
-		hits, err := idx.Search(ctx, retrieval.Query{Text: "ferry Smiltynė"}, 5)
+		hits, err := idx.Search(ctx, index.Query{Text: "ferry Smiltynė"}, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +163,7 @@ func TestWeaviate(t *testing.T) {
 		}
 		docs := loadMap(t, fstest.MapFS{"a.txt": {Data: []byte("A title\n\nSome text that is long enough.\n")}})
 		_, err = retrieval.NewEngine(ctx, docs, retrieval.Options{Index: newWeaviateIndex(t, wv.URL, "Foreign")})
-		if !errors.Is(err, retrieval.ErrWeaviateSchema) {
+		if !errors.Is(err, weaviate.ErrSchema) {
 			t.Fatalf("got %v, want ErrWeaviateSchema", err)
 		}
 		for _, want := range []string{wv.URL, "Foreign", "curl -X DELETE " + wv.URL + "/v1/schema/Foreign"} {
@@ -177,7 +179,7 @@ func TestWeaviate(t *testing.T) {
 		}
 		_, err = retrieval.NewEngine(ctx, docs, retrieval.Options{Index: newWeaviateIndex(t, wv.URL, "OtherEmbedder"),
 			Embedder: embed.Local{Dim: 128}})
-		if !errors.Is(err, retrieval.ErrWeaviateSchema) || !strings.Contains(err.Error(), "local-hash-v2/128") {
+		if !errors.Is(err, weaviate.ErrSchema) || !strings.Contains(err.Error(), "local-hash-v2/128") {
 			t.Errorf("got %v, want ErrWeaviateSchema naming the new embedder", err)
 		}
 	})
@@ -205,13 +207,13 @@ func TestWeaviate(t *testing.T) {
 		defer srv.Close()
 
 		docs := bigCorpus(60)
-		opts := retrieval.WeaviateOptions{Class: "Resume", BatchSize: 20, Concurrency: 1, Retries: 1}
-		flaky, err := retrieval.NewWeaviateIndex(srv.URL, opts)
+		opts := weaviate.Options{Class: "Resume", BatchSize: 20, Concurrency: 1, Retries: 1}
+		flaky, err := weaviate.New(srv.URL, opts)
 		if err != nil {
 			t.Fatal(err)
 		}
 		_, err = retrieval.NewEngine(ctx, docs, retrieval.Options{Index: flaky})
-		if !errors.Is(err, retrieval.ErrWeaviateUnavailable) || !strings.Contains(err.Error(), srv.URL) {
+		if !errors.Is(err, weaviate.ErrUnavailable) || !strings.Contains(err.Error(), srv.URL) {
 			t.Fatalf("got %v, want ErrWeaviateUnavailable naming %s", err, srv.URL)
 		}
 		partial, err := newWeaviateIndex(t, wv.URL, "Resume").Stored(ctx, "")
@@ -270,13 +272,13 @@ func weaviateQuality(t *testing.T, eng *retrieval.Engine, docs []corpus.Document
 
 func TestWeaviateUnreachable(t *testing.T) {
 	// Nothing listens on port 1.
-	idx, err := retrieval.NewWeaviateIndex("http://127.0.0.1:1", retrieval.WeaviateOptions{})
+	idx, err := weaviate.New("http://127.0.0.1:1", weaviate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	docs := loadMap(t, fstest.MapFS{"a.txt": {Data: []byte("A title\n\nSome text that is long enough.\n")}})
 	_, err = retrieval.NewEngine(context.Background(), docs, retrieval.Options{Index: idx})
-	if !errors.Is(err, retrieval.ErrWeaviateUnavailable) || !strings.Contains(err.Error(), "http://127.0.0.1:1") {
+	if !errors.Is(err, weaviate.ErrUnavailable) || !strings.Contains(err.Error(), "http://127.0.0.1:1") {
 		t.Errorf("got %v, want ErrWeaviateUnavailable naming the URL", err)
 	}
 	if err := idx.Ready(context.Background()); err == nil || !strings.Contains(err.Error(), "http://127.0.0.1:1") {
@@ -287,50 +289,20 @@ func TestWeaviateUnreachable(t *testing.T) {
 func TestNewWeaviateIndexRejectsBadOptions(t *testing.T) {
 	tests := []struct {
 		name, url string
-		opts      retrieval.WeaviateOptions
+		opts      weaviate.Options
 		want      string
 	}{
-		{"no scheme", "127.0.0.1:8081", retrieval.WeaviateOptions{}, "must look like"},
-		{"ftp", "ftp://127.0.0.1", retrieval.WeaviateOptions{}, "must look like"},
-		{"lower-case class", "http://127.0.0.1:8081", retrieval.WeaviateOptions{Class: "chunks"}, "capital letter"},
-		{"class with dash", "http://127.0.0.1:8081", retrieval.WeaviateOptions{Class: "My-Chunks"}, "capital letter"},
-		{"consistency", "http://127.0.0.1:8081", retrieval.WeaviateOptions{ConsistencyLevel: "MOST"}, "ONE, QUORUM or ALL"},
+		{"no scheme", "127.0.0.1:8081", weaviate.Options{}, "must look like"},
+		{"ftp", "ftp://127.0.0.1", weaviate.Options{}, "must look like"},
+		{"lower-case class", "http://127.0.0.1:8081", weaviate.Options{Class: "chunks"}, "capital letter"},
+		{"class with dash", "http://127.0.0.1:8081", weaviate.Options{Class: "My-Chunks"}, "capital letter"},
+		{"consistency", "http://127.0.0.1:8081", weaviate.Options{ConsistencyLevel: "MOST"}, "ONE, QUORUM or ALL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := retrieval.NewWeaviateIndex(tt.url, tt.opts)
+			_, err := weaviate.New(tt.url, tt.opts)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %v, want an error containing %q", err, tt.want)
-			}
-		})
-	}
-}
-
-func TestDigestChunk(t *testing.T) {
-	c := corpus.Chunk{ID: "a.txt#0", Source: "a.txt", Title: "T", Text: "One. Two.", Start: 3, End: 12,
-		Sentences: []corpus.Span{{Start: 3, End: 7}, {Start: 8, End: 12}}}
-	base := retrieval.DigestChunk("e1", c)
-	moved := c
-	moved.Sentences = []corpus.Span{{Start: 3, End: 8}, {Start: 8, End: 12}}
-	renamed := c
-	renamed.ID, renamed.Source = "b.txt#0", "b.txt"
-	tests := []struct {
-		name                        string
-		got                         retrieval.ChunkDigest
-		sameContent, sameVectorText bool
-	}{
-		{"same chunk", retrieval.DigestChunk("e1", c), true, true},
-		{"other embedder", retrieval.DigestChunk("e2", c), false, false},
-		{"sentence spans moved", retrieval.DigestChunk("e1", moved), false, true},
-		{"same text, other file", retrieval.DigestChunk("e1", renamed), false, true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if (tt.got.Content == base.Content) != tt.sameContent {
-				t.Errorf("content digest equal: got %v, want %v", tt.got.Content == base.Content, tt.sameContent)
-			}
-			if (tt.got.Vector == base.Vector) != tt.sameVectorText {
-				t.Errorf("vector digest equal: got %v, want %v", tt.got.Vector == base.Vector, tt.sameVectorText)
 			}
 		})
 	}

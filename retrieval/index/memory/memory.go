@@ -1,4 +1,7 @@
-package retrieval
+// Package memory is the embedded index: vectors in chromem-go, BM25 in an
+// in-memory bleve index, and the two rankings fused with Reciprocal Rank
+// Fusion. It needs no server.
+package memory
 
 import (
 	"context"
@@ -12,9 +15,10 @@ import (
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/embed"
+	"github.com/citebot/citebot/retrieval/index"
 )
 
-// ExactSearchLimit is the default number of chunks up to which MemoryIndex
+// ExactSearchLimit is the default number of chunks up to which an Index
 // searches every vector. chromem-go v0.7 pays a channel send and two locks per
 // document per query, which puts an exhaustive search of 100,000 chunks
 // near 100 ms on two cores; beyond this limit the vectors are split into
@@ -22,10 +26,10 @@ import (
 // and a query reads only the partitions nearest to it.
 const ExactSearchLimit = 20000
 
-// MemoryIndex is the embedded Index: vectors in chromem-go collections,
+// Index is the embedded index.Index: vectors in chromem-go collections,
 // BM25 in an in-memory bleve index, and the two rankings fused with
 // Reciprocal Rank Fusion.
-type MemoryIndex struct {
+type Index struct {
 	mu        sync.RWMutex
 	chunks    map[string]corpus.Chunk
 	db        *chromem.DB
@@ -38,17 +42,17 @@ type MemoryIndex struct {
 	dim       int // dimensions of every vector; 0 while empty
 }
 
-// MemoryIndexOptions tunes a MemoryIndex. The zero value is the default.
-type MemoryIndexOptions struct {
+// Options tunes an Index. The zero value is the default.
+type Options struct {
 	// ExactSearchLimit overrides the package default when positive.
 	ExactSearchLimit int
 }
 
-var _ Index = (*MemoryIndex)(nil)
+var _ index.Index = (*Index)(nil)
 
-// NewMemoryIndex returns an empty in-memory index.
-func NewMemoryIndex(opts MemoryIndexOptions) (*MemoryIndex, error) {
-	m := &MemoryIndex{chunks: map[string]corpus.Chunk{}, partOf: map[string]int{}, db: chromem.NewDB(), exact: opts.ExactSearchLimit}
+// New returns an empty in-memory index.
+func New(opts Options) (*Index, error) {
+	m := &Index{chunks: map[string]corpus.Chunk{}, partOf: map[string]int{}, db: chromem.NewDB(), exact: opts.ExactSearchLimit}
 	if m.exact <= 0 {
 		m.exact = ExactSearchLimit
 	}
@@ -65,7 +69,7 @@ func NewMemoryIndex(opts MemoryIndexOptions) (*MemoryIndex, error) {
 	return m, nil
 }
 
-func (m *MemoryIndex) newPart(i int) (*chromem.Collection, error) {
+func (m *Index) newPart(i int) (*chromem.Collection, error) {
 	// The embedding function is never called: every record brings its own
 	// vector. It errors rather than panics if that ever changes.
 	noEmbed := func(context.Context, string) ([]float32, error) {
@@ -75,7 +79,7 @@ func (m *MemoryIndex) newPart(i int) (*chromem.Collection, error) {
 }
 
 // Upsert adds or replaces records.
-func (m *MemoryIndex) Upsert(ctx context.Context, recs []Record) error {
+func (m *Index) Upsert(ctx context.Context, recs []index.Record) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -84,14 +88,14 @@ func (m *MemoryIndex) Upsert(ctx context.Context, recs []Record) error {
 			return fmt.Errorf("upsert chunk %s: empty vector", r.Chunk.ID)
 		}
 		if len(r.Vector) != len(recs[0].Vector) {
-			return fmt.Errorf("upsert chunk %s: %w: %d dimensions beside %d", r.Chunk.ID, ErrVectorSize, len(r.Vector), len(recs[0].Vector))
+			return fmt.Errorf("upsert chunk %s: %w: %d dimensions beside %d", r.Chunk.ID, index.ErrVectorSize, len(r.Vector), len(recs[0].Vector))
 		}
 		embed.Normalize(r.Vector)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.dim != 0 && len(recs[0].Vector) != m.dim && len(m.chunks) > 0 {
-		return fmt.Errorf("upsert chunk %s: %w: %d dimensions, the index holds %d", recs[0].Chunk.ID, ErrVectorSize, len(recs[0].Vector), m.dim)
+		return fmt.Errorf("upsert chunk %s: %w: %d dimensions, the index holds %d", recs[0].Chunk.ID, index.ErrVectorSize, len(recs[0].Vector), m.dim)
 	}
 	m.dim = len(recs[0].Vector)
 	if m.centroids == nil && len(m.chunks)+len(recs) > m.exact {
@@ -112,7 +116,7 @@ func (m *MemoryIndex) Upsert(ctx context.Context, recs []Record) error {
 
 // addVectors routes each record to its partition and adds it there,
 // replacing an older vector with the same ID wherever that lives.
-func (m *MemoryIndex) addVectors(ctx context.Context, recs []Record) error {
+func (m *Index) addVectors(ctx context.Context, recs []index.Record) error {
 	byPart := map[int][]chromem.Document{}
 	for _, r := range recs {
 		p := 0
@@ -138,8 +142,8 @@ func (m *MemoryIndex) addVectors(ctx context.Context, recs []Record) error {
 // partition moves the index to the inverted-file layout: it trains
 // centroids on all vectors (stored and new), then re-adds every vector to
 // the partition of its nearest centroid.
-func (m *MemoryIndex) partition(ctx context.Context, recs []Record) error {
-	all := make([]Record, 0, len(m.chunks)+len(recs))
+func (m *Index) partition(ctx context.Context, recs []index.Record) error {
+	all := make([]index.Record, 0, len(m.chunks)+len(recs))
 	fresh := make(map[string]bool, len(recs))
 	for _, r := range recs {
 		fresh[r.Chunk.ID] = true
@@ -152,7 +156,7 @@ func (m *MemoryIndex) partition(ctx context.Context, recs []Record) error {
 		if err != nil {
 			return fmt.Errorf("partition: read vector %s: %w", id, err)
 		}
-		all = append(all, Record{Chunk: c, Vector: doc.Embedding})
+		all = append(all, index.Record{Chunk: c, Vector: doc.Embedding})
 	}
 	all = append(all, recs...)
 	vecs := make([][]float32, len(all))
@@ -180,7 +184,7 @@ func (m *MemoryIndex) partition(ctx context.Context, recs []Record) error {
 }
 
 // Delete removes chunks by ID.
-func (m *MemoryIndex) Delete(ctx context.Context, ids []string) error {
+func (m *Index) Delete(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -210,7 +214,7 @@ func (m *MemoryIndex) Delete(ctx context.Context, ids []string) error {
 }
 
 // Len is the number of chunks indexed.
-func (m *MemoryIndex) Len() int {
+func (m *Index) Len() int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return len(m.chunks)
@@ -219,7 +223,7 @@ func (m *MemoryIndex) Len() int {
 // Search fuses the BM25 and vector rankings. Lexical matches weigh a
 // little more, because names and numbers, which questions hinge on, are
 // exact-match material.
-func (m *MemoryIndex) Search(ctx context.Context, q Query, k int) ([]Hit, error) {
+func (m *Index) Search(ctx context.Context, q index.Query, k int) ([]index.Hit, error) {
 	if k <= 0 {
 		return nil, nil
 	}
@@ -245,14 +249,14 @@ func (m *MemoryIndex) Search(ctx context.Context, q Query, k int) ([]Hit, error)
 	if err := errors.Join(lexErr, vecErr); err != nil {
 		return nil, err
 	}
-	ids, score := fuseRRF([][]string{lexIDs, vecIDs}, []float64{1.0, 0.8})
-	hits := make([]Hit, 0, min(k, len(ids)))
+	ids, score := index.FuseRRF([][]string{lexIDs, vecIDs}, []float64{1.0, 0.8})
+	hits := make([]index.Hit, 0, min(k, len(ids)))
 	for _, id := range ids {
 		c, ok := m.chunks[id]
 		if !ok {
 			continue
 		}
-		hits = append(hits, Hit{Chunk: c, Score: score[id]})
+		hits = append(hits, index.Hit{Chunk: c, Score: score[id]})
 		if len(hits) == k {
 			break
 		}
@@ -262,9 +266,9 @@ func (m *MemoryIndex) Search(ctx context.Context, q Query, k int) ([]Hit, error)
 
 // vectorSearch ranks chunks by cosine similarity to vec: over every vector
 // below the exact-search limit, else over the partitions nearest to vec.
-func (m *MemoryIndex) vectorSearch(ctx context.Context, vec []float32, n int) ([]string, error) {
+func (m *Index) vectorSearch(ctx context.Context, vec []float32, n int) ([]string, error) {
 	if len(vec) != m.dim {
-		return nil, fmt.Errorf("%w: the question's vector has %d dimensions, the index's %d", ErrVectorSize, len(vec), m.dim)
+		return nil, fmt.Errorf("%w: the question's vector has %d dimensions, the index's %d", index.ErrVectorSize, len(vec), m.dim)
 	}
 	q := embed.Normalize(append([]float32(nil), vec...))
 	parts := []int{0}
@@ -303,6 +307,6 @@ func (m *MemoryIndex) vectorSearch(ctx context.Context, vec []float32, n int) ([
 }
 
 // Close releases the BM25 index.
-func (m *MemoryIndex) Close() error {
+func (m *Index) Close() error {
 	return m.lex.close()
 }

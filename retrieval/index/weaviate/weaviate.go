@@ -1,4 +1,7 @@
-package retrieval
+// Package weaviate keeps the index in a Weaviate server, for corpora that
+// outgrow one machine and for replicas that share one index. It is the
+// only package that speaks to Weaviate.
+package weaviate
 
 import (
 	"context"
@@ -11,34 +14,28 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/go-openapi/strfmt"
-	weaviate "github.com/weaviate/weaviate-go-client/v5/weaviate"
-	"github.com/weaviate/weaviate-go-client/v5/weaviate/fault"
-	"github.com/weaviate/weaviate-go-client/v5/weaviate/filters"
-	"github.com/weaviate/weaviate-go-client/v5/weaviate/graphql"
-	"github.com/weaviate/weaviate/entities/models"
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/embed"
+	"github.com/citebot/citebot/retrieval/index"
 )
 
-// DefaultWeaviateClass is the Weaviate class (collection) citebot's chunks
-// live in unless WeaviateOptions.Class says otherwise.
-const DefaultWeaviateClass = "CitebotChunk"
+// DefaultClass is the Weaviate class (collection) citebot's chunks
+// live in unless Options.Class says otherwise.
+const DefaultClass = "CitebotChunk"
 
 // weaviateSchemaVersion is recorded in the class description. A class with
 // another version was written by a citebot whose layout differs, and is
 // refused rather than misread.
 const weaviateSchemaVersion = "citebot-chunks/v1"
 
-// Defaults for WeaviateOptions.
+// Defaults for Options.
 const (
 	DefaultWeaviateBatchSize   = 200
 	DefaultWeaviateConcurrency = 2
@@ -52,11 +49,11 @@ const (
 // and 0.8: 0.8/1.8 ≈ 0.44.
 const weaviateAlpha = 0.44
 
-// WeaviateOptions tunes a WeaviateIndex. The zero value is the default.
-type WeaviateOptions struct {
+// Options tunes a Index. The zero value is the default.
+type Options struct {
 	// APIKey, when set, is sent as a bearer token.
 	APIKey string
-	// Class is the Weaviate class; "" means DefaultWeaviateClass. Its name
+	// Class is the Weaviate class; "" means DefaultClass. Its name
 	// must start with a capital letter.
 	Class string
 	// Replicas is the replication factor given to the class when citebot
@@ -87,7 +84,7 @@ type WeaviateOptions struct {
 	Logger *slog.Logger
 }
 
-// WeaviateIndex is an Index in a Weaviate server or cluster: chunks are
+// Index is an Index in a Weaviate server or cluster: chunks are
 // objects of one class, with citebot's own vectors (the class has no
 // vectorizer), and Search is Weaviate's hybrid BM25 and vector search. The
 // BM25 half runs over the same analysed terms as MemoryIndex's (accent
@@ -100,10 +97,10 @@ type WeaviateOptions struct {
 // It is safe for concurrent use, and several citebot processes may share
 // one class. The class is created on first write if it is missing and
 // checked if it is present; see EnsureSchema.
-type WeaviateIndex struct {
+type Index struct {
 	url    string // for messages: the server as configured, without secrets
-	client *weaviate.Client
-	opts   WeaviateOptions
+	client *client
+	opts   Options
 	log    *slog.Logger
 	lex    analysis.Analyzer
 
@@ -113,20 +110,20 @@ type WeaviateIndex struct {
 }
 
 var (
-	_ Index           = (*WeaviateIndex)(nil)
-	_ PersistentIndex = (*WeaviateIndex)(nil)
+	_ index.Index           = (*Index)(nil)
+	_ index.PersistentIndex = (*Index)(nil)
 )
 
-// NewWeaviateIndex returns an index on the Weaviate server at baseURL, such
+// New returns an index on the Weaviate server at baseURL, such
 // as http://127.0.0.1:8081. It makes no request: an unreachable server
 // shows in the first call, with its URL in the error.
-func NewWeaviateIndex(baseURL string, opts WeaviateOptions) (*WeaviateIndex, error) {
+func New(baseURL string, opts Options) (*Index, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("weaviate: URL %q must look like http://127.0.0.1:8081", baseURL)
 	}
 	if opts.Class == "" {
-		opts.Class = DefaultWeaviateClass
+		opts.Class = DefaultClass
 	}
 	if !validClassName(opts.Class) {
 		return nil, fmt.Errorf("weaviate: class name %q must start with a capital letter and hold only letters, digits and _", opts.Class)
@@ -161,27 +158,18 @@ func NewWeaviateIndex(baseURL string, opts WeaviateOptions) (*WeaviateIndex, err
 		headers["Authorization"] = "Bearer " + opts.APIKey
 	}
 	host := u.Host + strings.TrimSuffix(u.Path, "/")
-	client, err := weaviate.NewClient(weaviate.Config{
-		Host:             host,
-		Scheme:           u.Scheme,
-		Headers:          headers,
-		ConnectionClient: opts.HTTPClient,
-		Timeout:          opts.Timeout,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("weaviate %s: %w", baseURL, err)
+	hc := opts.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: opts.Timeout}
 	}
-	im, err := newIndexMapping()
+	c := &client{base: u.Scheme + "://" + host + "/v1", http: hc, headers: headers}
+	an, err := index.Analyzer()
 	if err != nil {
 		return nil, fmt.Errorf("weaviate: %w", err)
 	}
-	an := im.AnalyzerNamed(analyzerName)
-	if an == nil {
-		return nil, fmt.Errorf("weaviate: analyzer %s missing", analyzerName)
-	}
 	u.User = nil
 	u.RawQuery = ""
-	return &WeaviateIndex{url: u.String(), client: client, opts: opts, log: log, lex: an}, nil
+	return &Index{url: u.String(), client: c, opts: opts, log: log, lex: an}, nil
 }
 
 func validClassName(s string) bool {
@@ -197,32 +185,32 @@ func validClassName(s string) bool {
 }
 
 // URL is the server the index talks to, for messages.
-func (w *WeaviateIndex) URL() string { return w.url }
+func (w *Index) URL() string { return w.url }
 
 // Class is the Weaviate class the chunks live in.
-func (w *WeaviateIndex) Class() string { return w.opts.Class }
+func (w *Index) Class() string { return w.opts.Class }
 
 // Ready reports whether the server answers and is ready, with an error
 // naming its URL if not.
-func (w *WeaviateIndex) Ready(ctx context.Context) error {
-	ok, err := w.client.Misc().ReadyChecker().Do(ctx)
+func (w *Index) Ready(ctx context.Context) error {
+	ok, err := w.client.ready(ctx)
 	if err != nil {
-		return fmt.Errorf("%w: %s is unreachable: %s", ErrWeaviateUnavailable, w.url, clientErr(err))
+		return fmt.Errorf("%w: %s is unreachable: %s", ErrUnavailable, w.url, err)
 	}
 	if !ok {
-		return fmt.Errorf("%w: %s is not ready", ErrWeaviateUnavailable, w.url)
+		return fmt.Errorf("%w: %s is not ready", ErrUnavailable, w.url)
 	}
 	return nil
 }
 
-// ErrWeaviateUnavailable means Weaviate could not be reached, or kept
+// ErrUnavailable means Weaviate could not be reached, or kept
 // failing after the retries. Nothing was corrupted: once it is back, the
 // same call (or the next ingest, which resumes by content hash) succeeds.
-var ErrWeaviateUnavailable = errors.New("weaviate unavailable")
+var ErrUnavailable = errors.New("weaviate unavailable")
 
-// ErrWeaviateSchema means the class exists with a layout citebot did not
+// ErrSchema means the class exists with a layout citebot did not
 // write. The error wrapping it names the difference and the fix.
-var ErrWeaviateSchema = errors.New("weaviate schema mismatch")
+var ErrSchema = errors.New("weaviate schema mismatch")
 
 // weaviateProp is a property of the chunk class and how it is indexed.
 type weaviateProp struct {
@@ -249,10 +237,10 @@ var weaviateProps = []weaviateProp{
 	{name: "vectorKey", dataType: "text", tokenization: "field"},
 }
 
-func (w *WeaviateIndex) classDef(embedder string, replicas int) *models.Class {
-	props := make([]*models.Property, len(weaviateProps))
+func (w *Index) classDef(embedder string, replicas int) *classDef {
+	props := make([]propertyDef, len(weaviateProps))
 	for i, p := range weaviateProps {
-		mp := &models.Property{Name: p.name, DataType: []string{p.dataType},
+		mp := propertyDef{Name: p.name, DataType: []string{p.dataType},
 			IndexFilterable: new(p.filterable), IndexSearchable: new(p.searchable)}
 		if p.dataType == "text" {
 			mp.Tokenization = p.tokenization
@@ -262,19 +250,21 @@ func (w *WeaviateIndex) classDef(embedder string, replicas int) *models.Class {
 		}
 		props[i] = mp
 	}
-	return &models.Class{
+	c := &classDef{
 		Class:       w.opts.Class,
 		Description: describeClass(embedder),
 		Vectorizer:  "none",
 		Properties:  props,
 		// Stop words are removed by citebot's analyser before the terms
 		// reach Weaviate, so its own list must not remove more.
-		InvertedIndexConfig: &models.InvertedIndexConfig{Stopwords: &models.StopwordConfig{Preset: "none"}},
+		InvertedIndexConfig: &invertedIndexConfig{},
 		VectorIndexConfig:   map[string]any{"distance": "cosine"},
 		// Async replication repairs a replica that missed writes while
 		// it was down, in the background.
-		ReplicationConfig: &models.ReplicationConfig{Factor: int64(replicas), AsyncEnabled: replicas > 1},
+		ReplicationConfig: &replicationConfig{Factor: replicas, AsyncEnabled: replicas > 1},
 	}
+	c.InvertedIndexConfig.Stopwords.Preset = "none"
+	return c
 }
 
 // describeClass records the layout version and the embedder whose vectors
@@ -292,9 +282,9 @@ func parseDescription(d string) (version, embedder string) {
 // EnsureSchema creates the class if it is missing and checks it if it is
 // present. embedder names the model whose vectors will be written; a class
 // holding another model's vectors, or laid out differently, is an error
-// wrapping ErrWeaviateSchema that names the fix. "" skips the embedder
+// wrapping ErrSchema that names the fix. "" skips the embedder
 // check.
-func (w *WeaviateIndex) EnsureSchema(ctx context.Context, embedder string) (err error) {
+func (w *Index) EnsureSchema(ctx context.Context, embedder string) (err error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.schema && (embedder == "" || embedder == w.embedder) {
@@ -306,24 +296,28 @@ func (w *WeaviateIndex) EnsureSchema(ctx context.Context, embedder string) (err 
 		}
 	}()
 	for attempt := 0; ; attempt++ {
-		exists, err := w.client.Schema().ClassExistenceChecker().WithClassName(w.opts.Class).Do(ctx)
+		class, err := w.client.getClass(ctx, w.opts.Class)
 		if err != nil {
 			if transient(err) {
-				return fmt.Errorf("%w: %s is unreachable: %s", ErrWeaviateUnavailable, w.url, clientErr(err))
+				return fmt.Errorf("%w: %s is unreachable: %s", ErrUnavailable, w.url, err)
 			}
-			return fmt.Errorf("weaviate %s: check class %s: %s", w.url, w.opts.Class, clientErr(err))
+			return fmt.Errorf("weaviate %s: read class %s: %s", w.url, w.opts.Class, err)
 		}
-		if exists {
-			break
+		if class != nil {
+			if err := w.checkClass(class, embedder); err != nil {
+				return err
+			}
+			w.schema = true
+			return nil
 		}
 		replicas := w.opts.Replicas
 		if replicas <= 0 {
 			replicas = 1
-			if nodes, err := w.client.Cluster().NodesStatusGetter().Do(ctx); err == nil && nodes != nil {
-				replicas = min(3, max(1, len(nodes.Nodes)))
+			if n, err := w.client.nodes(ctx); err == nil {
+				replicas = min(3, max(1, n))
 			}
 		}
-		err = w.client.Schema().ClassCreator().WithClass(w.classDef(embedder, replicas)).Do(ctx)
+		err = w.client.createClass(ctx, w.classDef(embedder, replicas))
 		if err == nil {
 			w.log.Info("weaviate class created", "url", w.url, "class", w.opts.Class, "replicas", replicas)
 			w.schema = true
@@ -331,27 +325,15 @@ func (w *WeaviateIndex) EnsureSchema(ctx context.Context, embedder string) (err 
 		}
 		// Another replica may have created it first; look again once.
 		if attempt > 0 || !transient(err) && !strings.Contains(err.Error(), "already exists") {
-			return fmt.Errorf("weaviate %s: create class %s: %s", w.url, w.opts.Class, clientErr(err))
+			return fmt.Errorf("weaviate %s: create class %s: %s", w.url, w.opts.Class, err)
 		}
 	}
-	class, err := w.client.Schema().ClassGetter().WithClassName(w.opts.Class).Do(ctx)
-	if err != nil {
-		if transient(err) {
-			return fmt.Errorf("%w: %s: read class %s: %s", ErrWeaviateUnavailable, w.url, w.opts.Class, clientErr(err))
-		}
-		return fmt.Errorf("weaviate %s: read class %s: %s", w.url, w.opts.Class, clientErr(err))
-	}
-	if err := w.checkClass(class, embedder); err != nil {
-		return err
-	}
-	w.schema = true
-	return nil
 }
 
-func (w *WeaviateIndex) checkClass(c *models.Class, embedder string) error {
+func (w *Index) checkClass(c *classDef, embedder string) error {
 	fix := fmt.Sprintf("delete it (curl -X DELETE %s/v1/schema/%s) and run `citebot ingest` or `citebot migrate --to weaviate`, or choose another class", w.url, w.opts.Class)
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: weaviate %s class %s %s; %s", ErrWeaviateSchema, w.url, w.opts.Class, fmt.Sprintf(format, args...), fix)
+		return fmt.Errorf("%w: weaviate %s class %s %s; %s", ErrSchema, w.url, w.opts.Class, fmt.Sprintf(format, args...), fix)
 	}
 	version, had := parseDescription(c.Description)
 	if version != weaviateSchemaVersion {
@@ -360,7 +342,7 @@ func (w *WeaviateIndex) checkClass(c *models.Class, embedder string) error {
 	if c.Vectorizer != "none" && c.Vectorizer != "" {
 		return bad("has vectorizer %q, but citebot supplies its own vectors and needs \"none\"", c.Vectorizer)
 	}
-	got := map[string]*models.Property{}
+	got := map[string]propertyDef{}
 	for _, p := range c.Properties {
 		got[p.Name] = p
 	}
@@ -381,12 +363,12 @@ func (w *WeaviateIndex) checkClass(c *models.Class, embedder string) error {
 	}
 	if embedder != "" && had != "" && had != embedder {
 		return fmt.Errorf("%w: weaviate %s class %s holds vectors from embedder %q, but citebot is configured with %q; vectors from two models cannot be mixed: %s",
-			ErrWeaviateSchema, w.url, w.opts.Class, had, embedder, fix)
+			ErrSchema, w.url, w.opts.Class, had, embedder, fix)
 	}
 	return nil
 }
 
-func (w *WeaviateIndex) ensure(ctx context.Context) error {
+func (w *Index) ensure(ctx context.Context) error {
 	w.mu.Lock()
 	ok := w.schema
 	w.mu.Unlock()
@@ -409,17 +391,8 @@ func objectID(chunkID string) string {
 	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
 }
 
-// lexTerms is text analysed as MemoryIndex's BM25 analyses it.
-func (w *WeaviateIndex) lexTerms(text string) []string {
-	toks := w.lex.Analyze([]byte(text))
-	out := make([]string, 0, len(toks))
-	for _, t := range toks {
-		if len(t.Term) > 0 {
-			out = append(out, string(t.Term))
-		}
-	}
-	return out
-}
+// lexTerms is text analysed as the memory index's BM25 analyses it.
+func (w *Index) lexTerms(text string) []string { return index.Terms(w.lex, text) }
 
 // prefixLen is how many letters of a term its prefix form keeps: enough
 // to tell most words apart, few enough that spelling variants
@@ -442,7 +415,7 @@ func prefixTerms(terms []string) []string {
 // object is r as a Weaviate object. Its digests are recorded only once the
 // embedder is known (see EnsureSchema); without them the next incremental
 // ingest simply writes the chunk again.
-func (w *WeaviateIndex) object(r Record, embedder string) *models.Object {
+func (w *Index) object(r index.Record, embedder string) object {
 	c := r.Chunk
 	starts := make([]int64, len(c.Sentences))
 	ends := make([]int64, len(c.Sentences))
@@ -464,18 +437,18 @@ func (w *WeaviateIndex) object(r Record, embedder string) *models.Object {
 		"sentEnds":   ends,
 	}
 	if embedder != "" {
-		d := DigestChunk(embedder, c)
+		d := index.DigestChunk(embedder, c)
 		props["contentHash"] = d.Content
 		props["vectorKey"] = d.Vector
 	}
-	return &models.Object{Class: w.opts.Class, ID: strfmt.UUID(objectID(c.ID)), Properties: props, Vector: r.Vector}
+	return object{Class: w.opts.Class, ID: objectID(c.ID), Properties: props, Vector: r.Vector}
 }
 
 // Upsert writes records in batches of BatchSize, Concurrency at a time,
 // retrying each failed batch with exponential backoff. Writing a chunk
 // again replaces it, so a retried or resumed write is harmless. On error
 // some batches may have been written; run the same write again to finish.
-func (w *WeaviateIndex) Upsert(ctx context.Context, recs []Record) error {
+func (w *Index) Upsert(ctx context.Context, recs []index.Record) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -487,7 +460,7 @@ func (w *WeaviateIndex) Upsert(ctx context.Context, recs []Record) error {
 	if err := w.ensure(ctx); err != nil {
 		return err
 	}
-	var batches [][]Record
+	var batches [][]index.Record
 	for i := 0; i < len(recs); i += w.opts.BatchSize {
 		batches = append(batches, recs[i:min(i+w.opts.BatchSize, len(recs))])
 	}
@@ -499,16 +472,16 @@ func (w *WeaviateIndex) Upsert(ctx context.Context, recs []Record) error {
 	})
 }
 
-func (w *WeaviateIndex) writeBatch(ctx context.Context, recs []Record) error {
+func (w *Index) writeBatch(ctx context.Context, recs []index.Record) error {
 	w.mu.Lock()
 	emb := w.embedder
 	w.mu.Unlock()
-	objs := make([]*models.Object, len(recs))
+	objs := make([]object, len(recs))
 	for i, r := range recs {
 		r.Vector = embed.Normalize(append([]float32(nil), r.Vector...))
 		objs[i] = w.object(r, emb)
 	}
-	res, err := w.client.Batch().ObjectsBatcher().WithObjects(objs...).WithConsistencyLevel(w.opts.ConsistencyLevel).Do(ctx)
+	res, err := w.client.writeObjects(ctx, objs, w.opts.ConsistencyLevel)
 	if err != nil {
 		return err
 	}
@@ -518,7 +491,7 @@ func (w *WeaviateIndex) writeBatch(ctx context.Context, recs []Record) error {
 			continue
 		}
 		for _, e := range r.Result.Errors.Error {
-			if e != nil && len(msgs) < 3 {
+			if len(msgs) < 3 {
 				id := ""
 				if i < len(recs) {
 					id = recs[i].Chunk.ID
@@ -540,7 +513,7 @@ type batchError struct{ msgs []string }
 func (e *batchError) Error() string { return "objects failed: " + strings.Join(e.msgs, "; ") }
 
 // Delete removes the chunks with these IDs.
-func (w *WeaviateIndex) Delete(ctx context.Context, ids []string) error {
+func (w *Index) Delete(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -552,14 +525,12 @@ func (w *WeaviateIndex) Delete(ctx context.Context, ids []string) error {
 	return w.parallel(ctx, n, func(ctx context.Context, i int) error {
 		part := ids[i*per : min((i+1)*per, len(ids))]
 		return w.retry(ctx, fmt.Sprintf("delete chunks %s…", part[0]), func(ctx context.Context) error {
-			where := filters.Where().WithPath([]string{"chunkId"}).WithOperator(filters.ContainsAny).WithValueText(part...)
-			res, err := w.client.Batch().ObjectsBatchDeleter().WithClassName(w.opts.Class).WithWhere(where).
-				WithOutput("minimal").WithConsistencyLevel(w.opts.ConsistencyLevel).Do(ctx)
+			res, err := w.client.deleteChunks(ctx, w.opts.Class, part, w.opts.ConsistencyLevel)
 			if err != nil {
 				return err
 			}
-			if res != nil && res.Results != nil && res.Results.Failed > 0 {
-				return fmt.Errorf("%d of %d objects not deleted", res.Results.Failed, res.Results.Matches)
+			if res.Failed > 0 {
+				return fmt.Errorf("%d of %d objects not deleted", res.Failed, res.Matches)
 			}
 			return nil
 		})
@@ -601,46 +572,30 @@ func (c weaviateChunk) chunk() (corpus.Chunk, error) {
 	return out, nil
 }
 
-var chunkFields = []graphql.Field{
-	{Name: "chunkId"}, {Name: "source"}, {Name: "title"}, {Name: "text"}, {Name: "start"}, {Name: "end"},
-	{Name: "sentStarts"}, {Name: "sentEnds"},
+// chunkFields are the properties a chunk is rebuilt from.
+const chunkFields = "chunkId source title text start end sentStarts sentEnds"
+
+// get runs a GraphQL Get on the class with args and fields and decodes
+// its objects.
+func (w *Index) get(ctx context.Context, args, fields string) ([]weaviateChunk, error) {
+	var objs []weaviateChunk
+	err := w.client.get(ctx, w.opts.Class, args, fields, &objs)
+	if ge, ok := errors.AsType[*graphQLError](err); ok && strings.Contains(ge.msg, "Cannot query field") {
+		return nil, fmt.Errorf("class %s does not exist; run `citebot ingest` first", w.opts.Class)
+	}
+	return objs, err
 }
 
-// get runs a GraphQL Get on the class and decodes its objects.
-func (w *WeaviateIndex) get(ctx context.Context, q *graphql.GetBuilder) ([]weaviateChunk, error) {
-	resp, err := q.WithClassName(w.opts.Class).Do(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if len(resp.Errors) > 0 {
-		msgs := make([]string, 0, len(resp.Errors))
-		for _, e := range resp.Errors {
-			if e != nil {
-				msgs = append(msgs, e.Message)
-			}
-		}
-		msg := strings.Join(msgs, "; ")
-		if strings.Contains(msg, "Cannot query field") {
-			return nil, fmt.Errorf("class %s does not exist; run `citebot ingest` first", w.opts.Class)
-		}
-		return nil, errors.New(msg)
-	}
-	raw, err := json.Marshal(resp.Data["Get"])
-	if err != nil {
-		return nil, err
-	}
-	var byClass map[string][]weaviateChunk
-	if err := json.Unmarshal(raw, &byClass); err != nil {
-		return nil, fmt.Errorf("decode response: %w", err)
-	}
-	return byClass[w.opts.Class], nil
+// whereChunkIDs is a GraphQL filter for the chunks with these IDs.
+func whereChunkIDs(ids []string) string {
+	return `where: {operator: ContainsAny, path: ["chunkId"], valueText: ` + gqlStrings(ids) + `}`
 }
 
 // Search runs one hybrid query: BM25 over the analysed terms of the
 // question and nearest neighbours of its vector, fused by rank. A question
 // with no vector (the embedder failed) is searched by its words alone, and
 // one with no indexable words by its vector alone.
-func (w *WeaviateIndex) Search(ctx context.Context, q Query, k int) ([]Hit, error) {
+func (w *Index) Search(ctx context.Context, q index.Query, k int) ([]index.Hit, error) {
 	if k <= 0 {
 		return nil, nil
 	}
@@ -651,39 +606,46 @@ func (w *WeaviateIndex) Search(ctx context.Context, q Query, k int) ([]Hit, erro
 	if terms == "" && len(q.Vector) == 0 {
 		return nil, nil
 	}
-	h := (&graphql.HybridArgumentBuilder{}).WithQuery(terms).
-		WithProperties([]string{"lex", "lexTitle^0.3", "lexPrefix^0.5"}).
-		WithFusionType(graphql.Ranked)
-	switch {
-	case len(q.Vector) == 0:
-		h = h.WithAlpha(0)
-	case terms == "":
-		h = h.WithVector(embed.Normalize(append([]float32(nil), q.Vector...))).WithAlpha(1)
-	default:
-		h = h.WithVector(embed.Normalize(append([]float32(nil), q.Vector...))).WithAlpha(weaviateAlpha)
+	var h []string
+	if terms != "" {
+		h = append(h, "query: "+gqlString(terms))
 	}
+	alpha := 0.0
+	if len(q.Vector) > 0 {
+		vec, err := json.Marshal(embed.Normalize(append([]float32(nil), q.Vector...)))
+		if err != nil {
+			return nil, fmt.Errorf("weaviate %s: hybrid search: %w", w.url, err)
+		}
+		h = append(h, "vector: "+string(vec))
+		alpha = weaviateAlpha
+		if terms == "" {
+			alpha = 1
+		}
+	}
+	h = append(h, "alpha: "+strconv.FormatFloat(alpha, 'g', -1, 64),
+		`properties: ["lex", "lexTitle^0.3", "lexPrefix^0.5"]`, "fusionType: rankedFusion")
 	// Fusion ranks what each search found within the limit, so ask for
-	// as deep a list as MemoryIndex fuses (3k, at least 30) and keep k.
-	fields := append(slices.Clone(chunkFields), graphql.Field{Name: "_additional", Fields: []graphql.Field{{Name: "score"}}})
-	objs, err := w.get(ctx, w.client.GraphQL().Get().WithHybrid(h).WithLimit(max(3*k, 30)).WithFields(fields...))
+	// as deep a list as the memory index fuses (3k, at least 30) and keep k.
+	args := fmt.Sprintf("hybrid: {%s}, limit: %d", strings.Join(h, ", "), max(3*k, 30))
+	objs, err := w.get(ctx, args, chunkFields+" _additional {score}")
 	if err != nil {
 		if transient(err) {
-			return nil, fmt.Errorf("%w: %s: hybrid search: %s", ErrWeaviateUnavailable, w.url, clientErr(err))
+			return nil, fmt.Errorf("%w: %s: hybrid search: %s", ErrUnavailable, w.url, err)
 		}
-		if msg := clientErr(err); strings.Contains(msg, "vector lengths don't match") {
+		if msg := err.Error(); strings.Contains(msg, "vector lengths don't match") {
 			// Weaviate's own words when a query vector has another size.
-			return nil, fmt.Errorf("weaviate %s: hybrid search: %w: %s", w.url, ErrVectorSize, msg)
+			return nil, fmt.Errorf("weaviate %s: hybrid search: %w: %s", w.url, index.ErrVectorSize, msg)
 		}
-		return nil, fmt.Errorf("weaviate %s: hybrid search: %s", w.url, clientErr(err))
+		return nil, fmt.Errorf("weaviate %s: hybrid search: %s", w.url, err)
 	}
-	hits := make([]Hit, 0, len(objs))
+	hits := make([]index.Hit, 0, len(objs))
 	for _, o := range objs {
 		c, err := o.chunk()
 		if err != nil {
 			return nil, fmt.Errorf("weaviate %s: %w", w.url, err)
 		}
 		score, _ := strconv.ParseFloat(o.Additional.Score, 64)
-		hits = append(hits, Hit{Chunk: c, Score: score})
+		hits = append(hits, index.Hit{Chunk: c, Score: score})
 		if len(hits) == k {
 			break
 		}
@@ -694,31 +656,29 @@ func (w *WeaviateIndex) Search(ctx context.Context, q Query, k int) ([]Hit, erro
 // Stored lists every chunk the class holds with its digests, reading the
 // class in pages with Weaviate's cursor. It first ensures the schema with
 // embedder (see EnsureSchema).
-func (w *WeaviateIndex) Stored(ctx context.Context, embedder string) (map[string]ChunkDigest, error) {
+func (w *Index) Stored(ctx context.Context, embedder string) (map[string]index.ChunkDigest, error) {
 	if err := w.EnsureSchema(ctx, embedder); err != nil {
 		return nil, err
 	}
 	const page = 1000
-	out := map[string]ChunkDigest{}
+	out := map[string]index.ChunkDigest{}
 	after := ""
 	for {
 		var objs []weaviateChunk
 		err := w.retry(ctx, "list stored chunks", func(ctx context.Context) error {
-			q := w.client.GraphQL().Get().WithLimit(page).WithFields(
-				graphql.Field{Name: "chunkId"}, graphql.Field{Name: "contentHash"}, graphql.Field{Name: "vectorKey"},
-				graphql.Field{Name: "_additional", Fields: []graphql.Field{{Name: "id"}}})
+			args := fmt.Sprintf("limit: %d", page)
 			if after != "" {
-				q = q.WithAfter(after)
+				args += ", after: " + gqlString(after)
 			}
 			var err error
-			objs, err = w.get(ctx, q)
+			objs, err = w.get(ctx, args, "chunkId contentHash vectorKey _additional {id}")
 			return err
 		})
 		if err != nil {
 			return nil, err
 		}
 		for _, o := range objs {
-			out[o.ChunkID] = ChunkDigest{Content: o.ContentHash, Vector: o.VectorKey}
+			out[o.ChunkID] = index.ChunkDigest{Content: o.ContentHash, Vector: o.VectorKey}
 		}
 		if len(objs) < page {
 			return out, nil
@@ -728,17 +688,15 @@ func (w *WeaviateIndex) Stored(ctx context.Context, embedder string) (map[string
 }
 
 // Vectors returns the stored vectors of the chunks with these IDs.
-func (w *WeaviateIndex) Vectors(ctx context.Context, ids []string) (map[string][]float32, error) {
+func (w *Index) Vectors(ctx context.Context, ids []string) (map[string][]float32, error) {
 	out := make(map[string][]float32, len(ids))
 	const per = 100
 	for i := 0; i < len(ids); i += per {
 		part := ids[i:min(i+per, len(ids))]
 		var objs []weaviateChunk
 		err := w.retry(ctx, "read stored vectors", func(ctx context.Context) error {
-			where := filters.Where().WithPath([]string{"chunkId"}).WithOperator(filters.ContainsAny).WithValueText(part...)
 			var err error
-			objs, err = w.get(ctx, w.client.GraphQL().Get().WithWhere(where).WithLimit(len(part)).WithFields(
-				graphql.Field{Name: "chunkId"}, graphql.Field{Name: "_additional", Fields: []graphql.Field{{Name: "vector"}}}))
+			objs, err = w.get(ctx, fmt.Sprintf("%s, limit: %d", whereChunkIDs(part), len(part)), "chunkId _additional {vector}")
 			return err
 		})
 		if err != nil {
@@ -755,7 +713,7 @@ func (w *WeaviateIndex) Vectors(ctx context.Context, ids []string) (map[string][
 
 // parallel runs f for 0..n-1, at most Concurrency at a time, and returns
 // the first error; after an error no new calls start.
-func (w *WeaviateIndex) parallel(ctx context.Context, n int, f func(context.Context, int) error) error {
+func (w *Index) parallel(ctx context.Context, n int, f func(context.Context, int) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	sem := make(chan struct{}, w.opts.Concurrency)
@@ -787,7 +745,7 @@ func (w *WeaviateIndex) parallel(ctx context.Context, n int, f func(context.Cont
 // retry runs f until it succeeds, fails with a permanent error or has been
 // retried Retries times, waiting 250 ms, 500 ms, 1 s … (with jitter, at
 // most 8 s) in between.
-func (w *WeaviateIndex) retry(ctx context.Context, what string, f func(context.Context) error) error {
+func (w *Index) retry(ctx context.Context, what string, f func(context.Context) error) error {
 	wait := 250 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		err := f(ctx)
@@ -798,12 +756,12 @@ func (w *WeaviateIndex) retry(ctx context.Context, what string, f func(context.C
 			return fmt.Errorf("weaviate %s: %s: %w", w.url, what, ctx.Err())
 		}
 		if !transient(err) {
-			return fmt.Errorf("weaviate %s: %s: %s", w.url, what, clientErr(err))
+			return fmt.Errorf("weaviate %s: %s: %s", w.url, what, err)
 		}
 		if attempt >= max(w.opts.Retries, 0) {
-			return fmt.Errorf("%w: %s: %s (after %d attempts): %s", ErrWeaviateUnavailable, w.url, what, attempt+1, clientErr(err))
+			return fmt.Errorf("%w: %s: %s (after %d attempts): %s", ErrUnavailable, w.url, what, attempt+1, err)
 		}
-		w.log.Warn("weaviate request failed; retrying", "url", w.url, "what", what, "attempt", attempt+1, "err", clientErr(err))
+		w.log.Warn("weaviate request failed; retrying", "url", w.url, "what", what, "attempt", attempt+1, "err", err)
 		d := wait/2 + rand.N(wait/2+1)
 		t := time.NewTimer(d)
 		select {
@@ -824,12 +782,11 @@ func transient(err error) bool {
 	if errors.As(err, &be) {
 		return true
 	}
-	var ce *fault.WeaviateClientError
-	if errors.As(err, &ce) {
-		if ce.DerivedFromError != nil {
-			return true
-		}
-		return ce.StatusCode == http.StatusTooManyRequests || ce.StatusCode >= 500
+	if _, ok := errors.AsType[*transportError](err); ok {
+		return true
+	}
+	if ae, ok := errors.AsType[*apiError](err); ok {
+		return ae.status == http.StatusTooManyRequests || ae.status >= 500
 	}
 	// GraphQL errors arrive as plain messages.
 	msg := strings.ToLower(err.Error())
@@ -841,20 +798,8 @@ func transient(err error) bool {
 	return false
 }
 
-// clientErr renders the client's errors without its boilerplate.
-func clientErr(err error) string {
-	var ce *fault.WeaviateClientError
-	if errors.As(err, &ce) {
-		if ce.DerivedFromError != nil {
-			return ce.DerivedFromError.Error()
-		}
-		return fmt.Sprintf("status %d: %s", ce.StatusCode, strings.TrimSpace(ce.Msg))
-	}
-	return err.Error()
-}
-
 // Close releases nothing: the client holds only idle HTTP connections.
-func (w *WeaviateIndex) Close() error { return nil }
+func (w *Index) Close() error { return nil }
 
 func uniqueStrings(ss []string) []string {
 	seen := make(map[string]bool, len(ss))

@@ -1,4 +1,9 @@
-package retrieval
+// Package index is where chunks and their vectors are stored and
+// searched: the Index interface the engine consumes, the records it holds,
+// the lexical analysis both backends share, and Reciprocal Rank Fusion.
+// Its sub-packages are the backends: memory, embedded, and weaviate, a
+// server for corpora that outgrow one machine.
+package index
 
 import (
 	"context"
@@ -33,7 +38,7 @@ type Hit struct {
 }
 
 // Index stores chunks and finds those that best match a query, combining
-// lexical and vector relevance. MemoryIndex is the embedded implementation;
+// lexical and vector relevance. memory.Index is the embedded implementation;
 // a networked vector database can stand in for corpora that outgrow one
 // machine.
 type Index interface {

@@ -1,4 +1,4 @@
-package retrieval
+package memory
 
 import (
 	"context"
@@ -6,22 +6,12 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
-	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/token/porter"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	"github.com/citebot/citebot/internal/lru"
+	"github.com/citebot/citebot/retrieval/index"
 )
-
-// analyzerName is the bleve analyzer for chunk text: accent folding first,
-// so that "Sakaliene" finds "Šakalienė", then English possessives, case,
-// stop words and Porter stemming.
-const analyzerName = "citebot_en"
 
 // bm25Index is a BM25 full-text index of chunk text, kept in memory.
 type bm25Index struct {
@@ -30,7 +20,7 @@ type bm25Index struct {
 	// variants caches each rare term's spelling variants in the index:
 	// building a fuzzy automaton per term per question was a sixth of the
 	// cost of answering. Writes clear it.
-	variants *lru[[]string]
+	variants *lru.Cache[[]string]
 }
 
 // maxVariants caps the variants a term expands to.
@@ -41,36 +31,8 @@ type bm25Doc struct {
 	Title string `json:"title"`
 }
 
-func newIndexMapping() (*mapping.IndexMappingImpl, error) {
-	im := bleve.NewIndexMapping()
-	// bleve.NewMemOnly would silently score with TF-IDF; the scorch
-	// in-memory index honours this setting.
-	im.ScoringModel = index.BM25Scoring
-	err := im.AddCustomAnalyzer(analyzerName, map[string]any{
-		"type":          custom.Name,
-		"char_filters":  []string{asciifolding.Name},
-		"tokenizer":     unicode.Name,
-		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name},
-	})
-	if err != nil {
-		return nil, err
-	}
-	im.DefaultAnalyzer = analyzerName
-	dm := bleve.NewDocumentStaticMapping()
-	for _, name := range []string{"text", "title"} {
-		fm := bleve.NewTextFieldMapping()
-		fm.Analyzer = analyzerName
-		fm.Store = false
-		fm.IncludeTermVectors = false
-		fm.IncludeInAll = false
-		dm.AddFieldMappingsAt(name, fm)
-	}
-	im.DefaultMapping = dm
-	return im, nil
-}
-
 func newBM25Index() (*bm25Index, error) {
-	im, err := newIndexMapping()
+	im, err := index.NewMapping()
 	if err != nil {
 		return nil, fmt.Errorf("bm25 mapping: %w", err)
 	}
@@ -78,17 +40,17 @@ func newBM25Index() (*bm25Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bm25 open: %w", err)
 	}
-	an := im.AnalyzerNamed(analyzerName)
+	an := im.AnalyzerNamed(index.AnalyzerName)
 	if an == nil {
-		return nil, fmt.Errorf("bm25 open: analyzer %s missing", analyzerName)
+		return nil, fmt.Errorf("bm25 open: analyzer %s missing", index.AnalyzerName)
 	}
-	return &bm25Index{idx: idx, analyzer: an, variants: newLRU[[]string](8192)}, nil
+	return &bm25Index{idx: idx, analyzer: an, variants: lru.New[[]string](8192)}, nil
 }
 
 // upsert indexes recs as one batch. The in-memory index never merges the
 // segments batches leave behind, and every query walks all of them, so one
 // segment per ingest keeps queries fast at the cost of a larger peak.
-func (b *bm25Index) upsert(recs []Record) error {
+func (b *bm25Index) upsert(recs []index.Record) error {
 	batch := b.idx.NewBatch()
 	for _, r := range recs {
 		if err := batch.Index(r.Chunk.ID, bm25Doc{Text: r.Chunk.Text, Title: r.Chunk.Title}); err != nil {
@@ -98,7 +60,7 @@ func (b *bm25Index) upsert(recs []Record) error {
 	if err := b.idx.Batch(batch); err != nil {
 		return fmt.Errorf("bm25 batch: %w", err)
 	}
-	b.variants.clear()
+	b.variants.Clear()
 	return nil
 }
 
@@ -110,7 +72,7 @@ func (b *bm25Index) delete(ids []string) error {
 	if err := b.idx.Batch(batch); err != nil {
 		return fmt.Errorf("bm25 delete: %w", err)
 	}
-	b.variants.clear()
+	b.variants.Clear()
 	return nil
 }
 
@@ -210,7 +172,7 @@ func uniqueTerms(an analysis.Analyzer, text string) []string {
 	return out
 }
 
-func (b *bm25Index) reader() (index.IndexReader, error) {
+func (b *bm25Index) reader() (bleveindex.IndexReader, error) {
 	adv, err := b.idx.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("bm25 search: %w", err)
@@ -224,7 +186,7 @@ func (b *bm25Index) reader() (index.IndexReader, error) {
 
 // docFreqs returns how many chunks contain each term, and how many chunks
 // there are.
-func docFreqs(ctx context.Context, r index.IndexReader, terms []string) ([]uint64, uint64, error) {
+func docFreqs(ctx context.Context, r bleveindex.IndexReader, terms []string) ([]uint64, uint64, error) {
 	total, err := r.DocCount()
 	if err != nil {
 		return nil, 0, fmt.Errorf("bm25 search: %w", err)
@@ -244,15 +206,15 @@ func docFreqs(ctx context.Context, r index.IndexReader, terms []string) ([]uint6
 // spellingVariants returns the indexed terms one edit away from t that
 // share its first three letters ("defenc"/"defens", "otawa"/"ottawa").
 // Short terms have none: at four letters one edit is another word.
-func (b *bm25Index) spellingVariants(r index.IndexReader, t string) ([]string, error) {
+func (b *bm25Index) spellingVariants(r bleveindex.IndexReader, t string) ([]string, error) {
 	if len([]rune(t)) < 5 {
 		return nil, nil
 	}
-	if vs, ok := b.variants.get(t); ok {
+	if vs, ok := b.variants.Get(t); ok {
 		return vs, nil
 	}
 	fr, ok := r.(interface {
-		FieldDictFuzzy(field, term string, fuzziness int, prefix string) (index.FieldDict, error)
+		FieldDictFuzzy(field, term string, fuzziness int, prefix string) (bleveindex.FieldDict, error)
 	})
 	if !ok {
 		return nil, nil
@@ -275,7 +237,7 @@ func (b *bm25Index) spellingVariants(r index.IndexReader, t string) ([]string, e
 			vs = append(vs, e.Term)
 		}
 	}
-	b.variants.put(t, vs)
+	b.variants.Put(t, vs)
 	return vs, nil
 }
 
