@@ -111,6 +111,17 @@ const (
 	ModeGenerative = "generative"
 )
 
+// WithQuestion returns a with Question set to the text as asked and,
+// when the answered text differs from it, RewrittenQuestion to the
+// answered one.
+func (a Answer) WithQuestion(asked, answered string) Answer {
+	a.Question, a.RewrittenQuestion = asked, ""
+	if answered != asked {
+		a.RewrittenQuestion = answered
+	}
+	return a
+}
+
 // Standalone is the question that was answered: RewrittenQuestion when the
 // question was rewritten, else Question.
 func (a Answer) Standalone() string {

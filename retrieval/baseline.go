@@ -72,7 +72,7 @@ func NewBaseline(docs []corpus.Document, opts corpus.ChunkOptions) *Baseline {
 
 // Answer returns the best-matching sentence as the answer.
 func (b *Baseline) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
-	text := cleanQuestion(q.Text)
+	text := CleanQuestion(q.Text)
 	if text == "" {
 		return citebot.Answer{}, citebot.ErrEmptyQuestion
 	}
@@ -102,12 +102,12 @@ func (b *Baseline) Answer(ctx context.Context, q citebot.Question) (citebot.Answ
 	}
 	ans := citebot.Answer{Question: text, Citations: []citebot.Citation{}, Mode: citebot.ModeExtractive}
 	if best < 0 {
-		ans.Text = notCoveredText
+		ans.Text = NotCoveredText
 		return ans, nil
 	}
 	s := b.sents[best]
 	ans.Answered = true
 	ans.Citations = append(ans.Citations, citebot.Citation{Source: s.source, Title: s.title, Quote: cutQuote(s.text, ""), Page: s.page, Score: roundScore(bestScore)})
-	ans.Text = truncateRunes(s.text, citebot.MaxAnswerLen-4) + " " + formatMarker(1)
+	ans.Text = words.Truncate(s.text, citebot.MaxAnswerLen-4) + " " + formatMarker(1)
 	return ans, nil
 }

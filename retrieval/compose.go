@@ -11,9 +11,9 @@ import (
 	"github.com/citebot/citebot/retrieval/words"
 )
 
-// notCoveredText is how an unanswered question reads. Adapters show it
+// NotCoveredText is how an unanswered question reads. Adapters show it
 // differently from an answer, keyed on Answer.Answered, not on this text.
-const notCoveredText = "I couldn't find that in the corpus."
+const NotCoveredText = "I couldn't find that in the corpus."
 
 // maxQuoteLen caps a citation's quote; a longer sentence is cut at a word
 // boundary, which keeps the quote verbatim.
@@ -84,7 +84,7 @@ func answerText(lead, sentence string, cites []citebot.Citation) string {
 	}
 	marker := " " + formatMarker(1)
 	budget := citebot.MaxAnswerLen - runeLen(head) - runeLen(marker) - runeLen(tail)
-	return head + truncateRunes(quote, budget) + marker + tail
+	return head + words.Truncate(quote, budget) + marker + tail
 }
 
 // notCovered says the corpus does not answer, and lists the nearest
@@ -100,7 +100,7 @@ func notCovered(ans citebot.Answer, near []reader.Evidence, pageOf pageFunc) cit
 		}
 		ans.Citations = append(ans.Citations, citationOf(ev, "", pageOf))
 	}
-	ans.Text = notCoveredText
+	ans.Text = NotCoveredText
 	if len(ans.Citations) > 0 {
 		names := make([]string, len(ans.Citations))
 		for i, c := range ans.Citations {
@@ -193,28 +193,3 @@ func roundScore(f float64) float64 {
 func formatMarker(n int) string { return fmt.Sprintf("[%d]", n) }
 
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
-
-// truncateRunes cuts s to at most n characters, at a word boundary when
-// one is near, and marks the cut with "…".
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	if n <= 1 {
-		return "…"
-	}
-	cut := 0
-	count := 0
-	for i := range s {
-		if count == n-1 {
-			cut = i
-			break
-		}
-		count++
-	}
-	t := s[:cut]
-	if k := strings.LastIndexAny(t, " \n"); k > len(t)/2 {
-		t = t[:k]
-	}
-	return strings.TrimRight(t, " ,;:") + "…"
-}

@@ -194,9 +194,9 @@ func (e *Engine) Close() error {
 	return nil
 }
 
-// cleanQuestion trims a question and removes control and format characters
+// CleanQuestion trims a question and removes control and format characters
 // and repeated whitespace, so that odd Unicode cannot skew matching.
-func cleanQuestion(s string) string {
+func CleanQuestion(s string) string {
 	s = strings.ToValidUTF8(s, "")
 	var b strings.Builder
 	b.Grow(len(s))
@@ -222,7 +222,7 @@ func cleanQuestion(s string) string {
 // gets an Answer with Answered false, not an error; errors are the
 // sentinels for unusable questions, or a failing index or embedder.
 func (e *Engine) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
-	text := cleanQuestion(q.Text)
+	text := CleanQuestion(q.Text)
 	if text == "" {
 		return citebot.Answer{}, citebot.ErrEmptyQuestion
 	}
@@ -237,7 +237,7 @@ func (e *Engine) Answer(ctx context.Context, q citebot.Question) (citebot.Answer
 	if err != nil {
 		return citebot.Answer{}, err
 	}
-	ans := withAsked(compose(text, e.reader.Read(text, passagesOf(hits)), e.pages.pageOf), asked, text)
+	ans := compose(text, e.reader.Read(text, passagesOf(hits)), e.pages.pageOf).WithQuestion(asked, text)
 	if q.ConversationID != "" {
 		e.remember(ctx, q.ConversationID, ans)
 	}
@@ -308,7 +308,7 @@ func (e *Engine) dedupeHits(hits []index.Hit) []index.Hit {
 // Retrieve returns the passages the index finds for question, best first,
 // as the reader reads them.
 func (e *Engine) Retrieve(ctx context.Context, question string) ([]reader.Passage, error) {
-	text := cleanQuestion(question)
+	text := CleanQuestion(question)
 	if text == "" {
 		return nil, citebot.ErrEmptyQuestion
 	}
@@ -328,12 +328,10 @@ func passagesOf(hits []index.Hit) []reader.Passage {
 	return out
 }
 
-// withAsked sets a's Question to the text as asked and, when the answered
-// text differs from it, RewrittenQuestion to the answered one.
-func withAsked(a citebot.Answer, asked, answered string) citebot.Answer {
-	a.Question, a.RewrittenQuestion = asked, ""
-	if answered != asked {
-		a.RewrittenQuestion = answered
-	}
-	return a
-}
+// Coverage is the share of question's words that text matches, as the
+// reader judges it.
+func (e *Engine) Coverage(question, text string) float64 { return e.reader.Coverage(question, text) }
+
+// Conversations is the store of recent turns the engine reads follow-ups
+// against.
+func (e *Engine) Conversations() ConversationStore { return e.conv }

@@ -14,6 +14,12 @@ import (
 
 var _ citebot.Answerer = (*retrieval.Engine)(nil)
 
+const (
+	estoniaQ        = "when did Estonia ratify Ottawa?"
+	estoniaSource   = "000_2bc005b4439df7f9.txt"
+	estoniaSentence = "Lithuania and Belarus ratified the convention in 2003, Estonia in 2004, Latvia and Ukraine in 2005 and Poland in 2012."
+)
+
 // defaultEngine builds the engine over the embedded corpus once per test.
 func defaultEngine(t testing.TB) (*retrieval.Engine, []corpus.Document) {
 	t.Helper()

@@ -26,7 +26,7 @@ func (e *Engine) standalone(ctx context.Context, id, text string) string {
 		e.log.Warn("conversation store failed; answering the question on its own", "err", err)
 		return text
 	}
-	return e.rewriteFollowUp(turns, text)
+	return e.RewriteFollowUp(turns, text)
 }
 
 // remember records a turn of conversation id.
@@ -62,10 +62,10 @@ type entitySpan struct {
 	num        bool
 }
 
-// rewriteFollowUp returns text unchanged unless it reads as a follow-up to
+// RewriteFollowUp returns text unchanged unless it reads as a follow-up to
 // the last of turns: an elliptical fragment ("and Latvia?", "why?", "what
 // about in 2005?") or a question whose only subject is a pronoun.
-func (e *Engine) rewriteFollowUp(turns []Turn, text string) string {
+func (e *Engine) RewriteFollowUp(turns []Turn, text string) string {
 	if len(turns) == 0 {
 		return text
 	}

@@ -17,8 +17,4 @@ func (e *Engine) AnswerStream(ctx context.Context, q citebot.Question, delta fun
 	return ans, err
 }
 
-// Both answerers stream, so that adapters can stream from either.
-var (
-	_ citebot.StreamAnswerer = (*Engine)(nil)
-	_ citebot.StreamAnswerer = (*Generator)(nil)
-)
+var _ citebot.StreamAnswerer = (*Engine)(nil)

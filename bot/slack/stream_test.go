@@ -16,6 +16,7 @@ import (
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/generate"
 )
 
 var promptPassageRE = regexp.MustCompile(`(?s)<passage-[0-9a-f]+ n="(\d+)"[^>]*>\n(.*?)\n</passage-[0-9a-f]+>`)
@@ -65,9 +66,9 @@ func gatedModel(t *testing.T, gate <-chan struct{}) *openai.Client {
 
 // generator is the real Generator over the default corpus, writing
 // through gatedModel.
-func generator(t *testing.T, gate <-chan struct{}) *retrieval.Generator {
-	return retrieval.NewGenerator(realEngine(t).(*retrieval.Engine), gatedModel(t, gate), "test-model",
-		retrieval.GeneratorOptions{Logger: slog.New(slog.DiscardHandler)})
+func generator(t *testing.T, gate <-chan struct{}) *generate.Generator {
+	return generate.New(realEngine(t).(*retrieval.Engine), gatedModel(t, gate), "test-model",
+		generate.Options{Logger: slog.New(slog.DiscardHandler)})
 }
 
 const (

@@ -20,7 +20,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/citebot/citebot/bot/web"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/generate"
 )
 
 // chromium finds the browser. Without it the test skips on a developer's
@@ -402,8 +402,8 @@ func TestChatPageStreams(t *testing.T) {
 	model := streamingModel(t, gate)
 	cfg := openai.DefaultConfig("sk-test")
 	cfg.BaseURL = model.URL + "/v1"
-	gen := retrieval.NewGenerator(newEngine(t), openai.NewClientWithConfig(cfg), "test-model",
-		retrieval.GeneratorOptions{Logger: discard()})
+	gen := generate.New(newEngine(t), openai.NewClientWithConfig(cfg), "test-model",
+		generate.Options{Logger: discard()})
 	s := web.New(web.Options{Logger: discard()})
 	s.SetAnswerer(gen)
 	s.SetDocuments(corpusDocs(t))

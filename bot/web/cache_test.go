@@ -17,7 +17,7 @@ import (
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot/web"
 	"github.com/citebot/citebot/metrics"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/generate"
 )
 
 // counting passes questions to the engine and counts them.
@@ -155,7 +155,7 @@ func (m *outageModel) client(t *testing.T) *openai.Client {
 func TestAnswerCacheSkipsOutageRefusals(t *testing.T) {
 	model := &outageModel{}
 	model.down.Store(true)
-	gen := retrieval.NewGenerator(newEngine(t), model.client(t), "test-model", retrieval.GeneratorOptions{Logger: discard()})
+	gen := generate.New(newEngine(t), model.client(t), "test-model", generate.Options{Logger: discard()})
 	m := metrics.New()
 	s := web.New(web.Options{Logger: discard(), Metrics: m.Handler(),
 		Observer: metrics.NewObserver(metrics.ObserverOptions{Recorder: m, Logger: discard(), Generative: true})})

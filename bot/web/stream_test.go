@@ -17,7 +17,7 @@ import (
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot/web"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/generate"
 )
 
 // passageRE reads the numbered passages from citebot's prompt, as a model
@@ -122,8 +122,8 @@ func TestAskStreamsDeltasThenCitations(t *testing.T) {
 	model := streamingModel(t, gate)
 	cfg := openai.DefaultConfig("sk-test")
 	cfg.BaseURL = model.URL + "/v1"
-	gen := retrieval.NewGenerator(newEngine(t), openai.NewClientWithConfig(cfg), "test-model",
-		retrieval.GeneratorOptions{Logger: slog.New(slog.DiscardHandler)})
+	gen := generate.New(newEngine(t), openai.NewClientWithConfig(cfg), "test-model",
+		generate.Options{Logger: slog.New(slog.DiscardHandler)})
 	s := web.New(web.Options{})
 	s.SetAnswerer(gen)
 	srv := httptest.NewServer(s)

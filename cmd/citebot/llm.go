@@ -11,6 +11,7 @@ import (
 	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/embed"
+	"github.com/citebot/citebot/retrieval/generate"
 )
 
 // llmEmbedder returns the model embedder when CITEBOT_EMBED_MODEL is set,
@@ -38,7 +39,7 @@ func llmAnswerer(c config.LLM, eng *retrieval.Engine, log *slog.Logger) citebot.
 	if !c.Generation() {
 		return eng
 	}
-	return retrieval.NewGenerator(eng, embed.NewClient(c.BaseURL, c.APIKey.Reveal()), c.ChatModel, retrieval.GeneratorOptions{
+	return generate.New(eng, embed.NewClient(c.BaseURL, c.APIKey.Reveal()), c.ChatModel, generate.Options{
 		Timeout:         c.Timeout,
 		MaxAnswerTokens: c.MaxAnswerTokens,
 		MaxAnswerChars:  c.MaxAnswerChars,

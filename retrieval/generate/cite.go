@@ -1,8 +1,10 @@
-package retrieval
+package generate
 
 import (
+	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -12,6 +14,7 @@ import (
 	"github.com/citebot/citebot/retrieval/words"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval"
 )
 
 // citer turns a model's answer, as it streams in, into the text users see.
@@ -31,8 +34,8 @@ import (
 // flows a sentence at a time. write and close return the text that may be
 // shown now; together they are the final text exactly.
 type citer struct {
-	e        *Engine
-	passages []Passage
+	e        Retriever
+	passages []retrieval.Passage
 	log      *slog.Logger
 	maxChars int // 0: no limit
 
@@ -52,7 +55,7 @@ type citer struct {
 	cut     bool            // the text reached maxChars and was cut
 }
 
-func newCiter(e *Engine, passages []Passage, maxChars int, log *slog.Logger) *citer {
+func newCiter(e Retriever, passages []retrieval.Passage, maxChars int, log *slog.Logger) *citer {
 	return &citer{e: e, passages: passages, maxChars: maxChars, log: log, number: map[int]int{}, claims: map[int][]string{}}
 }
 
@@ -208,7 +211,7 @@ func (c *citer) show(sep, sent string) string {
 		// shown so far.
 		return c.mark()
 	}
-	part := truncateRunes(strings.TrimSpace(cleanMarkerRE.ReplaceAllString(sent, "")), room)
+	part := words.Truncate(strings.TrimSpace(cleanMarkerRE.ReplaceAllString(sent, "")), room)
 	out := sep + part
 	if markers != "" {
 		out += " " + markers
@@ -465,8 +468,8 @@ func (c *citer) supporting(claim string, cited []int) []int {
 	var keep []int
 	var texts []string
 	for _, p := range cited {
-		for _, s := range c.passages[p].sents {
-			if c.e.reader.Coverage(claim, s) > 0 {
+		for _, s := range c.passages[p].Sentences {
+			if c.e.Coverage(claim, s) > 0 {
 				keep = append(keep, p)
 				texts = append(texts, c.passages[p].Text)
 				break
@@ -527,7 +530,7 @@ func (c *citer) citations(question string) []citebot.Citation {
 	order := c.cited()
 	out := make([]citebot.Citation, 0, len(order))
 	for _, p := range order {
-		out = append(out, c.e.citePassage(c.passages[p], strings.Join(c.claims[p], " "), question))
+		out = append(out, citePassage(c.e, c.passages[p], strings.Join(c.claims[p], " "), question))
 	}
 	return out
 }
@@ -543,7 +546,7 @@ func (c *citer) relevant(question string, cites []citebot.Citation) bool {
 	}
 	for i, p := range c.cited() {
 		for _, text := range append(c.claims[p], cites[i].Quote) {
-			if c.e.reader.Coverage(question, text) > 0 {
+			if c.e.Coverage(question, text) > 0 {
 				return true
 			}
 		}
@@ -552,45 +555,38 @@ func (c *citer) relevant(question string, cites []citebot.Citation) bool {
 }
 
 // citePassage cites p with the sentence that best matches claim, or,
-// failing that, the question; the quote is verbatim.
-func (e *Engine) citePassage(p Passage, claim, question string) citebot.Citation {
-	quote, at := "", -1
+// failing that, the question, or else its first; the quote is verbatim.
+func citePassage(r Retriever, p retrieval.Passage, claim, question string) citebot.Citation {
+	at := -1
 	for _, text := range []string{claim, question} {
 		if text == "" {
 			continue
 		}
 		best := 0.0
-		for i, s := range p.sents {
-			if cov := e.reader.Coverage(text, s); cov > best {
-				best, quote, at = cov, s, i
+		for i, s := range p.Sentences {
+			if cov := r.Coverage(text, s); cov > best {
+				best, at = cov, i
 			}
 		}
-		if quote != "" {
+		if at >= 0 {
 			break
 		}
 	}
-	if quote == "" && len(p.sents) > 0 {
-		quote, at = p.sents[0], 0
-	}
-	page := 0
-	if at >= 0 && at < len(p.starts) {
-		page = e.pages.pageOf(p.Source, p.starts[at])
-	}
-	return citebot.Citation{Source: p.Source, Title: p.Title, Quote: cutQuote(quote, ""), Page: page, Score: p.Score}
+	return p.Cite(max(at, 0))
 }
 
 // nearest cites up to three passages from different sources, for an
 // answer that says the sources do not cover the question.
-func (e *Engine) nearest(passages []Passage, question string) []citebot.Citation {
+func nearest(r Retriever, passages []retrieval.Passage, question string) []citebot.Citation {
 	out := []citebot.Citation{}
 	for _, p := range passages {
 		if len(out) >= 3 {
 			break
 		}
-		if p.Score == 0 || citedSource(out, p.Source) {
+		if p.Score == 0 || slices.ContainsFunc(out, func(c citebot.Citation) bool { return c.Source == p.Source }) {
 			continue
 		}
-		out = append(out, e.citePassage(p, "", question))
+		out = append(out, citePassage(r, p, "", question))
 	}
 	return out
 }
@@ -600,7 +596,7 @@ func (e *Engine) nearest(passages []Passage, question string) []citebot.Citation
 func (c *citer) logDrops(model string) {
 	for _, sent := range c.uncited {
 		c.log.Warn("model wrote a sentence that cites no passage; dropped",
-			"model", model, "sentence", truncateRunes(sent, 200))
+			"model", model, "sentence", words.Truncate(sent, 200))
 	}
 	if len(c.invented) > 0 {
 		c.log.Warn("model cited passages that were not provided; markers removed",
@@ -608,9 +604,12 @@ func (c *citer) logDrops(model string) {
 	}
 	for _, claim := range c.unbacked {
 		c.log.Warn("model cited passages that do not support the sentence; markers removed",
-			"model", model, "sentence", truncateRunes(claim, 200))
+			"model", model, "sentence", words.Truncate(claim, 200))
 	}
 }
+
+// formatMarker is the citation marker of passage number n.
+func formatMarker(n int) string { return fmt.Sprintf("[%d]", n) }
 
 func containsInt(xs []int, x int) bool {
 	for _, v := range xs {

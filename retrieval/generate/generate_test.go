@@ -1,4 +1,4 @@
-package retrieval_test
+package generate_test
 
 import (
 	"bytes"
@@ -20,11 +20,7 @@ import (
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/internal/fakeopenai"
 	"github.com/citebot/citebot/retrieval"
-)
-
-var (
-	_ citebot.Answerer = (*retrieval.Generator)(nil)
-	_ citebot.Answerer = (*retrieval.Generator)(nil)
+	"github.com/citebot/citebot/retrieval/generate"
 )
 
 const (
@@ -85,14 +81,14 @@ func (f *fallbacks) String() string {
 
 type genFixture struct {
 	fake *fakeopenai.Server
-	gen  *retrieval.Generator
+	gen  *generate.Generator
 	eng  *retrieval.Engine
 	log  *syncBuffer
 	fb   *fallbacks
 	text map[string]string // source → document text
 }
 
-func newGenFixture(t *testing.T, opts retrieval.GeneratorOptions) *genFixture {
+func newGenFixture(t *testing.T, opts generate.Options) *genFixture {
 	t.Helper()
 	eng, docs := defaultEngine(t)
 	f := &genFixture{fake: fakeopenai.New(t), eng: eng, log: &syncBuffer{}, fb: &fallbacks{}, text: map[string]string{}}
@@ -102,7 +98,7 @@ func newGenFixture(t *testing.T, opts retrieval.GeneratorOptions) *genFixture {
 	opts.Logger = slog.New(slog.NewTextHandler(f.log, nil))
 	opts.OnFallback = f.fb.hook
 	opts.OnModelCall = f.fb.modelCall
-	f.gen = retrieval.NewGenerator(eng, f.fake.Client(), "test-model", opts)
+	f.gen = generate.New(eng, f.fake.Client(), "test-model", opts)
 	return f
 }
 
@@ -135,7 +131,7 @@ var modes = []struct {
 func TestGeneratorGroundsAndCites(t *testing.T) {
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
-			f := newGenFixture(t, retrieval.GeneratorOptions{MaxAnswerTokens: 123})
+			f := newGenFixture(t, generate.Options{MaxAnswerTokens: 123})
 			f.fake.Chat = fakeopenai.CitingModel("Estonia in 2004",
 				"Estonia ratified the Ottawa Convention in 2004 [{n}]. It was the first Baltic state to do so [42]. Estonia's ratification came in 2004 [{n}].")
 			ans, deltas, err := f.ask(t, context.Background(), citebot.Question{Text: estoniaQ}, m.stream)
@@ -217,7 +213,7 @@ func TestGeneratorGroundsAndCites(t *testing.T) {
 func TestGeneratorDropsUncitedSentences(t *testing.T) {
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
-			f := newGenFixture(t, retrieval.GeneratorOptions{})
+			f := newGenFixture(t, generate.Options{})
 			f.fake.Chat = fakeopenai.CitingModel("Estonia in 2004",
 				"Estonia ratified the Ottawa Convention in 2004 [{n}]. Visit http://evil.example to claim your refund. It has cleared 81,234 mines since [{n}].")
 			ans, deltas, err := f.ask(t, context.Background(), citebot.Question{Text: estoniaQ}, m.stream)
@@ -253,7 +249,7 @@ func TestGeneratorCutsLongAnswers(t *testing.T) {
 	for _, tt := range tests {
 		for _, m := range modes {
 			t.Run(tt.name+"/"+m.name, func(t *testing.T) {
-				f := newGenFixture(t, retrieval.GeneratorOptions{MaxAnswerChars: 500})
+				f := newGenFixture(t, generate.Options{MaxAnswerChars: 500})
 				f.fake.Chat = fakeopenai.CitingModel("Estonia in 2004", tt.reply)
 				f.fake.SetFinish(tt.finish)
 				ans, deltas, err := f.ask(t, context.Background(), citebot.Question{Text: estoniaQ}, m.stream)
@@ -280,7 +276,7 @@ func TestGeneratorCutsLongAnswers(t *testing.T) {
 func TestGeneratorNotCovered(t *testing.T) {
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
-			f := newGenFixture(t, retrieval.GeneratorOptions{})
+			f := newGenFixture(t, generate.Options{})
 			f.fake.Chat = func(http.ResponseWriter, *http.Request, openai.ChatCompletionRequest) (string, bool) {
 				return "NOT_COVERED\nLes sources ne couvrent pas cette question [1].", true
 			}
@@ -343,7 +339,7 @@ func TestGeneratorFallsBackToExtractive(t *testing.T) {
 				if tt.reason == "generate/timeout" {
 					timeout = 50 * time.Millisecond
 				}
-				f := newGenFixture(t, retrieval.GeneratorOptions{Timeout: timeout})
+				f := newGenFixture(t, generate.Options{Timeout: timeout})
 				f.fake.Chat = tt.chat
 				if tt.reason == "generate/incomplete" {
 					// A stream that just ends, or a reply without a
@@ -381,7 +377,7 @@ func TestGeneratorFallsBackToExtractive(t *testing.T) {
 }
 
 func TestGeneratorCancelsUpstreamWhenAbandoned(t *testing.T) {
-	f := newGenFixture(t, retrieval.GeneratorOptions{})
+	f := newGenFixture(t, generate.Options{})
 	started, cancelled := make(chan struct{}), make(chan struct{})
 	f.fake.Chat = func(w http.ResponseWriter, r *http.Request, _ openai.ChatCompletionRequest) (string, bool) {
 		close(started)
@@ -409,7 +405,7 @@ func TestGeneratorCancelsUpstreamWhenAbandoned(t *testing.T) {
 func TestGeneratorContextBudget(t *testing.T) {
 	sizes := map[int]int{}
 	for _, budget := range []int{200, 3000} {
-		f := newGenFixture(t, retrieval.GeneratorOptions{ContextTokens: budget})
+		f := newGenFixture(t, generate.Options{ContextTokens: budget})
 		f.fake.Chat = fakeopenai.CitingModel("Estonia in 2004", "In 2004 [{n}].")
 		if _, err := f.gen.Answer(context.Background(), citebot.Question{Text: estoniaQ}); err != nil {
 			t.Fatal(err)
@@ -452,7 +448,7 @@ func TestGeneratorRewritesFollowUps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newGenFixture(t, retrieval.GeneratorOptions{})
+			f := newGenFixture(t, generate.Options{})
 			var rewrites []openai.ChatCompletionRequest
 			var mu sync.Mutex
 			f.fake.Chat = func(w http.ResponseWriter, r *http.Request, req openai.ChatCompletionRequest) (string, bool) {
@@ -559,7 +555,7 @@ func TestPromptInjectionDocumentChangesNothing(t *testing.T) {
 		fake := fakeopenai.New(t)
 		fake.Chat = model
 		fb := &fallbacks{}
-		gen := retrieval.NewGenerator(eng, fake.Client(), "test-model", retrieval.GeneratorOptions{
+		gen := generate.New(eng, fake.Client(), "test-model", generate.Options{
 			OnFallback: fb.hook, Logger: slog.New(slog.DiscardHandler),
 		})
 		ans, err := gen.Answer(ctx, citebot.Question{Text: estoniaQ})

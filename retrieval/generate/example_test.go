@@ -1,4 +1,4 @@
-package retrieval_test
+package generate_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/generate"
 )
 
 // ExampleGenerator_Answer answers with a language model over an
@@ -30,7 +31,7 @@ func ExampleGenerator_Answer() {
 
 	cfg := openai.DefaultConfig("") // a local server needs no key
 	cfg.BaseURL = model.URL + "/v1"
-	gen := retrieval.NewGenerator(eng, openai.NewClientWithConfig(cfg), "llama3.1:8b", retrieval.GeneratorOptions{})
+	gen := generate.New(eng, openai.NewClientWithConfig(cfg), "llama3.1:8b", generate.Options{})
 
 	ans, err := gen.Answer(ctx, citebot.Question{Text: "when did Estonia ratify Ottawa?"})
 	if err != nil {

@@ -1,4 +1,9 @@
-package retrieval
+// Package generate answers with a language model over an OpenAI-compatible
+// chat API, grounded in the passages a Retriever finds: the model writes
+// from numbered passages and cites them, and its answer is checked, claim
+// by claim, before anyone sees it. When the model fails or its answer
+// cannot be trusted, the retriever's extractive answer is given instead.
+package generate
 
 import (
 	"context"
@@ -11,11 +16,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/embed"
 	openai "github.com/sashabaranov/go-openai"
 )
 
-// Defaults for GeneratorOptions.
+// Defaults for Options.
 const (
 	DefaultModelTimeout    = 30 * time.Second
 	DefaultMaxAnswerTokens = 400
@@ -36,8 +42,8 @@ type errIncomplete string
 
 func (e errIncomplete) Error() string { return "incomplete answer: " + string(e) }
 
-// GeneratorOptions tunes a Generator. Zero values use the defaults above.
-type GeneratorOptions struct {
+// Options tunes a Generator. Zero values use the defaults above.
+type Options struct {
 	// Timeout bounds each model request. It is also cut short to leave
 	// time for the extractive fallback within the caller's deadline.
 	Timeout time.Duration
@@ -51,7 +57,7 @@ type GeneratorOptions struct {
 	ContextTokens int
 	// Conversations keeps recent turns for follow-up questions; nil means
 	// the engine's store.
-	Conversations ConversationStore
+	Conversations retrieval.ConversationStore
 	// Logger receives fallbacks and dropped citations; nil means
 	// slog.Default().
 	Logger *slog.Logger
@@ -66,6 +72,25 @@ type GeneratorOptions struct {
 	OnModelCall func(ctx context.Context, op string, took time.Duration, err error)
 }
 
+// Retriever is what the generator needs of the engine (*retrieval.Engine
+// is one): passages to ground an answer in, the extractive answer to fall
+// back on, the reader's judgement of how well a text covers a question,
+// and follow-ups rewritten without a model when the model fails.
+type Retriever interface {
+	citebot.Answerer
+	// Passages returns the passages that best match question, best
+	// first, within about maxTokens.
+	Passages(ctx context.Context, question string, maxTokens int) ([]retrieval.Passage, error)
+	// Coverage is the share of question's words that text matches.
+	Coverage(question, text string) float64
+	// RewriteFollowUp makes a follow-up stand on its own, heuristically.
+	RewriteFollowUp(turns []retrieval.Turn, text string) string
+	// Conversations is the retriever's store of recent turns.
+	Conversations() retrieval.ConversationStore
+}
+
+var _ citebot.StreamAnswerer = (*Generator)(nil)
+
 // Generator answers with a language model over an OpenAI-compatible chat
 // API, grounded in the Engine's passages: the model writes from numbered
 // passages and cites them, and its answer is checked before anyone sees
@@ -73,17 +98,17 @@ type GeneratorOptions struct {
 // trusted, the Engine's extractive answer is given instead, marked as such.
 // It is safe for concurrent use.
 type Generator struct {
-	eng    *Engine
+	eng    Retriever
 	client *openai.Client
 	model  string
-	opts   GeneratorOptions
-	conv   ConversationStore
+	opts   Options
+	conv   retrieval.ConversationStore
 	log    *slog.Logger
 }
 
-// NewGenerator returns a Generator that asks model through client and
+// New returns a Generator that asks model through client and
 // retrieves from eng. It makes no network calls.
-func NewGenerator(eng *Engine, client *openai.Client, model string, opts GeneratorOptions) *Generator {
+func New(eng Retriever, client *openai.Client, model string, opts Options) *Generator {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultModelTimeout
 	}
@@ -98,7 +123,7 @@ func NewGenerator(eng *Engine, client *openai.Client, model string, opts Generat
 	}
 	g := &Generator{eng: eng, client: client, model: model, opts: opts, conv: opts.Conversations, log: opts.Logger}
 	if g.conv == nil {
-		g.conv = eng.conv
+		g.conv = eng.Conversations()
 	}
 	if g.log == nil {
 		g.log = slog.Default()
@@ -106,7 +131,7 @@ func NewGenerator(eng *Engine, client *openai.Client, model string, opts Generat
 	return g
 }
 
-// Answer answers q with the model. Like Engine.Answer it returns an error
+// Answer answers q with the model. Like the retriever's Answer it returns an error
 // only for unusable questions, a failing index, or a cancelled ctx; model
 // failures give the extractive answer.
 func (g *Generator) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
@@ -126,7 +151,7 @@ func (g *Generator) AnswerStream(ctx context.Context, q citebot.Question, delta 
 }
 
 func (g *Generator) answer(ctx context.Context, q citebot.Question, delta func(string)) (citebot.Answer, error) {
-	text := cleanQuestion(q.Text)
+	text := retrieval.CleanQuestion(q.Text)
 	if text == "" {
 		return citebot.Answer{}, citebot.ErrEmptyQuestion
 	}
@@ -145,9 +170,9 @@ func (g *Generator) answer(ctx context.Context, q citebot.Question, delta func(s
 	if err != nil {
 		return citebot.Answer{}, err
 	}
-	ans = withAsked(ans, asked, text)
+	ans = ans.WithQuestion(asked, text)
 	if q.ConversationID != "" {
-		t := Turn{Question: asked, Standalone: text, Answer: ans.Text, Answered: ans.Answered}
+		t := retrieval.Turn{Question: asked, Standalone: text, Answer: ans.Text, Answered: ans.Answered}
 		if err := g.conv.Add(ctx, q.ConversationID, t); err != nil {
 			g.log.Warn("conversation store failed; the next follow-up will not see this question", "err", err)
 		}
@@ -158,7 +183,7 @@ func (g *Generator) answer(ctx context.Context, q citebot.Question, delta func(s
 // rewrite asks the model for a standalone version of a follow-up, and
 // falls back on the engine's heuristic when the model fails or answers
 // with something that is not a question.
-func (g *Generator) rewrite(ctx context.Context, turns []Turn, text string) string {
+func (g *Generator) rewrite(ctx context.Context, turns []retrieval.Turn, text string) string {
 	if len(turns) == 0 {
 		return text
 	}
@@ -184,7 +209,7 @@ func (g *Generator) rewrite(ctx context.Context, turns []Turn, text string) stri
 			g.log.Warn("model could not rewrite the follow-up; using the heuristic", "model", g.model, "reason", reason, "err", err)
 			g.fallbackHook(ctx, "rewrite", reason)
 		}
-		return g.eng.rewriteFollowUp(turns, text)
+		return g.eng.RewriteFollowUp(turns, text)
 	}
 	return out
 }
@@ -200,7 +225,7 @@ func cleanRewrite(s string) string {
 		if k := strings.Index(strings.ToLower(line), "question:"); k >= 0 && k < 30 {
 			line = strings.TrimSpace(line[k+len("question:"):])
 		}
-		line = cleanQuestion(strings.Trim(line, "\"'`“”«»*"))
+		line = retrieval.CleanQuestion(strings.Trim(line, "\"'`“”«»*"))
 		if line == "" || utf8.RuneCountInString(line) > citebot.MaxQuestionLen {
 			return ""
 		}
@@ -264,12 +289,12 @@ func (g *Generator) generate(ctx context.Context, question string, delta func(st
 	switch {
 	case c.notCovered:
 		if text == "" {
-			text = notCoveredText
+			text = retrieval.NotCoveredText
 			if delta != nil && !emitted {
 				delta(text)
 			}
 		}
-		return citebot.Answer{Question: question, Text: text, Citations: g.eng.nearest(passages, question), Mode: citebot.ModeGenerative, Truncated: c.cut}, nil
+		return citebot.Answer{Question: question, Text: text, Citations: nearest(g.eng, passages, question), Mode: citebot.ModeGenerative, Truncated: c.cut}, nil
 	case len(c.cited()) == 0:
 		return g.fallback(ctx, question, citebot.ReasonUncited, errors.New("the answer cites no provided passage it is supported by"), delta, emitted)
 	}

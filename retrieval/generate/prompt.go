@@ -1,10 +1,12 @@
-package retrieval
+package generate
 
 import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"github.com/citebot/citebot/retrieval"
 )
 
 // notCoveredMark is what the model is told to write first when the
@@ -42,7 +44,7 @@ type prompt struct {
 // buildPrompt lays out the question and the numbered passages. Each
 // passage sits between tags whose name includes a random key, so that text
 // in a passage cannot close its tag and pass itself off as instructions.
-func buildPrompt(question string, passages []Passage) prompt {
+func buildPrompt(question string, passages []retrieval.Passage) prompt {
 	key := newPromptKey()
 	var b strings.Builder
 	fmt.Fprintf(&b, "Question: %s\n\n", oneLineText(question))
@@ -57,7 +59,7 @@ func buildPrompt(question string, passages []Passage) prompt {
 
 // buildRewritePrompt lays out earlier questions and a follow-up for the
 // rewriting model.
-func buildRewritePrompt(turns []Turn, followUp string) prompt {
+func buildRewritePrompt(turns []retrieval.Turn, followUp string) prompt {
 	var b strings.Builder
 	b.WriteString("Earlier questions, oldest first:\n")
 	for _, t := range turns {

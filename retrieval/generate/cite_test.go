@@ -1,20 +1,48 @@
-package retrieval
+package generate
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"unicode/utf8"
+
+	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval"
 )
 
-func testPassages() []Passage {
-	mk := func(src, text string) Passage {
-		return Passage{Source: src, Title: src, Text: text, Score: 0.5, sents: []string{text}}
+// townEngine builds an engine over a small invented corpus, so the
+// checks are shown to work on text they were not written against.
+func townEngine(t testing.TB) *retrieval.Engine {
+	t.Helper()
+	fsys := fstest.MapFS{
+		"bridges.txt": {Data: []byte("Bridges of the north\n\nThe old bridge in Tromsø opened in 1960. " +
+			"The bridges of Bergen, Tromsø and Narvik are painted green. The Narvik bridge opened in 1974 " +
+			"and the Bergen bridge in 1956. Engineers from Sweden and Denmark inspected the bridge at Narvik.\n")},
+		"mayors.txt": {Data: []byte("Town halls\n\nThe mayor of Bergen is Marte Mjøs Persen. " +
+			"Persen was elected in 2019. The mayor of Narvik is Rune Edvardsen, and the mayor of Tromsø is Gunnar Wilhelmsen.\n")},
 	}
-	return []Passage{
+	docs, _, err := corpus.Load(context.Background(), fsys, corpus.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+func testPassages() []retrieval.Passage {
+	mk := func(src, text string) retrieval.Passage {
+		return retrieval.Passage{Source: src, Title: src, Text: text, Score: 0.5, Sentences: []string{text}}
+	}
+	return []retrieval.Passage{
 		mk("bridges.txt", "The Narvik bridge opened in 1974 and the Bergen bridge in 1956."),
 		mk("mayors.txt", "The mayor of Bergen is Marte Mjøs Persen."),
 		mk("visits.txt", "Engineers from Sweden and Denmark inspected the bridge at Narvik."),
@@ -24,7 +52,7 @@ func testPassages() []Passage {
 // runCiter feeds raw to a citer in pieces cut at cuts, as a stream
 // would, then ends it with finish, and returns the citer and the text it
 // let through.
-func runCiter(e *Engine, raw string, cuts []int, maxChars int, finish string) (*citer, string, error) {
+func runCiter(e Retriever, raw string, cuts []int, maxChars int, finish string) (*citer, string, error) {
 	c := newCiter(e, testPassages(), maxChars, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	var out strings.Builder
 	last := 0
@@ -155,36 +183,35 @@ func TestCiterEnds(t *testing.T) {
 
 func TestCitePassagePicksTheSupportingSentence(t *testing.T) {
 	e := townEngine(t)
-	p := Passage{Source: "s.txt", sents: []string{
+	p := retrieval.Passage{Source: "s.txt", Sentences: []string{
 		"The old bridge in Tromsø opened in 1960.",
 		"The Narvik bridge opened in 1974 and the Bergen bridge in 1956.",
 		"Engineers from Sweden and Denmark inspected the bridge at Narvik.",
 	}}
-	p.Text = strings.Join(p.sents, " ")
-	if got := e.citePassage(p, "Bergen's bridge dates from 1956", "").Quote; got != p.sents[1] {
-		t.Errorf("got quote %q, want %q", got, p.sents[1])
+	p.Text = strings.Join(p.Sentences, " ")
+	if got := citePassage(e, p, "Bergen's bridge dates from 1956", "").Quote; got != p.Sentences[1] {
+		t.Errorf("got quote %q, want %q", got, p.Sentences[1])
 	}
-	if got := e.citePassage(p, "", "who inspected the bridge?").Quote; got != p.sents[2] {
+	if got := citePassage(e, p, "", "who inspected the bridge?").Quote; got != p.Sentences[2] {
 		t.Errorf("with no claim, got quote %q, want the sentence that fits the question", got)
 	}
 }
 
 func TestCitePassageNamesThePage(t *testing.T) {
 	e := townEngine(t)
-	p := Passage{Source: "towns.pdf", sents: []string{
+	p := retrieval.Passage{Source: "towns.pdf", Sentences: []string{
 		"The old bridge in Tromsø opened in 1960.",
 		"Engineers from Sweden and Denmark inspected the bridge at Narvik.",
-	}, starts: []int{0, 60}}
-	p.Text = strings.Join(p.sents, " ")
-	e.pages = pageTable{"towns.pdf": {0, 50}}
-	if c := e.citePassage(p, "", "who inspected the bridge?"); c.Quote != p.sents[1] || c.Page != 2 {
-		t.Errorf("got %q on page %d, want %q on page 2", c.Quote, c.Page, p.sents[1])
+	}, Pages: []int{1, 2}}
+	p.Text = strings.Join(p.Sentences, " ")
+	if c := citePassage(e, p, "", "who inspected the bridge?"); c.Quote != p.Sentences[1] || c.Page != 2 {
+		t.Errorf("got %q on page %d, want %q on page 2", c.Quote, c.Page, p.Sentences[1])
 	}
-	if c := e.citePassage(p, "the Tromsø bridge opened in 1960", ""); c.Page != 1 {
+	if c := citePassage(e, p, "the Tromsø bridge opened in 1960", ""); c.Page != 1 {
 		t.Errorf("got page %d, want 1", c.Page)
 	}
-	p.Source = "towns.txt"
-	if c := e.citePassage(p, "", "who inspected the bridge?"); c.Page != 0 {
+	p.Source, p.Pages = "towns.txt", nil
+	if c := citePassage(e, p, "", "who inspected the bridge?"); c.Page != 0 {
 		t.Errorf("a source without pages: got page %d, want 0", c.Page)
 	}
 }
