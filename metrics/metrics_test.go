@@ -50,7 +50,7 @@ func TestMetricsExport(t *testing.T) {
 	m.Question("telegram", metrics.Fallback, time.Second)
 	m.Stage(metrics.StageRetrieval, time.Millisecond)
 	m.Stage(metrics.StageGeneration, 2*time.Second)
-	m.Ingest(retrieval.IngestStats{Files: 10, Chunks: 40, Embedded: 30, Reused: 10})
+	m.Ingest(citebot.IngestStats{Files: 10, Chunks: 40, Embedded: 30, Reused: 10})
 	m.LLMError("chat")
 	m.CacheLookup(true)
 	m.CacheLookup(false)

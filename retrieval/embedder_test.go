@@ -28,7 +28,7 @@ func TestEmbeddingModelChangeReembeds(t *testing.T) {
 	f := fakeopenai.New(t)
 	_, docs := defaultEngine(t)
 	dir := t.TempDir()
-	ingest := func(model string) retrieval.IngestStats {
+	ingest := func(model string) citebot.IngestStats {
 		t.Helper()
 		eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{
 			Embedder: newEmbedder(f, model, embed.OpenAIOptions{BatchSize: 8}),

@@ -13,6 +13,7 @@ import (
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/internal/lru"
+	"github.com/citebot/citebot/retrieval/conversation"
 	"github.com/citebot/citebot/retrieval/embed"
 	"github.com/citebot/citebot/retrieval/index"
 	"github.com/citebot/citebot/retrieval/index/memory"
@@ -43,8 +44,8 @@ type Options struct {
 	Progress func(done, total int)
 	// Conversations keeps recent turns so that a follow-up question with a
 	// ConversationID is read in the light of the one before; nil means a
-	// new MemoryConversations with its defaults.
-	Conversations ConversationStore
+	// new conversation.Memory with its defaults.
+	Conversations conversation.Store
 	// OnDegrade, when set, is called when a model call fails and the
 	// engine answers without it: stage "embed" when a question could not
 	// be embedded and was searched by its words alone; reason is
@@ -65,8 +66,8 @@ type Engine struct {
 	passes  int
 	stats   *reader.Stats
 	reader  Reader
-	ingest  IngestStats
-	conv    ConversationStore
+	ingest  citebot.IngestStats
+	conv    conversation.Store
 	coord   map[string]int32 // names listed together in the corpus; see followup.go
 	pages   pageTable        // where the pages of paged documents start
 	degrade func(ctx context.Context, stage, reason string)
@@ -86,21 +87,6 @@ type Reader interface {
 
 var _ Reader = (*reader.Reader)(nil)
 
-// IngestStats reports what building the index did.
-type IngestStats struct {
-	Files    int    `json:"files"`
-	Chunks   int    `json:"chunks"`
-	Embedded int    `json:"embedded"` // chunks embedded now
-	Reused   int    `json:"reused"`   // chunks whose stored vectors were reused
-	Changed  int    `json:"changed"`  // files new or changed since the stored index
-	Removed  int    `json:"removed"`  // files in the stored index but no longer in the corpus
-	Rebuilt  string `json:"rebuilt,omitempty"`
-	Embedder string `json:"embedder"`
-	// SaveError is why the index could not be stored; the engine still
-	// answers from memory.
-	SaveError string `json:"save_error,omitempty"`
-}
-
 // NewEngine chunks docs, embeds and indexes the chunks, and returns an
 // engine ready to answer. With Options.DataDir set it reuses stored vectors
 // for unchanged text and saves the result atomically.
@@ -114,7 +100,7 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 		degrade: opts.OnDegrade,
 	}
 	if e.conv == nil {
-		e.conv = NewMemoryConversations(ConversationOptions{})
+		e.conv = conversation.NewMemory(conversation.Options{})
 	}
 	if e.embed == nil {
 		e.embed = embed.Local{}
@@ -184,7 +170,7 @@ func (e *Engine) learn(chunks []corpus.Chunk) {
 }
 
 // Stats reports what building the index did.
-func (e *Engine) Stats() IngestStats { return e.ingest }
+func (e *Engine) Stats() citebot.IngestStats { return e.ingest }
 
 // Close releases the index if the engine created it.
 func (e *Engine) Close() error {
@@ -334,4 +320,4 @@ func (e *Engine) Coverage(question, text string) float64 { return e.reader.Cover
 
 // Conversations is the store of recent turns the engine reads follow-ups
 // against.
-func (e *Engine) Conversations() ConversationStore { return e.conv }
+func (e *Engine) Conversations() conversation.Store { return e.conv }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/retrieval/conversation"
 	"github.com/citebot/citebot/retrieval/words"
 )
 
@@ -31,7 +32,7 @@ func (e *Engine) standalone(ctx context.Context, id, text string) string {
 
 // remember records a turn of conversation id.
 func (e *Engine) remember(ctx context.Context, id string, ans citebot.Answer) {
-	t := Turn{Question: ans.Question, Standalone: ans.Standalone(), Answer: ans.Text, Answered: ans.Answered}
+	t := conversation.Turn{Question: ans.Question, Standalone: ans.Standalone(), Answer: ans.Text, Answered: ans.Answered}
 	if err := e.conv.Add(ctx, id, t); err != nil {
 		e.log.Warn("conversation store failed; the next follow-up will not see this question", "err", err)
 	}
@@ -65,7 +66,7 @@ type entitySpan struct {
 // RewriteFollowUp returns text unchanged unless it reads as a follow-up to
 // the last of turns: an elliptical fragment ("and Latvia?", "why?", "what
 // about in 2005?") or a question whose only subject is a pronoun.
-func (e *Engine) RewriteFollowUp(turns []Turn, text string) string {
+func (e *Engine) RewriteFollowUp(turns []conversation.Turn, text string) string {
 	if len(turns) == 0 {
 		return text
 	}
@@ -293,7 +294,7 @@ func withTopic(question string, topic []string) string {
 
 // leadName is the first name in a previous answer: "Evika Silina" in
 // "Evika Silina. Latvia's prime minister …", whom "she" refers to next.
-func (e *Engine) leadName(t Turn) string {
+func (e *Engine) leadName(t conversation.Turn) string {
 	if !t.Answered {
 		return ""
 	}

@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/conversation"
 )
 
 // townEngine builds an engine over a small invented corpus, so the
@@ -58,7 +59,7 @@ func TestRewriteFollowUp(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.prev+" "+tt.followUp, func(t *testing.T) {
-			turns := []Turn{{Question: tt.prev, Standalone: tt.prev, Answer: tt.answer, Answered: tt.answer != ""}}
+			turns := []conversation.Turn{{Question: tt.prev, Standalone: tt.prev, Answer: tt.answer, Answered: tt.answer != ""}}
 			if got := e.RewriteFollowUp(turns, tt.followUp); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
@@ -81,7 +82,7 @@ func FuzzRewriteFollowUp(f *testing.F) {
 		if followUp == "" {
 			return
 		}
-		got := e.RewriteFollowUp([]Turn{{Question: prev, Standalone: prev}}, followUp)
+		got := e.RewriteFollowUp([]conversation.Turn{{Question: prev, Standalone: prev}}, followUp)
 		if got == "" {
 			t.Errorf("rewrote %q after %q to nothing", followUp, prev)
 		}

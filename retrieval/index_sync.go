@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/index"
 )
@@ -22,8 +23,8 @@ import (
 // answerable chunk searchable throughout, and an interrupted sync is
 // finished by the next one: written chunks then match their digests.
 func syncIndex(ctx context.Context, idx index.PersistentIndex, emb Embedder, docs []corpus.Document, chunks []corpus.Chunk,
-	dataDir string, chunkOpts corpus.ChunkOptions, log *slog.Logger, progress func(int, int)) (IngestStats, error) {
-	stats := IngestStats{Files: len(docs), Chunks: len(chunks), Embedder: emb.Name()}
+	dataDir string, chunkOpts corpus.ChunkOptions, log *slog.Logger, progress func(int, int)) (citebot.IngestStats, error) {
+	stats := citebot.IngestStats{Files: len(docs), Chunks: len(chunks), Embedder: emb.Name()}
 	stored, err := idx.Stored(ctx, emb.Name())
 	if err != nil {
 		return stats, fmt.Errorf("read stored index: %w", err)

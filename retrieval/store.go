@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/embed"
 	"github.com/citebot/citebot/retrieval/index"
@@ -47,8 +48,8 @@ const embedBatch = 256
 // stored vectors for chunk text that has not changed under the same
 // embedder, embeds the rest, and saves the new snapshot atomically.
 func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chunks []corpus.Chunk,
-	dataDir string, _ corpus.ChunkOptions, log *slog.Logger, progress func(int, int)) ([]index.Record, IngestStats, error) {
-	stats := IngestStats{Files: len(docs), Chunks: len(chunks), Embedder: emb.Name()}
+	dataDir string, _ corpus.ChunkOptions, log *slog.Logger, progress func(int, int)) ([]index.Record, citebot.IngestStats, error) {
+	stats := citebot.IngestStats{Files: len(docs), Chunks: len(chunks), Embedder: emb.Name()}
 	files := make(map[string]string, len(docs))
 	for _, d := range docs {
 		files[d.Source] = d.Hash

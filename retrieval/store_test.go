@@ -36,7 +36,7 @@ func loadMap(t *testing.T, fsys fstest.MapFS) []corpus.Document {
 	return docs
 }
 
-func build(t *testing.T, docs []corpus.Document, emb retrieval.Embedder, dir string) retrieval.IngestStats {
+func build(t *testing.T, docs []corpus.Document, emb retrieval.Embedder, dir string) citebot.IngestStats {
 	t.Helper()
 	eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{Embedder: emb, DataDir: dir})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -22,7 +23,7 @@ func TestFIFOAtIndexPathIsRebuilt(t *testing.T) {
 		t.Skip("mkfifo:", err)
 	}
 	docs := loadMap(t, fstest.MapFS{"a.txt": {Data: []byte("The old bridge was opened in 1889 by the mayor.\n")}})
-	done := make(chan retrieval.IngestStats, 1)
+	done := make(chan citebot.IngestStats, 1)
 	go func() { done <- build(t, docs, nil, dir) }()
 	select {
 	case s := <-done:

@@ -24,7 +24,7 @@ import (
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/metrics"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/conversation"
 )
 
 // DefaultCacheTTL is how long a cached answer is served when
@@ -243,7 +243,7 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	conv, ok := conversationID(req.ConversationID)
 	if !ok {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("conversation_id too long: at most %d bytes", retrieval.MaxConversationIDLen))
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("conversation_id too long: at most %d bytes", conversation.MaxIDLen))
 		return
 	}
 	box := s.ans.Load()
@@ -304,12 +304,12 @@ func jsonKind(k reflect.Kind) string {
 // conversationID puts a client's conversation_id in the HTTP API's own
 // namespace, so that no client can read or steer a Slack thread's or a
 // Telegram chat's conversation by naming it. It reports false for an ID
-// longer than retrieval.MaxConversationIDLen.
+// longer than conversation.MaxIDLen.
 func conversationID(id string) (string, bool) {
 	if id == "" {
 		return "", true
 	}
-	if len(id) > retrieval.MaxConversationIDLen {
+	if len(id) > conversation.MaxIDLen {
 		return "", false
 	}
 	return "web:" + id, true

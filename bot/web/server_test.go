@@ -15,6 +15,7 @@ import (
 	"github.com/citebot/citebot/bot/web"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/conversation"
 )
 
 var _ citebot.Answerer = (*retrieval.Engine)(nil)
@@ -98,7 +99,7 @@ func TestAskConversationsStayInTheirAdapter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := retrieval.NewMemoryConversations(retrieval.ConversationOptions{})
+	store := conversation.NewMemory(conversation.Options{})
 	eng, err := retrieval.NewEngine(ctx, docs, retrieval.Options{Conversations: store})
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +138,7 @@ func TestAskConversationsStayInTheirAdapter(t *testing.T) {
 		t.Errorf("got question %v rewritten_question %v, want the question as asked and the rewritten one", body["question"], body["rewritten_question"])
 	}
 
-	long := strings.Repeat("c", retrieval.MaxConversationIDLen+1)
+	long := strings.Repeat("c", conversation.MaxIDLen+1)
 	code, body = do(t, srv, http.MethodPost, "/v1/ask", `{"question":"and Latvia?","conversation_id":"`+long+`"}`)
 	if code != http.StatusBadRequest || !strings.Contains(body["error"].(string), "conversation_id") {
 		t.Errorf("got %d %v for a long conversation_id, want 400 naming it", code, body)

@@ -14,6 +14,7 @@ import (
 	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/conversation"
 	"github.com/citebot/citebot/retrieval/index"
 	"github.com/citebot/citebot/retrieval/index/weaviate"
 	"github.com/citebot/citebot/sharedstate"
@@ -95,7 +96,7 @@ func newShared(ctx context.Context, cfg config.Config, log *slog.Logger, reg pro
 	} else {
 		log.Info("shared state in redis", "redis", cfg.Redis)
 	}
-	return &shared{store: st, conv: sharedstate.NewConversations(st, retrieval.ConversationOptions{}, nil)}, nil
+	return &shared{store: st, conv: sharedstate.NewConversations(st, conversation.Options{}, nil)}, nil
 }
 
 // engineOptions puts the conversation memory in Redis.

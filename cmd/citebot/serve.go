@@ -24,6 +24,7 @@ import (
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/conversation"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -302,7 +303,7 @@ func (a *app) Run(ctx context.Context) error {
 		var opts retrieval.Options
 		capture := func(o *retrieval.Options) {
 			if o.Conversations == nil {
-				o.Conversations = retrieval.NewMemoryConversations(retrieval.ConversationOptions{})
+				o.Conversations = conversation.NewMemory(conversation.Options{})
 			}
 			opts = *o
 		}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/conversation"
 	"github.com/citebot/citebot/retrieval/embed"
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -57,7 +58,7 @@ type Options struct {
 	ContextTokens int
 	// Conversations keeps recent turns for follow-up questions; nil means
 	// the engine's store.
-	Conversations retrieval.ConversationStore
+	Conversations conversation.Store
 	// Logger receives fallbacks and dropped citations; nil means
 	// slog.Default().
 	Logger *slog.Logger
@@ -84,9 +85,9 @@ type Retriever interface {
 	// Coverage is the share of question's words that text matches.
 	Coverage(question, text string) float64
 	// RewriteFollowUp makes a follow-up stand on its own, heuristically.
-	RewriteFollowUp(turns []retrieval.Turn, text string) string
+	RewriteFollowUp(turns []conversation.Turn, text string) string
 	// Conversations is the retriever's store of recent turns.
-	Conversations() retrieval.ConversationStore
+	Conversations() conversation.Store
 }
 
 var _ citebot.StreamAnswerer = (*Generator)(nil)
@@ -102,7 +103,7 @@ type Generator struct {
 	client *openai.Client
 	model  string
 	opts   Options
-	conv   retrieval.ConversationStore
+	conv   conversation.Store
 	log    *slog.Logger
 }
 
@@ -172,7 +173,7 @@ func (g *Generator) answer(ctx context.Context, q citebot.Question, delta func(s
 	}
 	ans = ans.WithQuestion(asked, text)
 	if q.ConversationID != "" {
-		t := retrieval.Turn{Question: asked, Standalone: text, Answer: ans.Text, Answered: ans.Answered}
+		t := conversation.Turn{Question: asked, Standalone: text, Answer: ans.Text, Answered: ans.Answered}
 		if err := g.conv.Add(ctx, q.ConversationID, t); err != nil {
 			g.log.Warn("conversation store failed; the next follow-up will not see this question", "err", err)
 		}
@@ -183,7 +184,7 @@ func (g *Generator) answer(ctx context.Context, q citebot.Question, delta func(s
 // rewrite asks the model for a standalone version of a follow-up, and
 // falls back on the engine's heuristic when the model fails or answers
 // with something that is not a question.
-func (g *Generator) rewrite(ctx context.Context, turns []retrieval.Turn, text string) string {
+func (g *Generator) rewrite(ctx context.Context, turns []conversation.Turn, text string) string {
 	if len(turns) == 0 {
 		return text
 	}

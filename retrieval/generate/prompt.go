@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/conversation"
 )
 
 // notCoveredMark is what the model is told to write first when the
@@ -59,7 +60,7 @@ func buildPrompt(question string, passages []retrieval.Passage) prompt {
 
 // buildRewritePrompt lays out earlier questions and a follow-up for the
 // rewriting model.
-func buildRewritePrompt(turns []retrieval.Turn, followUp string) prompt {
+func buildRewritePrompt(turns []conversation.Turn, followUp string) prompt {
 	var b strings.Builder
 	b.WriteString("Earlier questions, oldest first:\n")
 	for _, t := range turns {

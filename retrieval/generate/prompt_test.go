@@ -6,6 +6,7 @@ import (
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/conversation"
 )
 
 func TestBuildPrompt(t *testing.T) {
@@ -40,7 +41,7 @@ func TestBuildPrompt(t *testing.T) {
 }
 
 func TestBuildRewritePrompt(t *testing.T) {
-	p := buildRewritePrompt([]retrieval.Turn{{Question: "q1", Standalone: "when did Estonia ratify Ottawa?"}}, "and\nLatvia?")
+	p := buildRewritePrompt([]conversation.Turn{{Question: "q1", Standalone: "when did Estonia ratify Ottawa?"}}, "and\nLatvia?")
 	if p.system != rewritePrompt || !strings.Contains(p.user, "- when did Estonia ratify Ottawa?\n") ||
 		!strings.Contains(p.user, "Follow-up question: and Latvia?\n") {
 		t.Errorf("unexpected rewrite prompt:\n%s", p.user)

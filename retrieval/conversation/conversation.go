@@ -1,4 +1,8 @@
-package retrieval
+// Package conversation keeps the recent turns of each conversation, so
+// that a follow-up question can be read in the light of the ones before
+// it: the Store interface the engine and the generator consume, and
+// Memory, the in-process store. sharedstate implements Store in Redis.
+package conversation
 
 import (
 	"container/list"
@@ -7,19 +11,19 @@ import (
 	"time"
 )
 
-// Defaults for ConversationOptions.
+// Defaults for Options.
 const (
-	DefaultConversationTTL   = 30 * time.Minute
-	DefaultMaxConversations  = 10000
-	DefaultMaxTurns          = 6
-	DefaultConversationBytes = 32 << 20
+	DefaultTTL              = 30 * time.Minute
+	DefaultMaxConversations = 10000
+	DefaultMaxTurns         = 6
+	DefaultMaxBytes         = 32 << 20
 )
 
-// MaxConversationIDLen is the longest ConversationID, in bytes, that
+// MaxIDLen is the longest ConversationID, in bytes, that
 // adapters pass on. Their own IDs ("slack:C0123/1700000000.123456",
 // "telegram:-1001234567890:42") are far shorter; an HTTP client's is
 // checked against it before the "web:" prefix is added.
-const MaxConversationIDLen = 128
+const MaxIDLen = 128
 
 // Turn is one question of a conversation and how it was answered.
 type Turn struct {
@@ -35,11 +39,11 @@ type Turn struct {
 	At       time.Time
 }
 
-// ConversationStore keeps the recent turns of each conversation, so that a
+// Store keeps the recent turns of each conversation, so that a
 // follow-up can be read in the light of the questions before it. The
 // in-memory store serves one process; a shared store (such as Redis) lets
 // replicas continue each other's conversations.
-type ConversationStore interface {
+type Store interface {
 	// Recent returns a conversation's live turns, oldest first; none for an
 	// unknown or expired conversation.
 	Recent(ctx context.Context, id string) ([]Turn, error)
@@ -47,9 +51,9 @@ type ConversationStore interface {
 	Add(ctx context.Context, id string, t Turn) error
 }
 
-// ConversationOptions bounds a MemoryConversations. Zero values use the
+// Options bounds a Memory. Zero values use the
 // defaults above.
-type ConversationOptions struct {
+type Options struct {
 	// TTL is how long a conversation lives after its last turn.
 	TTL time.Duration
 	// MaxConversations caps the conversations kept; the least recently
@@ -64,10 +68,10 @@ type ConversationOptions struct {
 	MaxBytes int64
 }
 
-// MemoryConversations is a ConversationStore in process memory, bounded in
+// Memory is a Store in process memory, bounded in
 // age and size. It is safe for concurrent use.
-type MemoryConversations struct {
-	opts  ConversationOptions
+type Memory struct {
+	opts  Options
 	now   func() time.Time
 	mu    sync.Mutex
 	order *list.List // of *conversation, most recently used first
@@ -97,12 +101,12 @@ func (c *conversation) measure() int64 {
 	return n
 }
 
-var _ ConversationStore = (*MemoryConversations)(nil)
+var _ Store = (*Memory)(nil)
 
-// NewMemoryConversations returns an empty store.
-func NewMemoryConversations(opts ConversationOptions) *MemoryConversations {
+// NewMemory returns an empty store.
+func NewMemory(opts Options) *Memory {
 	if opts.TTL <= 0 {
-		opts.TTL = DefaultConversationTTL
+		opts.TTL = DefaultTTL
 	}
 	if opts.MaxConversations <= 0 {
 		opts.MaxConversations = DefaultMaxConversations
@@ -111,13 +115,13 @@ func NewMemoryConversations(opts ConversationOptions) *MemoryConversations {
 		opts.MaxTurns = DefaultMaxTurns
 	}
 	if opts.MaxBytes <= 0 {
-		opts.MaxBytes = DefaultConversationBytes
+		opts.MaxBytes = DefaultMaxBytes
 	}
-	return &MemoryConversations{opts: opts, now: time.Now, order: list.New(), byID: map[string]*list.Element{}}
+	return &Memory{opts: opts, now: time.Now, order: list.New(), byID: map[string]*list.Element{}}
 }
 
 // Recent returns the conversation's turns, oldest first.
-func (m *MemoryConversations) Recent(_ context.Context, id string) ([]Turn, error) {
+func (m *Memory) Recent(_ context.Context, id string) ([]Turn, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	el, ok := m.byID[id]
@@ -136,7 +140,7 @@ func (m *MemoryConversations) Recent(_ context.Context, id string) ([]Turn, erro
 // recently used conversations beyond MaxConversations or MaxBytes, or past
 // their TTL. A conversation too big for MaxBytes on its own keeps only its
 // latest turn.
-func (m *MemoryConversations) Add(_ context.Context, id string, t Turn) error {
+func (m *Memory) Add(_ context.Context, id string, t Turn) error {
 	now := m.now()
 	if t.At.IsZero() {
 		t.At = now
@@ -178,14 +182,14 @@ func (m *MemoryConversations) Add(_ context.Context, id string, t Turn) error {
 	return nil
 }
 
-func (m *MemoryConversations) remove(el *list.Element) {
+func (m *Memory) remove(el *list.Element) {
 	c := m.order.Remove(el).(*conversation)
 	delete(m.byID, c.id)
 	m.bytes -= c.size
 }
 
 // Bytes is the memory the conversations hold, as MaxBytes counts it.
-func (m *MemoryConversations) Bytes() int64 {
+func (m *Memory) Bytes() int64 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.bytes
@@ -193,7 +197,7 @@ func (m *MemoryConversations) Bytes() int64 {
 
 // Len is the number of conversations held, expired ones included until
 // they are pruned.
-func (m *MemoryConversations) Len() int {
+func (m *Memory) Len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.order.Len()

@@ -1,4 +1,4 @@
-package retrieval
+package conversation
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 func TestMemoryConversations(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2025, 3, 18, 12, 0, 0, 0, time.UTC)
-	m := NewMemoryConversations(ConversationOptions{TTL: time.Minute, MaxConversations: 2, MaxTurns: 3})
+	m := NewMemory(Options{TTL: time.Minute, MaxConversations: 2, MaxTurns: 3})
 	m.now = func() time.Time { return now }
 	add := func(id, q string) {
 		t.Helper()
@@ -68,7 +68,7 @@ func TestMemoryConversations(t *testing.T) {
 func TestMemoryConversationsBoundedByBytes(t *testing.T) {
 	ctx := context.Background()
 	const limit = 1 << 20
-	m := NewMemoryConversations(ConversationOptions{MaxBytes: limit})
+	m := NewMemory(Options{MaxBytes: limit})
 	long := strings.Repeat("x", 10<<10)
 	for i := range 1000 {
 		id := fmt.Sprintf("web:%d:%s", i, long)
@@ -88,7 +88,7 @@ func TestMemoryConversationsBoundedByBytes(t *testing.T) {
 	}
 
 	// One conversation bigger than the limit keeps only its latest turn.
-	small := NewMemoryConversations(ConversationOptions{MaxBytes: 50 << 10})
+	small := NewMemory(Options{MaxBytes: 50 << 10})
 	for i := range 4 {
 		if err := small.Add(ctx, "c", Turn{Question: fmt.Sprint(i), Answer: strings.Repeat(long, 3)}); err != nil {
 			t.Fatal(err)
