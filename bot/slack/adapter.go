@@ -31,6 +31,7 @@ import (
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/internal/lru"
 	"github.com/citebot/citebot/internal/redact"
 )
 
@@ -163,12 +164,12 @@ type Adapter struct {
 	dedup   Deduper
 	limiter *userLimiter
 	shared  RateLimiter // replaces limiter when set
-	answers *ttlCache[answerRecord]
+	answers *lru.Cache[answerRecord]
 	// threads are the channel threads the bot has answered in: their
 	// follow-ups are answered without a mention.
-	threads *ttlCache[struct{}]
+	threads *lru.Cache[struct{}]
 	// titled are the assistant threads whose title is set.
-	titled *ttlCache[struct{}]
+	titled *lru.Cache[struct{}]
 
 	allowlist map[string]bool
 
@@ -260,9 +261,9 @@ func New(ans citebot.Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, err
 		dedup:     dedup,
 		limiter:   newUserLimiter(opts.UserRateLimit, opts.UserRateWindow, time.Now),
 		shared:    opts.RateLimiter,
-		answers:   newTTLCache[answerRecord](answerStoreSize, answerStoreTTL, time.Now),
-		threads:   newTTLCache[struct{}](threadMemorySize, threadMemoryTTL, time.Now),
-		titled:    newTTLCache[struct{}](threadMemorySize, threadMemoryTTL, time.Now),
+		answers:   lru.NewTTL[answerRecord](answerStoreSize, answerStoreTTL, time.Now),
+		threads:   lru.NewTTL[struct{}](threadMemorySize, threadMemoryTTL, time.Now),
+		titled:    lru.NewTTL[struct{}](threadMemorySize, threadMemoryTTL, time.Now),
 		allowlist: set(opts.Allowlist),
 		stop:      make(chan struct{}),
 	}
@@ -450,7 +451,7 @@ func (a *Adapter) renderForFeedback(ans citebot.Answer, question string, o rende
 	id := newID()
 	o.FeedbackValue = encodeFeedbackValue(id, question)
 	msgs := renderAnswer(ans, o)
-	a.answers.set(id, answerRecord{question: question, answer: ans, blocks: msgs[len(msgs)-1].Blocks})
+	a.answers.Put(id, answerRecord{question: question, answer: ans, blocks: msgs[len(msgs)-1].Blocks})
 	return msgs
 }
 
@@ -461,7 +462,7 @@ func (a *Adapter) remember(ans citebot.Answer, question string) string {
 		return ""
 	}
 	id := newID()
-	a.answers.set(id, answerRecord{question: question, answer: ans})
+	a.answers.Put(id, answerRecord{question: question, answer: ans})
 	return id
 }
 

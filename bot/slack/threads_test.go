@@ -68,7 +68,7 @@ func TestThreadMemoryIsBounded(t *testing.T) {
 	for i := range threadMemorySize + 10 {
 		h.a.followThread("C1", time.Unix(int64(i), 0).String())
 	}
-	if got := h.a.threads.len(); got != threadMemorySize {
+	if got := h.a.threads.Len(); got != threadMemorySize {
 		t.Errorf("remembers %d threads, want at most %d", got, threadMemorySize)
 	}
 	if h.a.followsThread("C1", time.Unix(0, 0).String()) {

@@ -10,7 +10,7 @@ import (
 )
 
 func TestAnswerCacheEvictsLeastRecentlyUsed(t *testing.T) {
-	c := newAnswerCache(nil, 3, time.Hour, metrics.Nop{})
+	c := newAnswerCache(nil, 3, time.Hour, metrics.Nop{}, nil)
 	for i := 0; i < 3; i++ {
 		c.put(fmt.Sprint(i), citebot.Answer{Text: fmt.Sprint(i)})
 	}
@@ -34,8 +34,7 @@ func TestAnswerCacheEvictsLeastRecentlyUsed(t *testing.T) {
 
 func TestAnswerCacheExpires(t *testing.T) {
 	now := time.Date(2025, 3, 18, 12, 0, 0, 0, time.UTC)
-	c := newAnswerCache(nil, 3, time.Minute, metrics.Nop{})
-	c.now = func() time.Time { return now }
+	c := newAnswerCache(nil, 3, time.Minute, metrics.Nop{}, func() time.Time { return now })
 	c.put("q", citebot.Answer{Text: "a"})
 	now = now.Add(59 * time.Second)
 	if _, ok := c.get("q"); !ok {
