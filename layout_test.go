@@ -16,7 +16,7 @@ const module = "github.com/citebot/citebot"
 // earlier stage; README.md's "How it answers" walks the same order.
 var stages = [][]string{
 	// Shared types and small helpers that import nothing of ours.
-	{"", "internal/redact", "internal/lru", "internal/datadir", "internal/watch",
+	{"", "internal/redact", "internal/lru", "internal/ratelimit", "internal/retry", "internal/logbuf", "internal/datadir", "internal/watch",
 		"internal/pdftest", "internal/scaletest", "internal/fakeopenai"},
 	{"corpus"},
 	{"config"},
