@@ -204,16 +204,26 @@ func CleanQuestion(s string) string {
 	return b.String()
 }
 
+// ValidQuestion returns s cleaned as CleanQuestion does, or
+// citebot.ErrEmptyQuestion or ErrQuestionTooLong when it cannot be asked.
+func ValidQuestion(s string) (string, error) {
+	text := CleanQuestion(s)
+	if text == "" {
+		return "", citebot.ErrEmptyQuestion
+	}
+	if utf8.RuneCountInString(text) > citebot.MaxQuestionLen {
+		return "", citebot.ErrQuestionTooLong
+	}
+	return text, nil
+}
+
 // Answer answers q from the corpus. A question the corpus does not cover
 // gets an Answer with Answered false, not an error; errors are the
 // sentinels for unusable questions, or a failing index or embedder.
 func (e *Engine) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
-	text := CleanQuestion(q.Text)
-	if text == "" {
-		return citebot.Answer{}, citebot.ErrEmptyQuestion
-	}
-	if utf8.RuneCountInString(text) > citebot.MaxQuestionLen {
-		return citebot.Answer{}, citebot.ErrQuestionTooLong
+	text, err := ValidQuestion(q.Text)
+	if err != nil {
+		return citebot.Answer{}, err
 	}
 	asked := text
 	if q.ConversationID != "" {

@@ -53,12 +53,9 @@ const passageOverhead = 24
 // fit the budget if it must be. Overlapping chunks give each sentence only
 // once.
 func (e *Engine) Passages(ctx context.Context, question string, maxTokens int) ([]Passage, error) {
-	text := CleanQuestion(question)
-	if text == "" {
-		return nil, citebot.ErrEmptyQuestion
-	}
-	if utf8.RuneCountInString(text) > citebot.MaxQuestionLen {
-		return nil, citebot.ErrQuestionTooLong
+	text, err := ValidQuestion(question)
+	if err != nil {
+		return nil, err
 	}
 	hits, err := e.search(ctx, text)
 	if err != nil {

@@ -33,6 +33,7 @@ import (
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/internal/lru"
 	"github.com/citebot/citebot/internal/redact"
+	"github.com/citebot/citebot/internal/retry"
 )
 
 // Defaults for Options.
@@ -237,7 +238,7 @@ func New(ans citebot.Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, err
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	hc.Transport = &retryTransport{base: rt, maxRetries: opts.MaxRetries, maxWait: DefaultMaxRetryAfter, wait: sleepCtx, log: log}
+	hc.Transport = &retryTransport{base: rt, maxRetries: opts.MaxRetries, maxWait: DefaultMaxRetryAfter, wait: retry.Sleep, log: log}
 
 	retry := &rateLimitRetry{maxWait: DefaultMaxRetryAfter, log: log}
 	// OptionRetryConfig must follow OptionHTTPClient, which it wraps.

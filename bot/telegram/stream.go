@@ -205,7 +205,7 @@ func (l *liveMessage) finish(ctx context.Context, html string, keyboard *inlineK
 	edit := func(ctx context.Context) (*models.Message, error) {
 		return l.a.tg.EditMessageText(ctx, l.editParams(chunks[0], kb))
 	}
-	if _, err := retry(ctx, l.a, "editMessageText", edit); err != nil {
+	if _, err := retryRateLimited(ctx, l.a, "editMessageText", edit); err != nil {
 		l.a.log.Warn("telegram: could not finish the streamed answer; sending it anew", "chat", l.m.Chat.ID, "err", err)
 		return l.a.reply(ctx, l.m, html, keyboard)
 	}

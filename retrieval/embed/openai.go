@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/internal/retry"
 	openai "github.com/sashabaranov/go-openai"
+	"golang.org/x/sync/errgroup"
 )
 
 // Defaults for OpenAIOptions.
@@ -109,41 +109,21 @@ func (e *OpenAI) Embed(ctx context.Context, texts []string) ([][]float32, error)
 	if len(texts) == 0 {
 		return out, nil
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		firstEr error
-	)
-	sem := make(chan struct{}, e.opts.Concurrency)
-	for start := 0; start < len(texts); start += e.opts.BatchSize {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(e.opts.Concurrency)
+	for start := 0; start < len(texts) && gctx.Err() == nil; start += e.opts.BatchSize {
 		end := min(start+e.opts.BatchSize, len(texts))
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			vecs, err := e.embedBatch(ctx, texts[start:end])
+		g.Go(func() error {
+			vecs, err := e.embedBatch(gctx, texts[start:end])
 			if err != nil {
-				mu.Lock()
-				if firstEr == nil {
-					firstEr = fmt.Errorf("embed texts %d–%d of %d: %w", start+1, end, len(texts), err)
-				}
-				mu.Unlock()
-				cancel()
-				return
+				return fmt.Errorf("embed texts %d–%d of %d: %w", start+1, end, len(texts), err)
 			}
 			copy(out[start:end], vecs)
+			return nil
 		})
 	}
-	wg.Wait()
-	if firstEr != nil {
-		return nil, firstEr
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("embed: %w", err)
@@ -153,28 +133,23 @@ func (e *OpenAI) Embed(ctx context.Context, texts []string) ([][]float32, error)
 
 // embedBatch sends one request, retrying what is worth retrying.
 func (e *OpenAI) embedBatch(ctx context.Context, texts []string) ([][]float32, error) {
-	wait := e.opts.Backoff
-	for attempt := 0; ; attempt++ {
-		vecs, err := e.request(ctx, texts)
-		if err == nil {
-			return vecs, nil
-		}
-		if attempt >= e.opts.Retries || !retryable(err) || ctx.Err() != nil {
-			return nil, err
-		}
-		// Full jitter keeps concurrent batches from retrying in lockstep.
-		d := wait/2 + rand.N(wait/2+1)
-		e.log.Warn("embeddings request failed; retrying", "model", e.model, "attempt", attempt+1,
-			"wait", d.Round(time.Millisecond), "err", err)
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, err
-		case <-t.C:
-		}
-		wait = min(2*wait, maxEmbedBackoff)
+	var vecs [][]float32
+	_, err := retry.Policy{
+		Retries: e.opts.Retries, First: e.opts.Backoff, Max: maxEmbedBackoff, Jitter: true,
+		Retryable: retryable,
+		OnRetry: func(attempt int, wait time.Duration, err error) {
+			e.log.Warn("embeddings request failed; retrying", "model", e.model, "attempt", attempt,
+				"wait", wait.Round(time.Millisecond), "err", err)
+		},
+	}.Do(ctx, func(ctx context.Context) error {
+		var err error
+		vecs, err = e.request(ctx, texts)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return vecs, nil
 }
 
 func (e *OpenAI) request(ctx context.Context, texts []string) (_ [][]float32, err error) {

@@ -152,12 +152,9 @@ func (g *Generator) AnswerStream(ctx context.Context, q citebot.Question, delta 
 }
 
 func (g *Generator) answer(ctx context.Context, q citebot.Question, delta func(string)) (citebot.Answer, error) {
-	text := retrieval.CleanQuestion(q.Text)
-	if text == "" {
-		return citebot.Answer{}, citebot.ErrEmptyQuestion
-	}
-	if utf8.RuneCountInString(text) > citebot.MaxQuestionLen {
-		return citebot.Answer{}, citebot.ErrQuestionTooLong
+	text, err := retrieval.ValidQuestion(q.Text)
+	if err != nil {
+		return citebot.Answer{}, err
 	}
 	asked := text
 	if q.ConversationID != "" {

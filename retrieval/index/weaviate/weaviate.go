@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,8 +21,10 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/retry"
 	"github.com/citebot/citebot/retrieval/embed"
 	"github.com/citebot/citebot/retrieval/index"
+	"golang.org/x/sync/errgroup"
 )
 
 // DefaultClass is the Weaviate class (collection) citebot's chunks
@@ -714,64 +715,37 @@ func (w *Index) Vectors(ctx context.Context, ids []string) (map[string][]float32
 // parallel runs f for 0..n-1, at most Concurrency at a time, and returns
 // the first error; after an error no new calls start.
 func (w *Index) parallel(ctx context.Context, n int, f func(context.Context, int) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	sem := make(chan struct{}, w.opts.Concurrency)
-	var wg sync.WaitGroup
-	var once sync.Once
-	var first error
-	for i := range n {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			if err := f(ctx, i); err != nil {
-				once.Do(func() { first = err; cancel(err) })
-			}
-		})
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(w.opts.Concurrency)
+	for i := 0; i < n && gctx.Err() == nil; i++ {
+		g.Go(func() error { return f(gctx, i) })
 	}
-	wg.Wait()
-	if first != nil {
-		return first
+	if err := g.Wait(); err != nil {
+		return err
 	}
-	return context.Cause(ctx)
+	return ctx.Err()
 }
 
 // retry runs f until it succeeds, fails with a permanent error or has been
 // retried Retries times, waiting 250 ms, 500 ms, 1 s … (with jitter, at
 // most 8 s) in between.
 func (w *Index) retry(ctx context.Context, what string, f func(context.Context) error) error {
-	wait := 250 * time.Millisecond
-	for attempt := 0; ; attempt++ {
-		err := f(ctx)
-		if err == nil {
-			return nil
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("weaviate %s: %s: %w", w.url, what, ctx.Err())
-		}
-		if !transient(err) {
-			return fmt.Errorf("weaviate %s: %s: %s", w.url, what, err)
-		}
-		if attempt >= max(w.opts.Retries, 0) {
-			return fmt.Errorf("%w: %s: %s (after %d attempts): %s", ErrUnavailable, w.url, what, attempt+1, err)
-		}
-		w.log.Warn("weaviate request failed; retrying", "url", w.url, "what", what, "attempt", attempt+1, "err", err)
-		d := wait/2 + rand.N(wait/2+1)
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("weaviate %s: %s: %w", w.url, what, ctx.Err())
-		case <-t.C:
-		}
-		wait = min(2*wait, 8*time.Second)
+	attempts, err := retry.Policy{
+		Retries: max(w.opts.Retries, 0), First: 250 * time.Millisecond, Max: 8 * time.Second, Jitter: true,
+		Retryable: transient,
+		OnRetry: func(attempt int, _ time.Duration, err error) {
+			w.log.Warn("weaviate request failed; retrying", "url", w.url, "what", what, "attempt", attempt, "err", err)
+		},
+	}.Do(ctx, f)
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return fmt.Errorf("weaviate %s: %s: %w", w.url, what, ctx.Err())
+	case !transient(err):
+		return fmt.Errorf("weaviate %s: %s: %s", w.url, what, err)
 	}
+	return fmt.Errorf("%w: %s: %s (after %d attempts): %s", ErrUnavailable, w.url, what, attempts, err)
 }
 
 // transient reports whether err is worth retrying: the server could not
