@@ -6,7 +6,6 @@ package slack
 // server for response_url. Requests go through the real slack-go client.
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -30,6 +29,7 @@ import (
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/internal/logbuf"
 )
 
 const (
@@ -307,24 +307,6 @@ func (s *stubAnswerer) wantAsked(t *testing.T, want []citebot.Question) {
 	}
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // harness is an Adapter wired to fake Slack servers.
 type harness struct {
 	a     *Adapter
@@ -332,13 +314,13 @@ type harness struct {
 	hooks *hookServer
 	srv   *httptest.Server // the adapter's HTTP endpoints
 	fb    *bot.FeedbackLog
-	logs  *syncBuffer
+	logs  *logbuf.Buffer
 	waits chan time.Duration // Retry-After waits the adapter asked for
 }
 
 func newHarness(t *testing.T, ans citebot.Answerer, configure func(*Options)) *harness {
 	t.Helper()
-	h := &harness{slack: newFakeSlack(t), hooks: newHookServer(t), logs: &syncBuffer{}, waits: make(chan time.Duration, 16)}
+	h := &harness{slack: newFakeSlack(t), hooks: newHookServer(t), logs: &logbuf.Buffer{}, waits: make(chan time.Duration, 16)}
 	h.fb = bot.NewFeedbackLog(t.TempDir())
 	opts := Options{
 		SigningSecret: testSecret,

@@ -17,7 +17,6 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/citebot/citebot/bot/web"
 	"github.com/citebot/citebot/retrieval/generate"
@@ -400,9 +399,7 @@ func TestChatPageStreams(t *testing.T) {
 	ctx, problems := browser(t)
 	gate := make(chan struct{})
 	model := streamingModel(t, gate)
-	cfg := openai.DefaultConfig("sk-test")
-	cfg.BaseURL = model.URL + "/v1"
-	gen := generate.New(newEngine(t), openai.NewClientWithConfig(cfg), "test-model",
+	gen := generate.New(newEngine(t), model.Client(), "test-model",
 		generate.Options{Logger: discard()})
 	s := web.New(web.Options{Logger: discard()})
 	s.SetAnswerer(gen)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,25 +18,8 @@ import (
 
 	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/internal/fakeopenai"
+	"github.com/citebot/citebot/internal/logbuf"
 )
-
-// syncBuffer is a bytes.Buffer safe for the logger and the test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // fakeTelegram plays the Bot API for the real go-telegram client: it hands
 // out one question on the first getUpdates, then holds every later long
@@ -190,7 +172,7 @@ func TestServeOperations(t *testing.T) {
 		"SLACK_APP_TOKEN":    slackApp,
 		"SLACK_API_URL":      sl.GetAPIURL(),
 	}
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	srv := startApp(t, loadEnv(t, env), logs)
 	base := srv.URL
 	<-srv.ready
@@ -346,7 +328,7 @@ func TestServeRetriesTelegram(t *testing.T) {
 		"TELEGRAM_BOT_TOKEN": tgToken,
 		"TELEGRAM_API_URL":   tg.srv.URL,
 	}
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	srv := startApp(t, loadEnv(t, env), logs)
 	waitFor(t, tg.sent, "2004", "telegram")
 

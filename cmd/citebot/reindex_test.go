@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/internal/logbuf"
 	"github.com/citebot/citebot/internal/scaletest"
 )
 
@@ -103,7 +104,7 @@ const ferryQ = "How often does the Blue Ferry cross the bay?"
 // restart embeds nothing, and the metrics count it.
 func TestServeWatchesCorpus(t *testing.T) {
 	dir, data := bridgeCorpus(t), t.TempDir()
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	srv := watchedApp(t, dir, data, logs)
 
 	// Asked before the file exists, so that a cached answer would show.
@@ -222,7 +223,7 @@ func TestServePicksUpIngest(t *testing.T) {
 		fmt.Fprintf(&long, "The harbour master's log for day %d records calm water and a light westerly breeze.\n", i+1)
 	}
 	writeFile(t, filepath.Join(dir, "log.txt"), long.String())
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	srv := watchedApp(t, dir, data, logs)
 	// A smaller chunk size makes ingest store an index of other chunks,
 	// as a corpus changed where the watcher cannot see (a network share)
@@ -289,7 +290,7 @@ func TestServeSwapsUnderLoad(t *testing.T) {
 // alone.
 func TestServeWatchOff(t *testing.T) {
 	dir := bridgeCorpus(t)
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	cfg := loadEnv(t, map[string]string{"CITEBOT_ADDR": "127.0.0.1:0", "CITEBOT_DATA_DIR": t.TempDir(), "CITEBOT_CORPUS": dir,
 		"CITEBOT_LOG_LEVEL": "info", "CITEBOT_WATCH": "false"})
 	srv := startApp(t, cfg, logs)

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot/internal/logbuf"
 	"github.com/citebot/citebot/internal/scaletest"
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/index/weaviate"
@@ -127,7 +128,7 @@ func TestServeWaitsForWeaviate(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	wvURL := "http://" + addr
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	cfg := loadEnv(t, map[string]string{
 		"CITEBOT_ADDR": "127.0.0.1:0", "CITEBOT_DATA_DIR": t.TempDir(), "CITEBOT_INDEX": "weaviate",
 		"WEAVIATE_URL": wvURL, "CITEBOT_LOG_LEVEL": "warn",
@@ -338,7 +339,7 @@ func TestRedisDownFallsBack(t *testing.T) {
 	dead := l.Addr().String()
 	l.Close()
 	api, calls := fakeSlackAPI(t)
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	cfg := loadEnv(t, map[string]string{
 		"CITEBOT_ADDR": "127.0.0.1:0", "CITEBOT_DATA_DIR": t.TempDir(), "CITEBOT_LOG_LEVEL": "warn",
 		"CITEBOT_REDIS_URL":    "redis://" + dead + "/0",

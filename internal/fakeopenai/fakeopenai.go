@@ -45,6 +45,10 @@ type Server struct {
 	// EmbedHook, when set, runs inside each embeddings request before it
 	// is answered.
 	EmbedHook func(r *http.Request)
+	// BeforePiece, when set, runs before each streamed delta with the
+	// text streamed so far; false ends the reply there, as a server
+	// whose client went away would. Tests hold a stream part-way with it.
+	BeforePiece func(r *http.Request, sent string) bool
 	// Pieces is how many characters each streamed delta carries.
 	Pieces int
 	// Dims, when positive, cuts every embedding to that many dimensions,
@@ -104,7 +108,7 @@ func (f *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.chats = append(f.chats, req)
-	chat, pieces, finish := f.Chat, f.Pieces, f.Finish
+	chat, pieces, finish, before := f.Chat, f.Pieces, f.Finish, f.BeforePiece
 	f.mu.Unlock()
 	reply, ok := "OK", true
 	if chat != nil {
@@ -126,7 +130,12 @@ func (f *Server) serveChat(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	flusher := w.(http.Flusher)
+	sent := ""
 	for _, piece := range splitPieces(reply, pieces) {
+		if before != nil && !before(r, sent) {
+			return
+		}
+		sent += piece
 		chunk := openai.ChatCompletionStreamResponse{
 			ID: "chatcmpl-test", Object: "chat.completion.chunk", Model: req.Model,
 			Choices: []openai.ChatCompletionStreamChoice{{Delta: openai.ChatCompletionStreamChoiceDelta{Content: piece}}},

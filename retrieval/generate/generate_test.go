@@ -1,7 +1,6 @@
 package generate_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +18,7 @@ import (
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/internal/fakeopenai"
+	"github.com/citebot/citebot/internal/logbuf"
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/generate"
 )
@@ -28,24 +28,6 @@ const (
 	estoniaSource   = "000_2bc005b4439df7f9.txt"
 	estoniaSentence = "Lithuania and Belarus ratified the convention in 2003, Estonia in 2004, Latvia and Ukraine in 2005 and Poland in 2012."
 )
-
-// syncBuffer is a log sink safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // fallbacks records the OnFallback hook's calls.
 type fallbacks struct {
@@ -83,7 +65,7 @@ type genFixture struct {
 	fake *fakeopenai.Server
 	gen  *generate.Generator
 	eng  *retrieval.Engine
-	log  *syncBuffer
+	log  *logbuf.Buffer
 	fb   *fallbacks
 	text map[string]string // source → document text
 }
@@ -91,7 +73,7 @@ type genFixture struct {
 func newGenFixture(t *testing.T, opts generate.Options) *genFixture {
 	t.Helper()
 	eng, docs := defaultEngine(t)
-	f := &genFixture{fake: fakeopenai.New(t), eng: eng, log: &syncBuffer{}, fb: &fallbacks{}, text: map[string]string{}}
+	f := &genFixture{fake: fakeopenai.New(t), eng: eng, log: &logbuf.Buffer{}, fb: &fallbacks{}, text: map[string]string{}}
 	for _, d := range docs {
 		f.text[d.Source] = d.Text
 	}
