@@ -38,19 +38,19 @@ const weaviateSchemaVersion = "citebot-chunks/v1"
 
 // Defaults for Options.
 const (
-	DefaultWeaviateBatchSize   = 200
-	DefaultWeaviateConcurrency = 2
-	DefaultWeaviateRetries     = 5
-	DefaultWeaviateTimeout     = 30 * time.Second
+	DefaultBatchSize   = 200
+	DefaultConcurrency = 2
+	DefaultRetries     = 5
+	DefaultTimeout     = 30 * time.Second
 )
 
 // weaviateAlpha weighs the vector ranking against the BM25 ranking in
 // Weaviate's ranked fusion (0 is BM25 only, 1 is vectors only). It mirrors
-// MemoryIndex, which fuses the lexical and vector rankings with weights 1
+// memory.Index, which fuses the lexical and vector rankings with weights 1
 // and 0.8: 0.8/1.8 ≈ 0.44.
 const weaviateAlpha = 0.44
 
-// Options tunes a Index. The zero value is the default.
+// Options tunes an Index. The zero value is the default.
 type Options struct {
 	// APIKey, when set, is sent as a bearer token.
 	APIKey string
@@ -63,16 +63,16 @@ type Options struct {
 	// class keeps its own.
 	Replicas int
 	// BatchSize is how many chunks go in one batch request; 0 means
-	// DefaultWeaviateBatchSize.
+	// DefaultBatchSize.
 	BatchSize int
 	// Concurrency is how many batch requests are in flight at once; 0
-	// means DefaultWeaviateConcurrency.
+	// means DefaultConcurrency.
 	Concurrency int
 	// Retries is how often a failed batch is retried, with exponential
-	// backoff, before the write fails; 0 means DefaultWeaviateRetries and
+	// backoff, before the write fails; 0 means DefaultRetries and
 	// a negative value none.
 	Retries int
-	// Timeout bounds one request; 0 means DefaultWeaviateTimeout.
+	// Timeout bounds one request; 0 means DefaultTimeout.
 	Timeout time.Duration
 	// ConsistencyLevel is ONE, QUORUM or ALL for writes and deletes; ""
 	// means QUORUM, which with replication factor 3 survives one node
@@ -85,13 +85,13 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Index is an Index in a Weaviate server or cluster: chunks are
+// Index is an index.Index in a Weaviate server or cluster: chunks are
 // objects of one class, with citebot's own vectors (the class has no
 // vectorizer), and Search is Weaviate's hybrid BM25 and vector search. The
-// BM25 half runs over the same analysed terms as MemoryIndex's (accent
+// BM25 half runs over the same analysed terms as memory.Index's (accent
 // folding, stop words, Porter stems), which citebot computes and stores
 // in "lex" properties, so both backends match the same words. Like
-// MemoryIndex, which also matches a rare term's spelling variants
+// memory.Index, which also matches a rare term's spelling variants
 // ("defence", "defense") at half weight, it matches terms by their first
 // five letters at half weight, and titles at 0.3.
 //
@@ -130,16 +130,16 @@ func New(baseURL string, opts Options) (*Index, error) {
 		return nil, fmt.Errorf("weaviate: class name %q must start with a capital letter and hold only letters, digits and _", opts.Class)
 	}
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = DefaultWeaviateBatchSize
+		opts.BatchSize = DefaultBatchSize
 	}
 	if opts.Concurrency <= 0 {
-		opts.Concurrency = DefaultWeaviateConcurrency
+		opts.Concurrency = DefaultConcurrency
 	}
 	if opts.Retries == 0 {
-		opts.Retries = DefaultWeaviateRetries
+		opts.Retries = DefaultRetries
 	}
 	if opts.Timeout <= 0 {
-		opts.Timeout = DefaultWeaviateTimeout
+		opts.Timeout = DefaultTimeout
 	}
 	switch opts.ConsistencyLevel {
 	case "":
