@@ -1,3 +1,9 @@
+// Package retrieval is the engine: it indexes a corpus's chunks, embeds a
+// question, searches the index, drops near-duplicate passages and hands
+// the rest to the reader for an extractive answer with cited, verbatim
+// quotes, or picks and trims passages for a language model (see the
+// generate sub-package). It reads follow-up questions against the turns
+// of their conversation.
 package retrieval
 
 import (

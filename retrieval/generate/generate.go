@@ -57,7 +57,7 @@ type Options struct {
 	// ContextTokens is the budget for retrieved passages in a prompt.
 	ContextTokens int
 	// Conversations keeps recent turns for follow-up questions; nil means
-	// the engine's store.
+	// the retriever's store.
 	Conversations conversation.Store
 	// Logger receives fallbacks and dropped citations; nil means
 	// slog.Default().
@@ -93,10 +93,10 @@ type Retriever interface {
 var _ citebot.StreamAnswerer = (*Generator)(nil)
 
 // Generator answers with a language model over an OpenAI-compatible chat
-// API, grounded in the Engine's passages: the model writes from numbered
+// API, grounded in the Retriever's passages: the model writes from numbered
 // passages and cites them, and its answer is checked before anyone sees
 // it. When the model is slow, down or rate-limited, or its answer cannot be
-// trusted, the Engine's extractive answer is given instead, marked as such.
+// trusted, the Retriever's extractive answer is given instead, marked as such.
 // It is safe for concurrent use.
 type Generator struct {
 	eng    Retriever
@@ -179,7 +179,7 @@ func (g *Generator) answer(ctx context.Context, q citebot.Question, delta func(s
 }
 
 // rewrite asks the model for a standalone version of a follow-up, and
-// falls back on the engine's heuristic when the model fails or answers
+// falls back on the retriever's heuristic when the model fails or answers
 // with something that is not a question.
 func (g *Generator) rewrite(ctx context.Context, turns []conversation.Turn, text string) string {
 	if len(turns) == 0 {
@@ -232,7 +232,7 @@ func cleanRewrite(s string) string {
 	return ""
 }
 
-// generate answers a standalone question from the engine's passages.
+// generate answers a standalone question from the retriever's passages.
 func (g *Generator) generate(ctx context.Context, question string, delta func(string)) (citebot.Answer, error) {
 	passages, err := g.eng.Passages(ctx, question, g.opts.ContextTokens)
 	if err != nil {

@@ -25,7 +25,7 @@ func randomRecords(n, dim int, seed uint64) []index.Record {
 	return recs
 }
 
-// newTestIndex returns a MemoryIndex that searches exactly up to limit
+// newTestIndex returns an Index that searches exactly up to limit
 // chunks, closed when the test ends.
 func newTestIndex(t *testing.T, limit int) *Index {
 	t.Helper()
