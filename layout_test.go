@@ -24,7 +24,7 @@ var stages = [][]string{
 	{"retrieval/reader"},
 	{"retrieval/embed"},
 	{"retrieval/index"},
-	{"retrieval/index/memory", "retrieval/index/weaviate"},
+	{"retrieval/index/memory", "retrieval/index/weaviate", "internal/snapshot"},
 	{"retrieval/conversation"},
 	{"retrieval"},
 	{"retrieval/generate", "internal/readerfit"},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/snapshot"
 	"github.com/citebot/citebot/retrieval/index"
 )
 
@@ -148,7 +149,7 @@ func snapshotVectors(dataDir, embedder string, log *slog.Logger) map[[32]byte][]
 	if dataDir == "" {
 		return nil
 	}
-	snap, err := loadSnapshot(filepath.Join(dataDir, IndexFile))
+	snap, err := snapshot.Load(filepath.Join(dataDir, snapshot.File))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
@@ -163,14 +164,4 @@ func snapshotVectors(dataDir, embedder string, log *slog.Logger) map[[32]byte][]
 		out[sha256.Sum256([]byte(r.Chunk.Text))] = r.Vector
 	}
 	return out
-}
-
-// ReadSnapshot returns the records and embedder of the embedded index
-// stored in dataDir, for copying it elsewhere (`citebot migrate`).
-func ReadSnapshot(dataDir string) (records []index.Record, embedder string, err error) {
-	snap, err := loadSnapshot(filepath.Join(dataDir, IndexFile))
-	if err != nil {
-		return nil, "", err
-	}
-	return snap.Records, snap.Embedder, nil
 }

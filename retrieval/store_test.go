@@ -12,6 +12,7 @@ import (
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/snapshot"
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/embed"
 )
@@ -121,7 +122,7 @@ func TestCorruptIndexIsRebuilt(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			build(t, docs, nil, dir)
-			path := filepath.Join(dir, retrieval.IndexFile)
+			path := filepath.Join(dir, snapshot.File)
 			if err := corrupt(path); err != nil {
 				t.Fatal(err)
 			}
@@ -135,7 +136,7 @@ func TestCorruptIndexIsRebuilt(t *testing.T) {
 			}
 			entries, _ := os.ReadDir(dir)
 			if len(entries) != 1 {
-				t.Errorf("data dir holds %d entries, want only %s", len(entries), retrieval.IndexFile)
+				t.Errorf("data dir holds %d entries, want only %s", len(entries), snapshot.File)
 			}
 		})
 	}
@@ -146,8 +147,8 @@ func TestCorruptIndexIsRebuilt(t *testing.T) {
 // belong to a save in progress is left alone.
 func TestStaleTempFilesAreRemoved(t *testing.T) {
 	dir := t.TempDir()
-	stale := filepath.Join(dir, retrieval.IndexFile+".tmp-1111")
-	fresh := filepath.Join(dir, retrieval.IndexFile+".tmp-2222")
+	stale := filepath.Join(dir, snapshot.File+".tmp-1111")
+	fresh := filepath.Join(dir, snapshot.File+".tmp-2222")
 	for _, p := range []string{stale, fresh} {
 		if err := os.WriteFile(p, []byte("half an index"), 0o600); err != nil {
 			t.Fatal(err)

@@ -22,7 +22,7 @@ import (
 
 	"github.com/citebot/citebot/internal/logbuf"
 	"github.com/citebot/citebot/internal/scaletest"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/internal/snapshot"
 	"github.com/citebot/citebot/retrieval/index/weaviate"
 )
 
@@ -63,7 +63,7 @@ func TestMigrateToWeaviate(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("migrate: exit %d: %s", code, errs)
 	}
-	recs, embedder, err := retrieval.ReadSnapshot(data)
+	recs, embedder, err := snapshot.Read(data)
 	if err != nil {
 		t.Fatal(err)
 	}
