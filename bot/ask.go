@@ -6,18 +6,18 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 // AnswerWithin runs call with a deadline of timeout and returns by that
 // deadline even if call ignores its context, so a chat user always hears
 // back; the call itself then finishes in the background. A panic in call
 // becomes an error, and a timeout wraps context.DeadlineExceeded.
-func AnswerWithin(ctx context.Context, timeout time.Duration, call func(context.Context) (retrieval.Answer, error)) (retrieval.Answer, error) {
+func AnswerWithin(ctx context.Context, timeout time.Duration, call func(context.Context) (citebot.Answer, error)) (citebot.Answer, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	type result struct {
-		ans retrieval.Answer
+		ans citebot.Answer
 		err error
 	}
 	done := make(chan result, 1)
@@ -37,6 +37,6 @@ func AnswerWithin(ctx context.Context, timeout time.Duration, call func(context.
 		}
 		return r.ans, r.err
 	case <-ctx.Done():
-		return retrieval.Answer{}, fmt.Errorf("answer: %w", ctx.Err())
+		return citebot.Answer{}, fmt.Errorf("answer: %w", ctx.Err())
 	}
 }

@@ -6,13 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
 )
 
-type answerFunc func(context.Context, retrieval.Question) (retrieval.Answer, error)
+type answerFunc func(context.Context, citebot.Question) (citebot.Answer, error)
 
-func (f answerFunc) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (f answerFunc) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	return f(ctx, q)
 }
 
@@ -25,28 +25,28 @@ func TestAnswerWithin(t *testing.T) {
 		wantErr error
 		wantAns string
 	}{
-		{"answers", func(context.Context, retrieval.Question) (retrieval.Answer, error) {
-			return retrieval.Answer{Text: "2004"}, nil
+		{"answers", func(context.Context, citebot.Question) (citebot.Answer, error) {
+			return citebot.Answer{Text: "2004"}, nil
 		}, nil, "2004"},
-		{"error passes through", func(context.Context, retrieval.Question) (retrieval.Answer, error) {
-			return retrieval.Answer{}, retrieval.ErrNotReady
-		}, retrieval.ErrNotReady, ""},
-		{"ignores its context", func(context.Context, retrieval.Question) (retrieval.Answer, error) {
+		{"error passes through", func(context.Context, citebot.Question) (citebot.Answer, error) {
+			return citebot.Answer{}, citebot.ErrNotReady
+		}, citebot.ErrNotReady, ""},
+		{"ignores its context", func(context.Context, citebot.Question) (citebot.Answer, error) {
 			<-release
-			return retrieval.Answer{Text: "late"}, nil
+			return citebot.Answer{Text: "late"}, nil
 		}, context.DeadlineExceeded, ""},
-		{"honours its context", func(ctx context.Context, _ retrieval.Question) (retrieval.Answer, error) {
+		{"honours its context", func(ctx context.Context, _ citebot.Question) (citebot.Answer, error) {
 			<-ctx.Done()
-			return retrieval.Answer{}, errors.New("gave up")
+			return citebot.Answer{}, errors.New("gave up")
 		}, context.DeadlineExceeded, ""},
-		{"panics", func(context.Context, retrieval.Question) (retrieval.Answer, error) {
+		{"panics", func(context.Context, citebot.Question) (citebot.Answer, error) {
 			panic("boom")
 		}, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ans, err := bot.AnswerWithin(context.Background(), 50*time.Millisecond, func(ctx context.Context) (retrieval.Answer, error) {
-				return tt.a.Answer(ctx, retrieval.Question{Text: "q"})
+			ans, err := bot.AnswerWithin(context.Background(), 50*time.Millisecond, func(ctx context.Context) (citebot.Answer, error) {
+				return tt.a.Answer(ctx, citebot.Question{Text: "q"})
 			})
 			switch {
 			case tt.name == "panics":

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 // FeedbackFile is the name of the feedback log under the data dir.
@@ -26,13 +26,13 @@ const (
 // Feedback is one line of feedback.jsonl. Slack and Telegram write the same
 // shape so the log can be analysed without caring where it came from.
 type Feedback struct {
-	Time      time.Time            `json:"time"`
-	Adapter   string               `json:"adapter"`
-	User      string               `json:"user"`
-	Verdict   Verdict              `json:"verdict"`
-	Question  string               `json:"question"`
-	Answer    string               `json:"answer"`
-	Citations []retrieval.Citation `json:"citations"`
+	Time      time.Time          `json:"time"`
+	Adapter   string             `json:"adapter"`
+	User      string             `json:"user"`
+	Verdict   Verdict            `json:"verdict"`
+	Question  string             `json:"question"`
+	Answer    string             `json:"answer"`
+	Citations []citebot.Citation `json:"citations"`
 }
 
 // FeedbackLog appends Feedback records as JSON lines. It is safe for

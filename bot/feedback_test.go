@@ -7,8 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
 )
 
 func TestFeedbackLogRecord(t *testing.T) {
@@ -20,7 +20,7 @@ func TestFeedbackLogRecord(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			err := log.Record(bot.Feedback{Adapter: "test", User: "u", Verdict: bot.VerdictUp,
-				Question: "q", Answer: "a", Citations: []retrieval.Citation{{Source: "s.txt", Quote: "x"}}})
+				Question: "q", Answer: "a", Citations: []citebot.Citation{{Source: "s.txt", Quote: "x"}}})
 			if err != nil {
 				t.Error(err)
 			}

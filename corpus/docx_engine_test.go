@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
@@ -57,7 +58,7 @@ func TestDOCXAnsweredEndToEnd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
-			ans, err := eng.Answer(ctx, retrieval.Question{Text: tt.q})
+			ans, err := eng.Answer(ctx, citebot.Question{Text: tt.q})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/internal/pdftest"
 	"github.com/citebot/citebot/retrieval"
@@ -56,7 +57,7 @@ func TestPDFAnsweredWithPage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
-			ans, err := eng.Answer(ctx, retrieval.Question{Text: tt.q})
+			ans, err := eng.Answer(ctx, citebot.Question{Text: tt.q})
 			if err != nil {
 				t.Fatal(err)
 			}

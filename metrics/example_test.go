@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
@@ -26,7 +27,7 @@ func ExampleObserver_Wrap() {
 	obs := metrics.NewObserver(metrics.ObserverOptions{Recorder: m, Logger: slog.New(slog.DiscardHandler)})
 	slackAnswerer := obs.Wrap(eng, "slack")
 
-	ans, _ := slackAnswerer.Answer(ctx, retrieval.Question{Text: "when did Estonia ratify Ottawa?"})
+	ans, _ := slackAnswerer.Answer(ctx, citebot.Question{Text: "when did Estonia ratify Ottawa?"})
 	fmt.Println(metrics.OutcomeOf(ans, nil, false))
 	// Output: answered
 }

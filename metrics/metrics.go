@@ -12,7 +12,7 @@ package metrics
 import (
 	"time"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 // Outcome classifies how a question ended.
@@ -58,7 +58,7 @@ type Recorder interface {
 	// Stage records the time one stage of an answer took.
 	Stage(stage Stage, took time.Duration)
 	// Ingest records what building or updating the index did.
-	Ingest(stats retrieval.IngestStats)
+	Ingest(stats citebot.IngestStats)
 	// LLMError counts a failed language-model request; op is "chat" or
 	// "embed".
 	LLMError(op string)
@@ -80,7 +80,7 @@ func (Nop) Question(string, Outcome, time.Duration) {}
 func (Nop) Stage(Stage, time.Duration) {}
 
 // Ingest implements Recorder.
-func (Nop) Ingest(retrieval.IngestStats) {}
+func (Nop) Ingest(citebot.IngestStats) {}
 
 // LLMError implements Recorder.
 func (Nop) LLMError(string) {}

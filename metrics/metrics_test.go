@@ -12,12 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
 )
 
-var _ metrics.Answerer = (*retrieval.Engine)(nil)
+var _ citebot.Answerer = (*retrieval.Engine)(nil)
 
 // scrape returns the sample lines /metrics serves, keyed by name and
 // labels as printed.
@@ -49,7 +50,7 @@ func TestMetricsExport(t *testing.T) {
 	m.Question("telegram", metrics.Fallback, time.Second)
 	m.Stage(metrics.StageRetrieval, time.Millisecond)
 	m.Stage(metrics.StageGeneration, 2*time.Second)
-	m.Ingest(retrieval.IngestStats{Files: 10, Chunks: 40, Embedded: 30, Reused: 10})
+	m.Ingest(citebot.IngestStats{Files: 10, Chunks: 40, Embedded: 30, Reused: 10})
 	m.LLMError("chat")
 	m.CacheLookup(true)
 	m.CacheLookup(false)
@@ -96,27 +97,27 @@ func TestMetricsExport(t *testing.T) {
 }
 
 func TestOutcomeOf(t *testing.T) {
-	answered := retrieval.Answer{Answered: true, Mode: retrieval.ModeExtractive}
-	generated := retrieval.Answer{Answered: true, Mode: retrieval.ModeGenerative}
+	answered := citebot.Answer{Answered: true, Mode: citebot.ModeExtractive}
+	generated := citebot.Answer{Answered: true, Mode: citebot.ModeGenerative}
 	tests := []struct {
 		name       string
-		ans        retrieval.Answer
+		ans        citebot.Answer
 		err        error
 		generative bool
 		want       metrics.Outcome
 	}{
 		{"extractive offline", answered, nil, false, metrics.Answered},
-		{"refused", retrieval.Answer{Mode: retrieval.ModeExtractive}, nil, false, metrics.Refused},
-		{"refused with a model", retrieval.Answer{Mode: retrieval.ModeExtractive}, nil, true, metrics.Refused},
+		{"refused", citebot.Answer{Mode: citebot.ModeExtractive}, nil, false, metrics.Refused},
+		{"refused with a model", citebot.Answer{Mode: citebot.ModeExtractive}, nil, true, metrics.Refused},
 		{"generated", generated, nil, true, metrics.Answered},
 		{"fallback to extractive", answered, nil, true, metrics.Fallback},
-		{"refused while the model was down", retrieval.Answer{Mode: retrieval.ModeExtractive, Note: "The language model is unavailable, so this answer quotes the sources directly."}, nil, true, metrics.Fallback},
-		{"empty question", retrieval.Answer{}, retrieval.ErrEmptyQuestion, false, metrics.Invalid},
-		{"too long", retrieval.Answer{}, retrieval.ErrQuestionTooLong, false, metrics.Invalid},
-		{"wrapped too long", retrieval.Answer{}, errors.Join(errors.New("x"), retrieval.ErrQuestionTooLong), false, metrics.Invalid},
-		{"not ready", retrieval.Answer{}, retrieval.ErrNotReady, false, metrics.Error},
-		{"timeout", retrieval.Answer{}, context.DeadlineExceeded, true, metrics.Error},
-		{"asker went away", retrieval.Answer{}, fmt.Errorf("generate: %w", context.Canceled), true, metrics.Cancelled},
+		{"refused while the model was down", citebot.Answer{Mode: citebot.ModeExtractive, Note: "The language model is unavailable, so this answer quotes the sources directly."}, nil, true, metrics.Fallback},
+		{"empty question", citebot.Answer{}, citebot.ErrEmptyQuestion, false, metrics.Invalid},
+		{"too long", citebot.Answer{}, citebot.ErrQuestionTooLong, false, metrics.Invalid},
+		{"wrapped too long", citebot.Answer{}, errors.Join(errors.New("x"), citebot.ErrQuestionTooLong), false, metrics.Invalid},
+		{"not ready", citebot.Answer{}, citebot.ErrNotReady, false, metrics.Error},
+		{"timeout", citebot.Answer{}, context.DeadlineExceeded, true, metrics.Error},
+		{"asker went away", citebot.Answer{}, fmt.Errorf("generate: %w", context.Canceled), true, metrics.Cancelled},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

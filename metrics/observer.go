@@ -7,14 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
-
-// Answerer answers questions; *retrieval.Engine and the chat adapters'
-// Answerer interfaces have this shape.
-type Answerer interface {
-	Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
-}
 
 // ObserverOptions tunes an Observer. The zero value records nothing and
 // logs to slog.Default().
@@ -58,7 +52,7 @@ func (o *Observer) Recorder() Recorder {
 
 // Outcome classifies an answer as OutcomeOf does, knowing whether a
 // language model is meant to write answers. A nil *Observer assumes not.
-func (o *Observer) Outcome(ans retrieval.Answer, err error) Outcome {
+func (o *Observer) Outcome(ans citebot.Answer, err error) Outcome {
 	return OutcomeOf(ans, err, o != nil && o.generative)
 }
 
@@ -107,7 +101,7 @@ func WithRecorder(ctx context.Context, rec Recorder) context.Context {
 
 // Answer asks a the question q on behalf of adapter, timing and recording
 // it. It gives the question a request ID unless ctx already carries one.
-func (o *Observer) Answer(ctx context.Context, a Answerer, adapter string, q retrieval.Question) (retrieval.Answer, error) {
+func (o *Observer) Answer(ctx context.Context, a citebot.Answerer, adapter string, q citebot.Question) (citebot.Answer, error) {
 	if o == nil {
 		return a.Answer(ctx, q)
 	}
@@ -134,7 +128,7 @@ func (o *Observer) Answer(ctx context.Context, a Answerer, adapter string, q ret
 
 // Cached records a question answered from a cache, without asking the
 // engine: it counts toward the question metrics but not the stage times.
-func (o *Observer) Cached(ctx context.Context, adapter string, q retrieval.Question, ans retrieval.Answer, took time.Duration) {
+func (o *Observer) Cached(ctx context.Context, adapter string, q citebot.Question, ans citebot.Answer, took time.Duration) {
 	if o == nil {
 		return
 	}
@@ -150,7 +144,7 @@ func (o *Observer) Cached(ctx context.Context, adapter string, q retrieval.Quest
 // logQuestion writes the one line per question. It logs the question's
 // length, not its text, at info level; the text only at debug level, since
 // questions may hold personal data.
-func (o *Observer) logQuestion(ctx context.Context, id, adapter string, q retrieval.Question, outcome Outcome, took time.Duration, ans retrieval.Answer, err error, cached bool) {
+func (o *Observer) logQuestion(ctx context.Context, id, adapter string, q citebot.Question, outcome Outcome, took time.Duration, ans citebot.Answer, err error, cached bool) {
 	level := slog.LevelInfo
 	if outcome == Error {
 		level = slog.LevelWarn
@@ -183,20 +177,13 @@ func (o *Observer) logQuestion(ctx context.Context, id, adapter string, q retrie
 	o.log.LogAttrs(ctx, level, "question", attrs...)
 }
 
-// StreamAnswerer is an Answerer that can also hand out an answer's text
-// as it is written, as *retrieval.Engine and *retrieval.Generator can.
-type StreamAnswerer interface {
-	Answerer
-	AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error)
-}
-
 // Wrap returns an Answerer that asks a through the Observer, for adapters
 // that take an Answerer and know nothing of metrics. When a streams, so
 // does the result (it is then a StreamAnswerer), so that wrapping never
 // hides streaming from an adapter that looks for it.
-func (o *Observer) Wrap(a Answerer, adapter string) Answerer {
+func (o *Observer) Wrap(a citebot.Answerer, adapter string) citebot.Answerer {
 	w := observed{o: o, a: a, adapter: adapter}
-	if s, ok := a.(StreamAnswerer); ok {
+	if s, ok := a.(citebot.StreamAnswerer); ok {
 		return observedStream{observed: w, s: s}
 	}
 	return w
@@ -204,29 +191,29 @@ func (o *Observer) Wrap(a Answerer, adapter string) Answerer {
 
 type observed struct {
 	o       *Observer
-	a       Answerer
+	a       citebot.Answerer
 	adapter string
 }
 
-func (w observed) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (w observed) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	return w.o.Answer(ctx, w.a, w.adapter, q)
 }
 
 type observedStream struct {
 	observed
-	s StreamAnswerer
+	s citebot.StreamAnswerer
 }
 
-func (w observedStream) AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error) {
-	stream := answerFunc(func(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (w observedStream) AnswerStream(ctx context.Context, q citebot.Question, delta func(string)) (citebot.Answer, error) {
+	stream := answerFunc(func(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 		return w.s.AnswerStream(ctx, q, delta)
 	})
 	return w.o.Answer(ctx, stream, w.adapter, q)
 }
 
 // answerFunc adapts a function to Answerer.
-type answerFunc func(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
+type answerFunc func(ctx context.Context, q citebot.Question) (citebot.Answer, error)
 
-func (f answerFunc) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (f answerFunc) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	return f(ctx, q)
 }

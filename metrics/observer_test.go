@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/metrics"
-	"github.com/citebot/citebot/retrieval"
 )
 
 // logLines decodes the JSON log lines in buf.
@@ -38,15 +38,15 @@ func TestObserverWithEngine(t *testing.T) {
 	a := o.Wrap(engine(t), "slack")
 	ctx := context.Background()
 
-	ans, err := a.Answer(ctx, retrieval.Question{Text: "when did Estonia ratify Ottawa?"})
+	ans, err := a.Answer(ctx, citebot.Question{Text: "when did Estonia ratify Ottawa?"})
 	if err != nil || !strings.Contains(ans.Text, "2004") {
 		t.Fatalf("got %+v, %v; want an answer with 2004", ans, err)
 	}
-	if _, err := a.Answer(ctx, retrieval.Question{Text: "What is the capital of Australia?"}); err != nil {
+	if _, err := a.Answer(ctx, citebot.Question{Text: "What is the capital of Australia?"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = a.Answer(ctx, retrieval.Question{Text: "   "})
-	if !errors.Is(err, retrieval.ErrEmptyQuestion) {
+	_, err = a.Answer(ctx, citebot.Question{Text: "   "})
+	if !errors.Is(err, citebot.ErrEmptyQuestion) {
 		t.Fatalf("got %v, want ErrEmptyQuestion passed through", err)
 	}
 	want := []string{"slack/answered", "slack/refused", "slack/invalid"}
@@ -93,12 +93,12 @@ func TestObserverKeepsRequestID(t *testing.T) {
 	var buf bytes.Buffer
 	o := metrics.NewObserver(metrics.ObserverOptions{Logger: slog.New(slog.NewJSONHandler(&buf, nil))})
 	var seen string
-	a := answerFunc(func(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+	a := answerFunc(func(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 		seen = metrics.RequestID(ctx)
-		return retrieval.Answer{Answered: true}, nil
+		return citebot.Answer{Answered: true}, nil
 	})
 	ctx := metrics.WithRequestID(context.Background(), "req-42")
-	if _, err := o.Answer(ctx, a, "web", retrieval.Question{Text: "q?"}); err != nil {
+	if _, err := o.Answer(ctx, a, "web", citebot.Question{Text: "q?"}); err != nil {
 		t.Fatal(err)
 	}
 	if seen != "req-42" {
@@ -112,7 +112,7 @@ func TestObserverKeepsRequestID(t *testing.T) {
 func TestObserverDebugLogsQuestion(t *testing.T) {
 	var buf bytes.Buffer
 	o := metrics.NewObserver(metrics.ObserverOptions{Logger: slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
-	if _, err := o.Answer(context.Background(), engine(t), "web", retrieval.Question{Text: "when did Estonia ratify Ottawa?"}); err != nil {
+	if _, err := o.Answer(context.Background(), engine(t), "web", citebot.Question{Text: "when did Estonia ratify Ottawa?"}); err != nil {
 		t.Fatal(err)
 	}
 	if l := logLines(t, &buf); len(l) != 1 || l[0]["question"] != "when did Estonia ratify Ottawa?" {
@@ -120,9 +120,9 @@ func TestObserverDebugLogsQuestion(t *testing.T) {
 	}
 }
 
-type answerFunc func(context.Context, retrieval.Question) (retrieval.Answer, error)
+type answerFunc func(context.Context, citebot.Question) (citebot.Answer, error)
 
-func (f answerFunc) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (f answerFunc) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	return f(ctx, q)
 }
 
@@ -131,19 +131,19 @@ func TestObserverStagesAndFallback(t *testing.T) {
 	o := metrics.NewObserver(metrics.ObserverOptions{Recorder: rec, Logger: discard(), Generative: true})
 	// A generator that reports its own stage and an LLM error, as the
 	// language-model wiring does, then answers generatively.
-	gen := answerFunc(func(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+	gen := answerFunc(func(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 		metrics.ObserveStage(ctx, metrics.StageGeneration, time.Hour)
-		return retrieval.Answer{Answered: true, Mode: retrieval.ModeGenerative}, nil
+		return citebot.Answer{Answered: true, Mode: citebot.ModeGenerative}, nil
 	})
-	failed := answerFunc(func(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+	failed := answerFunc(func(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 		metrics.ObserveLLMError(ctx, "chat")
-		return retrieval.Answer{Answered: true, Mode: retrieval.ModeExtractive, Note: "model failed"}, nil
+		return citebot.Answer{Answered: true, Mode: citebot.ModeExtractive, Note: "model failed"}, nil
 	})
 	ctx := context.Background()
-	if _, err := o.Answer(ctx, gen, "telegram", retrieval.Question{Text: "q?"}); err != nil {
+	if _, err := o.Answer(ctx, gen, "telegram", citebot.Question{Text: "q?"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.Answer(ctx, failed, "telegram", retrieval.Question{Text: "q?"}); err != nil {
+	if _, err := o.Answer(ctx, failed, "telegram", citebot.Question{Text: "q?"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(rec.questions, " "); got != "telegram/answered telegram/fallback" {
@@ -168,11 +168,11 @@ func TestObserverStagesAndFallback(t *testing.T) {
 
 func TestNilObserverPassesThrough(t *testing.T) {
 	var o *metrics.Observer
-	ans, err := o.Answer(context.Background(), engine(t), "web", retrieval.Question{Text: "when did Estonia ratify Ottawa?"})
+	ans, err := o.Answer(context.Background(), engine(t), "web", citebot.Question{Text: "when did Estonia ratify Ottawa?"})
 	if err != nil || !strings.Contains(ans.Text, "2004") {
 		t.Errorf("got %+v %v", ans, err)
 	}
-	o.Cached(context.Background(), "web", retrieval.Question{}, ans, 0)
+	o.Cached(context.Background(), "web", citebot.Question{}, ans, 0)
 }
 
 func TestValidRequestID(t *testing.T) {
@@ -203,12 +203,12 @@ func TestWrapKeepsStreaming(t *testing.T) {
 	rec := &recorded{}
 	o := metrics.NewObserver(metrics.ObserverOptions{Recorder: rec, Logger: discard()})
 	eng := engine(t)
-	w, ok := o.Wrap(eng, "telegram").(metrics.StreamAnswerer)
+	w, ok := o.Wrap(eng, "telegram").(citebot.StreamAnswerer)
 	if !ok {
 		t.Fatal("wrapping the engine hid AnswerStream")
 	}
 	var got strings.Builder
-	ans, err := w.AnswerStream(context.Background(), retrieval.Question{Text: "when did Estonia ratify Ottawa?"}, func(d string) { got.WriteString(d) })
+	ans, err := w.AnswerStream(context.Background(), citebot.Question{Text: "when did Estonia ratify Ottawa?"}, func(d string) { got.WriteString(d) })
 	if err != nil || !strings.Contains(got.String(), "2004") || !strings.Contains(ans.Text, "2004") {
 		t.Fatalf("streamed %q, answer %+v, err %v", got.String(), ans, err)
 	}
@@ -216,9 +216,9 @@ func TestWrapKeepsStreaming(t *testing.T) {
 		t.Errorf("streamed question recorded as %v, want telegram/answered", rec.questions)
 	}
 	// An answerer that cannot stream is not made to look as if it could.
-	if _, ok := o.Wrap(answerFunc(func(context.Context, retrieval.Question) (retrieval.Answer, error) {
-		return retrieval.Answer{}, nil
-	}), "slack").(metrics.StreamAnswerer); ok {
+	if _, ok := o.Wrap(answerFunc(func(context.Context, citebot.Question) (citebot.Answer, error) {
+		return citebot.Answer{}, nil
+	}), "slack").(citebot.StreamAnswerer); ok {
 		t.Error("Wrap claims streaming for an answerer without AnswerStream")
 	}
 }
@@ -233,10 +233,10 @@ func TestWithRecorder(t *testing.T) {
 	// A question asked under that ctx reports to its own Observer.
 	own := &recorded{}
 	o := metrics.NewObserver(metrics.ObserverOptions{Recorder: own, Logger: discard()})
-	_, _ = o.Answer(ctx, answerFunc(func(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+	_, _ = o.Answer(ctx, answerFunc(func(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 		metrics.ObserveLLMError(ctx, "chat")
-		return retrieval.Answer{Answered: true}, nil
-	}), "web", retrieval.Question{Text: "q?"})
+		return citebot.Answer{Answered: true}, nil
+	}), "web", citebot.Question{Text: "q?"})
 	if strings.Join(own.llm, ",") != "chat" || len(rec.llm) != 1 {
 		t.Errorf("question's LLM error went to %v / %v, want the Observer's recorder", own.llm, rec.llm)
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 // OutcomeOf classifies an answer. generative says a language model is
@@ -12,15 +12,15 @@ import (
 // extractive is a Fallback, and so is a refusal made without the model
 // because it failed (the answer's Note says so): asked again once the
 // model is back, the question may well be answered.
-func OutcomeOf(ans retrieval.Answer, err error, generative bool) Outcome {
+func OutcomeOf(ans citebot.Answer, err error, generative bool) Outcome {
 	switch {
-	case errors.Is(err, retrieval.ErrEmptyQuestion), errors.Is(err, retrieval.ErrQuestionTooLong):
+	case errors.Is(err, citebot.ErrEmptyQuestion), errors.Is(err, citebot.ErrQuestionTooLong):
 		return Invalid
 	case errors.Is(err, context.Canceled):
 		return Cancelled
 	case err != nil:
 		return Error
-	case generative && ans.Mode != retrieval.ModeGenerative && (ans.Answered || ans.Note != ""):
+	case generative && ans.Mode != citebot.ModeGenerative && (ans.Answered || ans.Note != ""):
 		return Fallback
 	case !ans.Answered:
 		return Refused

@@ -8,7 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 // latencyBuckets spans an offline answer (about a millisecond) to a slow
@@ -126,7 +126,7 @@ func (m *Metrics) Stage(stage Stage, took time.Duration) {
 }
 
 // Ingest implements Recorder.
-func (m *Metrics) Ingest(s retrieval.IngestStats) {
+func (m *Metrics) Ingest(s citebot.IngestStats) {
 	m.runs.Inc()
 	m.files.Add(float64(s.Files))
 	m.chunks.WithLabelValues("embedded").Add(float64(s.Embedded))
@@ -137,7 +137,7 @@ func (m *Metrics) Ingest(s retrieval.IngestStats) {
 // Serving sets the index gauges to the index s describes, for an index
 // swapped in without a full build (serve's live re-index), which the
 // ingest counters would overstate.
-func (m *Metrics) Serving(s retrieval.IngestStats) {
+func (m *Metrics) Serving(s citebot.IngestStats) {
 	m.idxFiles.Set(float64(s.Files))
 	m.idxChunks.Set(float64(s.Chunks))
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"unicode/utf8"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/reader"
 	"github.com/citebot/citebot/retrieval/words"
@@ -70,13 +71,13 @@ func NewBaseline(docs []corpus.Document, opts corpus.ChunkOptions) *Baseline {
 }
 
 // Answer returns the best-matching sentence as the answer.
-func (b *Baseline) Answer(ctx context.Context, q Question) (Answer, error) {
-	text := cleanQuestion(q.Text)
+func (b *Baseline) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
+	text := CleanQuestion(q.Text)
 	if text == "" {
-		return Answer{}, ErrEmptyQuestion
+		return citebot.Answer{}, citebot.ErrEmptyQuestion
 	}
-	if utf8.RuneCountInString(text) > MaxQuestionLen {
-		return Answer{}, ErrQuestionTooLong
+	if utf8.RuneCountInString(text) > citebot.MaxQuestionLen {
+		return citebot.Answer{}, citebot.ErrQuestionTooLong
 	}
 	const k1, bb = 1.2, 0.75
 	n := float64(len(b.sents))
@@ -99,14 +100,14 @@ func (b *Baseline) Answer(ctx context.Context, q Question) (Answer, error) {
 			best, bestScore = i, sc
 		}
 	}
-	ans := Answer{Question: text, Citations: []Citation{}, Mode: ModeExtractive}
+	ans := citebot.Answer{Question: text, Citations: []citebot.Citation{}, Mode: citebot.ModeExtractive}
 	if best < 0 {
-		ans.Text = notCoveredText
+		ans.Text = NotCoveredText
 		return ans, nil
 	}
 	s := b.sents[best]
 	ans.Answered = true
-	ans.Citations = append(ans.Citations, Citation{Source: s.source, Title: s.title, Quote: cutQuote(s.text, ""), Page: s.page, Score: roundScore(bestScore)})
-	ans.Text = truncateRunes(s.text, MaxAnswerLen-4) + " " + formatMarker(1)
+	ans.Citations = append(ans.Citations, citebot.Citation{Source: s.source, Title: s.title, Quote: cutQuote(s.text, ""), Page: s.page, Score: roundScore(bestScore)})
+	ans.Text = words.Truncate(s.text, citebot.MaxAnswerLen-4) + " " + formatMarker(1)
 	return ans, nil
 }

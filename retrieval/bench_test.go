@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
@@ -89,7 +90,7 @@ func BenchmarkAnswerDistinct(b *testing.B) {
 			}
 			defer eng.Close()
 			reportLatency(b, func(i int) {
-				if _, err := eng.Answer(ctx, retrieval.Question{Text: run.qs[i]}); err != nil {
+				if _, err := eng.Answer(ctx, citebot.Question{Text: run.qs[i]}); err != nil {
 					b.Fatal(err)
 				}
 			})
@@ -101,7 +102,7 @@ func BenchmarkAnswerDefaultCorpus(b *testing.B) {
 	eng, _ := defaultEngine(b)
 	ctx := context.Background()
 	reportLatency(b, func(i int) {
-		if _, err := eng.Answer(ctx, retrieval.Question{Text: devQuestions[i%len(devQuestions)]}); err != nil {
+		if _, err := eng.Answer(ctx, citebot.Question{Text: devQuestions[i%len(devQuestions)]}); err != nil {
 			b.Fatal(err)
 		}
 	})
@@ -176,7 +177,7 @@ func BenchmarkAnswer100kChunks(b *testing.B) {
 		"What happened in Warsaw on March 3, 2001?",
 	}
 	reportLatency(b, func(i int) {
-		if _, err := eng.Answer(ctx, retrieval.Question{Text: qs[i%len(qs)]}); err != nil {
+		if _, err := eng.Answer(ctx, citebot.Question{Text: qs[i%len(qs)]}); err != nil {
 			b.Fatal(err)
 		}
 	})

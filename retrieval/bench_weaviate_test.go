@@ -11,8 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/internal/scaletest"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/index"
+	"github.com/citebot/citebot/retrieval/index/weaviate"
 )
 
 // BenchmarkIndexBackends measures the embedded index and a single
@@ -64,11 +67,11 @@ func BenchmarkIndexBackends(b *testing.B) {
 			"What happened in Warsaw on March 3, 2001?",
 		}
 		for _, backend := range []string{"embedded", "weaviate"} {
-			var idx retrieval.Index
+			var idx index.Index
 			var wv *scaletest.Weaviate
 			if backend == "weaviate" {
 				wv = scaletest.StartWeaviate(b, fmt.Sprintf("PERSISTENCE_MEMTABLES_FLUSH_IDLE_AFTER_SECONDS=%d", flushIdle))
-				w, err := retrieval.NewWeaviateIndex(wv.URL, retrieval.WeaviateOptions{})
+				w, err := weaviate.New(wv.URL, weaviate.Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -89,7 +92,7 @@ func BenchmarkIndexBackends(b *testing.B) {
 			cold := make([]time.Duration, 20)
 			for i := range cold {
 				t0 := time.Now()
-				if _, err := eng.Answer(ctx, retrieval.Question{Text: qs[i%len(qs)]}); err != nil {
+				if _, err := eng.Answer(ctx, citebot.Question{Text: qs[i%len(qs)]}); err != nil {
 					b.Fatal(err)
 				}
 				cold[i] = time.Since(t0)
@@ -101,7 +104,7 @@ func BenchmarkIndexBackends(b *testing.B) {
 			lat := make([]time.Duration, questions)
 			for i := range lat {
 				t0 := time.Now()
-				if _, err := eng.Answer(ctx, retrieval.Question{Text: qs[i%len(qs)]}); err != nil {
+				if _, err := eng.Answer(ctx, citebot.Question{Text: qs[i%len(qs)]}); err != nil {
 					b.Fatal(err)
 				}
 				lat[i] = time.Since(t0)

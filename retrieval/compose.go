@@ -5,14 +5,15 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/reader"
 	"github.com/citebot/citebot/retrieval/words"
 )
 
-// notCoveredText is how an unanswered question reads. Adapters show it
+// NotCoveredText is how an unanswered question reads. Adapters show it
 // differently from an answer, keyed on Answer.Answered, not on this text.
-const notCoveredText = "I couldn't find that in the corpus."
+const NotCoveredText = "I couldn't find that in the corpus."
 
 // maxQuoteLen caps a citation's quote; a longer sentence is cut at a word
 // boundary, which keeps the quote verbatim.
@@ -21,8 +22,8 @@ const maxQuoteLen = 320
 // compose turns the reader's finding into an Answer: the direct answer
 // first, then the sentence it came from, quoted verbatim with its marker,
 // and the citations.
-func compose(question string, rd reader.Reading, pageOf pageFunc) Answer {
-	ans := Answer{Question: question, Citations: []Citation{}, Mode: ModeExtractive,
+func compose(question string, rd reader.Reading, pageOf pageFunc) citebot.Answer {
+	ans := citebot.Answer{Question: question, Citations: []citebot.Citation{}, Mode: citebot.ModeExtractive,
 		Confidence: roundScore(rd.Confidence)}
 	if !rd.Answered || len(rd.Evidence) == 0 {
 		return notCovered(ans, rd.Evidence, pageOf)
@@ -60,7 +61,7 @@ func isVerdict(lead string) bool { return lead == "Yes" || lead == "No" }
 // answerText writes the reply: the lead, then the quote with its marker,
 // and markers for the sources that agree. A lead that is nearly the whole
 // sentence is not said twice.
-func answerText(lead, sentence string, cites []Citation) string {
+func answerText(lead, sentence string, cites []citebot.Citation) string {
 	quote := cites[0].Quote
 	if lead != "" && !isVerdict(strings.SplitN(lead, ",", 2)[0]) && runeLen(lead) >= runeLen(sentence)*9/10 {
 		lead = ""
@@ -82,13 +83,13 @@ func answerText(lead, sentence string, cites []Citation) string {
 		tail = " Also in " + strings.Join(marks, ", ") + "."
 	}
 	marker := " " + formatMarker(1)
-	budget := MaxAnswerLen - runeLen(head) - runeLen(marker) - runeLen(tail)
-	return head + truncateRunes(quote, budget) + marker + tail
+	budget := citebot.MaxAnswerLen - runeLen(head) - runeLen(marker) - runeLen(tail)
+	return head + words.Truncate(quote, budget) + marker + tail
 }
 
 // notCovered says the corpus does not answer, and lists the nearest
 // sources so the user can look for themselves.
-func notCovered(ans Answer, near []reader.Evidence, pageOf pageFunc) Answer {
+func notCovered(ans citebot.Answer, near []reader.Evidence, pageOf pageFunc) citebot.Answer {
 	ans.Answered = false
 	for _, ev := range near {
 		if len(ans.Citations) >= 3 {
@@ -99,7 +100,7 @@ func notCovered(ans Answer, near []reader.Evidence, pageOf pageFunc) Answer {
 		}
 		ans.Citations = append(ans.Citations, citationOf(ev, "", pageOf))
 	}
-	ans.Text = notCoveredText
+	ans.Text = NotCoveredText
 	if len(ans.Citations) > 0 {
 		names := make([]string, len(ans.Citations))
 		for i, c := range ans.Citations {
@@ -110,8 +111,8 @@ func notCovered(ans Answer, near []reader.Evidence, pageOf pageFunc) Answer {
 	return ans
 }
 
-func citationOf(ev reader.Evidence, keep string, pageOf pageFunc) Citation {
-	return Citation{
+func citationOf(ev reader.Evidence, keep string, pageOf pageFunc) citebot.Citation {
+	return citebot.Citation{
 		Source: ev.Source,
 		Title:  ev.Title,
 		Quote:  cutQuote(ev.Text, keep),
@@ -172,7 +173,7 @@ func cutQuote(text, answer string) string {
 	return strings.TrimRight(cut, " ,;:")
 }
 
-func citedSource(cs []Citation, src string) bool {
+func citedSource(cs []citebot.Citation, src string) bool {
 	for _, c := range cs {
 		if c.Source == src {
 			return true
@@ -192,28 +193,3 @@ func roundScore(f float64) float64 {
 func formatMarker(n int) string { return fmt.Sprintf("[%d]", n) }
 
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
-
-// truncateRunes cuts s to at most n characters, at a word boundary when
-// one is near, and marks the cut with "…".
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	if n <= 1 {
-		return "…"
-	}
-	cut := 0
-	count := 0
-	for i := range s {
-		if count == n-1 {
-			cut = i
-			break
-		}
-		count++
-	}
-	t := s[:cut]
-	if k := strings.LastIndexAny(t, " \n"); k > len(t)/2 {
-		t = t[:k]
-	}
-	return strings.TrimRight(t, " ,;:") + "…"
-}

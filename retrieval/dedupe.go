@@ -43,6 +43,12 @@ func sortedWordHashes(s string) []uint64 {
 	return out
 }
 
+// FNV-1a's parameters, for hashing words without allocating.
+const (
+	fnvOffset64 = 14695981039346656037
+	fnvPrime64  = 1099511628211
+)
+
 // jaccardSorted is the Jaccard similarity of two sorted sets.
 func jaccardSorted(a, b []uint64) float64 {
 	if len(a) == 0 || len(b) == 0 {

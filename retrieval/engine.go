@@ -1,3 +1,9 @@
+// Package retrieval is the engine: it indexes a corpus's chunks, embeds a
+// question, searches the index, drops near-duplicate passages and hands
+// the rest to the reader for an extractive answer with cited, verbatim
+// quotes, or picks and trims passages for a language model (see the
+// generate sub-package). It reads follow-up questions against the turns
+// of their conversation.
 package retrieval
 
 import (
@@ -10,18 +16,24 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/lru"
+	"github.com/citebot/citebot/retrieval/conversation"
+	"github.com/citebot/citebot/retrieval/embed"
+	"github.com/citebot/citebot/retrieval/index"
+	"github.com/citebot/citebot/retrieval/index/memory"
 	"github.com/citebot/citebot/retrieval/reader"
 	"github.com/citebot/citebot/retrieval/words"
 )
 
 // Options tunes an Engine. The zero value is a working offline engine.
 type Options struct {
-	// Embedder embeds chunks and questions; nil means LocalEmbedder{}.
+	// Embedder embeds chunks and questions; nil means embed.Local{}.
 	Embedder Embedder
-	// Index stores and searches chunks; nil means a new MemoryIndex, which
+	// Index stores and searches chunks; nil means a new memory.Index, which
 	// the engine closes on Close.
-	Index Index
+	Index index.Index
 	// Chunk sets chunk size and overlap; zero values use corpus defaults.
 	Chunk corpus.ChunkOptions
 	// DataDir, when set, persists vectors there so that a restart or an
@@ -38,8 +50,8 @@ type Options struct {
 	Progress func(done, total int)
 	// Conversations keeps recent turns so that a follow-up question with a
 	// ConversationID is read in the light of the one before; nil means a
-	// new MemoryConversations with its defaults.
-	Conversations ConversationStore
+	// new conversation.Memory with its defaults.
+	Conversations conversation.Store
 	// OnDegrade, when set, is called when a model call fails and the
 	// engine answers without it: stage "embed" when a question could not
 	// be embedded and was searched by its words alone; reason is
@@ -51,17 +63,17 @@ type Options struct {
 // Engine answers questions from an indexed corpus. It is safe for
 // concurrent use; the corpus it was built from does not change under it.
 type Engine struct {
-	idx     Index
+	idx     index.Index
 	closer  io.Closer
 	embed   Embedder
-	qvecs   *lru[[]float32] // question vectors, keyed by embedder and text
-	words   *lru[[]uint64]  // word-hash sets for near-duplicate checks, keyed by chunk ID
+	qvecs   *lru.Cache[[]float32] // question vectors, keyed by embedder and text
+	words   *lru.Cache[[]uint64]  // word-hash sets for near-duplicate checks, keyed by chunk ID
 	log     *slog.Logger
 	passes  int
 	stats   *reader.Stats
 	reader  Reader
-	ingest  IngestStats
-	conv    ConversationStore
+	ingest  citebot.IngestStats
+	conv    conversation.Store
 	coord   map[string]int32 // names listed together in the corpus; see followup.go
 	pages   pageTable        // where the pages of paged documents start
 	degrade func(ctx context.Context, stage, reason string)
@@ -81,21 +93,6 @@ type Reader interface {
 
 var _ Reader = (*reader.Reader)(nil)
 
-// IngestStats reports what building the index did.
-type IngestStats struct {
-	Files    int    `json:"files"`
-	Chunks   int    `json:"chunks"`
-	Embedded int    `json:"embedded"` // chunks embedded now
-	Reused   int    `json:"reused"`   // chunks whose stored vectors were reused
-	Changed  int    `json:"changed"`  // files new or changed since the stored index
-	Removed  int    `json:"removed"`  // files in the stored index but no longer in the corpus
-	Rebuilt  string `json:"rebuilt,omitempty"`
-	Embedder string `json:"embedder"`
-	// SaveError is why the index could not be stored; the engine still
-	// answers from memory.
-	SaveError string `json:"save_error,omitempty"`
-}
-
 // NewEngine chunks docs, embeds and indexes the chunks, and returns an
 // engine ready to answer. With Options.DataDir set it reuses stored vectors
 // for unchanged text and saves the result atomically.
@@ -109,10 +106,10 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 		degrade: opts.OnDegrade,
 	}
 	if e.conv == nil {
-		e.conv = NewMemoryConversations(ConversationOptions{})
+		e.conv = conversation.NewMemory(conversation.Options{})
 	}
 	if e.embed == nil {
-		e.embed = LocalEmbedder{}
+		e.embed = embed.Local{}
 	}
 	if e.log == nil {
 		e.log = slog.Default()
@@ -121,10 +118,10 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 		e.passes = 16
 	}
 	e.pages = newPageTable(docs)
-	e.qvecs = newLRU[[]float32](1024)
-	e.words = newLRU[[]uint64](4096)
+	e.qvecs = lru.New[[]float32](1024)
+	e.words = lru.New[[]uint64](4096)
 	if e.idx == nil {
-		mi, err := NewMemoryIndex(MemoryIndexOptions{})
+		mi, err := memory.New(memory.Options{})
 		if err != nil {
 			return nil, err
 		}
@@ -139,7 +136,7 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 		return nil, err
 	}
 	e.reader = rd
-	if pi, ok := e.idx.(PersistentIndex); ok {
+	if pi, ok := e.idx.(index.PersistentIndex); ok {
 		// A persistent index is its own store: bring it up to date by
 		// content hash rather than rewriting it (see index_sync.go).
 		stats, err := syncIndex(ctx, pi, e.embed, docs, chunks, opts.DataDir, opts.Chunk, e.log, opts.Progress)
@@ -179,7 +176,7 @@ func (e *Engine) learn(chunks []corpus.Chunk) {
 }
 
 // Stats reports what building the index did.
-func (e *Engine) Stats() IngestStats { return e.ingest }
+func (e *Engine) Stats() citebot.IngestStats { return e.ingest }
 
 // Close releases the index if the engine created it.
 func (e *Engine) Close() error {
@@ -189,9 +186,9 @@ func (e *Engine) Close() error {
 	return nil
 }
 
-// cleanQuestion trims a question and removes control and format characters
+// CleanQuestion trims a question and removes control and format characters
 // and repeated whitespace, so that odd Unicode cannot skew matching.
-func cleanQuestion(s string) string {
+func CleanQuestion(s string) string {
 	s = strings.ToValidUTF8(s, "")
 	var b strings.Builder
 	b.Grow(len(s))
@@ -213,16 +210,26 @@ func cleanQuestion(s string) string {
 	return b.String()
 }
 
+// ValidQuestion returns s cleaned as CleanQuestion does, or
+// citebot.ErrEmptyQuestion or ErrQuestionTooLong when it cannot be asked.
+func ValidQuestion(s string) (string, error) {
+	text := CleanQuestion(s)
+	if text == "" {
+		return "", citebot.ErrEmptyQuestion
+	}
+	if utf8.RuneCountInString(text) > citebot.MaxQuestionLen {
+		return "", citebot.ErrQuestionTooLong
+	}
+	return text, nil
+}
+
 // Answer answers q from the corpus. A question the corpus does not cover
 // gets an Answer with Answered false, not an error; errors are the
 // sentinels for unusable questions, or a failing index or embedder.
-func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
-	text := cleanQuestion(q.Text)
-	if text == "" {
-		return Answer{}, ErrEmptyQuestion
-	}
-	if utf8.RuneCountInString(text) > MaxQuestionLen {
-		return Answer{}, ErrQuestionTooLong
+func (e *Engine) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
+	text, err := ValidQuestion(q.Text)
+	if err != nil {
+		return citebot.Answer{}, err
 	}
 	asked := text
 	if q.ConversationID != "" {
@@ -230,9 +237,9 @@ func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
 	}
 	hits, err := e.search(ctx, text)
 	if err != nil {
-		return Answer{}, err
+		return citebot.Answer{}, err
 	}
-	ans := compose(text, e.reader.Read(text, passagesOf(hits)), e.pages.pageOf).asked(asked, text)
+	ans := compose(text, e.reader.Read(text, passagesOf(hits)), e.pages.pageOf).WithQuestion(asked, text)
 	if q.ConversationID != "" {
 		e.remember(ctx, q.ConversationID, ans)
 	}
@@ -240,9 +247,9 @@ func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
 }
 
 // search embeds the question and asks the index for passages.
-func (e *Engine) search(ctx context.Context, text string) ([]Hit, error) {
+func (e *Engine) search(ctx context.Context, text string) ([]index.Hit, error) {
 	key := e.embed.Name() + "\x00" + text
-	vec, ok := e.qvecs.get(key)
+	vec, ok := e.qvecs.Get(key)
 	if !ok {
 		vecs, err := e.embed.Embed(ctx, []string{text})
 		if err == nil && len(vecs) != 1 {
@@ -256,17 +263,17 @@ func (e *Engine) search(ctx context.Context, text string) ([]Hit, error) {
 			// the words of the question still find passages.
 			e.log.Warn("could not embed the question; searching by its words alone", "embedder", e.embed.Name(), "err", err)
 			if e.degrade != nil {
-				e.degrade(ctx, "embed", failureReason(err))
+				e.degrade(ctx, "embed", embed.FailureReason(err))
 			}
 		default:
-			vec = normalize(vecs[0])
-			e.qvecs.put(key, vec)
+			vec = embed.Normalize(vecs[0])
+			e.qvecs.Put(key, vec)
 		}
 	}
-	hits, err := e.idx.Search(ctx, Query{Text: text, Vector: vec}, e.passes)
-	if errors.Is(err, ErrVectorSize) {
+	hits, err := e.idx.Search(ctx, index.Query{Text: text, Vector: vec}, e.passes)
+	if errors.Is(err, index.ErrVectorSize) {
 		e.vectorMismatch(ctx, err)
-		hits, err = e.idx.Search(ctx, Query{Text: text}, e.passes)
+		hits, err = e.idx.Search(ctx, index.Query{Text: text}, e.passes)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -276,14 +283,14 @@ func (e *Engine) search(ctx context.Context, text string) ([]Hit, error) {
 
 // dedupeHits drops chunks that repeat an earlier, better-ranked chunk
 // almost word for word: syndicated articles share whole paragraphs.
-func (e *Engine) dedupeHits(hits []Hit) []Hit {
+func (e *Engine) dedupeHits(hits []index.Hit) []index.Hit {
 	out := hits[:0:0]
 	var kept [][]uint64
 	for _, h := range hits {
-		ws, ok := e.words.get(h.Chunk.ID)
+		ws, ok := e.words.Get(h.Chunk.ID)
 		if !ok {
 			ws = sortedWordHashes(h.Chunk.Text)
-			e.words.put(h.Chunk.ID, ws)
+			e.words.Put(h.Chunk.ID, ws)
 		}
 		dup := false
 		for _, k := range kept {
@@ -303,9 +310,9 @@ func (e *Engine) dedupeHits(hits []Hit) []Hit {
 // Retrieve returns the passages the index finds for question, best first,
 // as the reader reads them.
 func (e *Engine) Retrieve(ctx context.Context, question string) ([]reader.Passage, error) {
-	text := cleanQuestion(question)
+	text := CleanQuestion(question)
 	if text == "" {
-		return nil, ErrEmptyQuestion
+		return nil, citebot.ErrEmptyQuestion
 	}
 	hits, err := e.search(ctx, text)
 	if err != nil {
@@ -315,10 +322,18 @@ func (e *Engine) Retrieve(ctx context.Context, question string) ([]reader.Passag
 }
 
 // passagesOf hands hits to the reader.
-func passagesOf(hits []Hit) []reader.Passage {
+func passagesOf(hits []index.Hit) []reader.Passage {
 	out := make([]reader.Passage, len(hits))
 	for i, h := range hits {
 		out[i] = reader.Passage{Chunk: h.Chunk, Score: h.Score}
 	}
 	return out
 }
+
+// Coverage is the share of question's words that text matches, as the
+// reader judges it.
+func (e *Engine) Coverage(question, text string) float64 { return e.reader.Coverage(question, text) }
+
+// Conversations is the store of recent turns the engine reads follow-ups
+// against.
+func (e *Engine) Conversations() conversation.Store { return e.conv }

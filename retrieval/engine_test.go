@@ -7,12 +7,18 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
 
-var _ bot.Answerer = (*retrieval.Engine)(nil)
+var _ citebot.Answerer = (*retrieval.Engine)(nil)
+
+const (
+	estoniaQ        = "when did Estonia ratify Ottawa?"
+	estoniaSource   = "000_2bc005b4439df7f9.txt"
+	estoniaSentence = "Lithuania and Belarus ratified the convention in 2003, Estonia in 2004, Latvia and Ukraine in 2005 and Poland in 2012."
+)
 
 // defaultEngine builds the engine over the embedded corpus once per test.
 func defaultEngine(t testing.TB) (*retrieval.Engine, []corpus.Document) {
@@ -62,7 +68,7 @@ func TestAnswerCitesVerbatimQuote(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
-			ans, err := eng.Answer(context.Background(), retrieval.Question{Text: tt.question})
+			ans, err := eng.Answer(context.Background(), citebot.Question{Text: tt.question})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,8 +78,8 @@ func TestAnswerCitesVerbatimQuote(t *testing.T) {
 			if !strings.HasPrefix(ans.Text, tt.want) {
 				t.Errorf("answer %q does not lead with %q", ans.Text, tt.want)
 			}
-			if len([]rune(ans.Text)) > retrieval.MaxAnswerLen {
-				t.Errorf("answer is %d characters, want at most %d", len([]rune(ans.Text)), retrieval.MaxAnswerLen)
+			if len([]rune(ans.Text)) > citebot.MaxAnswerLen {
+				t.Errorf("answer is %d characters, want at most %d", len([]rune(ans.Text)), citebot.MaxAnswerLen)
 			}
 			if !strings.Contains(ans.Text, "[1]") {
 				t.Errorf("answer %q has no [1] marker", ans.Text)
@@ -95,7 +101,7 @@ func TestAnswerCitesVerbatimQuote(t *testing.T) {
 // convention" in the quote.
 func TestAnswerFindsMisspelledWords(t *testing.T) {
 	eng, _ := defaultEngine(t)
-	ans, err := eng.Answer(context.Background(), retrieval.Question{Text: "when did estonia ratfy the otawa convention"})
+	ans, err := eng.Answer(context.Background(), citebot.Question{Text: "when did estonia ratfy the otawa convention"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +119,7 @@ func TestAnswerRefusesWhatTheCorpusDoesNotCover(t *testing.T) {
 		"???",
 	} {
 		t.Run(q, func(t *testing.T) {
-			ans, err := eng.Answer(context.Background(), retrieval.Question{Text: q})
+			ans, err := eng.Answer(context.Background(), citebot.Question{Text: q})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -134,18 +140,18 @@ func TestAnswerBadQuestions(t *testing.T) {
 		q    string
 		want error
 	}{
-		{"empty", "", retrieval.ErrEmptyQuestion},
-		{"whitespace", " \t\n ", retrieval.ErrEmptyQuestion},
-		{"control characters only", "\x00\x01\u200b\u200e", retrieval.ErrEmptyQuestion},
-		{"too long", strings.Repeat("a", retrieval.MaxQuestionLen+1), retrieval.ErrQuestionTooLong},
-		{"longest allowed", strings.Repeat("word ", retrieval.MaxQuestionLen/5), nil},
+		{"empty", "", citebot.ErrEmptyQuestion},
+		{"whitespace", " \t\n ", citebot.ErrEmptyQuestion},
+		{"control characters only", "\x00\x01\u200b\u200e", citebot.ErrEmptyQuestion},
+		{"too long", strings.Repeat("a", citebot.MaxQuestionLen+1), citebot.ErrQuestionTooLong},
+		{"longest allowed", strings.Repeat("word ", citebot.MaxQuestionLen/5), nil},
 		{"invalid UTF-8", "when did \xff\xfe Estonia ratify?", nil},
 		{"emoji and RTL", "🙂 متى Estonia \u202e ratify?", nil},
 		{"combining marks", "Sa\u030ckalie\u0307ne\u0307?", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := eng.Answer(context.Background(), retrieval.Question{Text: tt.q})
+			_, err := eng.Answer(context.Background(), citebot.Question{Text: tt.q})
 			if !errors.Is(err, tt.want) {
 				t.Errorf("got error %v, want %v", err, tt.want)
 			}
@@ -157,7 +163,7 @@ func TestAnswerRespectsCancelledContext(t *testing.T) {
 	eng, _ := defaultEngine(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := eng.Answer(ctx, retrieval.Question{Text: "when did Estonia ratify Ottawa?"}); err == nil {
+	if _, err := eng.Answer(ctx, citebot.Question{Text: "when did Estonia ratify Ottawa?"}); err == nil {
 		t.Error("got nil error for a cancelled context")
 	}
 }
@@ -188,7 +194,7 @@ func TestEngineOnUserCorpus(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
-			ans, err := eng.Answer(ctx, retrieval.Question{Text: tt.q})
+			ans, err := eng.Answer(ctx, citebot.Question{Text: tt.q})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -215,7 +221,7 @@ func TestAnswerYesNo(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
-			ans, err := eng.Answer(context.Background(), retrieval.Question{Text: tt.q})
+			ans, err := eng.Answer(context.Background(), citebot.Question{Text: tt.q})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -238,7 +244,7 @@ func TestAnswerNeverYesToAFalsePremise(t *testing.T) {
 		"Did Lithuania ratify the Ottawa Convention in 2012?",
 	} {
 		t.Run(q, func(t *testing.T) {
-			ans, err := eng.Answer(context.Background(), retrieval.Question{Text: q})
+			ans, err := eng.Answer(context.Background(), citebot.Question{Text: q})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -267,14 +273,14 @@ func TestTypoCorrectionLeavesNumbersAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	ans, err := eng.Answer(ctx, retrieval.Question{Text: "Was the orchestra founded in 1961?"})
+	ans, err := eng.Answer(ctx, citebot.Question{Text: "Was the orchestra founded in 1961?"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ans.Answered && !strings.HasPrefix(ans.Text, "No, 1951") {
 		t.Errorf("got %q, want \"No, 1951\" or a refusal", ans.Text)
 	}
-	ans, err = eng.Answer(ctx, retrieval.Question{Text: "When was the orchestra founded?"})
+	ans, err = eng.Answer(ctx, citebot.Question{Text: "When was the orchestra founded?"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,16 +11,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/retrieval/words"
 )
-
-// Answerer is anything that answers questions: an Engine, or a generator
-// that wraps one. Evaluate scores any of them the same way.
-type Answerer interface {
-	Answer(ctx context.Context, q Question) (Answer, error)
-}
-
-var _ Answerer = (*Engine)(nil)
 
 // LeadWindow is how much of an answer, in characters, counts as its lead.
 // A typed question (when, who, where, how many, which) is answered well
@@ -149,7 +142,7 @@ type EvalReport struct {
 // Evaluate asks every question and scores the answers. texts maps a source
 // name to its document text, against which quotes are checked verbatim
 // (whitespace collapsed).
-func Evaluate(ctx context.Context, a Answerer, qs []EvalQuestion, texts map[string]string) EvalReport {
+func Evaluate(ctx context.Context, a citebot.Answerer, qs []EvalQuestion, texts map[string]string) EvalReport {
 	collapsed := make(map[string]string, len(texts))
 	for k, v := range texts {
 		collapsed[k] = collapseSpace(v)
@@ -162,7 +155,7 @@ func Evaluate(ctx context.Context, a Answerer, qs []EvalQuestion, texts map[stri
 	for _, q := range qs {
 		res := EvalResult{ID: q.ID, Kind: q.Kind, Question: q.Question, Answerable: q.IsAnswerable()}
 		start := time.Now()
-		ans, err := a.Answer(ctx, Question{Text: q.Question})
+		ans, err := a.Answer(ctx, citebot.Question{Text: q.Question})
 		res.Latency = time.Since(start)
 		lat = append(lat, res.Latency)
 		if err != nil {
@@ -193,7 +186,7 @@ func Evaluate(ctx context.Context, a Answerer, qs []EvalQuestion, texts map[stri
 					hit3++
 				}
 			}
-			ok := ans.Answered && utf8.RuneCountInString(ans.Text) <= MaxAnswerLen
+			ok := ans.Answered && utf8.RuneCountInString(ans.Text) <= citebot.MaxAnswerLen
 			res.Contains = ok && MatchesAnswer(ans.Text, q.Answers)
 			res.Lead = ok && InLead(ans.Text, q.Answers)
 			res.Correct = res.Lead

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
@@ -21,7 +22,7 @@ func ExampleEngine_Answer() {
 	}
 	defer eng.Close()
 
-	ans, err := eng.Answer(ctx, retrieval.Question{Text: "when did Estonia ratify Ottawa?"})
+	ans, err := eng.Answer(ctx, citebot.Question{Text: "when did Estonia ratify Ottawa?"})
 	if err != nil {
 		panic(err)
 	}
@@ -40,7 +41,7 @@ func ExampleEngine_Answer_notCovered() {
 	eng, _ := retrieval.NewEngine(ctx, docs, retrieval.Options{})
 	defer eng.Close()
 
-	ans, _ := eng.Answer(ctx, retrieval.Question{Text: "What is the capital of Australia?"})
+	ans, _ := eng.Answer(ctx, citebot.Question{Text: "What is the capital of Australia?"})
 	fmt.Println(ans.Answered, ans.Text)
 	// Output: false I couldn't find that in the corpus.
 }

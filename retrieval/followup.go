@@ -2,11 +2,14 @@ package retrieval
 
 import (
 	"context"
-	"github.com/citebot/citebot/retrieval/words"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/retrieval/conversation"
+	"github.com/citebot/citebot/retrieval/words"
 )
 
 // This file reads follow-up questions without a language model: "and
@@ -24,12 +27,12 @@ func (e *Engine) standalone(ctx context.Context, id, text string) string {
 		e.log.Warn("conversation store failed; answering the question on its own", "err", err)
 		return text
 	}
-	return e.rewriteFollowUp(turns, text)
+	return e.RewriteFollowUp(turns, text)
 }
 
 // remember records a turn of conversation id.
-func (e *Engine) remember(ctx context.Context, id string, ans Answer) {
-	t := Turn{Question: ans.Question, Standalone: ans.standalone(), Answer: ans.Text, Answered: ans.Answered}
+func (e *Engine) remember(ctx context.Context, id string, ans citebot.Answer) {
+	t := conversation.Turn{Question: ans.Question, Standalone: ans.Standalone(), Answer: ans.Text, Answered: ans.Answered}
 	if err := e.conv.Add(ctx, id, t); err != nil {
 		e.log.Warn("conversation store failed; the next follow-up will not see this question", "err", err)
 	}
@@ -60,10 +63,10 @@ type entitySpan struct {
 	num        bool
 }
 
-// rewriteFollowUp returns text unchanged unless it reads as a follow-up to
+// RewriteFollowUp returns text unchanged unless it reads as a follow-up to
 // the last of turns: an elliptical fragment ("and Latvia?", "why?", "what
 // about in 2005?") or a question whose only subject is a pronoun.
-func (e *Engine) rewriteFollowUp(turns []Turn, text string) string {
+func (e *Engine) RewriteFollowUp(turns []conversation.Turn, text string) string {
 	if len(turns) == 0 {
 		return text
 	}
@@ -291,7 +294,7 @@ func withTopic(question string, topic []string) string {
 
 // leadName is the first name in a previous answer: "Evika Silina" in
 // "Evika Silina. Latvia's prime minister …", whom "she" refers to next.
-func (e *Engine) leadName(t Turn) string {
+func (e *Engine) leadName(t conversation.Turn) string {
 	if !t.Answered {
 		return ""
 	}

@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/conversation"
 )
 
 // townEngine builds an engine over a small invented corpus, so the
@@ -58,13 +59,13 @@ func TestRewriteFollowUp(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.prev+" "+tt.followUp, func(t *testing.T) {
-			turns := []Turn{{Question: tt.prev, Standalone: tt.prev, Answer: tt.answer, Answered: tt.answer != ""}}
-			if got := e.rewriteFollowUp(turns, tt.followUp); got != tt.want {
+			turns := []conversation.Turn{{Question: tt.prev, Standalone: tt.prev, Answer: tt.answer, Answered: tt.answer != ""}}
+			if got := e.RewriteFollowUp(turns, tt.followUp); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
 	}
-	if got := e.rewriteFollowUp(nil, "and Bergen?"); got != "and Bergen?" {
+	if got := e.RewriteFollowUp(nil, "and Bergen?"); got != "and Bergen?" {
 		t.Errorf("with no earlier turn got %q, want the question unchanged", got)
 	}
 }
@@ -77,11 +78,11 @@ func FuzzRewriteFollowUp(f *testing.F) {
 	f.Add("", "what about ’s'?")
 	f.Add("1960 1974", "and 2019 and 2020?")
 	f.Fuzz(func(t *testing.T, prev, followUp string) {
-		prev, followUp = cleanQuestion(prev), cleanQuestion(followUp)
+		prev, followUp = CleanQuestion(prev), CleanQuestion(followUp)
 		if followUp == "" {
 			return
 		}
-		got := e.rewriteFollowUp([]Turn{{Question: prev, Standalone: prev}}, followUp)
+		got := e.RewriteFollowUp([]conversation.Turn{{Question: prev, Standalone: prev}}, followUp)
 		if got == "" {
 			t.Errorf("rewrote %q after %q to nothing", followUp, prev)
 		}

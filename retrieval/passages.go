@@ -2,12 +2,15 @@ package retrieval
 
 import (
 	"context"
-	"github.com/citebot/citebot/corpus"
-	"github.com/citebot/citebot/retrieval/reader"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/index"
+	"github.com/citebot/citebot/retrieval/reader"
 )
 
 // Passage is a piece of a source retrieved for a question, as a language
@@ -19,11 +22,25 @@ type Passage struct {
 	// Score is the share of the question's content the passage matches,
 	// on the scale of Citation.Score.
 	Score float64 `json:"score"`
-	// sents are the passage's sentences, verbatim; quotes are cut from them.
-	sents []string
-	// starts holds each sentence's offset in its document, for the page
-	// a quote is on.
-	starts []int
+	// Sentences are the passage's sentences, verbatim; quotes are cut
+	// from them.
+	Sentences []string `json:"-"`
+	// Pages holds the page each sentence is on in a paged source (PDF),
+	// 0 in other formats.
+	Pages []int `json:"-"`
+}
+
+// Cite cites p with its sentence at, cut to a quote's length, on its page;
+// an at out of range cites nothing but the source.
+func (p Passage) Cite(at int) citebot.Citation {
+	c := citebot.Citation{Source: p.Source, Title: p.Title, Score: p.Score}
+	if at >= 0 && at < len(p.Sentences) {
+		c.Quote = cutQuote(p.Sentences[at], "")
+	}
+	if at >= 0 && at < len(p.Pages) {
+		c.Page = p.Pages[at]
+	}
+	return c
 }
 
 // passageOverhead is the tokens a passage's delimiters and header cost in
@@ -36,12 +53,9 @@ const passageOverhead = 24
 // fit the budget if it must be. Overlapping chunks give each sentence only
 // once.
 func (e *Engine) Passages(ctx context.Context, question string, maxTokens int) ([]Passage, error) {
-	text := cleanQuestion(question)
-	if text == "" {
-		return nil, ErrEmptyQuestion
-	}
-	if utf8.RuneCountInString(text) > MaxQuestionLen {
-		return nil, ErrQuestionTooLong
+	text, err := ValidQuestion(question)
+	if err != nil {
+		return nil, err
 	}
 	hits, err := e.search(ctx, text)
 	if err != nil {
@@ -60,13 +74,13 @@ type passageSentence struct {
 // passagesFor groups the hits' sentences back into one passage per chunk,
 // each sentence once, and orders the passages by the reader's score of
 // their best sentence.
-func (e *Engine) passagesFor(question string, hits []Hit, maxTokens int) []Passage {
+func (e *Engine) passagesFor(question string, hits []index.Hit, maxTokens int) []Passage {
 	if len(hits) == 0 {
 		return nil
 	}
 	type group struct {
 		rank  int
-		hit   Hit
+		hit   index.Hit
 		sents []passageSentence
 		score reader.PassageScore
 	}
@@ -107,7 +121,7 @@ func (e *Engine) passagesFor(question string, hits []Hit, maxTokens int) []Passa
 	var out []Passage
 	used := 0
 	for _, g := range order {
-		p := makePassage(g.hit.Chunk, g.sents, g.score.Coverage)
+		p := makePassage(g.hit.Chunk, g.sents, g.score.Coverage, e.pages.pageOf)
 		cost := estimateTokens(p.Text) + passageOverhead
 		if maxTokens > 0 && used+cost > maxTokens {
 			if len(out) > 0 {
@@ -125,7 +139,7 @@ func (e *Engine) passagesFor(question string, hits []Hit, maxTokens int) []Passa
 // makePassage joins sentences that follow each other in the source with a
 // space, as the chunker does, and marks a gap left by a sentence another
 // passage already holds with an ellipsis.
-func makePassage(c corpus.Chunk, sents []passageSentence, cover float64) Passage {
+func makePassage(c corpus.Chunk, sents []passageSentence, cover float64, pageOf pageFunc) Passage {
 	p := Passage{Source: c.Source, Title: c.Title, Score: roundScore(cover)}
 	var b strings.Builder
 	for i, s := range sents {
@@ -138,8 +152,8 @@ func makePassage(c corpus.Chunk, sents []passageSentence, cover float64) Passage
 			}
 		}
 		b.WriteString(s.text)
-		p.sents = append(p.sents, s.text)
-		p.starts = append(p.starts, s.start)
+		p.Sentences = append(p.Sentences, s.text)
+		p.Pages = append(p.Pages, pageOf(c.Source, s.start))
 	}
 	p.Text = b.String()
 	return p
@@ -152,7 +166,7 @@ func fitPassage(p Passage, budget int) Passage {
 	budget = max(budget, 16)
 	var keep []string
 	used := 0
-	for _, s := range p.sents {
+	for _, s := range p.Sentences {
 		c := estimateTokens(s) + 1
 		if used+c > budget {
 			break
@@ -161,7 +175,7 @@ func fitPassage(p Passage, budget int) Passage {
 		used += c
 	}
 	if len(keep) == 0 {
-		s := p.sents[0]
+		s := p.Sentences[0]
 		cut := len(s)
 		for cut > 0 && estimateTokens(s[:cut]) > budget {
 			cut = len(s[:cut]) * 3 / 4
@@ -174,8 +188,8 @@ func fitPassage(p Passage, budget int) Passage {
 		}
 		keep = []string{s[:cut]}
 	}
-	p.sents = keep
-	p.starts = p.starts[:min(len(p.starts), len(keep))]
+	p.Sentences = keep
+	p.Pages = p.Pages[:min(len(p.Pages), len(keep))]
 	p.Text = strings.Join(keep, " ")
 	return p
 }

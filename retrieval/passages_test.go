@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 func TestPassages(t *testing.T) {
@@ -55,10 +55,10 @@ func TestPassages(t *testing.T) {
 		t.Errorf("with 100 tokens got %d passages of %d characters, want at least one within about 400", len(small), chars)
 	}
 
-	if _, err := eng.Passages(ctx, " \t", 0); !errors.Is(err, retrieval.ErrEmptyQuestion) {
+	if _, err := eng.Passages(ctx, " \t", 0); !errors.Is(err, citebot.ErrEmptyQuestion) {
 		t.Errorf("got %v for an empty question, want ErrEmptyQuestion", err)
 	}
-	if _, err := eng.Passages(ctx, strings.Repeat("a", retrieval.MaxQuestionLen+1), 0); !errors.Is(err, retrieval.ErrQuestionTooLong) {
+	if _, err := eng.Passages(ctx, strings.Repeat("a", citebot.MaxQuestionLen+1), 0); !errors.Is(err, citebot.ErrQuestionTooLong) {
 		t.Errorf("got %v for a long question, want ErrQuestionTooLong", err)
 	}
 }

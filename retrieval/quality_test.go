@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
@@ -124,7 +125,7 @@ func readQualitySet(t *testing.T, set qualitySet) []retrieval.EvalQuestion {
 
 // checkQuality asks eng every question of qs and checks the report
 // against bar.
-func checkQuality(t *testing.T, eng retrieval.Answerer, texts map[string]string, qs []retrieval.EvalQuestion, bar qualityBar) retrieval.EvalReport {
+func checkQuality(t *testing.T, eng citebot.Answerer, texts map[string]string, qs []retrieval.EvalQuestion, bar qualityBar) retrieval.EvalReport {
 	t.Helper()
 	rep := retrieval.Evaluate(context.Background(), eng, qs, texts)
 	var table strings.Builder

@@ -10,19 +10,22 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/snapshot"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/embed"
 )
 
 // countingEmbedder counts the texts it embeds, to show what ingest redoes.
 type countingEmbedder struct {
-	retrieval.LocalEmbedder
+	embed.Local
 	n atomic.Int64
 }
 
 func (c *countingEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	c.n.Add(int64(len(texts)))
-	return c.LocalEmbedder.Embed(ctx, texts)
+	return c.Local.Embed(ctx, texts)
 }
 
 func loadMap(t *testing.T, fsys fstest.MapFS) []corpus.Document {
@@ -34,14 +37,14 @@ func loadMap(t *testing.T, fsys fstest.MapFS) []corpus.Document {
 	return docs
 }
 
-func build(t *testing.T, docs []corpus.Document, emb retrieval.Embedder, dir string) retrieval.IngestStats {
+func build(t *testing.T, docs []corpus.Document, emb retrieval.Embedder, dir string) citebot.IngestStats {
 	t.Helper()
 	eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{Embedder: emb, DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer eng.Close()
-	if _, err := eng.Answer(context.Background(), retrieval.Question{Text: "When was the bridge opened?"}); err != nil {
+	if _, err := eng.Answer(context.Background(), citebot.Question{Text: "When was the bridge opened?"}); err != nil {
 		t.Fatal(err)
 	}
 	return eng.Stats()
@@ -84,12 +87,12 @@ func TestIngestReembedsOnlyWhatChanged(t *testing.T) {
 func TestIngestRebuildsForAnotherEmbedder(t *testing.T) {
 	dir := t.TempDir()
 	docs := loadMap(t, fstest.MapFS{"a.txt": {Data: []byte("The old bridge was opened in 1889 by the mayor.\n")}})
-	build(t, docs, retrieval.LocalEmbedder{}, dir)
-	s := build(t, docs, retrieval.LocalEmbedder{Dim: 128}, dir)
+	build(t, docs, embed.Local{}, dir)
+	s := build(t, docs, embed.Local{Dim: 128}, dir)
 	if s.Reused != 0 || s.Embedded != s.Chunks || !strings.Contains(s.Rebuilt, "embedder changed") {
 		t.Errorf("got %+v, want a full re-embed because the embedder changed", s)
 	}
-	s = build(t, docs, retrieval.LocalEmbedder{Dim: 128}, dir)
+	s = build(t, docs, embed.Local{Dim: 128}, dir)
 	if s.Embedded != 0 {
 		t.Errorf("same embedder again: embedded %d, want 0", s.Embedded)
 	}
@@ -119,7 +122,7 @@ func TestCorruptIndexIsRebuilt(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			build(t, docs, nil, dir)
-			path := filepath.Join(dir, retrieval.IndexFile)
+			path := filepath.Join(dir, snapshot.File)
 			if err := corrupt(path); err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +136,7 @@ func TestCorruptIndexIsRebuilt(t *testing.T) {
 			}
 			entries, _ := os.ReadDir(dir)
 			if len(entries) != 1 {
-				t.Errorf("data dir holds %d entries, want only %s", len(entries), retrieval.IndexFile)
+				t.Errorf("data dir holds %d entries, want only %s", len(entries), snapshot.File)
 			}
 		})
 	}
@@ -144,8 +147,8 @@ func TestCorruptIndexIsRebuilt(t *testing.T) {
 // belong to a save in progress is left alone.
 func TestStaleTempFilesAreRemoved(t *testing.T) {
 	dir := t.TempDir()
-	stale := filepath.Join(dir, retrieval.IndexFile+".tmp-1111")
-	fresh := filepath.Join(dir, retrieval.IndexFile+".tmp-2222")
+	stale := filepath.Join(dir, snapshot.File+".tmp-1111")
+	fresh := filepath.Join(dir, snapshot.File+".tmp-2222")
 	for _, p := range []string{stale, fresh} {
 		if err := os.WriteFile(p, []byte("half an index"), 0o600); err != nil {
 			t.Fatal(err)

@@ -10,7 +10,8 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/internal/snapshot"
 )
 
 // TestFIFOAtIndexPathIsRebuilt checks that a FIFO where the index should
@@ -18,11 +19,11 @@ import (
 // start-up, and shutdown with it, for ever.
 func TestFIFOAtIndexPathIsRebuilt(t *testing.T) {
 	dir := t.TempDir()
-	if err := syscall.Mkfifo(filepath.Join(dir, retrieval.IndexFile), 0o600); err != nil {
+	if err := syscall.Mkfifo(filepath.Join(dir, snapshot.File), 0o600); err != nil {
 		t.Skip("mkfifo:", err)
 	}
 	docs := loadMap(t, fstest.MapFS{"a.txt": {Data: []byte("The old bridge was opened in 1889 by the mayor.\n")}})
-	done := make(chan retrieval.IngestStats, 1)
+	done := make(chan citebot.IngestStats, 1)
 	go func() { done <- build(t, docs, nil, dir) }()
 	select {
 	case s := <-done:
@@ -32,7 +33,7 @@ func TestFIFOAtIndexPathIsRebuilt(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("building the engine hangs on a FIFO at the index path")
 	}
-	if fi, err := os.Stat(filepath.Join(dir, retrieval.IndexFile)); err != nil || !fi.Mode().IsRegular() {
+	if fi, err := os.Stat(filepath.Join(dir, snapshot.File)); err != nil || !fi.Mode().IsRegular() {
 		t.Errorf("index path after the rebuild: %v %v, want a regular file", fi, err)
 	}
 }

@@ -8,40 +8,40 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/conversation"
 )
 
-// Conversations is a retrieval.ConversationStore in Redis: each
+// Conversations is a conversation.Store in Redis: each
 // conversation is a list of JSON turns, capped at MaxTurns and expiring
 // TTL after its last turn, so that a follow-up answered by another replica
 // still reads the turns before it.
 type Conversations struct {
 	s     *Store
-	opts  retrieval.ConversationOptions
-	local retrieval.ConversationStore
+	opts  conversation.Options
+	local conversation.Store
 }
 
-var _ retrieval.ConversationStore = (*Conversations)(nil)
+var _ conversation.Store = (*Conversations)(nil)
 
 // NewConversations returns a Redis conversation store bounded by opts
 // (zero values use retrieval's defaults; MaxConversations is left to
 // Redis's own memory policy, since each conversation expires). local
 // serves while Redis is unavailable.
-func NewConversations(s *Store, opts retrieval.ConversationOptions, local retrieval.ConversationStore) *Conversations {
+func NewConversations(s *Store, opts conversation.Options, local conversation.Store) *Conversations {
 	if opts.TTL <= 0 {
-		opts.TTL = retrieval.DefaultConversationTTL
+		opts.TTL = conversation.DefaultTTL
 	}
 	if opts.MaxTurns <= 0 {
-		opts.MaxTurns = retrieval.DefaultMaxTurns
+		opts.MaxTurns = conversation.DefaultMaxTurns
 	}
 	if local == nil {
-		local = retrieval.NewMemoryConversations(opts)
+		local = conversation.NewMemory(opts)
 	}
 	return &Conversations{s: s, opts: opts, local: local}
 }
 
 // Recent returns the conversation's turns, oldest first.
-func (c *Conversations) Recent(ctx context.Context, id string) ([]retrieval.Turn, error) {
+func (c *Conversations) Recent(ctx context.Context, id string) ([]conversation.Turn, error) {
 	var raw []string
 	ok := c.s.do(ctx, "conversations", func(ctx context.Context) error {
 		var err error
@@ -51,9 +51,9 @@ func (c *Conversations) Recent(ctx context.Context, id string) ([]retrieval.Turn
 	if !ok {
 		return c.local.Recent(ctx, id)
 	}
-	turns := make([]retrieval.Turn, 0, len(raw))
+	turns := make([]conversation.Turn, 0, len(raw))
 	for _, r := range raw {
-		var t retrieval.Turn
+		var t conversation.Turn
 		if err := json.Unmarshal([]byte(r), &t); err != nil {
 			// A turn written by another version is skipped, not fatal:
 			// the follow-up is then read on its own.
@@ -66,7 +66,7 @@ func (c *Conversations) Recent(ctx context.Context, id string) ([]retrieval.Turn
 }
 
 // Add appends t and renews the conversation's expiry, in one transaction.
-func (c *Conversations) Add(ctx context.Context, id string, t retrieval.Turn) error {
+func (c *Conversations) Add(ctx context.Context, id string, t conversation.Turn) error {
 	if t.At.IsZero() {
 		t.At = time.Now()
 	}

@@ -3,22 +3,14 @@ package sharedstate
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
+	"github.com/citebot/citebot/internal/ratelimit"
 	"github.com/redis/go-redis/v9"
 )
 
 // Decision is a rate limiter's answer for one question.
-type Decision struct {
-	// OK is true when the asker had a token and may ask.
-	OK bool
-	// Wait is how long until the next token, when OK is false.
-	Wait time.Duration
-	// Warn is true for the first refusal since the asker last got a token,
-	// so that a user who keeps asking is told to slow down once.
-	Warn bool
-}
+type Decision = ratelimit.Decision
 
 // Limiter is a token bucket per key (a Slack user, a Telegram chat) kept
 // in Redis, so that one limit holds across replicas: a bucket of Burst
@@ -29,7 +21,7 @@ type Limiter struct {
 	name  string
 	burst int
 	every time.Duration
-	local *localBuckets
+	local *ratelimit.Keyed // while Redis is unavailable
 }
 
 // takeScript takes a token from bucket KEYS[1] (ARGV: burst, refill
@@ -72,7 +64,7 @@ func NewLimiter(s *Store, name string, burst int, every time.Duration) (*Limiter
 	if burst <= 0 || every <= 0 {
 		return nil, fmt.Errorf("rate limit %s: burst %d and interval %v must be positive", name, burst, every)
 	}
-	return &Limiter{s: s, name: name, burst: burst, every: every, local: newLocalBuckets(float64(burst), every)}, nil
+	return &Limiter{s: s, name: name, burst: burst, every: every, local: ratelimit.New(burst, every)}, nil
 }
 
 // Take takes a token from key's bucket.
@@ -87,63 +79,7 @@ func (l *Limiter) Take(ctx context.Context, key string) Decision {
 		return err
 	})
 	if !ok {
-		return l.local.take(key, l.s.now())
+		return l.local.Take(key, l.s.now())
 	}
 	return Decision{OK: res[0] == 1, Warn: res[1] == 1, Wait: time.Duration(res[2]) * time.Microsecond}
-}
-
-// maxLocalBuckets bounds the fallback's memory; past it, full buckets are
-// forgotten, which loses nothing.
-const maxLocalBuckets = 10000
-
-// localBuckets is the same token bucket in process memory, for while
-// Redis is unavailable.
-type localBuckets struct {
-	mu      sync.Mutex
-	burst   float64
-	every   time.Duration
-	buckets map[string]*localBucket
-}
-
-type localBucket struct {
-	tokens float64
-	last   time.Time
-	warned bool
-}
-
-func newLocalBuckets(burst float64, every time.Duration) *localBuckets {
-	return &localBuckets{burst: burst, every: every, buckets: map[string]*localBucket{}}
-}
-
-func (l *localBuckets) refill(b *localBucket, now time.Time) {
-	if el := now.Sub(b.last); el > 0 {
-		b.tokens = min(l.burst, b.tokens+float64(el)/float64(l.every))
-		b.last = now
-	}
-}
-
-func (l *localBuckets) take(key string, now time.Time) Decision {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.buckets[key]
-	if b == nil {
-		if len(l.buckets) >= maxLocalBuckets {
-			for k, o := range l.buckets {
-				if l.refill(o, now); o.tokens >= l.burst {
-					delete(l.buckets, k)
-				}
-			}
-		}
-		b = &localBucket{tokens: l.burst, last: now}
-		l.buckets[key] = b
-	}
-	l.refill(b, now)
-	if b.tokens >= 1 {
-		b.tokens--
-		b.warned = false
-		return Decision{OK: true}
-	}
-	d := Decision{Wait: time.Duration((1 - b.tokens) * float64(l.every)), Warn: !b.warned}
-	b.warned = true
-	return d
 }

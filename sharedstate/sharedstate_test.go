@@ -11,13 +11,13 @@ import (
 
 	"github.com/citebot/citebot/bot/slack"
 	"github.com/citebot/citebot/internal/scaletest"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/conversation"
 	"github.com/citebot/citebot/sharedstate"
 )
 
 var (
-	_ slack.Deduper               = (*sharedstate.Deduper)(nil)
-	_ retrieval.ConversationStore = (*sharedstate.Conversations)(nil)
+	_ slack.Deduper      = (*sharedstate.Deduper)(nil)
+	_ conversation.Store = (*sharedstate.Conversations)(nil)
 )
 
 // replicas opens two Stores on one Redis, as two citebot processes would.
@@ -87,14 +87,14 @@ func TestSharedState(t *testing.T) {
 	t.Run("conversation continues on the other replica", func(t *testing.T) {
 		var fb atomic.Int64
 		a, b := replicas(t, rd.URL, &fb)
-		ca := sharedstate.NewConversations(a, retrieval.ConversationOptions{MaxTurns: 2}, nil)
-		cb := sharedstate.NewConversations(b, retrieval.ConversationOptions{MaxTurns: 2}, nil)
+		ca := sharedstate.NewConversations(a, conversation.Options{MaxTurns: 2}, nil)
+		cb := sharedstate.NewConversations(b, conversation.Options{MaxTurns: 2}, nil)
 		for i, q := range []string{"first?", "second?", "third?"} {
 			c := ca
 			if i == 1 {
 				c = cb
 			}
-			if err := c.Add(ctx, "C1/1.0", retrieval.Turn{Question: q, Answer: "a " + q, Answered: true}); err != nil {
+			if err := c.Add(ctx, "C1/1.0", conversation.Turn{Question: q, Answer: "a " + q, Answered: true}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -113,8 +113,8 @@ func TestSharedState(t *testing.T) {
 	t.Run("conversation expires", func(t *testing.T) {
 		var fb atomic.Int64
 		a, _ := replicas(t, rd.URL, &fb)
-		c := sharedstate.NewConversations(a, retrieval.ConversationOptions{TTL: 50 * time.Millisecond}, nil)
-		if err := c.Add(ctx, "short", retrieval.Turn{Question: "q?"}); err != nil {
+		c := sharedstate.NewConversations(a, conversation.Options{TTL: 50 * time.Millisecond}, nil)
+		if err := c.Add(ctx, "short", conversation.Turn{Question: "q?"}); err != nil {
 			t.Fatal(err)
 		}
 		// Redis expires the key itself; poll until it has (bounded).
@@ -168,7 +168,7 @@ func TestSharedState(t *testing.T) {
 		var fb atomic.Int64
 		a, _ := replicas(t, rd.URL, &fb)
 		d := sharedstate.NewDeduper(a, time.Minute, slack.NewMemoryDeduper(0, 0))
-		c := sharedstate.NewConversations(a, retrieval.ConversationOptions{}, nil)
+		c := sharedstate.NewConversations(a, conversation.Options{}, nil)
 		l, _ := sharedstate.NewLimiter(a, "down", 1, time.Hour)
 
 		rd.Kill()
@@ -178,7 +178,7 @@ func TestSharedState(t *testing.T) {
 		if ok, _ := d.FirstSeen(ctx, "event:Down1"); ok {
 			t.Error("repeat with Redis down was not caught locally")
 		}
-		if err := c.Add(ctx, "D/1", retrieval.Turn{Question: "q?"}); err != nil {
+		if err := c.Add(ctx, "D/1", conversation.Turn{Question: "q?"}); err != nil {
 			t.Errorf("Add with Redis down: %v", err)
 		}
 		if got, err := c.Recent(ctx, "D/1"); err != nil || len(got) != 1 {

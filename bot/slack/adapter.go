@@ -29,17 +29,12 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
+	"github.com/citebot/citebot/internal/lru"
 	"github.com/citebot/citebot/internal/redact"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/internal/retry"
 )
-
-// Answerer answers a question from the corpus. *retrieval.Engine is one.
-type Answerer interface {
-	Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
-}
-
-var _ Answerer = (*retrieval.Engine)(nil)
 
 // Defaults for Options.
 const (
@@ -160,7 +155,7 @@ type Options struct {
 // and/or start Socket Mode with Run, and Close it to wait for answers still
 // in flight.
 type Adapter struct {
-	ans     Answerer
+	ans     citebot.Answerer
 	fb      *bot.FeedbackLog
 	opts    Options
 	log     *slog.Logger
@@ -170,12 +165,12 @@ type Adapter struct {
 	dedup   Deduper
 	limiter *userLimiter
 	shared  RateLimiter // replaces limiter when set
-	answers *ttlCache[answerRecord]
+	answers *lru.Cache[answerRecord]
 	// threads are the channel threads the bot has answered in: their
 	// follow-ups are answered without a mention.
-	threads *ttlCache[struct{}]
+	threads *lru.Cache[struct{}]
 	// titled are the assistant threads whose title is set.
-	titled *ttlCache[struct{}]
+	titled *lru.Cache[struct{}]
 
 	allowlist map[string]bool
 
@@ -192,13 +187,13 @@ type Adapter struct {
 // (none for a streamed answer, which is not redrawn).
 type answerRecord struct {
 	question string
-	answer   retrieval.Answer
+	answer   citebot.Answer
 	blocks   []slack.Block
 }
 
 // New validates opts and builds the Slack client. It makes no network calls.
 // fb may be nil, which leaves the feedback buttons out.
-func New(ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
+func New(ans citebot.Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 	if ans == nil {
 		return nil, errors.New("slack: nil Answerer")
 	}
@@ -243,7 +238,7 @@ func New(ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	hc.Transport = &retryTransport{base: rt, maxRetries: opts.MaxRetries, maxWait: DefaultMaxRetryAfter, wait: sleepCtx, log: log}
+	hc.Transport = &retryTransport{base: rt, maxRetries: opts.MaxRetries, maxWait: DefaultMaxRetryAfter, wait: retry.Sleep, log: log}
 
 	retry := &rateLimitRetry{maxWait: DefaultMaxRetryAfter, log: log}
 	// OptionRetryConfig must follow OptionHTTPClient, which it wraps.
@@ -267,9 +262,9 @@ func New(ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 		dedup:     dedup,
 		limiter:   newUserLimiter(opts.UserRateLimit, opts.UserRateWindow, time.Now),
 		shared:    opts.RateLimiter,
-		answers:   newTTLCache[answerRecord](answerStoreSize, answerStoreTTL, time.Now),
-		threads:   newTTLCache[struct{}](threadMemorySize, threadMemoryTTL, time.Now),
-		titled:    newTTLCache[struct{}](threadMemorySize, threadMemoryTTL, time.Now),
+		answers:   lru.NewTTL[answerRecord](answerStoreSize, answerStoreTTL, time.Now),
+		threads:   lru.NewTTL[struct{}](threadMemorySize, threadMemoryTTL, time.Now),
+		titled:    lru.NewTTL[struct{}](threadMemorySize, threadMemoryTTL, time.Now),
 		allowlist: set(opts.Allowlist),
 		stop:      make(chan struct{}),
 	}
@@ -431,13 +426,13 @@ func (a *Adapter) spawn(ctx context.Context, job func(context.Context)) bool {
 
 // ask calls the engine, giving up after AnswerTimeout even if the engine
 // ignores its context, so the user always hears back.
-func (a *Adapter) ask(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
-	return a.answerWithin(ctx, func(ctx context.Context) (retrieval.Answer, error) { return a.ans.Answer(ctx, q) })
+func (a *Adapter) ask(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
+	return a.answerWithin(ctx, func(ctx context.Context) (citebot.Answer, error) { return a.ans.Answer(ctx, q) })
 }
 
 // answerWithin runs call with AnswerTimeout, returning at the deadline even
 // if call ignores its context.
-func (a *Adapter) answerWithin(ctx context.Context, call func(context.Context) (retrieval.Answer, error)) (retrieval.Answer, error) {
+func (a *Adapter) answerWithin(ctx context.Context, call func(context.Context) (citebot.Answer, error)) (citebot.Answer, error) {
 	ans, err := bot.AnswerWithin(ctx, a.opts.AnswerTimeout, call)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
@@ -450,25 +445,25 @@ func (a *Adapter) answerWithin(ctx context.Context, call func(context.Context) (
 
 // renderForFeedback renders ans and, when feedback is on, remembers it under
 // the id that its buttons carry.
-func (a *Adapter) renderForFeedback(ans retrieval.Answer, question string, o renderOptions) []message {
+func (a *Adapter) renderForFeedback(ans citebot.Answer, question string, o renderOptions) []message {
 	if a.fb == nil {
 		return renderAnswer(ans, o)
 	}
 	id := newID()
 	o.FeedbackValue = encodeFeedbackValue(id, question)
 	msgs := renderAnswer(ans, o)
-	a.answers.set(id, answerRecord{question: question, answer: ans, blocks: msgs[len(msgs)-1].Blocks})
+	a.answers.Put(id, answerRecord{question: question, answer: ans, blocks: msgs[len(msgs)-1].Blocks})
 	return msgs
 }
 
 // remember keeps a streamed answer for a feedback click to log, and
 // returns the id its buttons carry: "" when feedback is off.
-func (a *Adapter) remember(ans retrieval.Answer, question string) string {
+func (a *Adapter) remember(ans citebot.Answer, question string) string {
 	if a.fb == nil {
 		return ""
 	}
 	id := newID()
-	a.answers.set(id, answerRecord{question: question, answer: ans})
+	a.answers.Put(id, answerRecord{question: question, answer: ans})
 	return id
 }
 

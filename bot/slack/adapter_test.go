@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 func TestNewValidatesOptions(t *testing.T) {
@@ -94,15 +94,15 @@ func TestRegisterOnlyInHTTPMode(t *testing.T) {
 // ErrNotReady until ready is closed, then with the real engine.
 type notReady struct {
 	ready <-chan struct{}
-	a     Answerer
+	a     citebot.Answerer
 }
 
-func (n notReady) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (n notReady) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	select {
 	case <-n.ready:
 		return n.a.Answer(ctx, q)
 	default:
-		return retrieval.Answer{}, retrieval.ErrNotReady
+		return citebot.Answer{}, citebot.ErrNotReady
 	}
 }
 

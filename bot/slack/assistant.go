@@ -61,7 +61,7 @@ func (a *Adapter) clearStatus(ctx context.Context, channel, threadTS string) {
 // titleThread names an assistant thread after its first question, so the
 // user finds it again in the app's history. Later questions keep the title.
 func (a *Adapter) titleThread(ctx context.Context, channel, threadTS, question string) {
-	if !a.titled.addIfAbsent(threadKey(channel, threadTS), struct{}{}) {
+	if !a.titled.AddIfAbsent(threadKey(channel, threadTS), struct{}{}) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, streamUpdateTimeout)

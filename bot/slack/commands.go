@@ -5,9 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/citebot/citebot"
 	"github.com/slack-go/slack"
-
-	"github.com/citebot/citebot/retrieval"
 )
 
 // commandReply is the immediate answer to a slash command: the HTTP
@@ -80,10 +79,10 @@ func (a *Adapter) onCommand(ctx context.Context, cmd slack.SlashCommand) command
 // ready. An answer replaces the ephemeral acknowledgement unless it is
 // meant for the whole channel; an apology always goes to the asker only.
 func (a *Adapter) answerCommand(ctx context.Context, cmd slack.SlashCommand, question string) {
-	var ans retrieval.Answer
+	var ans citebot.Answer
 	err := errRestarting
 	if a.waitReady(ctx) {
-		ans, err = a.ask(ctx, retrieval.Question{Text: question})
+		ans, err = a.ask(ctx, citebot.Question{Text: question})
 	}
 	if err != nil {
 		if err := a.postResponse(ctx, cmd.ResponseURL, slack.ResponseTypeEphemeral, true, []message{notice(apology(err))}); err != nil {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 // decodeReply reads the immediate JSON reply to a slash command.
@@ -123,8 +123,8 @@ func TestSlashCommandEngineFailures(t *testing.T) {
 		want string
 	}{
 		{"error", &stubAnswerer{err: errors.New("index exploded")}, failedText},
-		{"not ready", &stubAnswerer{err: fmt.Errorf("answer: %w", retrieval.ErrNotReady)}, notReadyText},
-		{"too long", &stubAnswerer{err: retrieval.ErrQuestionTooLong}, "That question is too long. Please keep it under 2000 characters."},
+		{"not ready", &stubAnswerer{err: fmt.Errorf("answer: %w", citebot.ErrNotReady)}, notReadyText},
+		{"too long", &stubAnswerer{err: citebot.ErrQuestionTooLong}, "That question is too long. Please keep it under 2000 characters."},
 		{"timeout", &stubAnswerer{release: make(chan struct{})}, timeoutText},
 	}
 	for _, tt := range tests {
@@ -162,9 +162,9 @@ func TestEngineThatIgnoresContextStillTimesOut(t *testing.T) {
 // answererFunc runs f and answers nothing; it ignores its context.
 type answererFunc func()
 
-func (f answererFunc) Answer(_ context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (f answererFunc) Answer(_ context.Context, q citebot.Question) (citebot.Answer, error) {
 	f()
-	return retrieval.Answer{Question: q.Text}, nil
+	return citebot.Answer{Question: q.Text}, nil
 }
 
 func TestSlashCommandUserRateLimit(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/citebot/citebot/internal/lru"
 )
 
 // fakeClock is a settable time source.
@@ -30,8 +32,7 @@ func (c *fakeClock) advance(d time.Duration) {
 
 func TestMemoryDeduper(t *testing.T) {
 	clock := newFakeClock()
-	d := NewMemoryDeduper(3, time.Minute)
-	d.cache.now = clock.now
+	d := &MemoryDeduper{cache: lru.NewTTL[struct{}](3, time.Minute, clock.now)}
 	ctx := context.Background()
 	seen := func(key string) bool {
 		ok, err := d.FirstSeen(ctx, key)
@@ -61,7 +62,7 @@ func TestMemoryDeduper(t *testing.T) {
 			t.Errorf("step %d FirstSeen(%q): got %v, want %v", i, s.key, got, s.want)
 		}
 	}
-	if got := d.cache.len(); got > 3 {
+	if got := d.cache.Len(); got > 3 {
 		t.Errorf("got %d keys, want at most 3", got)
 	}
 }
@@ -84,21 +85,5 @@ func TestMemoryDeduperConcurrent(t *testing.T) {
 	wg.Wait()
 	if firsts != 8 {
 		t.Errorf("got %d first sightings of 8 keys, want 8", firsts)
-	}
-}
-
-func TestTTLCacheSetReplaces(t *testing.T) {
-	clock := newFakeClock()
-	c := newTTLCache[int](2, time.Minute, clock.now)
-	c.set("a", 1)
-	clock.advance(50 * time.Second)
-	c.set("a", 2) // refreshes the expiry too
-	clock.advance(50 * time.Second)
-	if v, ok := c.get("a"); !ok || v != 2 {
-		t.Errorf("get(a): got %d, %v; want 2, true", v, ok)
-	}
-	clock.advance(11 * time.Second)
-	if _, ok := c.get("a"); ok {
-		t.Error("get(a) after its TTL: still there")
 	}
 }

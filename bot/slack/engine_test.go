@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
@@ -20,7 +21,7 @@ var (
 
 // realEngine returns the engine over corpus.Default(), built once per test
 // binary and closed by TestMain.
-func realEngine(t *testing.T) Answerer {
+func realEngine(t *testing.T) citebot.Answerer {
 	t.Helper()
 	engineOnce.Do(func() {
 		ctx := context.Background()

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 const jsonType = "application/json"
@@ -88,7 +88,7 @@ func TestThreadFollowUpsAreOneConversation(t *testing.T) {
 		t.Errorf("follow-up went to thread %q, want 1700000001.000100", answer.ThreadTS)
 	}
 	_ = h.a.Close()
-	want := []retrieval.Question{
+	want := []citebot.Question{
 		{Text: "when did Estonia ratify?", ConversationID: "slack:C1/1700000001.000100"},
 		{Text: "and Latvia?", ConversationID: "slack:C1/1700000001.000100"},
 	}

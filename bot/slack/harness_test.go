@@ -6,7 +6,6 @@ package slack
 // server for response_url. Requests go through the real slack-go client.
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -28,8 +27,9 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slacktest"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/internal/logbuf"
 )
 
 const (
@@ -259,8 +259,8 @@ func unescapeJSON(s string) string {
 // slow engine, or need to see the questions asked.
 type stubAnswerer struct {
 	mu        sync.Mutex
-	questions []retrieval.Question
-	ans       retrieval.Answer
+	questions []citebot.Question
+	ans       citebot.Answer
 	err       error
 	// release, when not nil, holds every call until it is closed or the
 	// call's context ends.
@@ -268,7 +268,7 @@ type stubAnswerer struct {
 	started chan struct{} // receives once per call, if not nil
 }
 
-func (s *stubAnswerer) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (s *stubAnswerer) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	s.mu.Lock()
 	s.questions = append(s.questions, q)
 	s.mu.Unlock()
@@ -279,7 +279,7 @@ func (s *stubAnswerer) Answer(ctx context.Context, q retrieval.Question) (retrie
 		select {
 		case <-s.release:
 		case <-ctx.Done():
-			return retrieval.Answer{}, ctx.Err()
+			return citebot.Answer{}, ctx.Err()
 		}
 	}
 	a := s.ans
@@ -287,14 +287,14 @@ func (s *stubAnswerer) Answer(ctx context.Context, q retrieval.Question) (retrie
 	return a, s.err
 }
 
-func (s *stubAnswerer) asked() []retrieval.Question {
+func (s *stubAnswerer) asked() []citebot.Question {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]retrieval.Question(nil), s.questions...)
+	return append([]citebot.Question(nil), s.questions...)
 }
 
 // wantAsked fails unless the engine was asked exactly want, in order.
-func (s *stubAnswerer) wantAsked(t *testing.T, want []retrieval.Question) {
+func (s *stubAnswerer) wantAsked(t *testing.T, want []citebot.Question) {
 	t.Helper()
 	got := s.asked()
 	if len(got) != len(want) {
@@ -307,24 +307,6 @@ func (s *stubAnswerer) wantAsked(t *testing.T, want []retrieval.Question) {
 	}
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // harness is an Adapter wired to fake Slack servers.
 type harness struct {
 	a     *Adapter
@@ -332,13 +314,13 @@ type harness struct {
 	hooks *hookServer
 	srv   *httptest.Server // the adapter's HTTP endpoints
 	fb    *bot.FeedbackLog
-	logs  *syncBuffer
+	logs  *logbuf.Buffer
 	waits chan time.Duration // Retry-After waits the adapter asked for
 }
 
-func newHarness(t *testing.T, ans Answerer, configure func(*Options)) *harness {
+func newHarness(t *testing.T, ans citebot.Answerer, configure func(*Options)) *harness {
 	t.Helper()
-	h := &harness{slack: newFakeSlack(t), hooks: newHookServer(t), logs: &syncBuffer{}, waits: make(chan time.Duration, 16)}
+	h := &harness{slack: newFakeSlack(t), hooks: newHookServer(t), logs: &logbuf.Buffer{}, waits: make(chan time.Duration, 16)}
 	h.fb = bot.NewFeedbackLog(t.TempDir())
 	opts := Options{
 		SigningSecret: testSecret,

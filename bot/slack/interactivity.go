@@ -71,7 +71,7 @@ func (a *Adapter) onInteraction(ctx context.Context, ic slack.InteractionCallbac
 func (a *Adapter) recordFeedback(ctx context.Context, ic slack.InteractionCallback, value string, v bot.Verdict) {
 	fv := decodeFeedbackValue(value)
 	f := bot.Feedback{Adapter: "slack", User: ic.User.ID, Verdict: v}
-	rec, ok := a.answers.get(fv.ID)
+	rec, ok := a.answers.Get(fv.ID)
 	blocks := ic.Message.Blocks.BlockSet
 	text := ic.Message.Text
 	if ok {

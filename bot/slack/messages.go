@@ -10,8 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
 )
 
 // The texts users see. They are mrkdwn written by us, so they are not
@@ -56,11 +56,11 @@ func apology(err error) string {
 	switch {
 	case errors.Is(err, errRestarting):
 		return restartingText
-	case errors.Is(err, retrieval.ErrEmptyQuestion):
+	case errors.Is(err, citebot.ErrEmptyQuestion):
 		return "I didn't find a question in that. Try asking in a full sentence."
-	case errors.Is(err, retrieval.ErrQuestionTooLong):
-		return fmt.Sprintf("That question is too long. Please keep it under %d characters.", retrieval.MaxQuestionLen)
-	case errors.Is(err, retrieval.ErrNotReady):
+	case errors.Is(err, citebot.ErrQuestionTooLong):
+		return fmt.Sprintf("That question is too long. Please keep it under %d characters.", citebot.MaxQuestionLen)
+	case errors.Is(err, citebot.ErrNotReady):
 		return notReadyText
 	case errors.Is(err, context.DeadlineExceeded):
 		return timeoutText

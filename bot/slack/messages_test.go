@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 func TestApology(t *testing.T) {
@@ -17,9 +17,9 @@ func TestApology(t *testing.T) {
 		err  error
 		want string
 	}{
-		{retrieval.ErrEmptyQuestion, "I didn't find a question in that. Try asking in a full sentence."},
-		{fmt.Errorf("answer: %w", retrieval.ErrQuestionTooLong), "That question is too long. Please keep it under 2000 characters."},
-		{retrieval.ErrNotReady, notReadyText},
+		{citebot.ErrEmptyQuestion, "I didn't find a question in that. Try asking in a full sentence."},
+		{fmt.Errorf("answer: %w", citebot.ErrQuestionTooLong), "That question is too long. Please keep it under 2000 characters."},
+		{citebot.ErrNotReady, notReadyText},
 		{fmt.Errorf("answer: %w", context.DeadlineExceeded), timeoutText},
 		{errors.New("disk on fire"), failedText},
 	}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
 )
 
 // Slack's Block Kit limits; see https://docs.slack.dev/reference/block-kit/blocks.
@@ -58,7 +58,7 @@ type renderOptions struct {
 // again in the answer. It splits rather than fails when Slack's limits are
 // reached: long text over several sections, many blocks over several
 // messages (the buttons go on the last one).
-func renderAnswer(ans retrieval.Answer, o renderOptions) []message {
+func renderAnswer(ans citebot.Answer, o renderOptions) []message {
 	var blocks []slack.Block
 	if o.Question != "" {
 		who := "You"
@@ -94,7 +94,7 @@ func renderAnswer(ans retrieval.Answer, o renderOptions) []message {
 }
 
 // answerText is the answer's text, or what to say when there is none.
-func answerText(ans retrieval.Answer) string {
+func answerText(ans citebot.Answer) string {
 	text := strings.TrimSpace(ans.Text)
 	if text == "" && !ans.Answered {
 		text = "I couldn't find that in the corpus."
@@ -112,7 +112,7 @@ var markerRE = regexp.MustCompile(`\s*\[\d+(?:[,\s]+\d+)*\]`)
 // adds (the lead, in bold, with its markers) and the quotes stay with their
 // sources. When the quote is all there is, the answer shows it and its
 // source goes without the quote.
-func splitLead(ans retrieval.Answer) (string, []bool) {
+func splitLead(ans citebot.Answer) (string, []bool) {
 	text := answerText(ans)
 	rest := oneLine(text)
 	quoted := make([]bool, len(ans.Citations))
@@ -144,7 +144,7 @@ func splitLead(ans retrieval.Answer) (string, []bool) {
 
 // sourceBlocks lists the citations under a divider, each with its quote
 // unless quotedAbove says the answer already shows it.
-func sourceBlocks(ans retrieval.Answer, quotedAbove []bool) []slack.Block {
+func sourceBlocks(ans citebot.Answer, quotedAbove []bool) []slack.Block {
 	if len(ans.Citations) == 0 {
 		return nil
 	}
@@ -188,7 +188,7 @@ func chunkBlocks(blocks []slack.Block, reserveLast bool) []message {
 // citationLine renders "[n] `file`, p. N · Title — “quote”" (the page
 // for a PDF only). Everything in it is
 // corpus data, so all of it is escaped and none of it is Markdown-converted.
-func citationLine(i int, c retrieval.Citation) string {
+func citationLine(i int, c citebot.Citation) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*[%d]* ", i+1)
 	src := strings.ReplaceAll(truncateRunes(c.Source, maxSourceRunes), "`", "'")

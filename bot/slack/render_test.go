@@ -9,16 +9,16 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
 )
 
-func sampleAnswer() retrieval.Answer {
-	return retrieval.Answer{
+func sampleAnswer() citebot.Answer {
+	return citebot.Answer{
 		Question: "when?",
 		Text:     "Estonia ratified the treaty in **2004** [1].",
 		Answered: true,
-		Citations: []retrieval.Citation{
+		Citations: []citebot.Citation{
 			{Source: "000_a.txt", Title: "Mine ban", Quote: "Estonia ratified the convention in 2004 <!channel> & more."},
 			{Source: "001_b.txt", Title: "001_b.txt", Quote: "Another passage."},
 		},
@@ -108,8 +108,8 @@ func TestRenderAnswer(t *testing.T) {
 }
 
 func TestRenderNotFoundLooksDifferent(t *testing.T) {
-	ans := retrieval.Answer{Text: "I couldn't find that in the corpus.", Answered: false,
-		Citations: []retrieval.Citation{{Source: "003_c.txt", Quote: "near miss"}}}
+	ans := citebot.Answer{Text: "I couldn't find that in the corpus.", Answered: false,
+		Citations: []citebot.Citation{{Source: "003_c.txt", Quote: "near miss"}}}
 	text := allText(t, renderAnswer(ans, renderOptions{}))
 	for _, want := range []string{":grey_question: *Not found in the corpus*", "Closest passages"} {
 		if !strings.Contains(text, want) {
@@ -119,18 +119,18 @@ func TestRenderNotFoundLooksDifferent(t *testing.T) {
 	if strings.Contains(text, ":books: *Sources*") {
 		t.Error("near misses are labelled as sources")
 	}
-	if empty := allText(t, renderAnswer(retrieval.Answer{}, renderOptions{})); !strings.Contains(empty, "I couldn't find that in the corpus.") {
+	if empty := allText(t, renderAnswer(citebot.Answer{}, renderOptions{})); !strings.Contains(empty, "I couldn't find that in the corpus.") {
 		t.Errorf("empty not-found answer: got %s", empty)
 	}
 }
 
 func TestRenderSplitsAtSlackLimits(t *testing.T) {
-	var cites []retrieval.Citation
+	var cites []citebot.Citation
 	for i := range 230 {
-		cites = append(cites, retrieval.Citation{Source: fmt.Sprintf("%03d.txt", i), Title: strings.Repeat("T", 400), Quote: strings.Repeat("q ", 400)})
+		cites = append(cites, citebot.Citation{Source: fmt.Sprintf("%03d.txt", i), Title: strings.Repeat("T", 400), Quote: strings.Repeat("q ", 400)})
 	}
 	long := strings.Repeat("A sentence with <angle> & ampersand. ", 2000) // ~74k runes
-	ans := retrieval.Answer{Text: long, Answered: true, Citations: cites}
+	ans := citebot.Answer{Text: long, Answered: true, Citations: cites}
 	msgs := renderAnswer(ans, renderOptions{FeedbackValue: "v", Question: "q?", AskedBy: "U1"})
 	checkLimits(t, msgs)
 	if len(msgs) < 2 {
@@ -190,20 +190,20 @@ func TestAcknowledgeFeedback(t *testing.T) {
 
 func TestRenderShowsEachQuoteOnce(t *testing.T) {
 	quote := "Lithuania and Belarus ratified the convention in 2003, Estonia in 2004."
-	cite := []retrieval.Citation{{Source: "000_a.txt", Title: "Mine ban", Quote: quote}, {Source: "001_b.txt", Quote: "Another passage."}}
+	cite := []citebot.Citation{{Source: "000_a.txt", Title: "Mine ban", Quote: quote}, {Source: "001_b.txt", Quote: "Another passage."}}
 	tests := []struct {
 		name      string
-		ans       retrieval.Answer
+		ans       citebot.Answer
 		wantLead  string
 		wantQuote string // where the quote shows: "answer" or "source"
 	}{
-		{"lead and quote", retrieval.Answer{Text: "2004. " + quote + " [1]", Lead: "2004", Answered: true, Citations: cite},
+		{"lead and quote", citebot.Answer{Text: "2004. " + quote + " [1]", Lead: "2004", Answered: true, Citations: cite},
 			"*2004* [1]", "source"},
-		{"quote is the answer", retrieval.Answer{Text: quote + " [1]", Answered: true, Citations: cite},
+		{"quote is the answer", citebot.Answer{Text: quote + " [1]", Answered: true, Citations: cite},
 			quote + " [1]", "answer"},
-		{"written answer", retrieval.Answer{Text: "Estonia ratified it in **2004** [1].", Answered: true, Citations: cite},
+		{"written answer", citebot.Answer{Text: "Estonia ratified it in **2004** [1].", Answered: true, Citations: cite},
 			"Estonia ratified it in *2004* [1].", "source"},
-		{"quote over two lines", retrieval.Answer{Text: "2004.\n" + strings.Replace(quote, " in 2003", "\nin 2003", 1) + " [1]", Lead: "2004", Answered: true, Citations: cite},
+		{"quote over two lines", citebot.Answer{Text: "2004.\n" + strings.Replace(quote, " in 2003", "\nin 2003", 1) + " [1]", Lead: "2004", Answered: true, Citations: cite},
 			"*2004* [1]", "source"},
 	}
 	for _, tt := range tests {

@@ -6,9 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/slack-go/slack"
-
-	"github.com/citebot/citebot/retrieval"
 )
 
 // answerInThread answers m in its thread. In direct messages and assistant
@@ -53,8 +52,8 @@ func (a *Adapter) answerInThread(ctx context.Context, m inbound) {
 	}
 	// A thread is one conversation, so the engine can read follow-ups in
 	// the light of earlier questions. The "slack:" prefix keeps its ID
-	// apart from the other adapters' (see retrieval.Question).
-	q := retrieval.Question{Text: question, ConversationID: "slack:" + m.channel + "/" + root}
+	// apart from the other adapters' (see citebot.Question).
+	q := citebot.Question{Text: question, ConversationID: "slack:" + m.channel + "/" + root}
 	ans, err := r.answer(ctx, q)
 	if err != nil {
 		r.deliver(ctx, []message{notice(apology(err))})
@@ -94,20 +93,20 @@ const (
 // answer runs the engine. Meanwhile it posts the placeholder if the answer
 // is not ready within PlaceholderDelay (unless a status shows) and, when
 // streaming, shows the text written so far once per StreamInterval.
-func (r *reply) answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (r *reply) answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	a := r.a
 	type result struct {
-		ans retrieval.Answer
+		ans citebot.Answer
 		err error
 	}
 	done := make(chan result, 1)
 	buf := &textBuffer{}
-	sa, canStream := a.ans.(StreamAnswerer)
+	sa, canStream := a.ans.(citebot.StreamAnswerer)
 	streaming := canStream && a.opts.StreamInterval > 0
 	go func() {
 		var res result
 		if streaming {
-			res.ans, res.err = a.answerWithin(ctx, func(ctx context.Context) (retrieval.Answer, error) {
+			res.ans, res.err = a.answerWithin(ctx, func(ctx context.Context) (citebot.Answer, error) {
 				return sa.AnswerStream(ctx, q, buf.add)
 			})
 		} else {
@@ -169,7 +168,7 @@ func (r *reply) showPlaceholder(ctx context.Context, text string) {
 }
 
 // finish delivers a successful answer, with its feedback buttons.
-func (r *reply) finish(ctx context.Context, ans retrieval.Answer, question string) {
+func (r *reply) finish(ctx context.Context, ans citebot.Answer, question string) {
 	if r.mode == modeNative && r.stopWithSources(ctx, ans, question) {
 		return
 	}

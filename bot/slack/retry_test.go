@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot/internal/retry"
 	"github.com/slack-go/slack"
 )
 
@@ -105,7 +106,7 @@ func TestRetryTransportStopsWhenContextEnds(t *testing.T) {
 	client := &http.Client{Transport: &retryTransport{
 		base: http.DefaultTransport, maxRetries: 3, maxWait: time.Minute,
 		// The real wait, with a context that is already over.
-		wait: func(ctx context.Context, d time.Duration) error { cancel(); return sleepCtx(ctx, d) },
+		wait: func(ctx context.Context, d time.Duration) error { cancel(); return retry.Sleep(ctx, d) },
 		log:  slog.New(slog.DiscardHandler),
 	}}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)

@@ -6,10 +6,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/citebot/citebot"
 )
 
 // socketHarness is a harness in Socket Mode only.
-func socketHarness(t *testing.T, ans Answerer, configure func(*Options)) *harness {
+func socketHarness(t *testing.T, ans citebot.Answerer, configure func(*Options)) *harness {
 	t.Helper()
 	return newHarness(t, ans, func(o *Options) {
 		o.SigningSecret = ""

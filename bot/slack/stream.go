@@ -8,17 +8,8 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
-
-// StreamAnswerer is an Answerer that also hands out an answer's text as a
-// language model writes it (*retrieval.Generator is one). The Answer it
-// returns is final and replaces whatever was streamed.
-type StreamAnswerer interface {
-	AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error)
-}
-
-var _ StreamAnswerer = (*retrieval.Generator)(nil)
 
 const (
 	// streamUpdateTimeout bounds one interim update, so a slow or
@@ -117,7 +108,7 @@ func partialMrkdwn(text string) string {
 // When the final answer is not the text streamed (the model's answer was
 // rejected and the quoted one replaces it), it cannot, and the caller
 // replaces the stream with the whole answer.
-func (r *reply) stopWithSources(ctx context.Context, ans retrieval.Answer, question string) bool {
+func (r *reply) stopWithSources(ctx context.Context, ans citebot.Answer, question string) bool {
 	if oneLine(ans.Text) != oneLine(r.sent) {
 		return false
 	}

@@ -14,7 +14,9 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/generate"
 )
 
 var promptPassageRE = regexp.MustCompile(`(?s)<passage-[0-9a-f]+ n="(\d+)"[^>]*>\n(.*?)\n</passage-[0-9a-f]+>`)
@@ -64,9 +66,9 @@ func gatedModel(t *testing.T, gate <-chan struct{}) *openai.Client {
 
 // generator is the real Generator over the default corpus, writing
 // through gatedModel.
-func generator(t *testing.T, gate <-chan struct{}) *retrieval.Generator {
-	return retrieval.NewGenerator(realEngine(t).(*retrieval.Engine), gatedModel(t, gate), "test-model",
-		retrieval.GeneratorOptions{Logger: slog.New(slog.DiscardHandler)})
+func generator(t *testing.T, gate <-chan struct{}) *generate.Generator {
+	return generate.New(realEngine(t).(*retrieval.Engine), gatedModel(t, gate), "test-model",
+		generate.Options{Logger: slog.New(slog.DiscardHandler)})
 }
 
 const (
@@ -230,7 +232,7 @@ func TestStreamEditsAPlaceholderAlreadyShown(t *testing.T) {
 // back on the quoted one.
 type rewrittenStream struct{ stubAnswerer }
 
-func (s *rewrittenStream) AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error) {
+func (s *rewrittenStream) AnswerStream(ctx context.Context, q citebot.Question, delta func(string)) (citebot.Answer, error) {
 	delta("The model said something unsupported.")
 	<-s.release
 	return s.Answer(ctx, q)

@@ -14,12 +14,12 @@ func threadKey(channel, threadTS string) string { return channel + "/" + threadT
 
 // followThread remembers that the bot answers in this channel thread.
 func (a *Adapter) followThread(channel, threadTS string) {
-	a.threads.set(threadKey(channel, threadTS), struct{}{})
+	a.threads.Put(threadKey(channel, threadTS), struct{}{})
 }
 
 // followsThread reports whether the bot answered in this channel thread.
 func (a *Adapter) followsThread(channel, threadTS string) bool {
-	_, ok := a.threads.get(threadKey(channel, threadTS))
+	_, ok := a.threads.Get(threadKey(channel, threadTS))
 	return ok
 }
 

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 // threadMessage is a message.channels (or message.groups) event.
@@ -45,7 +45,7 @@ func TestFollowUpsInAnsweredThreadsNeedNoMention(t *testing.T) {
 	h.send(t, "/slack/events", jsonType, eventJSON("Ev3", mention("and Latvia?", "1.8", "1.1")))
 	_ = h.a.Close()
 	h.slack.none(t)
-	want := []retrieval.Question{
+	want := []citebot.Question{
 		{Text: "when did Estonia ratify?", ConversationID: "slack:C1/1.1"},
 		{Text: "and Latvia?", ConversationID: "slack:C1/1.1"},
 	}
@@ -68,7 +68,7 @@ func TestThreadMemoryIsBounded(t *testing.T) {
 	for i := range threadMemorySize + 10 {
 		h.a.followThread("C1", time.Unix(int64(i), 0).String())
 	}
-	if got := h.a.threads.len(); got != threadMemorySize {
+	if got := h.a.threads.Len(); got != threadMemorySize {
 		t.Errorf("remembers %d threads, want at most %d", got, threadMemorySize)
 	}
 	if h.a.followsThread("C1", time.Unix(0, 0).String()) {

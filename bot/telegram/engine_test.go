@@ -6,12 +6,13 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
 )
 
 // The engine is an Answerer.
-var _ Answerer = (*retrieval.Engine)(nil)
+var _ citebot.Answerer = (*retrieval.Engine)(nil)
 
 var engine struct {
 	once sync.Once
@@ -21,7 +22,7 @@ var engine struct {
 
 // realEngine is the real engine over the default corpus, built once for
 // all tests. Happy-path tests answer with it, never with a stand-in.
-func realEngine(t testing.TB) Answerer {
+func realEngine(t testing.TB) citebot.Answerer {
 	t.Helper()
 	engine.once.Do(func() {
 		ctx := context.Background()

@@ -22,6 +22,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
 )
 
@@ -482,14 +483,14 @@ type harness struct {
 
 // start runs an Adapter with opts against a new fakeAPI until the test
 // ends. prepare, if not nil, runs between New and Run.
-func start(t *testing.T, ans Answerer, opts Options, prepare func(*Adapter)) *harness {
+func start(t *testing.T, ans citebot.Answerer, opts Options, prepare func(*Adapter)) *harness {
 	t.Helper()
 	return startWith(t, newFakeAPI(t), ans, opts, prepare)
 }
 
 // startWith is start against a given fakeAPI, for tests that set it up
 // before the adapter makes its first call.
-func startWith(t *testing.T, f *fakeAPI, ans Answerer, opts Options, prepare func(*Adapter)) *harness {
+func startWith(t *testing.T, f *fakeAPI, ans citebot.Answerer, opts Options, prepare func(*Adapter)) *harness {
 	t.Helper()
 	opts.APIURL = f.srv.URL
 	if opts.Logger == nil {

@@ -40,7 +40,7 @@ func (a *Adapter) onCallback(ctx context.Context, q *models.CallbackQuery) {
 			}
 		}
 	}
-	_, err := retry(ctx, a, "answerCallbackQuery", func(ctx context.Context) (bool, error) {
+	_, err := retryRateLimited(ctx, a, "answerCallbackQuery", func(ctx context.Context) (bool, error) {
 		return a.tg.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: q.ID, Text: toast})
 	})
 	if err != nil {

@@ -9,8 +9,8 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
-	"github.com/citebot/citebot/retrieval"
 )
 
 // onUpdate is the library's handler for every update. It runs on one of
@@ -178,7 +178,7 @@ func (a *Adapter) answer(ctx context.Context, m *models.Message, question, conve
 		return
 	}
 	stopTyping := a.keepTyping(ctx, m)
-	ans, err := a.ask(ctx, retrieval.Question{Text: question, ConversationID: conversation})
+	ans, err := a.ask(ctx, citebot.Question{Text: question, ConversationID: conversation})
 	stopTyping()
 	if err != nil {
 		a.log.Warn("telegram: answer failed", "chat", m.Chat.ID, "err", err)
@@ -200,12 +200,12 @@ func (a *Adapter) answer(ctx context.Context, m *models.Message, question, conve
 // ask calls the Answerer with AnswerTimeout. It returns at the deadline
 // even if the Answerer ignores its context, so the user is never left
 // waiting in silence; the call itself then finishes in the background.
-func (a *Adapter) ask(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
-	return a.askWith(ctx, func(ctx context.Context) (retrieval.Answer, error) { return a.ans.Answer(ctx, q) })
+func (a *Adapter) ask(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
+	return a.askWith(ctx, func(ctx context.Context) (citebot.Answer, error) { return a.ans.Answer(ctx, q) })
 }
 
 // askWith runs call as ask runs the Answerer.
-func (a *Adapter) askWith(ctx context.Context, call func(context.Context) (retrieval.Answer, error)) (retrieval.Answer, error) {
+func (a *Adapter) askWith(ctx context.Context, call func(context.Context) (citebot.Answer, error)) (citebot.Answer, error) {
 	return bot.AnswerWithin(ctx, a.opts.AnswerTimeout, call)
 }
 

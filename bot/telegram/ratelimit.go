@@ -2,8 +2,10 @@ package telegram
 
 import (
 	"context"
-	"sync"
+	"strconv"
 	"time"
+
+	"github.com/citebot/citebot/internal/ratelimit"
 )
 
 // RateLimiter decides whether a chat may ask now; warn is true the first
@@ -34,24 +36,10 @@ type Rate struct {
 	Every time.Duration
 }
 
-// maxBuckets bounds the limiter's memory. Past it, full buckets (chats that
-// have not asked for a while) are forgotten; they would start full anyway.
-const maxBuckets = 10000
-
-// limiter is a per-chat token bucket. It is safe for concurrent use.
+// limiter is a per-chat token bucket. A nil limiter allows everything.
 type limiter struct {
-	burst float64
-	every time.Duration
-	now   func() time.Time
-
-	mu      sync.Mutex
-	buckets map[int64]*bucket
-}
-
-type bucket struct {
-	tokens float64
-	last   time.Time
-	warned bool // the chat has been told to slow down since it last got a token
+	k   *ratelimit.Keyed
+	now func() time.Time
 }
 
 func newLimiter(r Rate, now func() time.Time) *limiter {
@@ -64,7 +52,7 @@ func newLimiter(r Rate, now func() time.Time) *limiter {
 	if r.Every <= 0 {
 		r.Every = 6 * time.Second
 	}
-	return &limiter{burst: float64(r.Burst), every: r.Every, now: now, buckets: map[int64]*bucket{}}
+	return &limiter{k: ratelimit.New(r.Burst, r.Every), now: now}
 }
 
 // allow takes a token from chat's bucket. When the bucket is empty it
@@ -75,43 +63,6 @@ func (l *limiter) allow(chat int64) (ok, warn bool) {
 	if l == nil {
 		return true, false
 	}
-	now := l.now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.buckets[chat]
-	if b == nil {
-		if len(l.buckets) >= maxBuckets {
-			l.prune(now)
-		}
-		b = &bucket{tokens: l.burst, last: now}
-		l.buckets[chat] = b
-	}
-	l.refill(b, now)
-	if b.tokens >= 1 {
-		b.tokens--
-		b.warned = false
-		return true, false
-	}
-	if b.warned {
-		return false, false
-	}
-	b.warned = true
-	return false, true
-}
-
-func (l *limiter) refill(b *bucket, now time.Time) {
-	if el := now.Sub(b.last); el > 0 {
-		b.tokens = min(l.burst, b.tokens+float64(el)/float64(l.every))
-	}
-	b.last = now
-}
-
-// prune forgets full buckets. l.mu must be held.
-func (l *limiter) prune(now time.Time) {
-	for chat, b := range l.buckets {
-		l.refill(b, now)
-		if b.tokens >= l.burst {
-			delete(l.buckets, chat)
-		}
-	}
+	d := l.k.Take(strconv.FormatInt(chat, 10), l.now())
+	return d.OK, d.Warn
 }

@@ -49,7 +49,7 @@ func (a *Adapter) react(ctx context.Context, m *models.Message) (done func()) {
 		}
 		// Retried on 429, unlike the first call: a 👀 left behind would
 		// say the bot is still at work.
-		_, err := retry(ctx, a, "setMessageReaction", func(ctx context.Context) (bool, error) {
+		_, err := retryRateLimited(ctx, a, "setMessageReaction", func(ctx context.Context) (bool, error) {
 			ctx, cancel := context.WithTimeout(ctx, reactTimeout)
 			defer cancel()
 			return a.tg.SetMessageReaction(ctx, &tgbot.SetMessageReactionParams{

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 // maxQuoteRunes is how much of a citation's quote a message shows. The
@@ -40,7 +40,7 @@ const (
 // "Sources" list with each citation's marker, file name, title and a short
 // verbatim quote. All corpus and engine text is escaped: it is data and
 // must never become markup.
-func renderAnswer(ans retrieval.Answer) string {
+func renderAnswer(ans citebot.Answer) string {
 	var b strings.Builder
 	text := strings.TrimSpace(ans.Text)
 	if text == "" && !ans.Answered {
@@ -133,11 +133,11 @@ func emptyQuestionText(example string) string {
 // users always hear back, and never see internals.
 func errorText(err error, example string) string {
 	switch {
-	case errors.Is(err, retrieval.ErrEmptyQuestion):
+	case errors.Is(err, citebot.ErrEmptyQuestion):
 		return emptyQuestionText(example)
-	case errors.Is(err, retrieval.ErrQuestionTooLong):
-		return fmt.Sprintf("That question is too long. Please keep it under %d characters.", retrieval.MaxQuestionLen)
-	case errors.Is(err, retrieval.ErrNotReady):
+	case errors.Is(err, citebot.ErrQuestionTooLong):
+		return fmt.Sprintf("That question is too long. Please keep it under %d characters.", citebot.MaxQuestionLen)
+	case errors.Is(err, citebot.ErrNotReady):
 		return msgNotReady
 	case errors.Is(err, context.DeadlineExceeded):
 		return msgTimeout

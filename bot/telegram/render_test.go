@@ -8,14 +8,14 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 func TestRenderAnswer(t *testing.T) {
-	ans := retrieval.Answer{
+	ans := citebot.Answer{
 		Text:     "Estonia ratified it in 2004 [1]. Some say <b>x</b> & y [2].",
 		Answered: true,
-		Citations: []retrieval.Citation{
+		Citations: []citebot.Citation{
 			{Source: "000_2bc005b4439df7f9.txt", Title: "Baltic states\nand Poland", Quote: "Estonia  joined\nin 2004."},
 			{Source: "dir/b&c.txt", Title: "dir/b&c.txt", Quote: strings.Repeat("long quote ", 60)},
 		},
@@ -44,19 +44,19 @@ func TestRenderAnswer(t *testing.T) {
 func TestRenderNotAnswered(t *testing.T) {
 	tests := []struct {
 		name string
-		ans  retrieval.Answer
+		ans  citebot.Answer
 		want []string
 		not  []string
 	}{
 		{
 			name: "engine text",
-			ans:  retrieval.Answer{Text: "I couldn't find that in the corpus.", Citations: []retrieval.Citation{{Source: "a.txt", Quote: "near"}}},
+			ans:  citebot.Answer{Text: "I couldn't find that in the corpus.", Citations: []citebot.Citation{{Source: "a.txt", Quote: "near"}}},
 			want: []string{"I couldn't find that in the corpus.", "Closest sources (they don't answer the question)", "a.txt"},
 			not:  []string{"<b>Sources</b>"},
 		},
 		{
 			name: "no text",
-			ans:  retrieval.Answer{},
+			ans:  citebot.Answer{},
 			want: []string{notFoundText},
 			not:  []string{"Sources"},
 		},
@@ -136,9 +136,9 @@ func TestErrorText(t *testing.T) {
 		err  error
 		want string
 	}{
-		{retrieval.ErrEmptyQuestion, "Please ask a question"},
-		{fmt.Errorf("answer: %w", retrieval.ErrQuestionTooLong), "too long"},
-		{retrieval.ErrNotReady, msgNotReady},
+		{citebot.ErrEmptyQuestion, "Please ask a question"},
+		{fmt.Errorf("answer: %w", citebot.ErrQuestionTooLong), "too long"},
+		{citebot.ErrNotReady, msgNotReady},
 		{fmt.Errorf("answer: %w", context.DeadlineExceeded), msgTimeout},
 		{errors.New("index exploded: /secret/path"), msgFailed},
 	}
@@ -175,9 +175,9 @@ func FuzzRenderAnswer(f *testing.F) {
 	f.Add("<script>&</script>", "<x>.txt", "\xff", "\x00\n\n", false, uint8(5))
 	f.Add(strings.Repeat("Sentence. ", 50), "f.txt", strings.Repeat("T", 300), strings.Repeat("q ", 400), true, uint8(40))
 	f.Fuzz(func(t *testing.T, text, source, title, quote string, answered bool, n uint8) {
-		ans := retrieval.Answer{Text: text, Answered: answered}
+		ans := citebot.Answer{Text: text, Answered: answered}
 		for i := 0; i < int(n%50); i++ {
-			ans.Citations = append(ans.Citations, retrieval.Citation{Source: source, Title: title, Quote: quote})
+			ans.Citations = append(ans.Citations, citebot.Citation{Source: source, Title: title, Quote: quote})
 		}
 		html := renderAnswer(ans)
 		chunks, err := splitHTML(html, MaxMessageLen)
@@ -192,10 +192,10 @@ func FuzzRenderAnswer(f *testing.F) {
 }
 
 func TestRenderNamesPDFPage(t *testing.T) {
-	ans := retrieval.Answer{
+	ans := citebot.Answer{
 		Text:     "Revenue was €4.2 million [1].",
 		Answered: true,
-		Citations: []retrieval.Citation{
+		Citations: []citebot.Citation{
 			{Source: "reports/q3.pdf", Title: "Quarterly report", Quote: "Revenue was €4.2 million.", Page: 4},
 			{Source: "notes.txt", Quote: "Soup on Mondays."},
 		},

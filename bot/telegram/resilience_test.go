@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 func TestEngineFailureGetsApology(t *testing.T) {
@@ -24,46 +24,46 @@ func TestEngineFailureGetsApology(t *testing.T) {
 	}{
 		{
 			name: "error",
-			answer: func(context.Context, retrieval.Question) (retrieval.Answer, error) {
-				return retrieval.Answer{}, errors.New("embedding server: connection refused")
+			answer: func(context.Context, citebot.Question) (citebot.Answer, error) {
+				return citebot.Answer{}, errors.New("embedding server: connection refused")
 			},
 			want: msgFailed,
 		},
 		{
 			name: "not ready",
-			answer: func(context.Context, retrieval.Question) (retrieval.Answer, error) {
-				return retrieval.Answer{}, fmt.Errorf("answer: %w", retrieval.ErrNotReady)
+			answer: func(context.Context, citebot.Question) (citebot.Answer, error) {
+				return citebot.Answer{}, fmt.Errorf("answer: %w", citebot.ErrNotReady)
 			},
 			want: msgNotReady,
 		},
 		{
 			name: "too long",
-			answer: func(context.Context, retrieval.Question) (retrieval.Answer, error) {
-				return retrieval.Answer{}, retrieval.ErrQuestionTooLong
+			answer: func(context.Context, citebot.Question) (citebot.Answer, error) {
+				return citebot.Answer{}, citebot.ErrQuestionTooLong
 			},
 			want: "too long",
 		},
 		{
 			name: "timeout honoured by the engine",
-			answer: func(ctx context.Context, _ retrieval.Question) (retrieval.Answer, error) {
+			answer: func(ctx context.Context, _ citebot.Question) (citebot.Answer, error) {
 				<-ctx.Done()
-				return retrieval.Answer{}, fmt.Errorf("search: %w", ctx.Err())
+				return citebot.Answer{}, fmt.Errorf("search: %w", ctx.Err())
 			},
 			timeout: 50 * time.Millisecond,
 			want:    msgTimeout,
 		},
 		{
 			name: "timeout ignored by the engine",
-			answer: func(ctx context.Context, _ retrieval.Question) (retrieval.Answer, error) {
+			answer: func(ctx context.Context, _ citebot.Question) (citebot.Answer, error) {
 				<-release // ignores ctx entirely
-				return retrieval.Answer{}, nil
+				return citebot.Answer{}, nil
 			},
 			timeout: 50 * time.Millisecond,
 			want:    msgTimeout,
 		},
 		{
 			name: "panic",
-			answer: func(context.Context, retrieval.Question) (retrieval.Answer, error) {
+			answer: func(context.Context, citebot.Question) (citebot.Answer, error) {
 				panic("boom")
 			},
 			want: msgFailed,
@@ -206,7 +206,7 @@ func newBlocker() *blocker {
 	return &blocker{entered: make(chan string, 100), release: make(chan struct{})}
 }
 
-func (b *blocker) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (b *blocker) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	b.mu.Lock()
 	b.running++
 	b.max = max(b.max, b.running)
@@ -220,9 +220,9 @@ func (b *blocker) Answer(ctx context.Context, q retrieval.Question) (retrieval.A
 	select {
 	case <-b.release:
 	case <-ctx.Done():
-		return retrieval.Answer{}, ctx.Err()
+		return citebot.Answer{}, ctx.Err()
 	}
-	return retrieval.Answer{Text: "Done: " + q.Text, Answered: true}, nil
+	return citebot.Answer{Text: "Done: " + q.Text, Answered: true}, nil
 }
 
 func (b *blocker) waitEntered(t *testing.T, n int) []string {
@@ -323,16 +323,16 @@ func TestShutdownDrainsInFlightAnswers(t *testing.T) {
 }
 
 func TestLongAnswerIsSplit(t *testing.T) {
-	// The engine caps answers at retrieval.MaxAnswerLen, so only a
+	// The engine caps answers at citebot.MaxAnswerLen, so only a
 	// stand-in can produce one this long; the split itself is the point.
 	var paras []string
 	for i := 0; i < 40; i++ {
 		paras = append(paras, fmt.Sprintf("Paragraph %d says something & more. It has a second sentence with <angle> text. And a third one [1].", i))
 	}
-	long := retrieval.Answer{Text: strings.Join(paras, "\n\n"), Answered: true, Citations: []retrieval.Citation{
+	long := citebot.Answer{Text: strings.Join(paras, "\n\n"), Answered: true, Citations: []citebot.Citation{
 		{Source: estoniaSource, Title: "T", Quote: strings.Repeat("quoted words ", 100)},
 	}}
-	ans := answerFunc(func(context.Context, retrieval.Question) (retrieval.Answer, error) { return long, nil })
+	ans := answerFunc(func(context.Context, citebot.Question) (citebot.Answer, error) { return long, nil })
 	h := start(t, ans, Options{}, nil)
 	q := h.ask(textMessage(privateChat(1301), 1301, "tell me everything"))
 	h.waitReply(t, q.ID)

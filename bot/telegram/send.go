@@ -94,7 +94,7 @@ func (a *Adapter) reply(ctx context.Context, m *models.Message, html string, key
 // plain text.
 func (a *Adapter) sendMessage(ctx context.Context, p *tgbot.SendMessageParams) (*models.Message, error) {
 	send := func(ctx context.Context) (*models.Message, error) { return a.tg.SendMessage(ctx, p) }
-	msg, err := retry(ctx, a, "sendMessage", send)
+	msg, err := retryRateLimited(ctx, a, "sendMessage", send)
 	if err == nil || !errors.Is(err, tgbot.ErrorBadRequest) || !strings.Contains(err.Error(), "parse entities") {
 		return msg, err
 	}
@@ -106,5 +106,5 @@ func (a *Adapter) sendMessage(ctx context.Context, p *tgbot.SendMessageParams) (
 	plain := *p
 	plain.Text, plain.ParseMode = text, ""
 	p = &plain
-	return retry(ctx, a, "sendMessage", send)
+	return retryRateLimited(ctx, a, "sendMessage", send)
 }

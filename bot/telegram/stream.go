@@ -10,17 +10,8 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
-
-// StreamAnswerer is an Answerer that also hands out an answer's text as a
-// language model writes it (*retrieval.Generator is one). The Answer it
-// returns is final and replaces whatever was streamed.
-type StreamAnswerer interface {
-	AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error)
-}
-
-var _ StreamAnswerer = (*retrieval.Generator)(nil)
 
 // Telegram allows about one message a second in a chat and twenty a minute
 // in a group, edits included; a streamed answer in a group is edited no
@@ -45,7 +36,7 @@ const (
 // having done nothing, when streaming is off or the Answerer cannot
 // stream.
 func (a *Adapter) answerStreaming(ctx context.Context, m *models.Message, question, conversation string, root int) bool {
-	sa, ok := a.ans.(StreamAnswerer)
+	sa, ok := a.ans.(citebot.StreamAnswerer)
 	if !ok || a.opts.StreamInterval <= 0 {
 		return false
 	}
@@ -88,8 +79,8 @@ func (a *Adapter) answerStreaming(ctx context.Context, m *models.Message, questi
 			}
 		}
 	}()
-	ans, err := a.askWith(ctx, func(ctx context.Context) (retrieval.Answer, error) {
-		return sa.AnswerStream(ctx, retrieval.Question{Text: question, ConversationID: conversation}, delta)
+	ans, err := a.askWith(ctx, func(ctx context.Context) (citebot.Answer, error) {
+		return sa.AnswerStream(ctx, citebot.Question{Text: question, ConversationID: conversation}, delta)
 	})
 	// No interim edit may land after the final answer.
 	close(stop)
@@ -214,7 +205,7 @@ func (l *liveMessage) finish(ctx context.Context, html string, keyboard *inlineK
 	edit := func(ctx context.Context) (*models.Message, error) {
 		return l.a.tg.EditMessageText(ctx, l.editParams(chunks[0], kb))
 	}
-	if _, err := retry(ctx, l.a, "editMessageText", edit); err != nil {
+	if _, err := retryRateLimited(ctx, l.a, "editMessageText", edit); err != nil {
 		l.a.log.Warn("telegram: could not finish the streamed answer; sending it anew", "chat", l.m.Chat.ID, "err", err)
 		return l.a.reply(ctx, l.m, html, keyboard)
 	}

@@ -19,6 +19,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/generate"
 )
 
 // editMessageText plays the Bot API method for the fake: like Telegram it
@@ -111,9 +112,9 @@ func gatedModel(t *testing.T, gate <-chan struct{}) *openai.Client {
 
 // streamingGenerator is the real Generator over the real engine, with a
 // model that waits for gate before it finishes its answer.
-func streamingGenerator(t *testing.T, gate <-chan struct{}) *retrieval.Generator {
-	return retrieval.NewGenerator(realEngine(t).(*retrieval.Engine), gatedModel(t, gate), "test-model",
-		retrieval.GeneratorOptions{Logger: slog.New(slog.DiscardHandler)})
+func streamingGenerator(t *testing.T, gate <-chan struct{}) *generate.Generator {
+	return generate.New(realEngine(t).(*retrieval.Engine), gatedModel(t, gate), "test-model",
+		generate.Options{Logger: slog.New(slog.DiscardHandler)})
 }
 
 // shortGroupInterval lets group streams update as often as private ones,

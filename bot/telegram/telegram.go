@@ -35,15 +35,11 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/internal/redact"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/internal/retry"
 )
-
-// Answerer answers a question from the corpus. *retrieval.Engine is one.
-type Answerer interface {
-	Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
-}
 
 // WebhookPath is where Register mounts the webhook handler. Options.WebhookURL
 // must reach it.
@@ -155,7 +151,7 @@ type Options struct {
 // Adapter is citebot's Telegram bot. Create it with New, mount it with
 // Register (webhook mode) and start it with Run.
 type Adapter struct {
-	ans     Answerer
+	ans     citebot.Answerer
 	fb      *bot.FeedbackLog
 	tg      *tgbot.Bot
 	opts    Options
@@ -201,13 +197,13 @@ type sentAnswer struct {
 	conversation string
 	root         int // message that started the conversation; 0 in private chats
 	question     string
-	answer       retrieval.Answer
+	answer       citebot.Answer
 }
 
 // New creates an Adapter for the bot with the given token. fb receives the
 // 👍/👎 feedback; nil leaves the buttons out. New makes no network calls:
 // Run talks to Telegram.
-func New(token string, ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
+func New(token string, ans citebot.Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, error) {
 	if strings.TrimSpace(token) == "" {
 		return nil, errors.New("telegram: empty bot token")
 	}
@@ -276,7 +272,7 @@ func New(token string, ans Answerer, fb *bot.FeedbackLog, opts Options) (*Adapte
 		seen:    newRecent[int64, struct{}](rememberUpdates),
 		refused: newRecent[int64, struct{}](rememberChats),
 		noReact: newRecent[int64, struct{}](rememberChats),
-		sleep:   sleepCtx,
+		sleep:   retry.Sleep,
 		state:   newState("starting"),
 
 		groupInterval: groupStreamInterval,
@@ -344,18 +340,6 @@ func checkSecret(s string) error {
 	return nil
 }
 
-// sleepCtx waits d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // botCommands is the menu registered with setMyCommands.
 var botCommands = []models.BotCommand{
 	{Command: "ask", Description: "Ask a question about the articles"},
@@ -420,7 +404,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	a.me.Store(me)
 
-	_, err = retry(ctx, a, "setMyCommands", func(ctx context.Context) (bool, error) {
+	_, err = retryRateLimited(ctx, a, "setMyCommands", func(ctx context.Context) (bool, error) {
 		return a.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: botCommands})
 	})
 	if err != nil && ctx.Err() == nil {
@@ -473,26 +457,26 @@ const (
 // failures with backoff, and reports each failure in the log and in State.
 // It returns an error only once ctx is done.
 func untilStarted[T any](ctx context.Context, a *Adapter, method string, call func(context.Context) (T, error)) (T, error) {
-	wait := firstStartWait
-	for attempt := 1; ; attempt++ {
-		v, err := retry(ctx, a, method, call)
-		if err == nil {
-			return v, nil
-		}
-		if ctx.Err() != nil {
-			return v, ctx.Err()
-		}
-		a.state.set("retrying " + method)
-		level := slog.LevelWarn
-		if errors.Is(err, tgbot.ErrorUnauthorized) {
-			level = slog.LevelError // the token is wrong or revoked: a person must act
-		}
-		a.log.Log(ctx, level, "telegram: could not start; retrying", "method", method, "attempt", attempt, "retry_in", wait, "err", err)
-		if a.sleep(ctx, wait) != nil {
-			return v, ctx.Err()
-		}
-		wait = min(2*wait, maxStartWait)
+	var v T
+	_, err := retry.Policy{
+		Retries: -1, First: firstStartWait, Max: maxStartWait, Sleep: a.sleep,
+		OnRetry: func(attempt int, wait time.Duration, err error) {
+			a.state.set("retrying " + method)
+			level := slog.LevelWarn
+			if errors.Is(err, tgbot.ErrorUnauthorized) {
+				level = slog.LevelError // the token is wrong or revoked: a person must act
+			}
+			a.log.Log(ctx, level, "telegram: could not start; retrying", "method", method, "attempt", attempt, "retry_in", wait, "err", err)
+		},
+	}.Do(ctx, func(ctx context.Context) error {
+		var err error
+		v, err = retryRateLimited(ctx, a, method, call)
+		return err
+	})
+	if err != nil {
+		return v, ctx.Err()
 	}
+	return v, nil
 }
 
 // waitReady waits until the Answerer can answer. It reports false if ctx
@@ -574,25 +558,31 @@ func webhookHost(s string) string {
 	return u.Host
 }
 
-// retry calls call, waiting out Telegram's 429 answers as their retry_after
-// asks, up to maxAttempts tries and maxRetryWait per wait.
-func retry[T any](ctx context.Context, a *Adapter, method string, call func(context.Context) (T, error)) (T, error) {
-	for attempt := 1; ; attempt++ {
-		v, err := call(ctx)
-		var tooMany *tgbot.TooManyRequestsError
-		if err == nil || !errors.As(err, &tooMany) || attempt == maxAttempts {
-			return v, err
-		}
-		wait := time.Duration(tooMany.RetryAfter) * time.Second
-		if wait <= 0 {
-			wait = time.Second
-		}
-		if wait > maxRetryWait {
-			return v, err
-		}
-		a.log.Warn("telegram: rate limited, retrying", "method", method, "retry_after", wait, "attempt", attempt)
-		if serr := a.sleep(ctx, wait); serr != nil {
-			return v, err
-		}
-	}
+// retryRateLimited calls call, waiting out Telegram's 429 answers as their
+// retry_after asks, up to maxAttempts tries and maxRetryWait per wait.
+func retryRateLimited[T any](ctx context.Context, a *Adapter, method string, call func(context.Context) (T, error)) (T, error) {
+	var v T
+	_, err := retry.Policy{
+		Retries: maxAttempts - 1, Sleep: a.sleep,
+		Retryable: func(err error) bool {
+			_, ok := errors.AsType[*tgbot.TooManyRequestsError](err)
+			return ok
+		},
+		WaitFor: func(err error) (time.Duration, bool) {
+			tooMany, _ := errors.AsType[*tgbot.TooManyRequestsError](err)
+			wait := time.Duration(tooMany.RetryAfter) * time.Second
+			if wait <= 0 {
+				wait = time.Second
+			}
+			return wait, wait <= maxRetryWait
+		},
+		OnRetry: func(attempt int, wait time.Duration, _ error) {
+			a.log.Warn("telegram: rate limited, retrying", "method", method, "retry_after", wait, "attempt", attempt)
+		},
+	}.Do(ctx, func(ctx context.Context) error {
+		var err error
+		v, err = call(ctx)
+		return err
+	})
+	return v, err
 }

@@ -12,38 +12,37 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/go-telegram/bot/models"
-
-	"github.com/citebot/citebot/retrieval"
 )
 
 // answerFunc adapts a function to Answerer, for error paths and for
 // answers the real engine cannot produce.
-type answerFunc func(context.Context, retrieval.Question) (retrieval.Answer, error)
+type answerFunc func(context.Context, citebot.Question) (citebot.Answer, error)
 
-func (f answerFunc) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (f answerFunc) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	return f(ctx, q)
 }
 
 // recorder passes questions on to an Answerer and remembers them, to
 // check the ConversationID the adapter sends.
 type recorder struct {
-	Answerer
+	citebot.Answerer
 	mu sync.Mutex
-	qs []retrieval.Question
+	qs []citebot.Question
 }
 
-func (r *recorder) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (r *recorder) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	r.mu.Lock()
 	r.qs = append(r.qs, q)
 	r.mu.Unlock()
 	return r.Answerer.Answer(ctx, q)
 }
 
-func (r *recorder) questions() []retrieval.Question {
+func (r *recorder) questions() []citebot.Question {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]retrieval.Question(nil), r.qs...)
+	return append([]citebot.Question(nil), r.qs...)
 }
 
 const (
@@ -444,11 +443,11 @@ func TestPollingWaitsForTheIndex(t *testing.T) {
 }
 
 func TestNewRejectsBadOptions(t *testing.T) {
-	eng := answerFunc(func(context.Context, retrieval.Question) (retrieval.Answer, error) { return retrieval.Answer{}, nil })
+	eng := answerFunc(func(context.Context, citebot.Question) (citebot.Answer, error) { return citebot.Answer{}, nil })
 	tests := []struct {
 		name  string
 		token string
-		ans   Answerer
+		ans   citebot.Answerer
 		opts  Options
 		want  string
 	}{

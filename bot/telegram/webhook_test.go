@@ -8,12 +8,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citebot/citebot"
 	"github.com/go-telegram/bot/models"
 )
 
 // webhookHarness runs an Adapter in webhook mode: the fake Bot API for its
 // calls, and an HTTP server with Register's mux playing the public side.
-func webhookHarness(t *testing.T, ans Answerer, opts Options) (*harness, *httptest.Server) {
+func webhookHarness(t *testing.T, ans citebot.Answerer, opts Options) (*harness, *httptest.Server) {
 	t.Helper()
 	opts.WebhookURL = "https://citebot.example/telegram/webhook"
 	var h *harness

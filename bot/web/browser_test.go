@@ -17,10 +17,9 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-	openai "github.com/sashabaranov/go-openai"
 
 	"github.com/citebot/citebot/bot/web"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/generate"
 )
 
 // chromium finds the browser. Without it the test skips on a developer's
@@ -400,10 +399,8 @@ func TestChatPageStreams(t *testing.T) {
 	ctx, problems := browser(t)
 	gate := make(chan struct{})
 	model := streamingModel(t, gate)
-	cfg := openai.DefaultConfig("sk-test")
-	cfg.BaseURL = model.URL + "/v1"
-	gen := retrieval.NewGenerator(newEngine(t), openai.NewClientWithConfig(cfg), "test-model",
-		retrieval.GeneratorOptions{Logger: discard()})
+	gen := generate.New(newEngine(t), model.Client(), "test-model",
+		generate.Options{Logger: discard()})
 	s := web.New(web.Options{Logger: discard()})
 	s.SetAnswerer(gen)
 	s.SetDocuments(corpusDocs(t))

@@ -1,15 +1,14 @@
 package web
 
 import (
-	"container/list"
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/internal/lru"
 	"github.com/citebot/citebot/metrics"
-	"github.com/citebot/citebot/retrieval"
 )
 
 // answerCache keeps recent answers to standalone questions (no
@@ -23,70 +22,28 @@ import (
 // kept in the key because the engine reads them (capitalised words mark
 // names).
 type answerCache struct {
-	box *answererBox
-	max int
-	ttl time.Duration
-	now func() time.Time
-	mu  sync.Mutex
-	ll  *list.List // front is most recently used
-	byQ map[string]*list.Element
-	rec metrics.Recorder
+	box     *answererBox
+	answers *lru.Cache[citebot.Answer]
+	rec     metrics.Recorder
 }
 
-type cacheEntry struct {
-	key     string
-	ans     retrieval.Answer
-	expires time.Time
-}
-
-func newAnswerCache(box *answererBox, size int, ttl time.Duration, rec metrics.Recorder) *answerCache {
-	return &answerCache{box: box, max: size, ttl: ttl, now: time.Now, ll: list.New(), byQ: map[string]*list.Element{}, rec: rec}
+// newAnswerCache returns a cache of size answers, each kept for ttl; now
+// reads the clock, nil meaning time.Now.
+func newAnswerCache(box *answererBox, size int, ttl time.Duration, rec metrics.Recorder, now func() time.Time) *answerCache {
+	return &answerCache{box: box, answers: lru.NewTTL[citebot.Answer](size, ttl, now), rec: rec}
 }
 
 func cacheKey(q string) string { return strings.Join(strings.Fields(q), " ") }
 
-func (c *answerCache) get(key string) (retrieval.Answer, bool) {
-	c.mu.Lock()
-	e, ok := c.byQ[key]
-	var ans retrieval.Answer
-	if ok {
-		ent := e.Value.(*cacheEntry)
-		if c.now().Before(ent.expires) {
-			c.ll.MoveToFront(e)
-			ans = ent.ans
-		} else {
-			c.ll.Remove(e)
-			delete(c.byQ, key)
-			ok = false
-		}
-	}
-	c.mu.Unlock()
+func (c *answerCache) get(key string) (citebot.Answer, bool) {
+	ans, ok := c.answers.Get(key)
 	c.rec.CacheLookup(ok)
 	return ans, ok
 }
 
-func (c *answerCache) put(key string, ans retrieval.Answer) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	expires := c.now().Add(c.ttl)
-	if e, ok := c.byQ[key]; ok {
-		ent := e.Value.(*cacheEntry)
-		ent.ans, ent.expires = ans, expires
-		c.ll.MoveToFront(e)
-		return
-	}
-	c.byQ[key] = c.ll.PushFront(&cacheEntry{key: key, ans: ans, expires: expires})
-	if c.ll.Len() > c.max {
-		old := c.ll.Remove(c.ll.Back()).(*cacheEntry)
-		delete(c.byQ, old.key)
-	}
-}
+func (c *answerCache) put(key string, ans citebot.Answer) { c.answers.Put(key, ans) }
 
-func (c *answerCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ll.Len()
-}
+func (c *answerCache) len() int { return c.answers.Len() }
 
 // cacheFor returns the answer cache for box, or nil when caching is off or
 // box has since been replaced.
@@ -102,7 +59,7 @@ func (s *Server) cacheFor(box *answererBox) *answerCache {
 		if s.ans.Load() != box {
 			return nil
 		}
-		if s.cache.CompareAndSwap(c, newAnswerCache(box, s.opts.CacheSize, s.opts.CacheTTL, s.opts.Observer.Recorder())) {
+		if s.cache.CompareAndSwap(c, newAnswerCache(box, s.opts.CacheSize, s.opts.CacheTTL, s.opts.Observer.Recorder(), nil)) {
 			continue
 		}
 	}
@@ -130,7 +87,7 @@ func bypassCache(r *http.Request) bool {
 
 // cached answers q from the cache when it can. It returns the cache to
 // store a fresh answer in (nil for none) and its key.
-func (s *Server) cached(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q retrieval.Question) (c *answerCache, key string, ans retrieval.Answer, hit bool) {
+func (s *Server) cached(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q citebot.Question) (c *answerCache, key string, ans citebot.Answer, hit bool) {
 	if q.ConversationID != "" || bypassCache(r) {
 		w.Header().Set(cacheHeader, "bypass")
 		return nil, "", ans, false
@@ -155,7 +112,7 @@ func (s *Server) cached(ctx context.Context, w http.ResponseWriter, r *http.Requ
 // or refused by the corpus, with no note and not cut short. Errors, model
 // fallbacks (including refusals made while the model was down) and cut
 // answers are not kept, since asking again may do better.
-func (s *Server) keep(c *answerCache, key string, ans retrieval.Answer, err error) {
+func (s *Server) keep(c *answerCache, key string, ans citebot.Answer, err error) {
 	if c == nil || err != nil || ans.Note != "" || ans.Truncated {
 		return
 	}
@@ -166,7 +123,7 @@ func (s *Server) keep(c *answerCache, key string, ans retrieval.Answer, err erro
 
 // answer answers q with box's answerer through the cache and the
 // Observer.
-func (s *Server) answer(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q retrieval.Question) (retrieval.Answer, error) {
+func (s *Server) answer(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q citebot.Question) (citebot.Answer, error) {
 	c, key, ans, hit := s.cached(ctx, w, r, box, q)
 	if hit {
 		return ans, nil

@@ -5,17 +5,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/metrics"
-	"github.com/citebot/citebot/retrieval"
 )
 
 func TestAnswerCacheEvictsLeastRecentlyUsed(t *testing.T) {
-	c := newAnswerCache(nil, 3, time.Hour, metrics.Nop{})
+	c := newAnswerCache(nil, 3, time.Hour, metrics.Nop{}, nil)
 	for i := 0; i < 3; i++ {
-		c.put(fmt.Sprint(i), retrieval.Answer{Text: fmt.Sprint(i)})
+		c.put(fmt.Sprint(i), citebot.Answer{Text: fmt.Sprint(i)})
 	}
 	c.get("0") // 0 is now the most recently used
-	c.put("3", retrieval.Answer{Text: "3"})
+	c.put("3", citebot.Answer{Text: "3"})
 	if _, ok := c.get("1"); ok {
 		t.Error("1 should have been evicted as least recently used")
 	}
@@ -34,9 +34,8 @@ func TestAnswerCacheEvictsLeastRecentlyUsed(t *testing.T) {
 
 func TestAnswerCacheExpires(t *testing.T) {
 	now := time.Date(2025, 3, 18, 12, 0, 0, 0, time.UTC)
-	c := newAnswerCache(nil, 3, time.Minute, metrics.Nop{})
-	c.now = func() time.Time { return now }
-	c.put("q", retrieval.Answer{Text: "a"})
+	c := newAnswerCache(nil, 3, time.Minute, metrics.Nop{}, func() time.Time { return now })
+	c.put("q", citebot.Answer{Text: "a"})
 	now = now.Add(59 * time.Second)
 	if _, ok := c.get("q"); !ok {
 		t.Error("got a miss before the TTL, want a hit")

@@ -14,18 +14,19 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot/web"
 	"github.com/citebot/citebot/metrics"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/generate"
 )
 
 // counting passes questions to the engine and counts them.
 type counting struct {
-	a web.Answerer
+	a citebot.Answerer
 	n atomic.Int64
 }
 
-func (c *counting) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (c *counting) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	c.n.Add(1)
 	return c.a.Answer(ctx, q)
 }
@@ -78,11 +79,11 @@ func TestAnswerCache(t *testing.T) {
 // flaky fails every other question.
 type flaky struct{ n atomic.Int64 }
 
-func (f *flaky) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (f *flaky) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	if f.n.Add(1)%2 == 1 {
-		return retrieval.Answer{}, errors.New("transient")
+		return citebot.Answer{}, errors.New("transient")
 	}
-	return retrieval.Answer{Question: q.Text, Answered: true, Text: "fine", Citations: []retrieval.Citation{}}, nil
+	return citebot.Answer{Question: q.Text, Answered: true, Text: "fine", Citations: []citebot.Citation{}}, nil
 }
 
 func TestAnswerCacheSkipsErrorsAndFallbacks(t *testing.T) {
@@ -154,7 +155,7 @@ func (m *outageModel) client(t *testing.T) *openai.Client {
 func TestAnswerCacheSkipsOutageRefusals(t *testing.T) {
 	model := &outageModel{}
 	model.down.Store(true)
-	gen := retrieval.NewGenerator(newEngine(t), model.client(t), "test-model", retrieval.GeneratorOptions{Logger: discard()})
+	gen := generate.New(newEngine(t), model.client(t), "test-model", generate.Options{Logger: discard()})
 	m := metrics.New()
 	s := web.New(web.Options{Logger: discard(), Metrics: m.Handler(),
 		Observer: metrics.NewObserver(metrics.ObserverOptions{Recorder: m, Logger: discard(), Generative: true})})
@@ -226,9 +227,9 @@ func TestAnswerCacheBypassAndClear(t *testing.T) {
 // noted answers with a note, as an answer made without the model is.
 type noted struct{ n atomic.Int64 }
 
-func (a *noted) Answer(_ context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (a *noted) Answer(_ context.Context, q citebot.Question) (citebot.Answer, error) {
 	a.n.Add(1)
-	return retrieval.Answer{Question: q.Text, Answered: true, Text: "fine", Note: "made another way", Citations: []retrieval.Citation{}}, nil
+	return citebot.Answer{Question: q.Text, Answered: true, Text: "fine", Note: "made another way", Citations: []citebot.Citation{}}, nil
 }
 
 func TestAnswerCacheSkipsNotedAnswers(t *testing.T) {

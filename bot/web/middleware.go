@@ -9,11 +9,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
+	"github.com/citebot/citebot/internal/ratelimit"
 	"github.com/citebot/citebot/metrics"
 )
 
@@ -194,54 +192,19 @@ func clientAddr(r *http.Request) string {
 	return host
 }
 
-// clientLimiter is a token bucket per client address. Buckets that have
-// refilled completely are forgotten, so memory stays bounded by the
-// clients active within one refill period.
-type clientLimiter struct {
-	limit rate.Limit
-	burst int
-	full  time.Duration // time for an empty bucket to refill
-	mu    sync.Mutex
-	m     map[string]*rate.Limiter
-	sweep int       // sweep idle buckets when the map reaches this size
-	last  time.Time // or when a refill period has passed since this sweep
-}
+// clientLimiter is a token bucket per client address.
+type clientLimiter struct{ k *ratelimit.Keyed }
 
 func newClientLimiter(r Rate) *clientLimiter {
-	return &clientLimiter{limit: rate.Every(r.Every), burst: r.Burst, full: r.Every * time.Duration(r.Burst),
-		m: map[string]*rate.Limiter{}, sweep: 1024}
+	return &clientLimiter{k: ratelimit.New(r.Burst, r.Every)}
 }
 
 // allow takes one question from addr's bucket. When the bucket is empty
 // it reports how long until the next question is allowed.
 func (c *clientLimiter) allow(addr string, now time.Time) (time.Duration, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	l := c.m[addr]
-	if l == nil {
-		if len(c.m) >= c.sweep || now.Sub(c.last) >= c.full {
-			c.forgetIdle(now)
-		}
-		l = rate.NewLimiter(c.limit, c.burst)
-		c.m[addr] = l
-	}
-	if l.AllowN(now, 1) {
+	d := c.k.Take(addr, now)
+	if d.OK {
 		return 0, true
 	}
-	res := l.ReserveN(now, 1)
-	wait := res.DelayFrom(now)
-	res.CancelAt(now)
-	return max(wait, time.Second), false
-}
-
-// forgetIdle drops full buckets: a client whose bucket is full is
-// indistinguishable from a new one.
-func (c *clientLimiter) forgetIdle(now time.Time) {
-	for k, l := range c.m {
-		if l.TokensAt(now) >= float64(c.burst) {
-			delete(c.m, k)
-		}
-	}
-	c.sweep = max(1024, 2*len(c.m))
-	c.last = now
+	return max(d.Wait, time.Second), false
 }

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot/web"
 	"github.com/citebot/citebot/metrics"
-	"github.com/citebot/citebot/retrieval"
 )
 
 // call sends one request straight to the handler, as from addr. A POST
@@ -193,10 +193,10 @@ type blocking struct {
 	release chan struct{}
 }
 
-func (b blocking) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (b blocking) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	b.arrived <- struct{}{}
 	<-b.release
-	return retrieval.Answer{Question: q.Text, Answered: true, Text: "ok", Citations: []retrieval.Citation{}}, nil
+	return citebot.Answer{Question: q.Text, Answered: true, Text: "ok", Citations: []citebot.Citation{}}, nil
 }
 
 func TestMaxConcurrent(t *testing.T) {

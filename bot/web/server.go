@@ -21,15 +21,11 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/metrics"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/conversation"
 )
-
-// Answerer answers questions; *retrieval.Engine is one.
-type Answerer interface {
-	Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
-}
 
 // DefaultCacheTTL is how long a cached answer is served when
 // Options.CacheTTL is zero.
@@ -94,7 +90,7 @@ type Server struct {
 	cache      atomic.Pointer[answerCache] // answers of the current answerer
 }
 
-type answererBox struct{ a Answerer }
+type answererBox struct{ a citebot.Answerer }
 
 // New returns a Server with its routes mounted.
 func New(opts Options) *Server {
@@ -123,7 +119,7 @@ func New(opts Options) *Server {
 
 // SetAnswerer makes the server ready to answer. Answers cached from an
 // earlier answerer are dropped.
-func (s *Server) SetAnswerer(a Answerer) { s.ans.Store(&answererBox{a}) }
+func (s *Server) SetAnswerer(a citebot.Answerer) { s.ans.Store(&answererBox{a}) }
 
 // SetDraining makes /readyz fail so load balancers stop sending work while
 // in-flight requests finish.
@@ -241,13 +237,13 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "empty question")
 		return
 	}
-	if utf8.RuneCountInString(q) > retrieval.MaxQuestionLen {
+	if utf8.RuneCountInString(q) > citebot.MaxQuestionLen {
 		writeError(w, http.StatusBadRequest, "question too long: at most 2000 characters")
 		return
 	}
 	conv, ok := conversationID(req.ConversationID)
 	if !ok {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("conversation_id too long: at most %d bytes", retrieval.MaxConversationIDLen))
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("conversation_id too long: at most %d bytes", conversation.MaxIDLen))
 		return
 	}
 	box := s.ans.Load()
@@ -257,7 +253,7 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.opts.AnswerTimeout)
 	defer cancel()
-	question := retrieval.Question{Text: q, ConversationID: conv}
+	question := citebot.Question{Text: q, ConversationID: conv}
 	if wantsStream(r, req.Stream) {
 		s.serveStream(ctx, w, r, box, question)
 		return
@@ -308,12 +304,12 @@ func jsonKind(k reflect.Kind) string {
 // conversationID puts a client's conversation_id in the HTTP API's own
 // namespace, so that no client can read or steer a Slack thread's or a
 // Telegram chat's conversation by naming it. It reports false for an ID
-// longer than retrieval.MaxConversationIDLen.
+// longer than conversation.MaxIDLen.
 func conversationID(id string) (string, bool) {
 	if id == "" {
 		return "", true
 	}
-	if len(id) > retrieval.MaxConversationIDLen {
+	if len(id) > conversation.MaxIDLen {
 		return "", false
 	}
 	return "web:" + id, true
@@ -323,11 +319,11 @@ func conversationID(id string) (string, bool) {
 // show to a client.
 func errorStatus(err error) (int, string) {
 	switch {
-	case errors.Is(err, retrieval.ErrEmptyQuestion):
+	case errors.Is(err, citebot.ErrEmptyQuestion):
 		return http.StatusBadRequest, "empty question"
-	case errors.Is(err, retrieval.ErrQuestionTooLong):
+	case errors.Is(err, citebot.ErrQuestionTooLong):
 		return http.StatusBadRequest, "question too long: at most 2000 characters"
-	case errors.Is(err, retrieval.ErrNotReady):
+	case errors.Is(err, citebot.ErrNotReady):
 		return http.StatusServiceUnavailable, "index is still loading; retry shortly"
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout, "answering took too long"

@@ -11,12 +11,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot/web"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/conversation"
 )
 
-var _ web.Answerer = (*retrieval.Engine)(nil)
+var _ citebot.Answerer = (*retrieval.Engine)(nil)
 
 func newEngine(t testing.TB) *retrieval.Engine {
 	t.Helper()
@@ -97,14 +99,14 @@ func TestAskConversationsStayInTheirAdapter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := retrieval.NewMemoryConversations(retrieval.ConversationOptions{})
+	store := conversation.NewMemory(conversation.Options{})
 	eng, err := retrieval.NewEngine(ctx, docs, retrieval.Options{Conversations: store})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer eng.Close()
 	// A Telegram user's question, as the Telegram adapter asks it.
-	if _, err := eng.Answer(ctx, retrieval.Question{Text: "when did Estonia ratify Ottawa?", ConversationID: "telegram:424242"}); err != nil {
+	if _, err := eng.Answer(ctx, citebot.Question{Text: "when did Estonia ratify Ottawa?", ConversationID: "telegram:424242"}); err != nil {
 		t.Fatal(err)
 	}
 	s := web.New(web.Options{})
@@ -136,7 +138,7 @@ func TestAskConversationsStayInTheirAdapter(t *testing.T) {
 		t.Errorf("got question %v rewritten_question %v, want the question as asked and the rewritten one", body["question"], body["rewritten_question"])
 	}
 
-	long := strings.Repeat("c", retrieval.MaxConversationIDLen+1)
+	long := strings.Repeat("c", conversation.MaxIDLen+1)
 	code, body = do(t, srv, http.MethodPost, "/v1/ask", `{"question":"and Latvia?","conversation_id":"`+long+`"}`)
 	if code != http.StatusBadRequest || !strings.Contains(body["error"].(string), "conversation_id") {
 		t.Errorf("got %d %v for a long conversation_id, want 400 naming it", code, body)
@@ -272,8 +274,8 @@ func (f *fakeComponent) State() string { return f.state }
 // failing answers every question with an error, to test error paths.
 type failing struct{ err error }
 
-func (f failing) Answer(context.Context, retrieval.Question) (retrieval.Answer, error) {
-	return retrieval.Answer{}, f.err
+func (f failing) Answer(context.Context, citebot.Question) (citebot.Answer, error) {
+	return citebot.Answer{}, f.err
 }
 
 func TestAskEngineErrors(t *testing.T) {
@@ -283,7 +285,7 @@ func TestAskEngineErrors(t *testing.T) {
 	}{
 		{errors.New("disk on fire: secret detail"), http.StatusInternalServerError},
 		{context.DeadlineExceeded, http.StatusGatewayTimeout},
-		{retrieval.ErrNotReady, http.StatusServiceUnavailable},
+		{citebot.ErrNotReady, http.StatusServiceUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.err.Error(), func(t *testing.T) {

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot/web"
 	"github.com/citebot/citebot/corpus"
-	"github.com/citebot/citebot/retrieval"
 )
 
 func corpusDocs(t testing.TB) []corpus.Document {
@@ -24,7 +24,7 @@ func corpusDocs(t testing.TB) []corpus.Document {
 	return docs
 }
 
-func questionOf(text string) retrieval.Question { return retrieval.Question{Text: text} }
+func questionOf(text string) citebot.Question { return citebot.Question{Text: text} }
 
 type sourceResp struct {
 	Source     string `json:"source"`

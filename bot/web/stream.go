@@ -8,21 +8,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/metrics"
-	"github.com/citebot/citebot/retrieval"
-)
-
-// StreamAnswerer is an Answerer that also hands out an answer's text as it
-// is written. *retrieval.Engine and *retrieval.Generator are ones. The
-// Answer it returns is authoritative: it may replace the streamed text
-// when a model failed part-way.
-type StreamAnswerer interface {
-	AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error)
-}
-
-var (
-	_ StreamAnswerer = (*retrieval.Engine)(nil)
-	_ StreamAnswerer = (*retrieval.Generator)(nil)
 )
 
 // deltaEvent is the data of an SSE "delta" event: the next piece of the
@@ -85,7 +72,7 @@ func (e *sse) event(name string, v any) {
 // answer's text as it is written, then one "answer" event with the whole
 // Answer, citations included, which replaces the streamed text. A failure
 // after the stream has begun is an "error" event with {"error": …}.
-func (s *Server) serveStream(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q retrieval.Question) {
+func (s *Server) serveStream(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q citebot.Question) {
 	out := &sse{w: w, rc: http.NewResponseController(w)}
 	emit := func(d string) { out.event("delta", deltaEvent{Text: d}) }
 	ans, err := s.answerStream(ctx, w, r, box, q, emit)
@@ -107,14 +94,14 @@ func (s *Server) serveStream(ctx context.Context, w http.ResponseWriter, r *http
 // answerStream is Server.answer for a stream: through the same cache and
 // Observer, with the answerer's stream when it has one. A cached answer
 // arrives as a single delta.
-func (s *Server) answerStream(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q retrieval.Question, emit func(string)) (retrieval.Answer, error) {
+func (s *Server) answerStream(ctx context.Context, w http.ResponseWriter, r *http.Request, box *answererBox, q citebot.Question, emit func(string)) (citebot.Answer, error) {
 	c, key, ans, hit := s.cached(ctx, w, r, box, q)
 	if hit {
 		emit(ans.Text)
 		return ans, nil
 	}
-	streamed := answerFunc(func(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
-		if sa, ok := box.a.(StreamAnswerer); ok {
+	streamed := answerFunc(func(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
+		if sa, ok := box.a.(citebot.StreamAnswerer); ok {
 			return sa.AnswerStream(ctx, q, emit)
 		}
 		ans, err := box.a.Answer(ctx, q)
@@ -129,8 +116,8 @@ func (s *Server) answerStream(ctx context.Context, w http.ResponseWriter, r *htt
 }
 
 // answerFunc adapts a function to the Answerer interface.
-type answerFunc func(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
+type answerFunc func(ctx context.Context, q citebot.Question) (citebot.Answer, error)
 
-func (f answerFunc) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (f answerFunc) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	return f(ctx, q)
 }

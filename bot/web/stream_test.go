@@ -4,24 +4,18 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"testing"
 
-	openai "github.com/sashabaranov/go-openai"
-
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot/web"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/internal/fakeopenai"
+	"github.com/citebot/citebot/retrieval/generate"
 )
-
-// passageRE reads the numbered passages from citebot's prompt, as a model
-// would.
-var passageRE = regexp.MustCompile(`(?s)<passage-[0-9a-f]+ n="(\d+)"[^>]*>\n(.*?)\n</passage-[0-9a-f]+>`)
 
 // streamingModel plays an OpenAI-compatible chat server for the real
 // go-openai client. It streams an answer of two sentences that cite the
@@ -29,44 +23,22 @@ var passageRE = regexp.MustCompile(`(?s)<passage-[0-9a-f]+ n="(\d+)"[^>]*>\n(.*?
 // test has received a delta over SSE, which shows that citebot streams
 // rather than buffers. (citebot shows a sentence once the next one begins,
 // when its citations are known.)
-func streamingModel(t *testing.T, gate <-chan struct{}) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/v1/chat/completions" {
-			http.NotFound(w, r)
-			return
+func streamingModel(t *testing.T, gate <-chan struct{}) *fakeopenai.Server {
+	m := fakeopenai.New(t)
+	m.Chat = fakeopenai.CitingModel("Estonia in 2004",
+		"Estonia ratified the Ottawa Convention in 2004 [{n}]. Its ratification came in 2004 [{n}].")
+	m.BeforePiece = func(r *http.Request, sent string) bool {
+		if !strings.Contains(sent, "]. Its") {
+			return true
 		}
-		var req openai.ChatCompletionRequest
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || !req.Stream {
-			http.Error(w, `{"error":{"message":"want a streamed request"}}`, http.StatusBadRequest)
-			return
+		select {
+		case <-gate:
+			return true
+		case <-r.Context().Done():
+			return false
 		}
-		n := "0"
-		for _, m := range passageRE.FindAllStringSubmatch(req.Messages[len(req.Messages)-1].Content, -1) {
-			if strings.Contains(m[2], "Estonia in 2004") {
-				n = m[1]
-				break
-			}
-		}
-		pieces := []string{"Estonia ", "ratified ", "the Ottawa ", "Convention ", "in 2004 [", n, "]. Its", " ratification ", "came in 2004 [", n, "]."}
-		w.Header().Set("Content-Type", "text/event-stream")
-		for i, p := range pieces {
-			if i == 7 {
-				select {
-				case <-gate:
-				case <-r.Context().Done():
-					return
-				}
-			}
-			b, _ := json.Marshal(openai.ChatCompletionStreamResponse{Choices: []openai.ChatCompletionStreamChoice{{Delta: openai.ChatCompletionStreamChoiceDelta{Content: p}}}})
-			fmt.Fprintf(w, "data: %s\n\n", b)
-			w.(http.Flusher).Flush()
-		}
-		b, _ := json.Marshal(openai.ChatCompletionStreamResponse{Choices: []openai.ChatCompletionStreamChoice{{FinishReason: openai.FinishReasonStop}}})
-		fmt.Fprintf(w, "data: %s\n\n", b)
-		fmt.Fprint(w, "data: [DONE]\n\n")
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+	}
+	return m
 }
 
 type sseEvent struct {
@@ -119,10 +91,8 @@ func postStream(t *testing.T, srv *httptest.Server, body string, accept bool) *h
 func TestAskStreamsDeltasThenCitations(t *testing.T) {
 	gate := make(chan struct{})
 	model := streamingModel(t, gate)
-	cfg := openai.DefaultConfig("sk-test")
-	cfg.BaseURL = model.URL + "/v1"
-	gen := retrieval.NewGenerator(newEngine(t), openai.NewClientWithConfig(cfg), "test-model",
-		retrieval.GeneratorOptions{Logger: slog.New(slog.DiscardHandler)})
+	gen := generate.New(newEngine(t), model.Client(), "test-model",
+		generate.Options{Logger: slog.New(slog.DiscardHandler)})
 	s := web.New(web.Options{})
 	s.SetAnswerer(gen)
 	srv := httptest.NewServer(s)
@@ -166,7 +136,7 @@ func TestAskStreamsDeltasThenCitations(t *testing.T) {
 	if text.String() != want || final.data["answer"] != want {
 		t.Errorf("streamed %q, final %q; want both %q", text.String(), final.data["answer"], want)
 	}
-	if final.data["mode"] != retrieval.ModeGenerative || final.data["answered"] != true {
+	if final.data["mode"] != citebot.ModeGenerative || final.data["answered"] != true {
 		t.Errorf("final event %v, want a generative answer", final.data)
 	}
 	cites, _ := final.data["citations"].([]any)
@@ -193,7 +163,7 @@ func TestAskStreamsOfflineEngine(t *testing.T) {
 	if events[0].data["text"] != events[1].data["answer"] || !strings.Contains(events[1].data["answer"].(string), "2004") {
 		t.Errorf("got %v, want the extractive answer with 2004 in both", events)
 	}
-	if events[1].data["mode"] != retrieval.ModeExtractive {
+	if events[1].data["mode"] != citebot.ModeExtractive {
 		t.Errorf("mode %v, want extractive", events[1].data["mode"])
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot"
 )
 
 func cmdAsk(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -29,7 +29,7 @@ func cmdAsk(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer eng.Close()
-	ans, err := llmAnswerer(c.cfg.LLM, eng, c.log).Answer(ctx, retrieval.Question{Text: question})
+	ans, err := llmAnswerer(c.cfg.LLM, eng, c.log).Answer(ctx, citebot.Question{Text: question})
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func cmdAsk(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 // writeAnswer prints an answer and its sources for a terminal.
-func writeAnswer(w io.Writer, ans retrieval.Answer) error {
+func writeAnswer(w io.Writer, ans citebot.Answer) error {
 	var b strings.Builder
 	b.WriteString(ans.Text)
 	b.WriteString("\n")

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/internal/datadir"
+	"github.com/citebot/citebot/internal/logbuf"
 )
 
 // bridgeCorpus writes a one-article corpus and returns its folder.
@@ -45,7 +46,7 @@ func TestDataDirKeepsItsCorpus(t *testing.T) {
 		t.Errorf("no log line says which corpus is used:\n%s", errs)
 	}
 
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	srv := startApp(t, loadEnv(t, map[string]string{"CITEBOT_ADDR": "127.0.0.1:0", "CITEBOT_DATA_DIR": data}), logs)
 	<-srv.ready
 	answer := askHTTP(t, srv.URL, "When did the Old Bridge open?")

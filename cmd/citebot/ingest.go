@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/citebot/citebot/config"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/internal/snapshot"
 )
 
 func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -38,7 +38,7 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if c.cfg.Index.Backend == config.IndexWeaviate {
 		fmt.Fprintf(stdout, "index: weaviate %s\n", c.cfg.Index.WeaviateURL)
 	} else {
-		fmt.Fprintf(stdout, "index: %s\n", filepath.Join(c.cfg.DataDir, retrieval.IndexFile))
+		fmt.Fprintf(stdout, "index: %s\n", filepath.Join(c.cfg.DataDir, snapshot.File))
 	}
 	return nil
 }

@@ -3,41 +3,16 @@ package main
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"time"
 
-	openai "github.com/sashabaranov/go-openai"
-
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/embed"
+	"github.com/citebot/citebot/retrieval/generate"
 )
-
-// answerer answers questions, in one piece or streamed. *retrieval.Engine
-// (offline) and *retrieval.Generator (with a chat model) are ones.
-type answerer interface {
-	Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error)
-	AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error)
-}
-
-var (
-	_ answerer = (*retrieval.Engine)(nil)
-	_ answerer = (*retrieval.Generator)(nil)
-)
-
-// newLLMClient returns a client for the configured OpenAI-compatible
-// server. It has no overall timeout: every request carries its own
-// deadline (CITEBOT_LLM_TIMEOUT), and a streamed answer may take longer
-// than any fixed bound on the whole response would allow.
-func newLLMClient(c config.LLM) *openai.Client {
-	cfg := openai.DefaultConfig(c.APIKey.Reveal())
-	if c.BaseURL != "" {
-		cfg.BaseURL = c.BaseURL
-	}
-	cfg.HTTPClient = &http.Client{}
-	return openai.NewClientWithConfig(cfg)
-}
 
 // llmEmbedder returns the model embedder when CITEBOT_EMBED_MODEL is set,
 // and nil otherwise, which leaves the engine its local embedder.
@@ -45,7 +20,7 @@ func llmEmbedder(c config.LLM, log *slog.Logger) retrieval.Embedder {
 	if !c.Embeddings() {
 		return nil
 	}
-	return retrieval.NewOpenAIEmbedder(newLLMClient(c), c.EmbedModel, retrieval.OpenAIEmbedderOptions{
+	return embed.NewOpenAI(embed.NewClient(c.BaseURL, c.APIKey.Reveal()), c.EmbedModel, embed.OpenAIOptions{
 		BatchSize:   c.EmbedBatchSize,
 		Concurrency: c.EmbedConcurrency,
 		Timeout:     c.Timeout,
@@ -60,11 +35,11 @@ func llmEmbedder(c config.LLM, log *slog.Logger) retrieval.Embedder {
 
 // llmAnswerer wraps eng in a Generator when CITEBOT_CHAT_MODEL is set, and
 // returns eng itself otherwise.
-func llmAnswerer(c config.LLM, eng *retrieval.Engine, log *slog.Logger) answerer {
+func llmAnswerer(c config.LLM, eng *retrieval.Engine, log *slog.Logger) citebot.StreamAnswerer {
 	if !c.Generation() {
 		return eng
 	}
-	return retrieval.NewGenerator(eng, newLLMClient(c), c.ChatModel, retrieval.GeneratorOptions{
+	return generate.New(eng, embed.NewClient(c.BaseURL, c.APIKey.Reveal()), c.ChatModel, generate.Options{
 		Timeout:         c.Timeout,
 		MaxAnswerTokens: c.MaxAnswerTokens,
 		MaxAnswerChars:  c.MaxAnswerChars,
@@ -120,30 +95,30 @@ func chatStreamInterval(c config.LLM, every time.Duration) time.Duration {
 // observeStreams wraps a for adapter so that the Observer counts, times and
 // logs each question, streamed or not. (metrics.Observer.Wrap gives only
 // Answer, which would hide AnswerStream from the adapter.)
-func observeStreams(o *metrics.Observer, a answerer, adapter string) answerer {
+func observeStreams(o *metrics.Observer, a citebot.StreamAnswerer, adapter string) citebot.StreamAnswerer {
 	return observed{o: o, a: a, adapter: adapter}
 }
 
 type observed struct {
 	o       *metrics.Observer
-	a       answerer
+	a       citebot.StreamAnswerer
 	adapter string
 }
 
-func (w observed) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (w observed) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	return w.o.Answer(ctx, w.a, w.adapter, q)
 }
 
-func (w observed) AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error) {
+func (w observed) AnswerStream(ctx context.Context, q citebot.Question, delta func(string)) (citebot.Answer, error) {
 	return w.o.Answer(ctx, streamCall{w.a, delta}, w.adapter, q)
 }
 
 // streamCall is one streamed question as a plain Answerer, for the Observer.
 type streamCall struct {
-	a     answerer
+	a     citebot.StreamAnswerer
 	delta func(string)
 }
 
-func (s streamCall) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+func (s streamCall) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	return s.a.AnswerStream(ctx, q, s.delta)
 }

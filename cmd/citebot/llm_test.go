@@ -4,12 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -17,97 +13,43 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/fakeopenai"
 	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
 )
 
-const testAPIKey = "sk-test-0123456789abcdef"
-
-// modelServer plays an OpenAI-compatible server for the real go-openai
-// client: embeddings by hashed words, and chat answers that cite the
-// passage holding "Estonia in 2004". chatStatus, when not 200, fails chat.
-type modelServer struct {
-	*httptest.Server
-	mu         sync.Mutex
-	embedModel []string
-	chatModel  []string
-	chatStatus int
-}
-
-var promptPassage = regexp.MustCompile(`(?s)<passage-[0-9a-f]+ n="(\d+)"[^>]*>\n(.*?)\n</passage-[0-9a-f]+>`)
-
-func newModelServer(t *testing.T, chatStatus int) *modelServer {
-	m := &modelServer{chatStatus: chatStatus}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/embeddings", func(w http.ResponseWriter, r *http.Request) {
-		var req openai.EmbeddingRequestStrings
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || r.Header.Get("Authorization") != "Bearer "+testAPIKey {
-			http.Error(w, `{"error":{"message":"bad request"}}`, http.StatusBadRequest)
-			return
+// newModelServer plays an OpenAI-compatible server for the real go-openai
+// client, whose chat answers cite the passage holding "Estonia in 2004".
+// chatStatus, when not 200, fails chat.
+func newModelServer(t *testing.T, chatStatus int) *fakeopenai.Server {
+	m := fakeopenai.New(t)
+	m.Chat = fakeopenai.CitingModel("Estonia in 2004", "Estonia ratified the Ottawa Convention in 2004 [{n}].")
+	if chatStatus != http.StatusOK {
+		m.Chat = func(w http.ResponseWriter, _ *http.Request, _ openai.ChatCompletionRequest) (string, bool) {
+			fakeopenai.APIError(w, chatStatus, "model down")
+			return "", false
 		}
-		m.mu.Lock()
-		m.embedModel = append(m.embedModel, string(req.Model))
-		m.mu.Unlock()
-		resp := openai.EmbeddingResponse{Object: "list"}
-		for i, text := range req.Input {
-			v := make([]float32, 32)
-			v[0] = 1
-			for _, word := range strings.Fields(strings.ToLower(text)) {
-				h := fnv.New32a()
-				h.Write([]byte(word))
-				v[h.Sum32()%32] += 2
-			}
-			resp.Data = append(resp.Data, openai.Embedding{Index: i, Embedding: v})
-		}
-		json.NewEncoder(w).Encode(resp)
-	})
-	mux.HandleFunc("POST /v1/chat/completions", func(w http.ResponseWriter, r *http.Request) {
-		var req openai.ChatCompletionRequest
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			http.Error(w, `{"error":{"message":"bad request"}}`, http.StatusBadRequest)
-			return
-		}
-		m.mu.Lock()
-		m.chatModel = append(m.chatModel, req.Model)
-		m.mu.Unlock()
-		if m.chatStatus != http.StatusOK {
-			w.WriteHeader(m.chatStatus)
-			fmt.Fprint(w, `{"error":{"message":"model down"}}`)
-			return
-		}
-		reply := "NOT_COVERED\nNo."
-		for _, p := range promptPassage.FindAllStringSubmatch(req.Messages[len(req.Messages)-1].Content, -1) {
-			if strings.Contains(p[2], "Estonia in 2004") {
-				reply = "Estonia ratified the Ottawa Convention in 2004 [" + p[1] + "]."
-				break
-			}
-		}
-		json.NewEncoder(w).Encode(openai.ChatCompletionResponse{Choices: []openai.ChatCompletionChoice{{
-			Message:      openai.ChatCompletionMessage{Role: openai.ChatMessageRoleAssistant, Content: reply},
-			FinishReason: openai.FinishReasonStop,
-		}}})
-	})
-	m.Server = httptest.NewServer(mux)
-	t.Cleanup(m.Close)
+	}
 	return m
 }
 
-func askWithModels(t *testing.T, m *modelServer) (retrieval.Answer, string) {
+func askWithModels(t *testing.T, m *fakeopenai.Server) (citebot.Answer, string) {
 	t.Helper()
 	t.Setenv("CITEBOT_DATA_DIR", t.TempDir())
 	t.Setenv("CITEBOT_LOG_LEVEL", "info")
 	t.Setenv("CITEBOT_LOG_FORMAT", "json")
 	t.Setenv("OPENAI_BASE_URL", m.URL+"/v1")
-	t.Setenv("OPENAI_API_KEY", testAPIKey)
+	t.Setenv("OPENAI_API_KEY", fakeopenai.Key)
 	t.Setenv("CITEBOT_CHAT_MODEL", "chat-test")
 	t.Setenv("CITEBOT_EMBED_MODEL", "embed-test")
 	var out, errb bytes.Buffer
 	if code := run(context.Background(), []string{"ask", "--json", "when did Estonia ratify Ottawa?"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	var ans retrieval.Answer
+	var ans citebot.Answer
 	if err := json.Unmarshal(out.Bytes(), &ans); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out.String())
 	}
@@ -117,15 +59,20 @@ func askWithModels(t *testing.T, m *modelServer) (retrieval.Answer, string) {
 func TestAskWithModels(t *testing.T) {
 	m := newModelServer(t, http.StatusOK)
 	ans, logs := askWithModels(t, m)
-	if ans.Mode != retrieval.ModeGenerative || ans.Text != "Estonia ratified the Ottawa Convention in 2004 [1]." {
+	if ans.Mode != citebot.ModeGenerative || ans.Text != "Estonia ratified the Ottawa Convention in 2004 [1]." {
 		t.Errorf("got %q (%s), want the model's answer", ans.Text, ans.Mode)
 	}
 	if len(ans.Citations) != 1 || ans.Citations[0].Source != "000_2bc005b4439df7f9.txt" {
 		t.Errorf("got citations %+v", ans.Citations)
 	}
-	m.mu.Lock()
-	embeds, chats := strings.Join(m.embedModel, ","), strings.Join(m.chatModel, ",")
-	m.mu.Unlock()
+	var embedModels, chatModels []string
+	for _, r := range m.EmbedRequests() {
+		embedModels = append(embedModels, string(r.Model))
+	}
+	for _, r := range m.ChatRequests() {
+		chatModels = append(chatModels, r.Model)
+	}
+	embeds, chats := strings.Join(embedModels, ","), strings.Join(chatModels, ",")
 	if !strings.Contains(embeds, "embed-test") || strings.Trim(strings.ReplaceAll(embeds, "embed-test", ""), ",") != "" {
 		t.Errorf("embedding requests used models %q, want embed-test only", embeds)
 	}
@@ -135,7 +82,7 @@ func TestAskWithModels(t *testing.T) {
 	if !strings.Contains(logs, `"msg":"answer mode","llm":"full"`) || !strings.Contains(logs, `"chat_model":"chat-test"`) {
 		t.Errorf("the active mode is not logged:\n%s", logs)
 	}
-	if strings.Contains(logs, testAPIKey) {
+	if strings.Contains(logs, fakeopenai.Key) {
 		t.Errorf("the API key was logged")
 	}
 }
@@ -143,7 +90,7 @@ func TestAskWithModels(t *testing.T) {
 func TestAskFallsBackWhenTheModelFails(t *testing.T) {
 	m := newModelServer(t, http.StatusInternalServerError)
 	ans, logs := askWithModels(t, m)
-	if ans.Mode != retrieval.ModeExtractive || ans.Note == "" || !strings.Contains(ans.Text, "2004") {
+	if ans.Mode != citebot.ModeExtractive || ans.Note == "" || !strings.Contains(ans.Text, "2004") {
 		t.Errorf("got %+v, want the extractive answer with 2004 and a note", ans)
 	}
 	if !strings.Contains(logs, "answering extractively") {
@@ -198,11 +145,11 @@ func TestObserveStreamsKeepsStreamingAndMetrics(t *testing.T) {
 	obs := metrics.NewObserver(metrics.ObserverOptions{Recorder: rec, Logger: slog.New(slog.DiscardHandler)})
 	a := observeStreams(obs, eng, "slack")
 	var streamed strings.Builder
-	ans, err := a.AnswerStream(ctx, retrieval.Question{Text: "when did Estonia ratify Ottawa?"}, func(d string) { streamed.WriteString(d) })
+	ans, err := a.AnswerStream(ctx, citebot.Question{Text: "when did Estonia ratify Ottawa?"}, func(d string) { streamed.WriteString(d) })
 	if err != nil || streamed.String() != ans.Text || !strings.Contains(ans.Text, "2004") {
 		t.Errorf("streamed %q, answer %q, err %v; want the answer streamed", streamed.String(), ans.Text, err)
 	}
-	if _, err := a.Answer(ctx, retrieval.Question{Text: "when did Estonia ratify Ottawa?"}); err != nil {
+	if _, err := a.Answer(ctx, citebot.Question{Text: "when did Estonia ratify Ottawa?"}); err != nil {
 		t.Fatal(err)
 	}
 	rec.mu.Lock()

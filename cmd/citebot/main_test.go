@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/internal/pdftest"
+	"github.com/citebot/citebot/internal/snapshot"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -52,7 +54,7 @@ func TestAskJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	var ans retrieval.Answer
+	var ans citebot.Answer
 	if err := json.Unmarshal([]byte(out), &ans); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
@@ -147,7 +149,7 @@ func TestIngest(t *testing.T) {
 	if !strings.Contains(out.String(), "0 embedded") {
 		t.Errorf("second ingest re-embedded: %s", out.String())
 	}
-	if _, err := os.Stat(filepath.Join(data, retrieval.IndexFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(data, snapshot.File)); err != nil {
 		t.Error(err)
 	}
 }
@@ -243,7 +245,7 @@ func TestAskPDFNamesPage(t *testing.T) {
 		t.Errorf("data dir has no PDF reader cache: %v, %d entries", err, len(cached))
 	}
 	code, out, errs = runCmd(t, "ask", "--corpus", dir, "--json", q)
-	var ans retrieval.Answer
+	var ans citebot.Answer
 	if err := json.Unmarshal([]byte(out), &ans); code != 0 || err != nil {
 		t.Fatalf("exit %d, err %v: %s %s", code, err, out, errs)
 	}

@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 
 	"github.com/citebot/citebot/config"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/internal/snapshot"
+	"github.com/citebot/citebot/retrieval/index"
+	"github.com/citebot/citebot/retrieval/index/weaviate"
 )
 
 // cmdMigrate copies the embedded index stored in the data dir to another
@@ -38,8 +40,8 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if c.cfg.Index.WeaviateURL == "" {
 		return fmt.Errorf("%w: WEAVIATE_URL is not set; set it to the server, such as http://127.0.0.1:8081", errUsage)
 	}
-	path := filepath.Join(c.cfg.DataDir, retrieval.IndexFile)
-	recs, embedder, err := retrieval.ReadSnapshot(c.cfg.DataDir)
+	path := filepath.Join(c.cfg.DataDir, snapshot.File)
+	recs, embedder, err := snapshot.Read(c.cfg.DataDir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("no embedded index at %s: run `citebot ingest` with the embedded index first, or point --data-dir at one", path)
 	}
@@ -52,9 +54,9 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	w := idx.(*retrieval.WeaviateIndex)
+	w := idx.(*weaviate.Index)
 	update, finish := progressBar(stderr, "copying")
-	st, err := retrieval.CopyIndex(ctx, recs, embedder, w, update)
+	st, err := copyIndex(ctx, recs, embedder, w, update)
 	finish()
 	if err != nil {
 		return fmt.Errorf("migrate to weaviate: %w (run the same command again to resume)", err)
@@ -63,4 +65,57 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		st.Written, len(recs), path, w.URL(), w.Class(), st.Unchanged, st.Deleted, embedder)
 	fmt.Fprintln(stdout, "set CITEBOT_INDEX=weaviate to serve from it")
 	return nil
+}
+
+// copyStats reports what copyIndex did.
+type copyStats struct {
+	Written   int // records written
+	Unchanged int // records the index already held unchanged
+	Deleted   int // chunks the index held that recs does not
+}
+
+// copyIndex makes idx hold exactly recs, with their vectors as they are:
+// it writes the records whose digest differs from the stored one and
+// deletes chunks recs does not have. embedder names the model that made
+// the vectors. Copying again after an interruption resumes it.
+func copyIndex(ctx context.Context, recs []index.Record, embedder string, idx index.PersistentIndex, progress func(done, total int)) (copyStats, error) {
+	var st copyStats
+	stored, err := idx.Stored(ctx, embedder)
+	if err != nil {
+		return st, err
+	}
+	live := make(map[string]bool, len(recs))
+	var todo []index.Record
+	for _, r := range recs {
+		live[r.Chunk.ID] = true
+		if stored[r.Chunk.ID].Content == index.DigestChunk(embedder, r.Chunk).Content {
+			st.Unchanged++
+			continue
+		}
+		todo = append(todo, r)
+	}
+	const step = 1000
+	for i := 0; i < len(todo); i += step {
+		if progress != nil {
+			progress(st.Unchanged+i, len(recs))
+		}
+		if err := idx.Upsert(ctx, todo[i:min(i+step, len(todo))]); err != nil {
+			return st, err
+		}
+		st.Written = min(i+step, len(todo))
+	}
+	if progress != nil {
+		progress(len(recs), len(recs))
+	}
+	var gone []string
+	for id := range stored {
+		if !live[id] {
+			gone = append(gone, id)
+		}
+	}
+	if err := idx.Delete(ctx, gone); err != nil {
+		return st, err
+	}
+	st.Deleted = len(gone)
+	return st, nil
 }

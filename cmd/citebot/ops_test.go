@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,25 +17,9 @@ import (
 	"github.com/slack-go/slack/slacktest"
 
 	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/internal/fakeopenai"
+	"github.com/citebot/citebot/internal/logbuf"
 )
-
-// syncBuffer is a bytes.Buffer safe for the logger and the test at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // fakeTelegram plays the Bot API for the real go-telegram client: it hands
 // out one question on the first getUpdates, then holds every later long
@@ -189,7 +172,7 @@ func TestServeOperations(t *testing.T) {
 		"SLACK_APP_TOKEN":    slackApp,
 		"SLACK_API_URL":      sl.GetAPIURL(),
 	}
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	srv := startApp(t, loadEnv(t, env), logs)
 	base := srv.URL
 	<-srv.ready
@@ -345,7 +328,7 @@ func TestServeRetriesTelegram(t *testing.T) {
 		"TELEGRAM_BOT_TOKEN": tgToken,
 		"TELEGRAM_API_URL":   tg.srv.URL,
 	}
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	srv := startApp(t, loadEnv(t, env), logs)
 	waitFor(t, tg.sent, "2004", "telegram")
 
@@ -433,47 +416,19 @@ func TestServeTimeouts(t *testing.T) {
 // embedded at start-up (outside any question) is counted in
 // citebot_llm_errors_total, and the retried build completes.
 func TestServeCountsIngestModelErrors(t *testing.T) {
-	var calls atomic.Int64
-	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/v1/embeddings" {
-			http.NotFound(w, r)
-			return
+	model := fakeopenai.New(t)
+	model.EmbedStatus = func(n int) int {
+		if n == 0 {
+			return http.StatusInternalServerError // warming up
 		}
-		w.Header().Set("Content-Type", "application/json")
-		if calls.Add(1) == 1 {
-			w.WriteHeader(http.StatusInternalServerError)
-			fmt.Fprint(w, `{"error":{"message":"warming up","type":"server_error"}}`)
-			return
-		}
-		var req struct {
-			Input []string `json:"input"`
-		}
-		_ = json.NewDecoder(r.Body).Decode(&req)
-		type datum struct {
-			Object    string    `json:"object"`
-			Index     int       `json:"index"`
-			Embedding []float32 `json:"embedding"`
-		}
-		out := struct {
-			Object string  `json:"object"`
-			Data   []datum `json:"data"`
-			Model  string  `json:"model"`
-		}{Object: "list", Model: "fake-embed"}
-		for i, s := range req.Input {
-			v := make([]float32, 8)
-			for j, c := range s {
-				v[j%8] += float32(c%31) + 1
-			}
-			out.Data = append(out.Data, datum{Object: "embedding", Index: i, Embedding: v})
-		}
-		_ = json.NewEncoder(w).Encode(out)
-	}))
-	defer model.Close()
+		return http.StatusOK
+	}
 	env := map[string]string{
 		"CITEBOT_ADDR":        "127.0.0.1:0",
 		"CITEBOT_DATA_DIR":    t.TempDir(),
 		"CITEBOT_EMBED_MODEL": "fake-embed",
 		"OPENAI_BASE_URL":     model.URL + "/v1",
+		"OPENAI_API_KEY":      fakeopenai.Key,
 	}
 	srv := startApp(t, loadEnv(t, env), io.Discard)
 	<-srv.ready

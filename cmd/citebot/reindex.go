@@ -12,6 +12,7 @@ import (
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/internal/datadir"
+	"github.com/citebot/citebot/internal/snapshot"
 	"github.com/citebot/citebot/internal/watch"
 	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
@@ -41,7 +42,7 @@ type liveIndex struct {
 }
 
 // storedIndex is the path of the index file in the data dir.
-func (l *liveIndex) storedIndex() string { return filepath.Join(l.dataDir, retrieval.IndexFile) }
+func (l *liveIndex) storedIndex() string { return filepath.Join(l.dataDir, snapshot.File) }
 
 // remember notes the stored index as it is now, so that only someone
 // else's write of it counts as a change.
@@ -79,7 +80,7 @@ func (l *liveIndex) run(ctx context.Context) {
 		}
 	}()
 	go func() {
-		only := func(rel string) bool { return rel != retrieval.IndexFile }
+		only := func(rel string) bool { return rel != snapshot.File }
 		err := watch.Watch(ctx, l.dataDir, watch.Options{Quiet: l.quiet, Skip: only, Logger: l.log, Ready: up.Done}, func([]string) { send(nil) })
 		if err != nil {
 			l.log.Warn("cannot watch the data dir; an ingest run beside serve is picked up only after a restart", "data_dir", l.dataDir, "err", err)

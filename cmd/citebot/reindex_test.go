@@ -14,8 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/internal/logbuf"
 	"github.com/citebot/citebot/internal/scaletest"
-	"github.com/citebot/citebot/retrieval"
 )
 
 // watchedApp serves the corpus folder dir with a short quiet period, and
@@ -39,28 +40,28 @@ func watchedApp(t *testing.T, dir, data string, logs io.Writer, extra ...string)
 
 // answerOf asks the server over HTTP and decodes the answer, failing the
 // test on any error status.
-func answerOf(t *testing.T, base, q string) retrieval.Answer {
+func answerOf(t *testing.T, base, q string) citebot.Answer {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"question": q})
 	resp, err := http.Post(base+"/v1/ask", "application/json", strings.NewReader(string(body)))
 	if err != nil {
 		t.Error(err)
-		return retrieval.Answer{}
+		return citebot.Answer{}
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("ask %q: status %d, body %s", q, resp.StatusCode, b)
-		return retrieval.Answer{}
+		return citebot.Answer{}
 	}
-	var a retrieval.Answer
+	var a citebot.Answer
 	if err := json.Unmarshal(b, &a); err != nil {
 		t.Errorf("ask %q: %v in %s", q, err, b)
 	}
 	return a
 }
 
-func cites(a retrieval.Answer, source string) bool {
+func cites(a citebot.Answer, source string) bool {
 	for _, c := range a.Citations {
 		if c.Source == source {
 			return true
@@ -71,7 +72,7 @@ func cites(a retrieval.Answer, source string) bool {
 
 // eventually asks q until ok holds for the answer, failing the test if
 // it does not within within.
-func eventually(t *testing.T, base, q string, within time.Duration, ok func(retrieval.Answer) bool) retrieval.Answer {
+func eventually(t *testing.T, base, q string, within time.Duration, ok func(citebot.Answer) bool) citebot.Answer {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	tick := time.NewTicker(25 * time.Millisecond)
@@ -103,7 +104,7 @@ const ferryQ = "How often does the Blue Ferry cross the bay?"
 // restart embeds nothing, and the metrics count it.
 func TestServeWatchesCorpus(t *testing.T) {
 	dir, data := bridgeCorpus(t), t.TempDir()
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	srv := watchedApp(t, dir, data, logs)
 
 	// Asked before the file exists, so that a cached answer would show.
@@ -120,7 +121,7 @@ func TestServeWatchesCorpus(t *testing.T) {
 
 	t.Run("a new file is answered within 5 s", func(t *testing.T) {
 		writeFile(t, ferry, "The Blue Ferry crosses the bay every 40 minutes, from dawn to midnight.\n")
-		a := eventually(t, srv.URL, ferryQ, 5*time.Second, func(a retrieval.Answer) bool { return cites(a, "ferry.txt") })
+		a := eventually(t, srv.URL, ferryQ, 5*time.Second, func(a citebot.Answer) bool { return cites(a, "ferry.txt") })
 		if !strings.Contains(a.Text, "40 minutes") {
 			t.Errorf("got %q, want the 40 minutes", a.Text)
 		}
@@ -128,7 +129,7 @@ func TestServeWatchesCorpus(t *testing.T) {
 	})
 	t.Run("an edited file's new text replaces the old", func(t *testing.T) {
 		writeFile(t, ferry, "The Blue Ferry crosses the bay every 25 minutes, from dawn to midnight.\n")
-		eventually(t, srv.URL, ferryQ, 5*time.Second, func(a retrieval.Answer) bool { return strings.Contains(a.Text, "25 minutes") })
+		eventually(t, srv.URL, ferryQ, 5*time.Second, func(a citebot.Answer) bool { return strings.Contains(a.Text, "25 minutes") })
 		for _, c := range answerOf(t, srv.URL, ferryQ).Citations {
 			if strings.Contains(c.Quote, "40 minutes") {
 				t.Errorf("the old text is still quoted: %q", c.Quote)
@@ -142,13 +143,13 @@ func TestServeWatchesCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		writeFile(t, filepath.Join(sub, "crane.md"), "# Crane\n\nThe Red Crane in the harbour lifts 80 tonnes.\n")
-		eventually(t, srv.URL, "How much does the Red Crane lift?", 5*time.Second, func(a retrieval.Answer) bool { return cites(a, "harbour/crane.md") })
+		eventually(t, srv.URL, "How much does the Red Crane lift?", 5*time.Second, func(a citebot.Answer) bool { return cites(a, "harbour/crane.md") })
 	})
 	t.Run("a deleted file stops being cited", func(t *testing.T) {
 		if err := os.Remove(ferry); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, srv.URL, ferryQ, 5*time.Second, func(a retrieval.Answer) bool { return !cites(a, "ferry.txt") })
+		eventually(t, srv.URL, ferryQ, 5*time.Second, func(a citebot.Answer) bool { return !cites(a, "ferry.txt") })
 		readyz()
 	})
 	t.Run("the metrics count the updates", func(t *testing.T) {
@@ -197,13 +198,13 @@ func TestServeWatchesCorpusOnWeaviate(t *testing.T) {
 	srv := watchedApp(t, dir, data, io.Discard, "CITEBOT_INDEX", "weaviate", "WEAVIATE_URL", wv.URL)
 	ferry := filepath.Join(dir, "ferry.txt")
 	writeFile(t, ferry, "The Blue Ferry crosses the bay every 40 minutes, from dawn to midnight.\n")
-	eventually(t, srv.URL, ferryQ, 5*time.Second, func(a retrieval.Answer) bool { return cites(a, "ferry.txt") })
+	eventually(t, srv.URL, ferryQ, 5*time.Second, func(a citebot.Answer) bool { return cites(a, "ferry.txt") })
 	writeFile(t, ferry, "The Blue Ferry crosses the bay every 25 minutes, from dawn to midnight.\n")
-	eventually(t, srv.URL, ferryQ, 5*time.Second, func(a retrieval.Answer) bool { return strings.Contains(a.Text, "25 minutes") })
+	eventually(t, srv.URL, ferryQ, 5*time.Second, func(a citebot.Answer) bool { return strings.Contains(a.Text, "25 minutes") })
 	if err := os.Remove(ferry); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, srv.URL, ferryQ, 5*time.Second, func(a retrieval.Answer) bool { return !cites(a, "ferry.txt") })
+	eventually(t, srv.URL, ferryQ, 5*time.Second, func(a citebot.Answer) bool { return !cites(a, "ferry.txt") })
 	if a := answerOf(t, srv.URL, "When did the Old Bridge open?"); !cites(a, "bridge.txt") {
 		t.Errorf("the unchanged file is no longer cited: %+v", a)
 	}
@@ -222,7 +223,7 @@ func TestServePicksUpIngest(t *testing.T) {
 		fmt.Fprintf(&long, "The harbour master's log for day %d records calm water and a light westerly breeze.\n", i+1)
 	}
 	writeFile(t, filepath.Join(dir, "log.txt"), long.String())
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	srv := watchedApp(t, dir, data, logs)
 	// A smaller chunk size makes ingest store an index of other chunks,
 	// as a corpus changed where the watcher cannot see (a network share)
@@ -279,7 +280,7 @@ func TestServeSwapsUnderLoad(t *testing.T) {
 	}
 	for _, minutes := range []string{"11", "12", "13", "14", "15"} {
 		writeFile(t, filepath.Join(dir, "ferry.txt"), "The Blue Ferry crosses the bay every "+minutes+" minutes.\n")
-		eventually(t, srv.URL, ferryQ, 5*time.Second, func(a retrieval.Answer) bool { return strings.Contains(a.Text, minutes+" minutes") })
+		eventually(t, srv.URL, ferryQ, 5*time.Second, func(a citebot.Answer) bool { return strings.Contains(a.Text, minutes+" minutes") })
 	}
 	close(stop)
 	askers.Wait()
@@ -289,7 +290,7 @@ func TestServeSwapsUnderLoad(t *testing.T) {
 // alone.
 func TestServeWatchOff(t *testing.T) {
 	dir := bridgeCorpus(t)
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	cfg := loadEnv(t, map[string]string{"CITEBOT_ADDR": "127.0.0.1:0", "CITEBOT_DATA_DIR": t.TempDir(), "CITEBOT_CORPUS": dir,
 		"CITEBOT_LOG_LEVEL": "info", "CITEBOT_WATCH": "false"})
 	srv := startApp(t, cfg, logs)

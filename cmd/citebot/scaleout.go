@@ -14,16 +14,19 @@ import (
 	"github.com/citebot/citebot/config"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/conversation"
+	"github.com/citebot/citebot/retrieval/index"
+	"github.com/citebot/citebot/retrieval/index/weaviate"
 	"github.com/citebot/citebot/sharedstate"
 )
 
 // openIndex returns the configured index: nil for the embedded one, which
 // the engine makes itself, or a Weaviate index. It makes no request.
-func openIndex(cfg config.Config, log *slog.Logger) (retrieval.Index, error) {
+func openIndex(cfg config.Config, log *slog.Logger) (index.Index, error) {
 	if cfg.Index.Backend != config.IndexWeaviate {
 		return nil, nil
 	}
-	return retrieval.NewWeaviateIndex(cfg.Index.WeaviateURL, retrieval.WeaviateOptions{
+	return weaviate.New(cfg.Index.WeaviateURL, weaviate.Options{
 		APIKey: cfg.Index.WeaviateAPIKey.Reveal(),
 		Logger: log,
 	})
@@ -38,7 +41,7 @@ func buildEngineWhenReachable(ctx context.Context, cfg config.Config, log *slog.
 	wait := time.Second
 	for {
 		eng, docs, _, err := buildEngine(ctx, cfg, log, true, nil, mods...)
-		if err == nil || !errors.Is(err, retrieval.ErrWeaviateUnavailable) || ctx.Err() != nil {
+		if err == nil || !errors.Is(err, weaviate.ErrUnavailable) || ctx.Err() != nil {
 			return eng, docs, err
 		}
 		log.Error("index unavailable; not ready, retrying", "err", err, "retry_in", wait)
@@ -93,7 +96,7 @@ func newShared(ctx context.Context, cfg config.Config, log *slog.Logger, reg pro
 	} else {
 		log.Info("shared state in redis", "redis", cfg.Redis)
 	}
-	return &shared{store: st, conv: sharedstate.NewConversations(st, retrieval.ConversationOptions{}, nil)}, nil
+	return &shared{store: st, conv: sharedstate.NewConversations(st, conversation.Options{}, nil)}, nil
 }
 
 // engineOptions puts the conversation memory in Redis.

@@ -20,8 +20,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/citebot/citebot/internal/logbuf"
 	"github.com/citebot/citebot/internal/scaletest"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/internal/snapshot"
+	"github.com/citebot/citebot/retrieval/index/weaviate"
 )
 
 func status(t *testing.T, u string) int {
@@ -61,7 +63,7 @@ func TestMigrateToWeaviate(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("migrate: exit %d: %s", code, errs)
 	}
-	recs, embedder, err := retrieval.ReadSnapshot(data)
+	recs, embedder, err := snapshot.Read(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func TestMigrateToWeaviate(t *testing.T) {
 	}
 
 	// The vectors in Weaviate are the snapshot's, not new ones.
-	idx, err := retrieval.NewWeaviateIndex(wv.URL, retrieval.WeaviateOptions{})
+	idx, err := weaviate.New(wv.URL, weaviate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +128,7 @@ func TestServeWaitsForWeaviate(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	wvURL := "http://" + addr
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	cfg := loadEnv(t, map[string]string{
 		"CITEBOT_ADDR": "127.0.0.1:0", "CITEBOT_DATA_DIR": t.TempDir(), "CITEBOT_INDEX": "weaviate",
 		"WEAVIATE_URL": wvURL, "CITEBOT_LOG_LEVEL": "warn",
@@ -337,7 +339,7 @@ func TestRedisDownFallsBack(t *testing.T) {
 	dead := l.Addr().String()
 	l.Close()
 	api, calls := fakeSlackAPI(t)
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	cfg := loadEnv(t, map[string]string{
 		"CITEBOT_ADDR": "127.0.0.1:0", "CITEBOT_DATA_DIR": t.TempDir(), "CITEBOT_LOG_LEVEL": "warn",
 		"CITEBOT_REDIS_URL":    "redis://" + dead + "/0",

@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/bot"
 	"github.com/citebot/citebot/bot/slack"
 	"github.com/citebot/citebot/bot/telegram"
@@ -23,6 +24,7 @@ import (
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/conversation"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -125,44 +127,41 @@ func (a *app) learnExample(docs []corpus.Document) {
 // a chat model) arrives after start-up.
 type engineRef struct {
 	mu  sync.RWMutex
-	eng answerer
+	eng citebot.StreamAnswerer
 }
 
-func (r *engineRef) set(e answerer) {
+func (r *engineRef) set(e citebot.StreamAnswerer) {
 	r.mu.Lock()
 	r.eng = e
 	r.mu.Unlock()
 }
 
-func (r *engineRef) get() answerer {
+func (r *engineRef) get() citebot.StreamAnswerer {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	return r.eng
 }
 
-// Answer implements bot.Answerer.
-func (r *engineRef) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+// Answer implements citebot.Answerer.
+func (r *engineRef) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	e := r.get()
 	if e == nil {
-		return retrieval.Answer{}, retrieval.ErrNotReady
+		return citebot.Answer{}, citebot.ErrNotReady
 	}
 	return e.Answer(ctx, q)
 }
 
 // AnswerStream lets the chat adapters show an answer as the model writes
 // it.
-func (r *engineRef) AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error) {
+func (r *engineRef) AnswerStream(ctx context.Context, q citebot.Question, delta func(string)) (citebot.Answer, error) {
 	e := r.get()
 	if e == nil {
-		return retrieval.Answer{}, retrieval.ErrNotReady
+		return citebot.Answer{}, citebot.ErrNotReady
 	}
 	return e.AnswerStream(ctx, q, delta)
 }
 
-var (
-	_ bot.Answerer = (*engineRef)(nil)
-	_ answerer     = (*engineRef)(nil)
-)
+var _ citebot.StreamAnswerer = (*engineRef)(nil)
 
 func newApp(cfg config.Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log, ready: make(chan struct{}), answering: make(chan struct{}), listening: make(chan string, 1), answerer: &engineRef{}, watchReady: make(chan struct{})}
@@ -304,7 +303,7 @@ func (a *app) Run(ctx context.Context) error {
 		var opts retrieval.Options
 		capture := func(o *retrieval.Options) {
 			if o.Conversations == nil {
-				o.Conversations = retrieval.NewMemoryConversations(retrieval.ConversationOptions{})
+				o.Conversations = conversation.NewMemory(conversation.Options{})
 			}
 			opts = *o
 		}

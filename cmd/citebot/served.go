@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -14,15 +15,15 @@ import (
 // that replaced it, so a swap never fails a question.
 type servedEngine struct {
 	ref *engineRef
-	ans answerer // the engine, or the Generator around it
+	ans citebot.StreamAnswerer // the engine, or the Generator around it
 	eng *retrieval.Engine
 
 	mu      sync.RWMutex // held for reading by every question in flight
 	retired bool
 }
 
-// Answer implements bot.Answerer.
-func (s *servedEngine) Answer(ctx context.Context, q retrieval.Question) (retrieval.Answer, error) {
+// Answer implements citebot.Answerer.
+func (s *servedEngine) Answer(ctx context.Context, q citebot.Question) (citebot.Answer, error) {
 	s.mu.RLock()
 	if s.retired {
 		s.mu.RUnlock()
@@ -34,7 +35,7 @@ func (s *servedEngine) Answer(ctx context.Context, q retrieval.Question) (retrie
 
 // AnswerStream lets the chat adapters and the web page show an answer as
 // the model writes it.
-func (s *servedEngine) AnswerStream(ctx context.Context, q retrieval.Question, delta func(string)) (retrieval.Answer, error) {
+func (s *servedEngine) AnswerStream(ctx context.Context, q citebot.Question, delta func(string)) (citebot.Answer, error) {
 	s.mu.RLock()
 	if s.retired {
 		s.mu.RUnlock()
@@ -53,4 +54,4 @@ func (s *servedEngine) retire() error {
 	return s.eng.Close()
 }
 
-var _ answerer = (*servedEngine)(nil)
+var _ citebot.StreamAnswerer = (*servedEngine)(nil)

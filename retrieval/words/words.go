@@ -273,3 +273,28 @@ func EditDistanceAtMost1(a, b string) bool {
 	}
 	return diff+(len(b)-j)-(len(a)-i) <= 1
 }
+
+// Truncate cuts s to at most n characters, at a word boundary when
+// one is near, and marks the cut with "…".
+func Truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if n <= 1 {
+		return "…"
+	}
+	cut := 0
+	count := 0
+	for i := range s {
+		if count == n-1 {
+			cut = i
+			break
+		}
+		count++
+	}
+	t := s[:cut]
+	if k := strings.LastIndexAny(t, " \n"); k > len(t)/2 {
+		t = t[:k]
+	}
+	return strings.TrimRight(t, " ,;:") + "…"
+}

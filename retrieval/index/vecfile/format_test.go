@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/citebot/citebot/retrieval/embed"
 )
 
 // randomUnit returns n random unit vectors of dim dimensions.
@@ -22,7 +24,7 @@ func randomUnit(n, dim int, seed uint64) [][]float32 {
 		for d := range v {
 			v[d] = float32(r.NormFloat64())
 		}
-		out[i] = unit(v)
+		out[i] = embed.Normalize(v)
 	}
 	return out
 }

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"testing"
+
+	"github.com/citebot/citebot/retrieval/embed"
 )
 
 // bruteForce ranks every row of ix against q, best first, ties by row.
@@ -37,7 +39,7 @@ func TestSearchExactMatchesBruteForce(t *testing.T) {
 				q[d] = 0
 			}
 		}
-		queries = append(queries, unit(q))
+		queries = append(queries, embed.Normalize(q))
 	}
 	tests := []struct {
 		name   string

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+
+	"github.com/citebot/citebot/retrieval/embed"
 )
 
 // BuildOptions tunes Build. The zero value is ready to use.
@@ -100,7 +102,7 @@ func Build(embedder string, ids []string, vecs [][]float32, opts BuildOptions) (
 	sample := perm[:min(n, 64*k)]
 	centroids := make([][]float32, k)
 	for c := range centroids {
-		centroids[c] = unit(slices.Clone(vecs[sample[c]]))
+		centroids[c] = embed.Normalize(slices.Clone(vecs[sample[c]]))
 	}
 	for range rounds {
 		assign := assignBalanced(vecs, sample, centroids, capacity(len(sample), k, maxFill))
@@ -241,9 +243,9 @@ func means(vecs [][]float32, idx, assign []int, old [][]float32, r *rand.Rand) [
 		}
 	}
 	for _, s := range sums {
-		if unit(s); isZero(s) {
+		if embed.Normalize(s); isZero(s) {
 			copy(s, vecs[idx[r.IntN(len(idx))]])
-			unit(s)
+			embed.Normalize(s)
 		}
 	}
 	return sums
@@ -288,23 +290,6 @@ func cmpScored(a, b scored) int {
 		return 1
 	}
 	return 0
-}
-
-// unit scales v to length 1 in place, leaving a zero vector as it is,
-// and returns it.
-func unit(v []float32) []float32 {
-	var s float64
-	for _, x := range v {
-		s += float64(x) * float64(x)
-	}
-	if s == 0 {
-		return v
-	}
-	inv := float32(1 / math.Sqrt(s))
-	for i := range v {
-		v[i] *= inv
-	}
-	return v
 }
 
 func isZero(v []float32) bool {

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/citebot/citebot/retrieval/embed"
 )
 
 // skewed makes vectors around a few centres of very different
@@ -21,7 +23,7 @@ func skewed(n, dim int, seed uint64) [][]float32 {
 		for d := range v {
 			v[d] = c[d] + 0.15*float32(r.NormFloat64())
 		}
-		out[i] = unit(v)
+		out[i] = embed.Normalize(v)
 	}
 	return out
 }

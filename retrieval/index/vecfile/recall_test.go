@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/corpus"
-	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/embed"
 	"github.com/citebot/citebot/retrieval/index/vecfile"
 )
 
@@ -49,7 +49,7 @@ func embedCorpus(tb testing.TB, dir string, questions []string) embedded {
 	}
 	chunks := corpus.SplitAll(docs, corpus.ChunkOptions{})
 	texts := make([]string, len(chunks))
-	e := embedded{embedder: retrieval.LocalEmbedder{}.Name(), ids: make([]string, len(chunks))}
+	e := embedded{embedder: embed.Local{}.Name(), ids: make([]string, len(chunks))}
 	for i, c := range chunks {
 		texts[i], e.ids[i] = c.Text, c.ID
 	}
@@ -57,7 +57,7 @@ func embedCorpus(tb testing.TB, dir string, questions []string) embedded {
 		questions = sentenceQueries(chunks, 1000)
 	}
 	start := time.Now()
-	var emb retrieval.LocalEmbedder
+	var emb embed.Local
 	if e.vecs, err = emb.Embed(ctx, texts); err != nil {
 		tb.Fatal(err)
 	}

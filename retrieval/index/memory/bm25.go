@@ -1,0 +1,244 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	"github.com/citebot/citebot/internal/lru"
+	"github.com/citebot/citebot/retrieval/index"
+)
+
+// bm25Index is a BM25 full-text index of chunk text, kept in memory.
+type bm25Index struct {
+	idx      bleve.Index
+	analyzer analysis.Analyzer
+	// variants caches each rare term's spelling variants in the index:
+	// building a fuzzy automaton per term per question was a sixth of the
+	// cost of answering. Writes clear it.
+	variants *lru.Cache[[]string]
+}
+
+// maxVariants caps the variants a term expands to.
+const maxVariants = 16
+
+type bm25Doc struct {
+	Text  string `json:"text"`
+	Title string `json:"title"`
+}
+
+func newBM25Index() (*bm25Index, error) {
+	im, err := index.NewMapping()
+	if err != nil {
+		return nil, fmt.Errorf("bm25 mapping: %w", err)
+	}
+	idx, err := bleve.NewUsing("", im, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("bm25 open: %w", err)
+	}
+	an := im.AnalyzerNamed(index.AnalyzerName)
+	if an == nil {
+		return nil, fmt.Errorf("bm25 open: analyzer %s missing", index.AnalyzerName)
+	}
+	return &bm25Index{idx: idx, analyzer: an, variants: lru.New[[]string](8192)}, nil
+}
+
+// upsert indexes recs as one batch. The in-memory index never merges the
+// segments batches leave behind, and every query walks all of them, so one
+// segment per ingest keeps queries fast at the cost of a larger peak.
+func (b *bm25Index) upsert(recs []index.Record) error {
+	batch := b.idx.NewBatch()
+	for _, r := range recs {
+		if err := batch.Index(r.Chunk.ID, bm25Doc{Text: r.Chunk.Text, Title: r.Chunk.Title}); err != nil {
+			return fmt.Errorf("bm25 index chunk %s: %w", r.Chunk.ID, err)
+		}
+	}
+	if err := b.idx.Batch(batch); err != nil {
+		return fmt.Errorf("bm25 batch: %w", err)
+	}
+	b.variants.Clear()
+	return nil
+}
+
+func (b *bm25Index) delete(ids []string) error {
+	batch := b.idx.NewBatch()
+	for _, id := range ids {
+		batch.Delete(id)
+	}
+	if err := b.idx.Batch(batch); err != nil {
+		return fmt.Errorf("bm25 delete: %w", err)
+	}
+	b.variants.Clear()
+	return nil
+}
+
+// commonShare is the share of chunks above which a term counts as common.
+// Common terms still score, but only documents that a rarer term matched:
+// scoring every posting of a word found in half the corpus is what makes a
+// large index slow, and such a word barely moves BM25 anyway (the idea of
+// Elasticsearch's common terms query).
+const commonShare = 0.05
+
+// minCommonDF keeps small corpora on the plain path, where every term
+// selects documents.
+const minCommonDF = 50
+
+// search returns chunk IDs ranked by BM25 over text and (weakly) title.
+// Rare terms also match their spelling variants and typos ("defence" and
+// "defense", "otawa") at half weight.
+func (b *bm25Index) search(ctx context.Context, text string, n int) ([]string, []float64, error) {
+	terms := uniqueTerms(b.analyzer, text)
+	if len(terms) == 0 {
+		return nil, nil, nil
+	}
+	r, err := b.reader()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer r.Close()
+	dfs, total, err := docFreqs(ctx, r, terms)
+	if err != nil {
+		return nil, nil, err
+	}
+	cutoff := max(uint64(float64(total)*commonShare), minCommonDF)
+	var rare, common []query.Query
+	for i, t := range terms {
+		clauses := []query.Query{termQuery(t, "text", 1), termQuery(t, "title", 0.3)}
+		if dfs[i] > cutoff {
+			common = append(common, clauses...)
+			continue
+		}
+		vs, err := b.spellingVariants(r, t)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, v := range vs {
+			clauses = append(clauses, termQuery(v, "text", 0.5))
+		}
+		rare = append(rare, clauses...)
+	}
+	var q query.Query
+	if len(rare) == 0 {
+		q = query.NewDisjunctionQuery(common)
+	} else {
+		bq := bleve.NewBooleanQuery()
+		bq.AddMust(query.NewDisjunctionQuery(rare))
+		if len(common) > 0 {
+			bq.AddShould(common...)
+		}
+		q = bq
+	}
+	req := bleve.NewSearchRequestOptions(q, n, 0, false)
+	// Equal scores go by ID: without it their order follows the segment
+	// layout, and the same question could get other passages.
+	req.SortBy([]string{"-_score", "_id"})
+	res, err := b.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bm25 search: %w", err)
+	}
+	ids := make([]string, len(res.Hits))
+	scores := make([]float64, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+		scores[i] = h.Score
+	}
+	return ids, scores, nil
+}
+
+func termQuery(term, field string, boost float64) query.Query {
+	q := bleve.NewTermQuery(term)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+// uniqueTerms runs text through the index's analyzer: the terms a query
+// must look up are the ones indexing produced.
+func uniqueTerms(an analysis.Analyzer, text string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, tok := range an.Analyze([]byte(text)) {
+		t := string(tok.Term)
+		if t == "" || seen[t] {
+			continue
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+func (b *bm25Index) reader() (bleveindex.IndexReader, error) {
+	adv, err := b.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("bm25 search: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("bm25 search: %w", err)
+	}
+	return r, nil
+}
+
+// docFreqs returns how many chunks contain each term, and how many chunks
+// there are.
+func docFreqs(ctx context.Context, r bleveindex.IndexReader, terms []string) ([]uint64, uint64, error) {
+	total, err := r.DocCount()
+	if err != nil {
+		return nil, 0, fmt.Errorf("bm25 search: %w", err)
+	}
+	dfs := make([]uint64, len(terms))
+	for i, t := range terms {
+		tfr, err := r.TermFieldReader(ctx, []byte(t), "text", false, false, false)
+		if err != nil {
+			return nil, 0, fmt.Errorf("bm25 search: %w", err)
+		}
+		dfs[i] = tfr.Count()
+		tfr.Close()
+	}
+	return dfs, total, nil
+}
+
+// spellingVariants returns the indexed terms one edit away from t that
+// share its first three letters ("defenc"/"defens", "otawa"/"ottawa").
+// Short terms have none: at four letters one edit is another word.
+func (b *bm25Index) spellingVariants(r bleveindex.IndexReader, t string) ([]string, error) {
+	if len([]rune(t)) < 5 {
+		return nil, nil
+	}
+	if vs, ok := b.variants.Get(t); ok {
+		return vs, nil
+	}
+	fr, ok := r.(interface {
+		FieldDictFuzzy(field, term string, fuzziness int, prefix string) (bleveindex.FieldDict, error)
+	})
+	if !ok {
+		return nil, nil
+	}
+	dict, err := fr.FieldDictFuzzy("text", t, 1, string([]rune(t)[:3]))
+	if err != nil {
+		return nil, fmt.Errorf("bm25 variants of %q: %w", t, err)
+	}
+	defer dict.Close()
+	var vs []string
+	for len(vs) < maxVariants {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("bm25 variants of %q: %w", t, err)
+		}
+		if e == nil {
+			break
+		}
+		if e.Term != t {
+			vs = append(vs, e.Term)
+		}
+	}
+	b.variants.Put(t, vs)
+	return vs, nil
+}
+
+func (b *bm25Index) close() error { return b.idx.Close() }
