@@ -92,6 +92,9 @@ func TestErrorsAreClassified(t *testing.T) {
 	}{
 		{"server down", http.StatusServiceUnavailable, "overloaded", true, "status 503: overloaded"},
 		{"bad request", http.StatusUnprocessableEntity, "no such property", false, "status 422"},
+		// Just after another replica creates the class.
+		{"schema not built yet", http.StatusUnprocessableEntity,
+			`{"error":[{"message":"no graphql provider present, this is most likely because no schema is present. Import a schema first!"}]}`, true, "status 422"},
 		{"graphql error", http.StatusOK, `{"errors":[{"message":"Cannot query field \"C\""}]}`, false, "run `citebot ingest` first"},
 	}
 	for _, tt := range tests {

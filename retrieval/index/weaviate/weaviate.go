@@ -760,7 +760,11 @@ func transient(err error) bool {
 		return true
 	}
 	if ae, ok := errors.AsType[*apiError](err); ok {
-		return ae.status == http.StatusTooManyRequests || ae.status >= 500
+		// Weaviate builds its GraphQL schema a moment after a class is
+		// created, and until then answers a query with 422 "no graphql
+		// provider present": another replica's class, just made.
+		return ae.status == http.StatusTooManyRequests || ae.status >= 500 ||
+			strings.Contains(strings.ToLower(err.Error()), "no graphql provider")
 	}
 	// GraphQL errors arrive as plain messages.
 	msg := strings.ToLower(err.Error())
