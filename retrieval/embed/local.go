@@ -7,6 +7,8 @@ package embed
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/citebot/citebot/retrieval/words"
 )
@@ -38,19 +40,41 @@ func (e Local) dim() int {
 func (e Local) Name() string { return fmt.Sprintf("local-hash-v2/%d", e.dim()) }
 
 // Embed returns one vector per text. It never fails except on a cancelled
-// context.
+// context. A long list is shared among all CPUs: hashing is all it does,
+// so an ingest would otherwise leave every core but one idle.
 func (e Local) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
-	for i, t := range texts {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("local embed: %w", err)
+	workers := min(runtime.GOMAXPROCS(0), len(texts)/minPerWorker)
+	if workers <= 1 {
+		for i, t := range texts {
+			if i%256 == 0 && ctx.Err() != nil {
+				break
 			}
+			out[i] = e.vector(t)
 		}
-		out[i] = e.vector(t)
+	} else {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < len(texts); i += workers {
+					if (i/workers)%64 == 0 && ctx.Err() != nil {
+						return
+					}
+					out[i] = e.vector(texts[i])
+				}
+			})
+		}
+		wg.Wait()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("local embed: %w", err)
 	}
 	return out, nil
 }
+
+// minPerWorker is the fewest texts worth a goroutine of their own: a
+// question alone is embedded in place.
+const minPerWorker = 32
 
 // Feature weights: a whole-word match says more than a shared n-gram.
 const (
