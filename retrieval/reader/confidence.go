@@ -95,8 +95,10 @@ func confidenceFeatures(d *decision) Vector {
 	if wh == whYesNo {
 		// A yes/no question needs the sentence, not a phrase of it; and
 		// the training questions hold almost none, so it is weighed as
-		// the statement it asks about.
-		spanP, agree, wh = 1, t.marg, whOther
+		// the statement it asks about, with no question-type prior (the
+		// "other" questions of the training set are its oddest, and their
+		// prior would count against every yes/no question).
+		spanP, agree = 1, t.marg
 	}
 	if d.q.wh != whYesNo {
 		// Whose the answer is: a clause naming another ("Latvia's Prime
@@ -112,7 +114,9 @@ func confidenceFeatures(d *decision) Vector {
 	}
 	v.set(cfSpanP, spanP)
 	v.set(cfAgree, agree)
-	v.on(cfWh + int(wh))
+	if wh != whYesNo {
+		v.on(cfWh + int(wh))
+	}
 	if len(d.q.terms) > 0 {
 		// Relative to the rarest a word can be in this corpus, so that
 		// the feature means the same in a small corpus and a large one.
