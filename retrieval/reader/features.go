@@ -323,6 +323,8 @@ func sentenceFeatures(q *question, st *Stats, sents []*sentence) []sentenceInfo 
 		}
 		return matchTokens(q, s.toks)
 	}
+	// Read from all the passages at once, for the phrase features that
+	// follow (both the reader and fitting call this first).
 	q.named = namedAsHead(q, sents)
 	for i, s := range sents {
 		in := &infos[i]
