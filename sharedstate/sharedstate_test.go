@@ -17,6 +17,7 @@ import (
 
 var (
 	_ slack.Deduper      = (*sharedstate.Deduper)(nil)
+	_ slack.ThreadMemory = (*sharedstate.Threads)(nil)
 	_ conversation.Store = (*sharedstate.Conversations)(nil)
 )
 
@@ -164,12 +165,36 @@ func TestSharedState(t *testing.T) {
 		}
 	})
 
+	t.Run("threads across replicas", func(t *testing.T) {
+		var fb atomic.Int64
+		a, b := replicas(t, rd.URL, &fb)
+		ta := sharedstate.NewThreads(a, time.Minute, slack.NewMemoryThreads(0, 0))
+		tb := sharedstate.NewThreads(b, time.Minute, slack.NewMemoryThreads(0, 0))
+		if ok, err := tb.Follows(ctx, "C1/1.1"); ok || err != nil {
+			t.Errorf("before any answer: got %v, %v; want false, nil", ok, err)
+		}
+		if err := ta.Follow(ctx, "C1/1.1"); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := tb.Follows(ctx, "C1/1.1"); !ok || err != nil {
+			t.Errorf("on the other replica: got %v, %v; want true, nil", ok, err)
+		}
+		if ok, _ := tb.Follows(ctx, "C1/2.2"); ok {
+			t.Error("another thread is followed")
+		}
+		if fb.Load() != 0 {
+			t.Errorf("%d fallbacks with Redis up", fb.Load())
+		}
+	})
+
 	t.Run("redis down falls back to local state", func(t *testing.T) {
 		var fb atomic.Int64
 		a, _ := replicas(t, rd.URL, &fb)
 		d := sharedstate.NewDeduper(a, time.Minute, slack.NewMemoryDeduper(0, 0))
 		c := sharedstate.NewConversations(a, conversation.Options{}, nil)
 		l, _ := sharedstate.NewLimiter(a, "down", 1, time.Hour)
+		th := sharedstate.NewThreads(a, time.Minute, slack.NewMemoryThreads(0, 0))
+		th.Follow(ctx, "C1/9.9") // while Redis is up: kept locally too
 
 		rd.Kill()
 		if ok, err := d.FirstSeen(ctx, "event:Down1"); !ok || err != nil {
@@ -187,8 +212,15 @@ func TestSharedState(t *testing.T) {
 		if !l.Take(ctx, "U").OK || l.Take(ctx, "U").OK {
 			t.Error("local rate limit does not hold while Redis is down")
 		}
-		if fb.Load() < 6 {
-			t.Errorf("%d fallbacks counted, want one per call (6)", fb.Load())
+		if ok, err := th.Follows(ctx, "C1/9.9"); !ok || err != nil {
+			t.Errorf("thread followed before Redis went down: got %v, %v; want true, nil", ok, err)
+		}
+		th.Follow(ctx, "C1/8.8")
+		if ok, _ := th.Follows(ctx, "C1/8.8"); !ok {
+			t.Error("thread followed while Redis is down is forgotten")
+		}
+		if fb.Load() < 9 {
+			t.Errorf("%d fallbacks counted, want one per call (9)", fb.Load())
 		}
 		rd.Restart(t)
 	})

@@ -1,7 +1,8 @@
 // Package sharedstate keeps the state that citebot replicas must share in
-// Redis: which Slack events have been handled, conversation memory for
-// follow-ups, and per-user and per-chat rate limits. With it several
-// citebot processes behind one load balancer act as one bot.
+// Redis: which Slack events have been handled, which Slack threads the bot
+// answers in, conversation memory for follow-ups, and per-user and
+// per-chat rate limits. With it several citebot processes behind one load
+// balancer act as one bot.
 //
 // Redis being down must not stop answers, so every piece degrades to the
 // process's own memory when a Redis call fails: it logs a warning, counts
@@ -42,7 +43,7 @@ type Options struct {
 	// Logger receives fallback warnings; nil means slog.Default().
 	Logger *slog.Logger
 	// OnFallback, when set, is called each time a call falls back to
-	// local state; what is "dedup", "conversations" or "ratelimit". For
+	// local state; what is "dedup", "conversations", "ratelimit" or "threads". For
 	// metrics.
 	OnFallback func(what string)
 }

@@ -56,10 +56,6 @@ const (
 	answerStoreTTL  = 7 * 24 * time.Hour
 	// maxResponseURLPosts is how often Slack lets a response_url be used.
 	maxResponseURLPosts = 5
-	// threadMemorySize and threadMemoryTTL bound the channel threads the
-	// bot remembers answering in, whose follow-ups need no mention.
-	threadMemorySize = 10000
-	threadMemoryTTL  = 7 * 24 * time.Hour
 	// maxSuggestedPrompts is Slack's limit for assistant.threads.setSuggestedPrompts.
 	maxSuggestedPrompts = 4
 )
@@ -126,6 +122,9 @@ type Options struct {
 	// Deduper remembers event IDs so retried deliveries are answered once;
 	// default NewMemoryDeduper(0, 0).
 	Deduper Deduper
+	// Threads remembers the channel threads the bot answers in, whose
+	// follow-ups need no mention; default NewMemoryThreads(0, 0).
+	Threads ThreadMemory
 	// MaxRetries is how often a call that Slack rate-limits (429) is
 	// retried after its Retry-After; 0 means DefaultMaxRetries, negative
 	// means never.
@@ -168,7 +167,7 @@ type Adapter struct {
 	answers *lru.Cache[answerRecord]
 	// threads are the channel threads the bot has answered in: their
 	// follow-ups are answered without a mention.
-	threads *lru.Cache[struct{}]
+	threads ThreadMemory
 	// titled are the assistant threads whose title is set.
 	titled *lru.Cache[struct{}]
 
@@ -226,6 +225,10 @@ func New(ans citebot.Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, err
 	if dedup == nil {
 		dedup = NewMemoryDeduper(0, 0)
 	}
+	threads := opts.Threads
+	if threads == nil {
+		threads = NewMemoryThreads(0, 0)
+	}
 
 	base := opts.HTTPClient
 	if base == nil {
@@ -263,8 +266,8 @@ func New(ans citebot.Answerer, fb *bot.FeedbackLog, opts Options) (*Adapter, err
 		limiter:   newUserLimiter(opts.UserRateLimit, opts.UserRateWindow, time.Now),
 		shared:    opts.RateLimiter,
 		answers:   lru.NewTTL[answerRecord](answerStoreSize, answerStoreTTL, time.Now),
-		threads:   lru.NewTTL[struct{}](threadMemorySize, threadMemoryTTL, time.Now),
-		titled:    lru.NewTTL[struct{}](threadMemorySize, threadMemoryTTL, time.Now),
+		threads:   threads,
+		titled:    lru.NewTTL[struct{}](DefaultThreadMemorySize, DefaultThreadMemoryTTL, time.Now),
 		allowlist: set(opts.Allowlist),
 		stop:      make(chan struct{}),
 	}

@@ -110,7 +110,7 @@ func (a *Adapter) onEvent(ctx context.Context, ev slackevents.EventsAPIEvent) {
 			// else. Everything else is people talking, which the bot
 			// stays out of.
 			if e.ThreadTimeStamp == "" || e.ThreadTimeStamp == e.TimeStamp ||
-				!a.followsThread(e.Channel, e.ThreadTimeStamp) ||
+				!a.followsThread(ctx, e.Channel, e.ThreadTimeStamp) ||
 				mentionsUser(e.Text, m.botUser) || addressedElsewhere(e.Text, m.botUser) {
 				return
 			}

@@ -24,7 +24,7 @@ func (a *Adapter) answerInThread(ctx context.Context, m inbound) {
 	r := &reply{a: a, channel: m.channel, root: root, user: m.user, team: m.team}
 	if !m.im {
 		// From now on the bot takes part in this thread.
-		a.followThread(m.channel, root)
+		a.followThread(ctx, m.channel, root)
 	}
 	question := slackToPlain(m.text, m.botUser)
 	if question == "" || isHelp(question) {

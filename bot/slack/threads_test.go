@@ -1,7 +1,10 @@
 package slack
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -64,15 +67,49 @@ func TestFollowUpsInPrivateChannels(t *testing.T) {
 }
 
 func TestThreadMemoryIsBounded(t *testing.T) {
-	h := newHarness(t, &stubAnswerer{}, nil)
-	for i := range threadMemorySize + 10 {
-		h.a.followThread("C1", time.Unix(int64(i), 0).String())
+	ctx := context.Background()
+	m := NewMemoryThreads(100, 0)
+	for i := range 110 {
+		m.Follow(ctx, threadKey("C1", time.Unix(int64(i), 0).String()))
 	}
-	if got := h.a.threads.Len(); got != threadMemorySize {
-		t.Errorf("remembers %d threads, want at most %d", got, threadMemorySize)
+	if got := m.Len(); got != 100 {
+		t.Errorf("remembers %d threads, want at most %d", got, 100)
 	}
-	if h.a.followsThread("C1", time.Unix(0, 0).String()) {
+	if ok, _ := m.Follows(ctx, threadKey("C1", time.Unix(0, 0).String())); ok {
 		t.Error("the oldest thread is still remembered")
+	}
+	if ok, _ := m.Follows(ctx, threadKey("C1", time.Unix(109, 0).String())); !ok {
+		t.Error("the newest thread is forgotten")
+	}
+}
+
+// brokenThreads is a shared thread memory that is down.
+type brokenThreads struct{}
+
+func (brokenThreads) Follow(context.Context, string) error { return errors.New("store down") }
+func (brokenThreads) Follows(context.Context, string) (bool, error) {
+	return false, errors.New("store down")
+}
+
+// TestThreadMemoryFailureKeepsQuiet checks that when the thread memory
+// fails, a mention is still answered and a message without one is left
+// alone: the bot cannot tell it joined that thread.
+func TestThreadMemoryFailureKeepsQuiet(t *testing.T) {
+	stub := &stubAnswerer{ans: sampleAnswer()}
+	h := newHarness(t, stub, func(o *Options) { o.PlaceholderDelay = time.Hour; o.Threads = brokenThreads{} })
+	h.send(t, "/slack/events", jsonType, eventJSON("Ev1", mention("<@UBOT> when?", "1.1", "")))
+	h.slack.nextOf(t, "chat.postMessage")
+	h.send(t, "/slack/events", jsonType, eventJSON("Ev2", threadMessage("channel", "and then?", "1.2", "1.1")))
+	h.send(t, "/slack/events", jsonType, eventJSON("Ev3", mention("<@UBOT> and now?", "1.3", "1.1")))
+	if c := h.slack.nextOf(t, "chat.postMessage"); c.ThreadTS != "1.1" {
+		t.Errorf("got thread %q, want the answer to the mention in thread 1.1", c.ThreadTS)
+	}
+	var got []string
+	for _, q := range stub.asked() {
+		got = append(got, q.Text)
+	}
+	if want := []string{"when?", "and now?"}; !slices.Equal(got, want) {
+		t.Errorf("asked %q, want %q (the two mentions only)", got, want)
 	}
 }
 

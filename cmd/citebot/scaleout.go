@@ -106,12 +106,14 @@ func (s *shared) engineOptions(o *retrieval.Options) {
 	}
 }
 
-// slack shares event dedup and the per-user rate limit.
+// slack shares event dedup, the threads the bot answers in and the
+// per-user rate limit.
 func (s *shared) slack(o slack.Options) (slack.Options, error) {
 	if s == nil {
 		return o, nil
 	}
 	o.Deduper = sharedstate.NewDeduper(s.store, 0, slack.NewMemoryDeduper(0, 0))
+	o.Threads = sharedstate.NewThreads(s.store, 0, slack.NewMemoryThreads(0, 0))
 	if o.UserRateLimit > 0 {
 		window := o.UserRateWindow
 		if window <= 0 {
@@ -172,4 +174,5 @@ var (
 	_ slack.RateLimiter    = slackLimiter{}
 	_ telegram.RateLimiter = telegramLimiter{}
 	_ slack.Deduper        = (*sharedstate.Deduper)(nil)
+	_ slack.ThreadMemory   = (*sharedstate.Threads)(nil)
 )

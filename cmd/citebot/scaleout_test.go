@@ -213,14 +213,26 @@ const replicaSecret = "replica-test-signing-secret-0123"
 // does, with X-Slack-Retry-Num when retry > 0.
 func postEvent(t *testing.T, base, eventID, text, ts, threadTS string, retry int) {
 	t.Helper()
+	postSlackEvent(t, base, eventID, `"type":"app_mention"`, "<@UBOT> "+text, ts, threadTS, retry)
+}
+
+// postThreadMessage posts a message in a channel thread that does not
+// mention the bot (message.channels).
+func postThreadMessage(t *testing.T, base, eventID, text, ts, threadTS string) {
+	t.Helper()
+	postSlackEvent(t, base, eventID, `"type":"message","channel_type":"channel"`, text, ts, threadTS, 0)
+}
+
+func postSlackEvent(t *testing.T, base, eventID, kind, text, ts, threadTS string, retry int) {
+	t.Helper()
 	thread := ""
 	if threadTS != "" {
 		thread = fmt.Sprintf(`,"thread_ts":%q`, threadTS)
 	}
 	body := fmt.Sprintf(`{"token":"x","team_id":"T1","api_app_id":"A1","type":"event_callback","event_id":%q,"event_time":1700000000,`+
 		`"authorizations":[{"team_id":"T1","user_id":"UBOT","is_bot":true}],`+
-		`"event":{"type":"app_mention","user":"U1","text":%q,"ts":%q,"channel":"C1","event_ts":%q%s}}`,
-		eventID, "<@UBOT> "+text, ts, ts, thread)
+		`"event":{%s,"user":"U1","text":%q,"ts":%q,"channel":"C1","event_ts":%q%s}}`,
+		eventID, kind, text, ts, ts, thread)
 	now := strconv.FormatInt(time.Now().Unix(), 10)
 	mac := hmac.New(sha256.New, []byte(replicaSecret))
 	fmt.Fprintf(mac, "v0:%s:%s", now, body)
@@ -243,9 +255,10 @@ func postEvent(t *testing.T, base, eventID, text, ts, threadTS string, retry int
 }
 
 // TestReplicasShareState runs two replicas against one Weaviate and one
-// Redis: a Slack event retried to the other replica is answered once, and
-// a follow-up in the thread that lands on the other replica is read in
-// the light of the first question.
+// Redis: a Slack event retried to the other replica is answered once, a
+// follow-up in the thread that lands on the other replica is read in the
+// light of the first question, and a follow-up without a mention is
+// answered by the replica that did not answer in the thread.
 func TestReplicasShareState(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Weaviate and Redis")
@@ -311,7 +324,19 @@ func TestReplicasShareState(t *testing.T) {
 		t.Errorf("follow-up on the other replica answered %.200q, want Estonia (read with the thread's first question)", follow.text)
 	}
 
-	// Drain both replicas, then count: two questions and two answers
+	// A thread answered by one replica takes follow-ups without a mention
+	// on the other: the threads the bot answers in are kept in Redis.
+	const root2 = "1700000003.000300"
+	postEvent(t, bases[0], "Ev3", q1, root2, "", 0)
+	if a := answer(t); !strings.HasPrefix(a.text, "Latvia and Ukraine") {
+		t.Errorf("second thread answered %.200q, want Latvia and Ukraine", a.text)
+	}
+	postThreadMessage(t, bases[1], "Ev4", "and in 2004?", "1700000004.000400", root2)
+	if a := answer(t); !strings.HasPrefix(a.text, "Estonia") || a.threadTS != root2 {
+		t.Errorf("follow-up without a mention on the other replica answered %.200q in thread %q, want Estonia in %s", a.text, a.threadTS, root2)
+	}
+
+	// Drain both replicas, then count: four questions and four answers
 	// (each after a placeholder, if it was slow), however the retry was
 	// routed.
 	for _, a := range apps {
@@ -321,7 +346,7 @@ func TestReplicasShareState(t *testing.T) {
 	extra := 0
 	for c := range calls {
 		extra++
-		t.Errorf("extra Slack call after the two answers: %+v", c)
+		t.Errorf("extra Slack call after the four answers: %+v", c)
 	}
 	if extra > 0 {
 		t.Errorf("the retried event was answered again (%d extra calls)", extra)
