@@ -24,7 +24,6 @@ import (
 	"github.com/citebot/citebot/retrieval/index"
 	"github.com/citebot/citebot/retrieval/index/memory"
 	"github.com/citebot/citebot/retrieval/reader"
-	"github.com/citebot/citebot/retrieval/words"
 )
 
 // Options tunes an Engine. The zero value is a working offline engine.
@@ -74,8 +73,8 @@ type Engine struct {
 	reader  Reader
 	ingest  citebot.IngestStats
 	conv    conversation.Store
-	coord   map[string]int32 // names listed together in the corpus; see followup.go
-	pages   pageTable        // where the pages of paged documents start
+	rw      *conversation.Rewriter
+	pages   pageTable // where the pages of paged documents start
 	degrade func(ctx context.Context, stage, reason string)
 }
 
@@ -161,18 +160,10 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 }
 
 // learn gathers what the engine needs to know of the whole corpus: the
-// reader's statistics, and which names the corpus lists together (see
-// followup.go).
+// reader's statistics, and what the follow-up rewriter learns of names.
 func (e *Engine) learn(chunks []corpus.Chunk) {
 	e.stats = reader.Learn(chunks)
-	for _, c := range chunks {
-		for _, s := range reader.ChunkSentences(c) {
-			toks := words.Split(s)
-			if !words.TitleCased(toks) {
-				e.coordinate(s, toks)
-			}
-		}
-	}
+	e.rw = conversation.NewRewriter(e.stats, chunks)
 }
 
 // Stats reports what building the index did.

@@ -1,7 +1,8 @@
-// Package conversation keeps the recent turns of each conversation, so
-// that a follow-up question can be read in the light of the ones before
-// it: the Store interface the engine and the generator consume, and
-// Memory, the in-process store. sharedstate implements Store in Redis.
+// Package conversation reads follow-up questions in the light of the ones
+// before them: Rewriter makes "and Latvia?" stand on its own, and the
+// Store interface the engine and the generator consume keeps the recent
+// turns of each conversation (Memory in process; sharedstate implements
+// it in Redis).
 package conversation
 
 import (

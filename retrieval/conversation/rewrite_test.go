@@ -1,17 +1,19 @@
-package retrieval
+package conversation
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
 
 	"github.com/citebot/citebot/corpus"
-	"github.com/citebot/citebot/retrieval/conversation"
+	"github.com/citebot/citebot/retrieval/reader"
 )
 
-// townEngine builds an engine over a small invented corpus, so the
-// heuristic is shown to work on text it was not written against.
-func townEngine(t testing.TB) *Engine {
+// townRewriter learns from a small invented corpus, so the heuristic is
+// shown to work on text it was not written against.
+func townRewriter(t testing.TB) *Rewriter {
 	t.Helper()
 	fsys := fstest.MapFS{
 		"bridges.txt": {Data: []byte("Bridges of the north\n\nThe old bridge in Tromsø opened in 1960. " +
@@ -24,16 +26,13 @@ func townEngine(t testing.TB) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := NewEngine(context.Background(), docs, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	return e
+	corpus.Clean(docs)
+	chunks := corpus.SplitAll(docs, corpus.ChunkOptions{})
+	return NewRewriter(reader.Learn(chunks), chunks)
 }
 
-func TestRewriteFollowUp(t *testing.T) {
-	e := townEngine(t)
+func TestRewrite(t *testing.T) {
+	r := townRewriter(t)
 	tests := []struct {
 		prev, answer, followUp, want string
 	}{
@@ -59,30 +58,30 @@ func TestRewriteFollowUp(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.prev+" "+tt.followUp, func(t *testing.T) {
-			turns := []conversation.Turn{{Question: tt.prev, Standalone: tt.prev, Answer: tt.answer, Answered: tt.answer != ""}}
-			if got := e.RewriteFollowUp(turns, tt.followUp); got != tt.want {
+			turns := []Turn{{Question: tt.prev, Standalone: tt.prev, Answer: tt.answer, Answered: tt.answer != ""}}
+			if got := r.Rewrite(turns, tt.followUp); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
 	}
-	if got := e.RewriteFollowUp(nil, "and Bergen?"); got != "and Bergen?" {
+	if got := r.Rewrite(nil, "and Bergen?"); got != "and Bergen?" {
 		t.Errorf("with no earlier turn got %q, want the question unchanged", got)
 	}
 }
 
-func FuzzRewriteFollowUp(f *testing.F) {
-	e := townEngine(f)
+func FuzzRewrite(f *testing.F) {
+	r := townRewriter(f)
 	f.Add("When did the bridge in Narvik open?", "and Bergen?")
 	f.Add("Who is Bergen's mayor?", "and the bridges?")
 	f.Add("Did it?", "why?")
 	f.Add("", "what about ’s'?")
 	f.Add("1960 1974", "and 2019 and 2020?")
 	f.Fuzz(func(t *testing.T, prev, followUp string) {
-		prev, followUp = CleanQuestion(prev), CleanQuestion(followUp)
-		if followUp == "" {
+		prev, followUp = strings.TrimSpace(prev), strings.TrimSpace(followUp)
+		if followUp == "" || !utf8.ValidString(prev+followUp) {
 			return
 		}
-		got := e.RewriteFollowUp([]conversation.Turn{{Question: prev, Standalone: prev}}, followUp)
+		got := r.Rewrite([]Turn{{Question: prev, Standalone: prev}}, followUp)
 		if got == "" {
 			t.Errorf("rewrote %q after %q to nothing", followUp, prev)
 		}
