@@ -17,7 +17,7 @@ const module = "github.com/citebot/citebot"
 var stages = [][]string{
 	// Shared types and small helpers that import nothing of ours.
 	{"", "internal/redact", "internal/lru", "internal/ratelimit", "internal/retry", "internal/logbuf", "internal/datadir", "internal/watch",
-		"internal/pdftest", "internal/scaletest", "internal/fakeopenai"},
+		"internal/pdftest", "internal/scaletest", "internal/fakeopenai", "internal/testcorpus"},
 	{"corpus"},
 	{"config"},
 	{"retrieval/words"},

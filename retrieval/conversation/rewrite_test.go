@@ -4,10 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"unicode/utf8"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/testcorpus"
 	"github.com/citebot/citebot/retrieval/reader"
 )
 
@@ -15,13 +15,7 @@ import (
 // shown to work on text it was not written against.
 func townRewriter(t testing.TB) *Rewriter {
 	t.Helper()
-	fsys := fstest.MapFS{
-		"bridges.txt": {Data: []byte("Bridges of the north\n\nThe old bridge in Tromsø opened in 1960. " +
-			"The bridges of Bergen, Tromsø and Narvik are painted green. The Narvik bridge opened in 1974 " +
-			"and the Bergen bridge in 1956. Engineers from Sweden and Denmark inspected the bridge at Narvik.\n")},
-		"mayors.txt": {Data: []byte("Town halls\n\nThe mayor of Bergen is Marte Mjøs Persen. " +
-			"Persen was elected in 2019. The mayor of Narvik is Rune Edvardsen, and the mayor of Tromsø is Gunnar Wilhelmsen.\n")},
-	}
+	fsys := testcorpus.Town()
 	docs, _, err := corpus.Load(context.Background(), fsys, corpus.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)

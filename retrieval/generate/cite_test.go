@@ -8,10 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"unicode/utf8"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/testcorpus"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -19,13 +19,7 @@ import (
 // checks are shown to work on text they were not written against.
 func townEngine(t testing.TB) *retrieval.Engine {
 	t.Helper()
-	fsys := fstest.MapFS{
-		"bridges.txt": {Data: []byte("Bridges of the north\n\nThe old bridge in Tromsø opened in 1960. " +
-			"The bridges of Bergen, Tromsø and Narvik are painted green. The Narvik bridge opened in 1974 " +
-			"and the Bergen bridge in 1956. Engineers from Sweden and Denmark inspected the bridge at Narvik.\n")},
-		"mayors.txt": {Data: []byte("Town halls\n\nThe mayor of Bergen is Marte Mjøs Persen. " +
-			"Persen was elected in 2019. The mayor of Narvik is Rune Edvardsen, and the mayor of Tromsø is Gunnar Wilhelmsen.\n")},
-	}
+	fsys := testcorpus.Town()
 	docs, _, err := corpus.Load(context.Background(), fsys, corpus.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
