@@ -12,7 +12,7 @@ import (
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
-	"github.com/citebot/citebot/internal/snapshot"
+	"github.com/citebot/citebot/internal/store"
 	"github.com/citebot/citebot/retrieval/index"
 )
 
@@ -89,7 +89,7 @@ func syncIndex(ctx context.Context, idx index.PersistentIndex, emb Embedder, doc
 			vecs[stored[id].Vector] = v
 		}
 	}
-	snapVecs := snapshotVectors(dataDir, emb.Name(), log)
+	snapVecs := storedVectors(dataDir, emb.Name(), log)
 	var embed []corpus.Chunk
 	var embedAt []int
 	for k, i := range todo {
@@ -142,26 +142,17 @@ func chunkSource(id string) string {
 	return id
 }
 
-// snapshotVectors returns the embedded index's stored vectors by text hash
-// when the data dir has a snapshot by the same embedder, so that moving to
-// a persistent index re-embeds nothing. It only reads the snapshot.
-func snapshotVectors(dataDir, embedder string, log *slog.Logger) map[[32]byte][]float32 {
-	if dataDir == "" {
+// storedVectors returns the embedded index's stored vectors by text hash
+// when the data dir has one by the same embedder, so that moving to a
+// persistent index re-embeds nothing. It only reads the stored index.
+func storedVectors(dataDir, embedder string, log *slog.Logger) map[[32]byte][]float32 {
+	if dataDir == "" || !store.Exists(dataDir) {
 		return nil
 	}
-	snap, err := snapshot.Load(filepath.Join(dataDir, snapshot.File))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil
-	case err != nil:
-		log.Warn("stored embedded index unreadable; not reusing its vectors", "err", err)
-		return nil
-	case snap.Embedder != embedder:
+	vecs, err := store.Vectors(dataDir, embedder)
+	if err != nil {
+		log.Info("not reusing the stored embedded index's vectors", "err", err)
 		return nil
 	}
-	out := make(map[[32]byte][]float32, len(snap.Records))
-	for _, r := range snap.Records {
-		out[sha256.Sum256([]byte(r.Chunk.Text))] = r.Vector
-	}
-	return out
+	return vecs
 }

@@ -53,11 +53,19 @@ func Learn(chunks []corpus.Chunk) *Stats {
 			}
 		}
 	}
+	s.indexVocab()
+	return s
+}
+
+// indexVocab lists the stems of df by first byte.
+func (s *Stats) indexVocab() {
 	s.vocab = map[byte][]string{}
 	for w := range s.df {
+		if w == "" {
+			continue
+		}
 		s.vocab[w[0]] = append(s.vocab[w[0]], w)
 	}
-	return s
 }
 
 // afterOpener reports whether token i follows an opening quote, bracket or

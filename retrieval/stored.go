@@ -1,0 +1,120 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/store"
+	"github.com/citebot/citebot/retrieval/index/memory"
+)
+
+// ErrStale means the data dir holds no index that Open can serve as it
+// is: none, one of another version, embedder or chunk size, a damaged
+// one, or one of a corpus folder that has changed since. The caller reads
+// the corpus and calls NewEngine, which rebuilds it.
+var ErrStale = store.ErrStale
+
+// Open returns an engine over the index stored in opts.DataDir, with the
+// documents it was built from, when that index was built from the corpus
+// folder dir as the folder is now: the same files, with the same sizes
+// and modification times. It reads no corpus file and rebuilds nothing.
+// Otherwise it returns an error wrapping ErrStale that says why.
+func Open(ctx context.Context, dir string, opts Options) (*Engine, []corpus.Document, error) {
+	if opts.DataDir == "" || opts.Index != nil {
+		return nil, nil, fmt.Errorf("%w: the engine keeps no index in a data dir", ErrStale)
+	}
+	e := newEngine(opts)
+	st, err := store.Open(ctx, opts.DataDir, e.embed.Name(), opts.Chunk, memory.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	now, err := corpus.Stamps(ctx, dir)
+	if err != nil {
+		st.Index.Close()
+		return nil, nil, fmt.Errorf("%w: %w", ErrStale, err)
+	}
+	if st.Manifest.Files == nil || !slices.Equal(now, st.Manifest.Files) {
+		st.Index.Close()
+		return nil, nil, fmt.Errorf("%w: the corpus folder changed since it was built", ErrStale)
+	}
+	if err := e.fromStored(st, opts); err != nil {
+		e.Close()
+		return nil, nil, err
+	}
+	return e, st.Docs, nil
+}
+
+// openOrStore opens the stored index when it holds exactly docs, and
+// otherwise builds an index of docs, reusing the stored vectors of text
+// it already embedded, and stores it as the new current build.
+func (e *Engine) openOrStore(ctx context.Context, docs []corpus.Document, opts Options) error {
+	st, err := store.Open(ctx, opts.DataDir, e.embed.Name(), opts.Chunk, memory.Options{})
+	if err == nil {
+		if sameDocuments(st.Docs, docs) {
+			if opts.Stamps != nil && !slices.Equal(opts.Stamps, st.Manifest.Files) {
+				// Touched files, or a folder moved: the next start
+				// should not have to read them to know.
+				if err := store.Restamp(opts.DataDir, opts.Stamps); err != nil {
+					e.log.Warn("could not record the corpus folder's file times with the index", "err", err)
+				}
+			}
+			return e.fromStored(st, opts)
+		}
+		st.Index.Close()
+	}
+
+	chunks := corpus.SplitAll(docs, opts.Chunk)
+	e.learn(chunks)
+	if err := e.newReader(opts); err != nil {
+		return err
+	}
+	recs, stats, err := buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, e.log, opts.Progress)
+	if err != nil {
+		return err
+	}
+	e.ingest = stats
+	m := store.Manifest{Embedder: e.embed.Name(), Chunk: opts.Chunk, Built: time.Now().UTC(), Files: opts.Stamps}
+	idx, err := store.Write(ctx, opts.DataDir, store.Build{Manifest: m, Docs: docs, Chunks: chunks,
+		Stats: e.stats, Rewriter: e.rw, Records: recs}, memory.Options{})
+	if err == nil {
+		e.idx, e.closer = idx, idx
+		return nil
+	}
+	if ctx.Err() != nil {
+		return err
+	}
+	// Answering from memory beats not answering; ingest reports it.
+	e.log.Warn("could not store the index; answering from memory", "err", err)
+	e.ingest.SaveError = err.Error()
+	mi, merr := memory.New(memory.Options{})
+	if merr != nil {
+		return merr
+	}
+	e.idx, e.closer = mi, mi
+	if err := mi.Upsert(ctx, recs); err != nil {
+		return fmt.Errorf("index chunks: %w", err)
+	}
+	return nil
+}
+
+// fromStored takes everything the engine needs from st.
+func (e *Engine) fromStored(st *store.Stored, opts Options) error {
+	e.idx, e.closer = st.Index, st.Index
+	e.stats, e.rw = st.Stats, st.Rewriter
+	e.pages = newPageTable(st.Docs)
+	if err := e.newReader(opts); err != nil {
+		return err
+	}
+	e.ingest = citebot.IngestStats{Files: len(st.Docs), Chunks: len(st.Chunks), Reused: len(st.Chunks), Embedder: e.embed.Name()}
+	return nil
+}
+
+// sameDocuments reports whether a and b are the same files with the same
+// content, in the same order.
+func sameDocuments(a, b []corpus.Document) bool {
+	return slices.EqualFunc(a, b, func(x, y corpus.Document) bool { return x.Source == y.Source && x.Hash == y.Hash })
+}
