@@ -1,6 +1,8 @@
-// Package memory is the embedded index: vectors in chromem-go, BM25 in an
-// in-memory bleve index, and the two rankings fused with Reciprocal Rank
-// Fusion. It needs no server.
+// Package memory is the embedded index: vectors in chromem-go, BM25 in
+// bleve, and the two rankings fused with Reciprocal Rank Fusion. It needs
+// no server. New keeps everything in memory; Build writes an index to a
+// folder (bleve on disk, vectors in a vecfile) and Open opens that folder
+// again without re-indexing anything.
 package memory
 
 import (
@@ -16,51 +18,72 @@ import (
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/embed"
 	"github.com/citebot/citebot/retrieval/index"
+	"github.com/citebot/citebot/retrieval/index/vecfile"
 )
 
 // ExactSearchLimit is the default number of chunks up to which an Index
-// searches every vector. chromem-go v0.7 pays a channel send and two locks per
-// document per query, which puts an exhaustive search of 100,000 chunks
-// near 100 ms on two cores; beyond this limit the vectors are split into
-// partitions (an inverted-file index, each partition a chromem collection)
-// and a query reads only the partitions nearest to it.
+// keeps its vectors in chromem-go. chromem-go v0.7 pays a channel send and
+// two locks per document per query, which puts an exhaustive search of
+// 100,000 chunks near 100 ms on two cores; beyond this limit the vectors
+// move to a dimension-major table that an exact search reads in a few
+// milliseconds (flatVectors).
 const ExactSearchLimit = 20000
 
-// Index is the embedded index.Index: vectors in chromem-go collections,
-// BM25 in an in-memory bleve index, and the two rankings fused with
-// Reciprocal Rank Fusion.
+// ErrReadOnly is returned by Upsert and Delete on an Index from Build or
+// Open: a stored index is replaced by building another, never changed in
+// place.
+var ErrReadOnly = errors.New("memory index: a stored index is read-only")
+
+// Index is the embedded index.Index: vectors in a chromem-go collection
+// (or, above the exact-search limit, a dimension-major table), BM25 in
+// bleve, and the two rankings fused with Reciprocal Rank Fusion.
 type Index struct {
-	mu        sync.RWMutex
-	chunks    map[string]corpus.Chunk
-	db        *chromem.DB
-	parts     []*chromem.Collection
-	centroids [][]float32 // nil while every vector sits in parts[0]
-	probes    int
-	partOf    map[string]int
-	lex       *bm25Index
-	exact     int
-	dim       int // dimensions of every vector; 0 while empty
+	mu     sync.RWMutex
+	chunks map[string]corpus.Chunk
+	db     *chromem.DB
+	col    *chromem.Collection // nil once flat holds the vectors
+	flat   *flatVectors        // nil up to the exact-search limit
+	lex    *bm25Index
+	exact  int
+	dim    int // dimensions of every vector; 0 while empty
+	// stored is the vector file an Index from Open searches (chromem's
+	// documents alias its rows); nil for New, and for a stored index
+	// whose vectors were copied into flat.
+	stored   *vecfile.File
+	readOnly bool
+	closed   bool
 }
 
 // Options tunes an Index. The zero value is the default.
 type Options struct {
 	// ExactSearchLimit overrides the package default when positive.
 	ExactSearchLimit int
+	// Dim, when positive, is the vector size a stored index must hold:
+	// Open refuses one of another size with ErrStored.
+	Dim int
 }
+
+func (o Options) exactLimit() int {
+	if o.ExactSearchLimit > 0 {
+		return o.ExactSearchLimit
+	}
+	return ExactSearchLimit
+}
+
+// errClosed is what Search says after Close, rather than reading vectors
+// that may have been unmapped.
+var errClosed = errors.New("memory index: closed")
 
 var _ index.Index = (*Index)(nil)
 
 // New returns an empty in-memory index.
 func New(opts Options) (*Index, error) {
-	m := &Index{chunks: map[string]corpus.Chunk{}, partOf: map[string]int{}, db: chromem.NewDB(), exact: opts.ExactSearchLimit}
-	if m.exact <= 0 {
-		m.exact = ExactSearchLimit
-	}
-	col, err := m.newPart(0)
+	m := &Index{chunks: map[string]corpus.Chunk{}, db: chromem.NewDB(), exact: opts.exactLimit()}
+	col, err := m.newCollection()
 	if err != nil {
 		return nil, fmt.Errorf("memory index: %w", err)
 	}
-	m.parts = []*chromem.Collection{col}
+	m.col = col
 	lex, err := newBM25Index()
 	if err != nil {
 		return nil, fmt.Errorf("memory index: %w", err)
@@ -69,17 +92,20 @@ func New(opts Options) (*Index, error) {
 	return m, nil
 }
 
-func (m *Index) newPart(i int) (*chromem.Collection, error) {
+func (m *Index) newCollection() (*chromem.Collection, error) {
 	// The embedding function is never called: every record brings its own
 	// vector. It errors rather than panics if that ever changes.
 	noEmbed := func(context.Context, string) ([]float32, error) {
 		return nil, errors.New("memory index: vectors must be supplied")
 	}
-	return m.db.CreateCollection(fmt.Sprintf("chunks-%d", i), nil, noEmbed)
+	return m.db.CreateCollection("chunks", nil, noEmbed)
 }
 
-// Upsert adds or replaces records.
+// Upsert adds or replaces records. It normalises their vectors in place.
 func (m *Index) Upsert(ctx context.Context, recs []index.Record) error {
+	if m.readOnly {
+		return ErrReadOnly
+	}
 	if len(recs) == 0 {
 		return nil
 	}
@@ -97,13 +123,27 @@ func (m *Index) Upsert(ctx context.Context, recs []index.Record) error {
 	if m.dim != 0 && len(recs[0].Vector) != m.dim && len(m.chunks) > 0 {
 		return fmt.Errorf("upsert chunk %s: %w: %d dimensions, the index holds %d", recs[0].Chunk.ID, index.ErrVectorSize, len(recs[0].Vector), m.dim)
 	}
+	if len(m.chunks) == 0 && m.flat != nil && m.flat.dim != len(recs[0].Vector) {
+		m.flat = newFlatVectors(len(recs[0].Vector))
+	}
 	m.dim = len(recs[0].Vector)
-	if m.centroids == nil && len(m.chunks)+len(recs) > m.exact {
-		if err := m.partition(ctx, recs); err != nil {
+	if m.flat == nil && len(m.chunks)+len(recs) > m.exact {
+		if err := m.moveToFlat(ctx); err != nil {
 			return err
 		}
-	} else if err := m.addVectors(ctx, recs); err != nil {
-		return err
+	}
+	if m.flat != nil {
+		for _, r := range recs {
+			m.flat.upsert(r.Chunk.ID, r.Vector)
+		}
+	} else {
+		docs := make([]chromem.Document, len(recs))
+		for i, r := range recs {
+			docs[i] = chromem.Document{ID: r.Chunk.ID, Embedding: r.Vector}
+		}
+		if err := m.col.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
+			return fmt.Errorf("upsert vectors: %w", err)
+		}
 	}
 	if err := m.lex.upsert(recs); err != nil {
 		return err
@@ -114,101 +154,57 @@ func (m *Index) Upsert(ctx context.Context, recs []index.Record) error {
 	return nil
 }
 
-// addVectors routes each record to its partition and adds it there,
-// replacing an older vector with the same ID wherever that lives.
-func (m *Index) addVectors(ctx context.Context, recs []index.Record) error {
-	byPart := map[int][]chromem.Document{}
-	for _, r := range recs {
-		p := 0
-		if m.centroids != nil {
-			p = nearest(m.centroids, r.Vector)
+// moveToFlat moves every vector from chromem to the flat table, which
+// then holds the vectors for good.
+func (m *Index) moveToFlat(ctx context.Context) error {
+	f := newFlatVectors(m.dim)
+	for id := range m.chunks {
+		doc, err := m.col.GetByID(ctx, id)
+		if err != nil {
+			return fmt.Errorf("move vector %s: %w", id, err)
 		}
-		if old, ok := m.partOf[r.Chunk.ID]; ok && old != p {
-			if err := m.parts[old].Delete(ctx, nil, nil, r.Chunk.ID); err != nil {
-				return fmt.Errorf("move vector %s: %w", r.Chunk.ID, err)
-			}
-		}
-		m.partOf[r.Chunk.ID] = p
-		byPart[p] = append(byPart[p], chromem.Document{ID: r.Chunk.ID, Embedding: r.Vector})
+		f.upsert(id, doc.Embedding)
 	}
-	for p, docs := range byPart {
-		if err := m.parts[p].AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
-			return fmt.Errorf("upsert vectors: %w", err)
-		}
+	if err := m.db.DeleteCollection(m.col.Name); err != nil {
+		return fmt.Errorf("move vectors: %w", err)
 	}
+	m.col, m.flat = nil, f
 	return nil
-}
-
-// partition moves the index to the inverted-file layout: it trains
-// centroids on all vectors (stored and new), then re-adds every vector to
-// the partition of its nearest centroid.
-func (m *Index) partition(ctx context.Context, recs []index.Record) error {
-	all := make([]index.Record, 0, len(m.chunks)+len(recs))
-	fresh := make(map[string]bool, len(recs))
-	for _, r := range recs {
-		fresh[r.Chunk.ID] = true
-	}
-	for id, c := range m.chunks {
-		if fresh[id] {
-			continue
-		}
-		doc, err := m.parts[m.partOf[id]].GetByID(ctx, id)
-		if err != nil {
-			return fmt.Errorf("partition: read vector %s: %w", id, err)
-		}
-		all = append(all, index.Record{Chunk: c, Vector: doc.Embedding})
-	}
-	all = append(all, recs...)
-	vecs := make([][]float32, len(all))
-	for i, r := range all {
-		vecs[i] = r.Vector
-	}
-	k, probes := ivfPlan(len(all))
-	m.centroids = trainCentroids(vecs, k)
-	m.probes = probes
-	for i := range m.parts {
-		if err := m.db.DeleteCollection(fmt.Sprintf("chunks-%d", i)); err != nil {
-			return fmt.Errorf("partition: %w", err)
-		}
-	}
-	m.parts = make([]*chromem.Collection, k)
-	for i := range m.parts {
-		col, err := m.newPart(i)
-		if err != nil {
-			return fmt.Errorf("partition: %w", err)
-		}
-		m.parts[i] = col
-	}
-	clear(m.partOf)
-	return m.addVectors(ctx, all)
 }
 
 // Delete removes chunks by ID.
 func (m *Index) Delete(ctx context.Context, ids []string) error {
+	if m.readOnly {
+		return ErrReadOnly
+	}
 	if len(ids) == 0 {
 		return nil
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	byPart := map[int][]string{}
+	var known []string
 	for _, id := range ids {
-		if p, ok := m.partOf[id]; ok {
-			byPart[p] = append(byPart[p], id)
+		if _, ok := m.chunks[id]; ok {
+			known = append(known, id)
 		}
 	}
-	for p, pids := range byPart {
-		// pids is never empty here: chromem deletes everything when given
-		// no IDs and an empty filter.
-		if err := m.parts[p].Delete(ctx, nil, nil, pids...); err != nil {
-			return fmt.Errorf("delete vectors: %w", err)
-		}
+	if len(known) == 0 {
+		return nil
 	}
-	if err := m.lex.delete(ids); err != nil {
+	if m.flat != nil {
+		for _, id := range known {
+			m.flat.delete(id)
+		}
+	} else if err := m.col.Delete(ctx, nil, nil, known...); err != nil {
+		// known is never empty here: chromem deletes everything when
+		// given no IDs and an empty filter.
+		return fmt.Errorf("delete vectors: %w", err)
+	}
+	if err := m.lex.delete(known); err != nil {
 		return err
 	}
-	for _, id := range ids {
+	for _, id := range known {
 		delete(m.chunks, id)
-		delete(m.partOf, id)
 	}
 	return nil
 }
@@ -229,6 +225,9 @@ func (m *Index) Search(ctx context.Context, q index.Query, k int) ([]index.Hit, 
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	if m.closed {
+		return nil, errClosed
+	}
 	n := len(m.chunks)
 	if n == 0 {
 		return nil, nil
@@ -264,29 +263,23 @@ func (m *Index) Search(ctx context.Context, q index.Query, k int) ([]index.Hit, 
 	return hits, nil
 }
 
-// vectorSearch ranks chunks by cosine similarity to vec: over every vector
-// below the exact-search limit, else over the partitions nearest to vec.
+// vectorSearch ranks chunks by cosine similarity to vec, exactly: in
+// chromem below the exact-search limit, else in the flat table.
 func (m *Index) vectorSearch(ctx context.Context, vec []float32, n int) ([]string, error) {
 	if len(vec) != m.dim {
 		return nil, fmt.Errorf("%w: the question's vector has %d dimensions, the index's %d", index.ErrVectorSize, len(vec), m.dim)
 	}
 	q := embed.Normalize(append([]float32(nil), vec...))
-	parts := []int{0}
-	if m.centroids != nil {
-		parts = nearestK(m.centroids, q, m.probes)
+	if m.flat != nil {
+		return m.flat.search(q, n), nil
 	}
-	var res []chromem.Result
-	for _, p := range parts {
-		col := m.parts[p]
-		c := col.Count()
-		if c == 0 {
-			continue
-		}
-		r, err := col.QueryEmbedding(ctx, q, min(n, c), nil, nil)
-		if err != nil {
-			return nil, fmt.Errorf("vector search: %w", err)
-		}
-		res = append(res, r...)
+	c := m.col.Count()
+	if c == 0 {
+		return nil, nil
+	}
+	res, err := m.col.QueryEmbedding(ctx, q, min(n, c), nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("vector search: %w", err)
 	}
 	// Ties (repeated text) go by ID, so that a question always gets the
 	// same passages.
@@ -306,7 +299,18 @@ func (m *Index) vectorSearch(ctx context.Context, vec []float32, n int) ([]strin
 	return ids, nil
 }
 
-// Close releases the BM25 index.
+// Close releases the BM25 index and the vector file. The Index must not
+// be used afterwards.
 func (m *Index) Close() error {
-	return m.lex.close()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return nil
+	}
+	m.closed = true
+	err := m.lex.close()
+	if m.stored != nil {
+		err = errors.Join(err, m.stored.Close())
+	}
+	return err
 }
