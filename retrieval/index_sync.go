@@ -3,11 +3,8 @@ package retrieval
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"path/filepath"
 	"strings"
 
 	"github.com/citebot/citebot"
@@ -106,15 +103,15 @@ func syncIndex(ctx context.Context, idx index.PersistentIndex, emb Embedder, doc
 		embed = append(embed, chunks[i])
 		embedAt = append(embedAt, k)
 	}
-	// The rest is embedded as for the embedded index, without touching the
-	// snapshot: the persistent index is the store now.
+	// The rest is embedded as for the embedded index, without reading the
+	// stored embedded index again: the persistent index is the store now.
 	if len(embed) > 0 {
 		base := stats.Reused
 		var p func(int, int)
 		if progress != nil {
 			p = func(done, _ int) { progress(base+done, len(chunks)) }
 		}
-		fresh, _, err := buildRecords(ctx, emb, docs, embed, "", chunkOpts, log, p)
+		fresh, _, err := buildRecords(ctx, emb, docs, embed, "", log, p)
 		if err != nil {
 			return stats, err
 		}

@@ -4,12 +4,16 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
+	"strings"
 	"time"
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/internal/store"
+	"github.com/citebot/citebot/retrieval/conversation"
 	"github.com/citebot/citebot/retrieval/index/memory"
+	"github.com/citebot/citebot/retrieval/reader"
 )
 
 // ErrStale means the data dir holds no index that Open can serve as it
@@ -52,8 +56,8 @@ func Open(ctx context.Context, dir string, opts Options) (*Engine, []corpus.Docu
 // otherwise builds an index of docs, reusing the stored vectors of text
 // it already embedded, and stores it as the new current build.
 func (e *Engine) openOrStore(ctx context.Context, docs []corpus.Document, opts Options) error {
-	st, err := store.Open(ctx, opts.DataDir, e.embed.Name(), opts.Chunk, memory.Options{})
-	if err == nil {
+	st, openErr := store.Open(ctx, opts.DataDir, e.embed.Name(), opts.Chunk, memory.Options{})
+	if openErr == nil {
 		if sameDocuments(st.Docs, docs) {
 			if opts.Stamps != nil && !slices.Equal(opts.Stamps, st.Manifest.Files) {
 				// Touched files, or a folder moved: the next start
@@ -68,18 +72,34 @@ func (e *Engine) openOrStore(ctx context.Context, docs []corpus.Document, opts O
 	}
 
 	chunks := corpus.SplitAll(docs, opts.Chunk)
-	e.learn(chunks)
-	if err := e.newReader(opts); err != nil {
-		return err
+	// What the reader learns of the corpus takes one core for as long as
+	// embedding and indexing take the others: run them side by side.
+	var learning sync.WaitGroup
+	learning.Go(func() { e.learn(chunks) })
+	learnt := func() (*reader.Stats, *conversation.Rewriter) {
+		learning.Wait()
+		return e.stats, e.rw
 	}
+	defer learning.Wait()
 	recs, stats, err := buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, e.log, opts.Progress)
 	if err != nil {
 		return err
 	}
+	if openErr != nil && stats.Rebuilt == "" && store.Exists(opts.DataDir) {
+		// The vectors could be reused, but not the rest.
+		stats.Rebuilt = strings.TrimPrefix(openErr.Error(), store.ErrStale.Error()+": ")
+	}
 	e.ingest = stats
 	m := store.Manifest{Embedder: e.embed.Name(), Chunk: opts.Chunk, Built: time.Now().UTC(), Files: opts.Stamps}
 	idx, err := store.Write(ctx, opts.DataDir, store.Build{Manifest: m, Docs: docs, Chunks: chunks,
-		Stats: e.stats, Rewriter: e.rw, Records: recs}, memory.Options{})
+		Learnt: learnt, Records: recs}, memory.Options{})
+	learnt()
+	if rerr := e.newReader(opts); rerr != nil {
+		if idx != nil {
+			idx.Close()
+		}
+		return rerr
+	}
 	if err == nil {
 		e.idx, e.closer = idx, idx
 		return nil

@@ -89,6 +89,7 @@ func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, use s
 		opts.DataDir = cfg.DataDir
 	}
 	// CITEBOT_INDEX=weaviate: the engine syncs it by content hash.
+	var err error
 	if opts.Index, err = openIndex(cfg, log); err != nil {
 		return nil, nil, nil, err
 	}

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"path/filepath"
 
 	"github.com/citebot/citebot/config"
@@ -62,7 +60,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("migrate to weaviate: %w (run the same command again to resume)", err)
 	}
 	fmt.Fprintf(stdout, "copied %d of %d chunks from %s to weaviate %s class %s (%d already there, %d removed); embedder %s, nothing re-embedded\n",
-		st.Written, len(recs), path, w.URL(), w.Class(), st.Unchanged, st.Deleted, embedder)
+		st.Written, len(recs), filepath.Join(c.cfg.DataDir, store.Dir), w.URL(), w.Class(), st.Unchanged, st.Deleted, embedder)
 	fmt.Fprintln(stdout, "set CITEBOT_INDEX=weaviate to serve from it")
 	return nil
 }

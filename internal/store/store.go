@@ -83,9 +83,11 @@ type Build struct {
 	Manifest Manifest
 	Docs     []corpus.Document
 	Chunks   []corpus.Chunk // SplitAll's chunks of Docs, in order
-	Stats    *reader.Stats
-	Rewriter *conversation.Rewriter
 	Records  []index.Record // Chunks with their vectors
+	// Learnt returns what the reader and the follow-up rewriter learnt of
+	// Chunks. Write calls it once the search index is built, so that the
+	// learning may run meanwhile.
+	Learnt func() (*reader.Stats, *conversation.Rewriter)
 }
 
 // Open opens the current stored index of dataDir for an engine that
@@ -98,7 +100,7 @@ func Open(ctx context.Context, dataDir, embedder string, chunk corpus.ChunkOptio
 	}
 	switch {
 	case m.Embedder != embedder:
-		return nil, fmt.Errorf("%w: it holds vectors of %s, not %s", ErrStale, m.Embedder, embedder)
+		return nil, fmt.Errorf("%w: embedder changed: it holds vectors of %s, not %s", ErrStale, m.Embedder, embedder)
 	case m.Chunk != chunk.Effective():
 		return nil, fmt.Errorf("%w: it was chunked with %+v, not %+v", ErrStale, m.Chunk, chunk.Effective())
 	}
@@ -146,7 +148,12 @@ func Write(ctx context.Context, dataDir string, b Build, opts memory.Options) (*
 		return nil, fmt.Errorf("store index: %w", err)
 	}
 	prev, _ := readCurrent(root)
-	name := fmt.Sprintf("g%d", time.Now().UnixNano())
+	n := time.Now().UnixNano()
+	name := fmt.Sprintf("g%d", n)
+	for _, err := os.Lstat(filepath.Join(root, name)); err == nil; _, err = os.Lstat(filepath.Join(root, name)) {
+		n++ // a clock that did not move, or went back
+		name = fmt.Sprintf("g%d", n)
+	}
 	gen := filepath.Join(root, name)
 	idx, err := memory.Build(ctx, gen, b.Manifest.Embedder, b.Records, opts)
 	if err != nil {
@@ -162,7 +169,7 @@ func Write(ctx context.Context, dataDir string, b Build, opts memory.Options) (*
 	if err := corpus.WriteDocuments(&docs, b.Docs); err != nil {
 		return fail(err)
 	}
-	rd, err := encodeReader(b.Stats, b.Rewriter)
+	rd, err := encodeReader(b.Learnt())
 	if err != nil {
 		return fail(err)
 	}
@@ -247,7 +254,7 @@ func Records(dataDir string) ([]index.Record, Manifest, error) {
 	}); err != nil {
 		return nil, m, err
 	}
-	vf, err := vecfile.Open(filepath.Join(gen, memory.VectorsFile), vecfile.OpenOptions{Embedder: m.Embedder, NoMmap: true})
+	vf, err := vecfile.Open(filepath.Join(gen, memory.VectorsFile), vecfile.OpenOptions{Embedder: m.Embedder, Dim: m.Dim, NoMmap: true})
 	if err != nil {
 		return nil, m, fmt.Errorf("%w: %w", ErrStale, err)
 	}
@@ -276,7 +283,7 @@ func Vectors(dataDir, embedder string) (map[[32]byte][]float32, error) {
 		return nil, err
 	}
 	if m.Embedder != embedder {
-		return nil, fmt.Errorf("%w: it holds vectors of %s, not %s", ErrStale, m.Embedder, embedder)
+		return nil, fmt.Errorf("%w: embedder changed: it holds vectors of %s, not %s", ErrStale, m.Embedder, embedder)
 	}
 	out := make(map[[32]byte][]float32, len(recs))
 	for _, r := range recs {
