@@ -27,17 +27,19 @@
 #   SIZES=5 DURATION=60s INPROC=0 scripts/benchstore.sh
 #   CITEBOT_BIN=/path/to/citebot scripts/benchstore.sh   # a binary built elsewhere
 #   KEEP=1 scripts/benchstore.sh             # keep the corpora, data dirs and logs
+#   WORK=/tmp/bs SIZES=50 scripts/benchstore.sh   # ... in /tmp/bs (corpus50, data50, 50.*.log)
 #
 # Settings (environment): SIZES, SEQ (300), CONNS (32), DURATION (30s),
 # QUESTIONS to generate per corpus (100000; a 5 MiB corpus gives about
 # 64,000 distinct ones), INPROC (1) and INPROC_N (3000), SEED (1), PORT
-# (18090), READY_TIMEOUT in seconds (1800), WORK (a fresh folder under
-# /tmp), KEEP. Every other CITEBOT_* variable reaches ingest and serve
-# (CITEBOT_LOG_LEVEL defaults to info, as in production); the model, Redis,
-# Weaviate and chat settings are removed so that both run offline on the
-# embedded index. It uses only the CLI and the HTTP API, never the files
-# inside the data dir. Needs GNU time: apt-get install time. Traffic goes
-# only to 127.0.0.1. docs/benchmarks.md has the figures.
+# (18090), READY_TIMEOUT in seconds (1800), WORK (a folder to work in,
+# kept; default a fresh one under /tmp, removed at the end unless KEEP=1).
+# Every other CITEBOT_* variable reaches ingest and serve
+# (CITEBOT_LOG_LEVEL defaults to info, as in production); the model,
+# Redis, Weaviate and chat settings are removed, so that both run offline
+# with the in-process index. It uses only the CLI and the HTTP API, never
+# file names inside the data dir. Needs GNU time: apt-get install time.
+# Traffic goes only to 127.0.0.1. docs/benchmarks.md has the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,7 +66,12 @@ if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null; then
   exit 2
 fi
 
-work=${WORK:-$(mktemp -d /tmp/benchstore.XXXXXX)}
+# A WORK folder given is kept; one made here goes at the end unless KEEP.
+if [ -n "${WORK:-}" ]; then
+  work=$WORK KEEP=1
+else
+  work=$(mktemp -d /tmp/benchstore.XXXXXX)
+fi
 mkdir -p "$work/bin"
 server=
 cleanup() {
