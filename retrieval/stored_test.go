@@ -116,7 +116,9 @@ func TestDamagedIndexIsRebuilt(t *testing.T) {
 		"b.txt": {Data: []byte("The library holds 40,000 books. It was founded by the town council in 1901.\n")},
 	})
 	garbage := func(name string) func(string) error {
-		return func(gen string) error { return os.WriteFile(filepath.Join(gen, name), []byte("not an index at all"), 0o644) }
+		return func(gen string) error {
+			return os.WriteFile(filepath.Join(gen, name), []byte("not an index at all"), 0o644)
+		}
 	}
 	truncate := func(name string) func(string) error {
 		return func(gen string) error {
@@ -140,16 +142,18 @@ func TestDamagedIndexIsRebuilt(t *testing.T) {
 		}
 	}
 	tests := map[string]func(gen string) error{
-		"older format":            format(store.Format - 1),
-		"newer format":            format(store.Format + 1),
-		"garbage manifest":        garbage("manifest.json"),
-		"truncated documents":     truncate("documents.gob"),
-		"truncated chunk table":   truncate("chunks.gob"),
-		"garbage reader state":    garbage("reader.gob"),
-		"truncated vector file":   truncate("vectors.cbv"),
-		"empty vector file":       func(gen string) error { return os.WriteFile(filepath.Join(gen, "vectors.cbv"), nil, 0o644) },
-		"missing bm25 index":      func(gen string) error { return os.RemoveAll(filepath.Join(gen, "bm25")) },
-		"CURRENT names nothing":   func(gen string) error { return os.WriteFile(store.CurrentPath(filepath.Dir(filepath.Dir(gen))), []byte("../../etc\n"), 0o644) },
+		"older format":          format(store.Format - 1),
+		"newer format":          format(store.Format + 1),
+		"garbage manifest":      garbage("manifest.json"),
+		"truncated documents":   truncate("documents.gob"),
+		"truncated chunk table": truncate("chunks.gob"),
+		"garbage reader state":  garbage("reader.gob"),
+		"truncated vector file": truncate("vectors.cbv"),
+		"empty vector file":     func(gen string) error { return os.WriteFile(filepath.Join(gen, "vectors.cbv"), nil, 0o644) },
+		"missing bm25 index":    func(gen string) error { return os.RemoveAll(filepath.Join(gen, "bm25")) },
+		"CURRENT names nothing": func(gen string) error {
+			return os.WriteFile(store.CurrentPath(filepath.Dir(filepath.Dir(gen))), []byte("../../etc\n"), 0o644)
+		},
 		"CURRENT names a missing": func(gen string) error { return os.RemoveAll(gen) },
 		"vector file of another dimension": func(gen string) error {
 			// A build by an embedder of the same name but another size.

@@ -2,6 +2,8 @@ package conversation
 
 import (
 	"context"
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -123,4 +125,25 @@ func FuzzRewrite(f *testing.F) {
 			t.Errorf("rewrote %q after %q to nothing", followUp, prev)
 		}
 	})
+}
+
+// TestNewRewriterInSharesCountsAsOne checks that names learnt in shares,
+// one per core, add up to those learnt in one pass.
+func TestNewRewriterInSharesCountsAsOne(t *testing.T) {
+	docs, _, err := corpus.Load(context.Background(), corpus.Default(), corpus.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks := corpus.SplitAll(docs, corpus.ChunkOptions{})
+	stats := reader.Learn(chunks)
+	one := NewRewriter(stats, chunks)
+	defer func(n, procs int) { learnShard = n; runtime.GOMAXPROCS(procs) }(learnShard, runtime.GOMAXPROCS(4))
+	learnShard = 5
+	shared := NewRewriter(stats, chunks)
+	if len(one.coord) == 0 {
+		t.Fatal("no names learnt from the embedded articles")
+	}
+	if !reflect.DeepEqual(shared.coord, one.coord) {
+		t.Errorf("names learnt in shares differ from one pass: %d pairs, want %d", len(shared.coord), len(one.coord))
+	}
 }
