@@ -85,7 +85,7 @@ func build(ctx context.Context, dir, embedder string, recs []index.Record, opts 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := buildBM25(filepath.Join(dir, BM25Dir), dir, recs, order); err != nil {
+	if err := buildBM25(ctx, filepath.Join(dir, BM25Dir), dir, recs, order); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
