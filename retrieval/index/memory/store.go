@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -255,7 +256,7 @@ func open(ctx context.Context, dir, embedder string, chunks []corpus.Chunk, opts
 		// vector to normalise it, and Build stored unit vectors.
 		docs[i] = chromem.Document{ID: id, Embedding: f.Row(i)}
 	}
-	if err := m.col.AddDocuments(ctx, docs, max(1, min(len(docs)/1000, 4))); err != nil {
+	if err := m.col.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
 		return nil, fmt.Errorf("load vectors: %w", err)
 	}
 	return m, nil

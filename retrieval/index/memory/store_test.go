@@ -390,6 +390,21 @@ func TestBuildRefuses(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a cancelled context", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "index")
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		m, err := Build(cancelled, dir, testEmbedder, recs, Options{})
+		if !errors.Is(err, context.Canceled) {
+			if m != nil {
+				m.Close()
+			}
+			t.Fatalf("got %v, want context.Canceled", err)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("a cancelled Build left %d entries in its folder", len(entries))
+		}
+	})
 	t.Run("an empty folder is fine", func(t *testing.T) {
 		dir := t.TempDir()
 		m, err := Build(ctx, dir, testEmbedder, recs, Options{})
