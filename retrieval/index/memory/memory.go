@@ -24,9 +24,10 @@ import (
 // ExactSearchLimit is the default number of chunks up to which an Index
 // keeps its vectors in chromem-go. chromem-go v0.7 pays a channel send and
 // two locks per document per query, which puts an exhaustive search of
-// 100,000 chunks near 100 ms on two cores; beyond this limit the vectors
-// move to a dimension-major table that an exact search reads in a few
-// milliseconds (flatVectors).
+// 100,000 chunks near 100 ms on two cores; beyond this limit the search
+// stays exact but reads the vectors directly: a dimension-major table
+// for sparse questions (flatVectors), and for dense ones a stored
+// index's row-major vector file.
 const ExactSearchLimit = 20000
 
 // ErrReadOnly is returned by Upsert and Delete on an Index from Build or
@@ -41,14 +42,19 @@ type Index struct {
 	mu     sync.RWMutex
 	chunks map[string]corpus.Chunk
 	db     *chromem.DB
-	col    *chromem.Collection // nil once flat holds the vectors
-	flat   *flatVectors        // nil up to the exact-search limit
-	lex    *bm25Index
-	exact  int
-	dim    int // dimensions of every vector; 0 while empty
-	// stored is the vector file an Index from Open searches (chromem's
-	// documents alias its rows); nil for New, and for a stored index
-	// whose vectors were copied into flat.
+	col    *chromem.Collection // nil above the exact-search limit
+	// flat holds New's vectors above the exact-search limit. A stored
+	// index builds it from stored at its first sparse question
+	// (flatOnce), so that one whose questions are all dense (a model's
+	// embeddings) never holds a second copy of its vectors.
+	flat     *flatVectors
+	flatOnce sync.Once
+	lex      *bm25Index
+	exact    int
+	dim      int // dimensions of every vector; 0 while empty
+	// stored is the mapped vector file of an Index from Build or Open:
+	// chromem's documents alias its rows below the limit, and dense
+	// questions scan it above.
 	stored   *vecfile.File
 	readOnly bool
 	closed   bool
@@ -264,14 +270,22 @@ func (m *Index) Search(ctx context.Context, q index.Query, k int) ([]index.Hit, 
 }
 
 // vectorSearch ranks chunks by cosine similarity to vec, exactly: in
-// chromem below the exact-search limit, else in the flat table.
+// chromem below the exact-search limit, else in the flat table, or for a
+// stored index and a dense question, in the vector file's rows.
 func (m *Index) vectorSearch(ctx context.Context, vec []float32, n int) ([]string, error) {
 	if len(vec) != m.dim {
 		return nil, fmt.Errorf("%w: the question's vector has %d dimensions, the index's %d", index.ErrVectorSize, len(vec), m.dim)
 	}
 	q := embed.Normalize(append([]float32(nil), vec...))
-	if m.flat != nil {
+	switch {
+	case m.col != nil:
+	case m.stored == nil:
 		return m.flat.search(q, n), nil
+	case isSparse(q):
+		m.flatOnce.Do(func() { m.flat = flatFromRows(m.stored.Dim, m.stored.IDs, m.stored.Row) })
+		return m.flat.search(q, n), nil
+	default:
+		return m.rowSearch(q, n)
 	}
 	c := m.col.Count()
 	if c == 0 {
@@ -295,6 +309,38 @@ func (m *Index) vectorSearch(ctx context.Context, vec []float32, n int) ([]strin
 			break
 		}
 		ids = append(ids, r.ID)
+	}
+	return ids, nil
+}
+
+// isSparse reports whether at most half of q's entries are non-zero, as
+// the local embedder's questions are (about 70 of 384): the flat table
+// then reads a fraction of the vectors. A dense question reads them all
+// either way, and the row-major scan does that faster.
+func isSparse(q []float32) bool {
+	nz := 0
+	for _, x := range q {
+		if x != 0 {
+			nz++
+		}
+	}
+	return nz*2 <= len(q)
+}
+
+// rowSearch is the exact scan of the stored vector file. Build stores the
+// rows in ID order, and the scan keeps the lower row of equal scores, so
+// ties go by ID as in the other paths.
+func (m *Index) rowSearch(q []float32, n int) ([]string, error) {
+	hits, err := m.stored.Search(q, n, m.stored.Partitions())
+	if err != nil {
+		return nil, fmt.Errorf("vector search: %w", err)
+	}
+	ids := make([]string, 0, len(hits))
+	for _, h := range hits {
+		if h.Score <= 0 {
+			break
+		}
+		ids = append(ids, h.ID)
 	}
 	return ids, nil
 }

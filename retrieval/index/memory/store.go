@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -85,7 +86,7 @@ func build(ctx context.Context, dir, embedder string, recs []index.Record, opts 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := buildBM25(filepath.Join(dir, BM25Dir), dir, recs, order); err != nil {
+	if err := buildBM25(ctx, filepath.Join(dir, BM25Dir), dir, recs, order); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -135,7 +136,9 @@ func checkRecords(recs []index.Record) error {
 
 // writeVectors writes the unit-length vectors of recs, in order, as one
 // partition of a vector file: every search is exact, so the file needs
-// no partition layout, and ingest trains no k-means.
+// no partition layout, and ingest trains no k-means. It normalises each
+// row into one scratch slice as it is written, so that writing holds no
+// second copy of the vectors.
 func writeVectors(path, embedder string, dim int, recs []index.Record, order []int) error {
 	ix := &vecfile.Index{
 		Embedder:  embedder,
@@ -143,21 +146,21 @@ func writeVectors(path, embedder string, dim int, recs []index.Record, order []i
 		Centroids: make([]float32, dim),
 		Offsets:   []int{0, len(recs)},
 		IDs:       make([]string, len(recs)),
-		Vectors:   make([]float32, len(recs)*dim),
+	}
+	scratch := make([]float32, dim)
+	unit := func(row int) []float32 {
+		return embed.Normalize(append(scratch[:0], recs[order[row]].Vector...))
 	}
 	for row, i := range order {
 		ix.IDs[row] = recs[i].Chunk.ID
-		v := ix.Row(row)
-		copy(v, recs[i].Vector)
-		embed.Normalize(v)
-		for d, x := range v {
+		for d, x := range unit(row) {
 			ix.Centroids[d] += x
 		}
 	}
 	if embed.Normalize(ix.Centroids); isZero(ix.Centroids) {
 		ix.Centroids[0] = 1
 	}
-	return vecfile.Write(path, ix)
+	return vecfile.WriteRows(path, ix, unit)
 }
 
 func isZero(v []float32) bool {
@@ -173,9 +176,10 @@ func isZero(v []float32) bool {
 // order). It reads no chunk text, trains nothing, re-indexes nothing: bleve is opened
 // (read-only is fine — look up scorch's "read_only" config), the vector file is mmapped.
 //
-// Up to the exact-search limit chromem-go's documents alias the mapped
-// rows, which stay mapped until Close; above it the rows are copied into
-// the dimension-major table and the file is closed at once.
+// The vector file stays mapped until Close. Up to the exact-search limit
+// chromem-go's documents alias its rows; above it dense questions scan
+// the rows, and the first sparse question copies them into the
+// dimension-major table (about 0.4 s at 96k chunks of 384).
 func Open(ctx context.Context, dir, embedder string, chunks []corpus.Chunk, opts Options) (*Index, error) {
 	m, err := open(ctx, dir, embedder, chunks, opts)
 	if err != nil {
@@ -238,12 +242,8 @@ func open(ctx context.Context, dir, embedder string, chunks []corpus.Chunk, opts
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	m = &Index{chunks: byID, lex: lex, exact: opts.exactLimit(), dim: f.Dim, readOnly: true}
+	m = &Index{chunks: byID, lex: lex, exact: opts.exactLimit(), dim: f.Dim, readOnly: true, stored: f}
 	if f.Len() > m.exact {
-		m.flat = flatFromRows(f.Dim, f.IDs, f.Row)
-		if err := f.Close(); err != nil {
-			return nil, err
-		}
 		return m, nil
 	}
 	m.db = chromem.NewDB()
@@ -256,10 +256,9 @@ func open(ctx context.Context, dir, embedder string, chunks []corpus.Chunk, opts
 		// vector to normalise it, and Build stored unit vectors.
 		docs[i] = chromem.Document{ID: id, Embedding: f.Row(i)}
 	}
-	if err := m.col.AddDocuments(ctx, docs, max(1, min(len(docs)/1000, 4))); err != nil {
+	if err := m.col.AddDocuments(ctx, docs, runtime.GOMAXPROCS(0)); err != nil {
 		return nil, fmt.Errorf("load vectors: %w", err)
 	}
-	m.stored = f
 	return m, nil
 }
 

@@ -105,17 +105,23 @@ func TestBuildOpenMatchesNew(t *testing.T) {
 			chunks := chunksOf(recs)
 			rand.New(rand.NewPCG(1, 2)).Shuffle(len(chunks), func(i, j int) { chunks[i], chunks[j] = chunks[j], chunks[i] })
 			opened := openTestStore(t, dir, chunks, opts)
-			for name, m := range map[string]*Index{"built": built, "opened": opened} {
-				if got := m.flat != nil; got != tc.flat {
-					t.Errorf("%s: flat = %v, want %v", name, got, tc.flat)
+			for name, m := range map[string]*Index{"new": fresh, "built": built, "opened": opened} {
+				if got := m.col == nil; got != tc.flat {
+					t.Errorf("%s: past chromem = %v, want %v", name, got, tc.flat)
 				}
 			}
+			// Dense vectors, and sparse ones as the local embedder's
+			// questions are: above the limit a stored index answers them
+			// from its rows and from the flat table respectively.
 			queries := []index.Query{
 				{Text: "bridge at narvik", Vector: recs[40].Vector},
+				{Text: "bridge at narvik", Vector: sparsify(recs[40].Vector)},
 				{Text: "mayor of bergen word17", Vector: recs[17].Vector},
 				{Text: "fjord railway"},
 				{Vector: recs[2000].Vector},
+				{Vector: sparsify(recs[2000].Vector)},
 				{Text: "bergen tromsø ferry", Vector: randomRecords(1, 48, 99)[0].Vector},
+				{Text: "bergen tromsø ferry", Vector: sparsify(randomRecords(1, 48, 98)[0].Vector)},
 			}
 			for qi, q := range queries {
 				want, err := fresh.Search(ctx, q, 20)
@@ -137,6 +143,15 @@ func TestBuildOpenMatchesNew(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sparsify returns v with all but every fourth entry zero.
+func sparsify(v []float32) []float32 {
+	out := make([]float32, len(v))
+	for d := 0; d < len(v); d += 4 {
+		out[d] = v[d]
+	}
+	return out
 }
 
 // hitList is hits as text, IDs and scores, for comparison.
@@ -375,6 +390,21 @@ func TestBuildRefuses(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a cancelled context", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "index")
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		m, err := Build(cancelled, dir, testEmbedder, recs, Options{})
+		if !errors.Is(err, context.Canceled) {
+			if m != nil {
+				m.Close()
+			}
+			t.Fatalf("got %v, want context.Canceled", err)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("a cancelled Build left %d entries in its folder", len(entries))
+		}
+	})
 	t.Run("an empty folder is fine", func(t *testing.T) {
 		dir := t.TempDir()
 		m, err := Build(ctx, dir, testEmbedder, recs, Options{})
@@ -394,16 +424,30 @@ func TestStoredSearchConcurrent(t *testing.T) {
 		t.Run(fmt.Sprintf("exact limit %d", limit), func(t *testing.T) {
 			opts := Options{ExactSearchLimit: limit}
 			m := openTestStore(t, buildTestStore(t, recs, opts), chunksOf(recs), opts)
-			want, err := m.Search(ctx, index.Query{Text: "narvik bridge", Vector: recs[9].Vector}, 10)
-			if err != nil {
+			// Sparse and dense questions side by side: the first sparse
+			// one builds the flat table while others search.
+			queries := []index.Query{
+				{Text: "narvik bridge", Vector: recs[9].Vector},
+				{Text: "narvik bridge", Vector: sparsify(recs[9].Vector)},
+			}
+			fresh := newTestIndex(t, limit)
+			if err := fresh.Upsert(ctx, cloneRecords(recs)); err != nil {
 				t.Fatal(err)
+			}
+			var want [2][]index.Hit
+			for i, q := range queries {
+				var err error
+				if want[i], err = fresh.Search(ctx, q, 10); err != nil {
+					t.Fatal(err)
+				}
 			}
 			var wg sync.WaitGroup
 			errs := make(chan error, 8)
-			for range 8 {
+			for g := range 8 {
 				wg.Go(func() {
+					q, want := queries[g%2], want[g%2]
 					for range 20 {
-						got, err := m.Search(ctx, index.Query{Text: "narvik bridge", Vector: recs[9].Vector}, 10)
+						got, err := m.Search(ctx, q, 10)
 						if err != nil {
 							errs <- err
 							return

@@ -90,6 +90,38 @@ func TestWriteOpenRoundTrip(t *testing.T) {
 	}
 }
 
+// TestWriteRows checks that a file written row by row is the file Write
+// makes of the same index, and that a row of the wrong size is refused.
+func TestWriteRows(t *testing.T) {
+	ix := testIndex(t, 300, 12, 4)
+	dir := t.TempDir()
+	whole, rows := filepath.Join(dir, "whole.bin"), filepath.Join(dir, "rows.bin")
+	if err := Write(whole, ix); err != nil {
+		t.Fatal(err)
+	}
+	shape := *ix
+	shape.Vectors = nil
+	scratch := make([]float32, ix.Dim)
+	if err := WriteRows(rows, &shape, func(i int) []float32 { return append(scratch[:0], ix.Row(i)...) }); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.ReadFile(whole)
+	got, _ := os.ReadFile(rows)
+	if !bytes.Equal(got, want) {
+		t.Errorf("WriteRows wrote %d bytes unlike Write's %d", len(got), len(want))
+	}
+	bad := filepath.Join(dir, "bad.bin")
+	if err := WriteRows(bad, &shape, func(i int) []float32 { return scratch[:ix.Dim-1] }); !errors.Is(err, ErrInvalid) {
+		t.Errorf("short row: got %v, want ErrInvalid", err)
+	}
+	if _, err := os.Stat(bad); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused WriteRows left %s (%v)", bad, err)
+	}
+	if err := WriteRows(bad, ix, ix.Row); err == nil {
+		t.Error("WriteRows with Vectors set: got no error")
+	}
+}
+
 func TestWriteReplacesAtomically(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "vectors.bin")
 	old := testIndex(t, 50, 8, 2)
