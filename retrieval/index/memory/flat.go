@@ -189,7 +189,7 @@ func (t *idTop) Pop() any {
 // flatFromRows returns the flatVectors of n rows of dim entries, where
 // row(i) is row i with id ids[i]. It copies: the rows may be a mapped
 // file that is closed afterwards.
-func flatFromRows(dim int, ids []string, row func(i int) []float32) *flatVectors {
+func flatFromRows(dim int, ids []string, row func(i int) []float32, done func(from, to int)) *flatVectors {
 	n := len(ids)
 	f := &flatVectors{dim: dim, ids: ids, cols: make([][]float32, dim), row: make(map[string]int, n)}
 	// One allocation for all columns; each gets its own capacity so that
@@ -198,10 +198,14 @@ func flatFromRows(dim int, ids []string, row func(i int) []float32) *flatVectors
 	for d := range f.cols {
 		f.cols[d] = all[d*n : (d+1)*n : (d+1)*n]
 	}
+	const stretch = 4096 // rows between calls of done
 	for i, id := range ids {
 		f.row[id] = i
 		for d, x := range row(i)[:dim] {
 			f.cols[d][i] = x
+		}
+		if done != nil && ((i+1)%stretch == 0 || i+1 == n) {
+			done(i/stretch*stretch, i+1)
 		}
 	}
 	return f

@@ -29,7 +29,7 @@ func BenchmarkFlatSearch(b *testing.B) {
 		embed.Normalize(v)
 	}
 	file := &vecfile.Index{Embedder: "random/384", Dim: dim, Centroids: vecs[:dim], Offsets: []int{0, rows}, IDs: ids, Vectors: vecs}
-	flat := flatFromRows(dim, ids, file.Row)
+	flat := flatFromRows(dim, ids, file.Row, nil)
 	queries := map[string][][]float32{}
 	for range 1000 {
 		sparse, dense := make([]float32, dim), make([]float32, dim)

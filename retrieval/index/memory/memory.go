@@ -282,7 +282,12 @@ func (m *Index) vectorSearch(ctx context.Context, vec []float32, n int) ([]strin
 	case m.stored == nil:
 		return m.flat.search(q, n), nil
 	case isSparse(q):
-		m.flatOnce.Do(func() { m.flat = flatFromRows(m.stored.Dim, m.stored.IDs, m.stored.Row) })
+		m.flatOnce.Do(func() {
+			// Sparse questions read the table from now on; the rows'
+			// pages need not stay resident beside it, and each stretch is
+			// let go once copied, so the two are never held whole.
+			m.flat = flatFromRows(m.stored.Dim, m.stored.IDs, m.stored.Row, m.stored.EvictRows)
+		})
 		return m.flat.search(q, n), nil
 	default:
 		return m.rowSearch(q, n)

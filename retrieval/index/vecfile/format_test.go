@@ -332,3 +332,28 @@ func checkParse(t *testing.T, data []byte) {
 		}
 	}
 }
+
+// TestEvictKeepsRows checks that rows let go of with EvictRows and Evict
+// read back unchanged, mapped or read, over any range.
+func TestEvictKeepsRows(t *testing.T) {
+	ix := testIndex(t, 3000, 64, 1) // 750 KiB of rows: many pages
+	path := filepath.Join(t.TempDir(), "vectors.bin")
+	if err := Write(path, ix); err != nil {
+		t.Fatal(err)
+	}
+	for _, opts := range []OpenOptions{{}, {NoMmap: true}} {
+		f, err := Open(path, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range [][2]int{{0, 1}, {10, 2000}, {2999, 3000}, {0, 3000}, {-1, 5}, {5, 3001}, {7, 7}} {
+			f.EvictRows(r[0], r[1])
+		}
+		f.Evict()
+		if !reflect.DeepEqual(f.Vectors, ix.Vectors) {
+			t.Errorf("NoMmap=%v: rows differ after eviction", opts.NoMmap)
+		}
+		f.Close()
+		f.Evict() // after Close: nothing to do, no crash
+	}
+}
