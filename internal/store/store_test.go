@@ -38,7 +38,7 @@ func seedBuild(t *testing.T) Build {
 	return Build{
 		Manifest: Manifest{Embedder: emb.Name(), Built: time.Now().UTC(), Files: []corpus.FileStamp{{Source: "a.txt", Size: 3, ModTime: 1}}},
 		Docs:     docs, Chunks: chunks, Records: recs,
-		Learnt:   func() (*reader.Stats, *conversation.Rewriter) { return stats, conversation.NewRewriter(stats, chunks) },
+		Learnt: func() (*reader.Stats, *conversation.Rewriter) { return stats, conversation.NewRewriter(stats, chunks) },
 	}
 }
 
