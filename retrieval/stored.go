@@ -91,8 +91,10 @@ func (e *Engine) openOrStore(ctx context.Context, docs []corpus.Document, opts O
 	}
 	e.ingest = stats
 	m := store.Manifest{Embedder: e.embed.Name(), Chunk: opts.Chunk, Built: time.Now().UTC(), Files: opts.Stamps}
+	// Once stored, the vectors are read from the file: they need not
+	// stay in memory through the BM25 build.
 	idx, err := store.Write(ctx, opts.DataDir, store.Build{Manifest: m, Docs: docs, Chunks: chunks,
-		Learnt: learnt, Records: recs}, memory.Options{})
+		Learnt: learnt, Records: recs}, memory.Options{DropVectors: true})
 	learnt()
 	if rerr := e.newReader(opts); rerr != nil {
 		if idx != nil {
@@ -110,6 +112,11 @@ func (e *Engine) openOrStore(ctx context.Context, docs []corpus.Document, opts O
 	// Answering from memory beats not answering; ingest reports it.
 	e.log.Warn("could not store the index; answering from memory", "err", err)
 	e.ingest.SaveError = err.Error()
+	// Write dropped the records' vectors; the stored index, if any,
+	// still holds what it held, and the rest is embedded again.
+	if recs, _, err = buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, e.log, nil); err != nil {
+		return err
+	}
 	mi, merr := memory.New(memory.Options{})
 	if merr != nil {
 		return merr

@@ -155,6 +155,10 @@ func Write(ctx context.Context, dataDir string, b Build, opts memory.Options) (*
 		name = fmt.Sprintf("g%d", n)
 	}
 	gen := filepath.Join(root, name)
+	dim := 0
+	if len(b.Records) > 0 {
+		dim = len(b.Records[0].Vector) // before Build, which may drop the vectors
+	}
 	idx, err := memory.Build(ctx, gen, b.Manifest.Embedder, b.Records, opts)
 	if err != nil {
 		os.RemoveAll(gen)
@@ -175,10 +179,8 @@ func Write(ctx context.Context, dataDir string, b Build, opts memory.Options) (*
 	}
 	m := b.Manifest
 	m.Format, m.Docs, m.Chunks = Format, len(b.Docs), len(b.Chunks)
-	m.Chunk = m.Chunk.Effective()
-	if len(b.Records) > 0 {
-		m.Dim = len(b.Records[0].Vector)
-	}
+	m.Chunk, m.Dim = m.Chunk.Effective(), dim
+
 	ct, err := encodeChunks(b.Docs, b.Chunks)
 	if err != nil {
 		return fail(err)

@@ -46,11 +46,16 @@ func TestWriteThenOpen(t *testing.T) {
 	ctx := context.Background()
 	data := t.TempDir()
 	b := seedBuild(t)
-	built, err := Write(ctx, data, b, memory.Options{})
+	dim := len(b.Records[0].Vector)
+	// As the engine builds: the vectors leave memory once in the file.
+	built, err := Write(ctx, data, b, memory.Options{DropVectors: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer built.Close()
+	if b.Records[0].Vector != nil {
+		t.Errorf("Write with DropVectors kept the records' vectors")
+	}
 	st, err := Open(ctx, data, b.Manifest.Embedder, corpus.ChunkOptions{}, memory.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +70,7 @@ func TestWriteThenOpen(t *testing.T) {
 	if got, want := st.Manifest.Files, b.Manifest.Files; !reflect.DeepEqual(got, want) {
 		t.Errorf("manifest files = %v, want %v", got, want)
 	}
-	if got, want := st.Manifest.Dim, len(b.Records[0].Vector); got != want {
+	if got, want := st.Manifest.Dim, dim; got != want {
 		t.Errorf("manifest dim = %d, want %d", got, want)
 	}
 	stats, _ := b.Learnt()

@@ -45,7 +45,7 @@ func NewRewriter(stats *reader.Stats, chunks []corpus.Chunk) *Rewriter {
 			p := &Rewriter{stats: stats, coord: map[string]int32{}}
 			for _, c := range chunks[lo:hi] {
 				for _, s := range reader.ChunkSentences(c) {
-					toks := words.Split(s)
+					toks := words.SplitStemmed(s, stats.Stem)
 					if !words.TitleCased(toks) {
 						p.coordinate(s, toks)
 					}

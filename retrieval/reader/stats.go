@@ -120,6 +120,10 @@ func (s *Stats) stem(norm string) string {
 	return st
 }
 
+// Stem is words.Stem, looked up in the table of the corpus's words where
+// it can be. It is safe for concurrent use once Learn has returned.
+func (s *Stats) Stem(norm string) string { return s.stem(norm) }
+
 // split tokenises text with the corpus's stem table.
 func (s *Stats) split(text string) []words.Token { return words.SplitStemmed(text, s.stem) }
 

@@ -67,6 +67,10 @@ type Options struct {
 	// Dim, when positive, is the vector size a stored index must hold:
 	// Open refuses one of another size with ErrStored.
 	Dim int
+	// DropVectors makes Build set each record's Vector to nil once the
+	// vector file is written, so that a large ingest does not hold the
+	// vectors in memory through the BM25 build too.
+	DropVectors bool
 }
 
 func (o Options) exactLimit() int {

@@ -57,8 +57,9 @@ type storeFormat struct {
 // 2,000 chunks (never one giant batch); vectors go to dir/VectorsFile via vecfile.
 //
 // Rows are stored in chunk ID order, so that the same records always give
-// the same files. recs and their vectors are not changed. When Build
-// fails it removes what it wrote.
+// the same files. recs and their vectors are not changed, but with
+// opts.DropVectors each record's Vector is set to nil once written. When
+// Build fails it removes what it wrote.
 func Build(ctx context.Context, dir, embedder string, recs []index.Record, opts Options) (*Index, error) {
 	if err := checkRecords(recs); err != nil {
 		return nil, fmt.Errorf("build index %s: %w", dir, err)
@@ -82,6 +83,11 @@ func build(ctx context.Context, dir, embedder string, recs []index.Record, opts 
 	dim := len(recs[0].Vector)
 	if err := writeVectors(filepath.Join(dir, VectorsFile), embedder, dim, recs, order); err != nil {
 		return nil, err
+	}
+	if opts.DropVectors {
+		for i := range recs {
+			recs[i].Vector = nil
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
