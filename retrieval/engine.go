@@ -132,7 +132,7 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 	if pi, ok := e.idx.(index.PersistentIndex); ok {
 		// A persistent index is its own store: bring it up to date by
 		// content hash rather than rewriting it (see index_sync.go).
-		stats, err := syncIndex(ctx, pi, e.embed, docs, chunks, opts.DataDir, opts.Chunk, e.log, opts.Progress)
+		stats, err := syncIndex(ctx, pi, e.embed, docs, chunks, opts.DataDir, e.log, opts.Progress)
 		if err != nil {
 			e.Close()
 			return nil, err

@@ -16,12 +16,12 @@ import (
 // syncIndex brings a persistent index up to date with chunks, as
 // NewEngine does for the embedded index. It embeds only chunks whose
 // vector it cannot find, in the index (same text, same embedder) or in the
-// data dir's snapshot, writes only chunks whose digest changed, and then
+// data dir's stored embedded index, writes only chunks whose digest changed, and then
 // deletes chunks that left the corpus. Writing before deleting keeps every
 // answerable chunk searchable throughout, and an interrupted sync is
 // finished by the next one: written chunks then match their digests.
 func syncIndex(ctx context.Context, idx index.PersistentIndex, emb Embedder, docs []corpus.Document, chunks []corpus.Chunk,
-	dataDir string, chunkOpts corpus.ChunkOptions, log *slog.Logger, progress func(int, int)) (citebot.IngestStats, error) {
+	dataDir string, log *slog.Logger, progress func(int, int)) (citebot.IngestStats, error) {
 	stats := citebot.IngestStats{Files: len(docs), Chunks: len(chunks), Embedder: emb.Name()}
 	stored, err := idx.Stored(ctx, emb.Name())
 	if err != nil {

@@ -10,6 +10,7 @@
 package store
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -105,10 +106,7 @@ func Open(ctx context.Context, dataDir, embedder string, chunk corpus.ChunkOptio
 		return nil, fmt.Errorf("%w: it was chunked with %+v, not %+v", ErrStale, m.Chunk, chunk.Effective())
 	}
 	s := &Stored{Manifest: m}
-	if err := readGob(filepath.Join(gen, docsFile), func(b []byte) (err error) {
-		s.Docs, err = corpus.ReadDocuments(bytes.NewReader(b))
-		return err
-	}); err != nil {
+	if s.Docs, err = readDocuments(gen); err != nil {
 		return nil, err
 	}
 	if err := readGob(filepath.Join(gen, chunksFile), func(b []byte) (err error) {
@@ -244,10 +242,7 @@ func Records(dataDir string) ([]index.Record, Manifest, error) {
 	}
 	var docs []corpus.Document
 	var chunks []corpus.Chunk
-	if err := readGob(filepath.Join(gen, docsFile), func(b []byte) (err error) {
-		docs, err = corpus.ReadDocuments(bytes.NewReader(b))
-		return err
-	}); err != nil {
+	if docs, err = readDocuments(gen); err != nil {
 		return nil, m, err
 	}
 	if err := readGob(filepath.Join(gen, chunksFile), func(b []byte) (err error) {
@@ -302,10 +297,7 @@ func Hashes(dataDir string) (map[string]string, error) {
 		return nil, err
 	}
 	var docs []corpus.Document
-	if err := readGob(filepath.Join(gen, docsFile), func(b []byte) (err error) {
-		docs, err = corpus.ReadDocuments(bytes.NewReader(b))
-		return err
-	}); err != nil {
+	if docs, err = readDocuments(gen); err != nil {
 		return nil, err
 	}
 	out := make(map[string]string, len(docs))
@@ -313,6 +305,30 @@ func Hashes(dataDir string) (map[string]string, error) {
 		out[d.Source] = d.Hash
 	}
 	return out, nil
+}
+
+// readDocuments decodes the generation's documents as they stream from
+// the file: the whole file in memory beside the decoded text would double
+// what start-up holds at its peak.
+func readDocuments(gen string) ([]corpus.Document, error) {
+	path := filepath.Join(gen, docsFile)
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrStale, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s: not a regular file", ErrStale, path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrStale, err)
+	}
+	defer f.Close()
+	docs, err := corpus.ReadDocuments(bufio.NewReaderSize(f, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrStale, docsFile, err)
+	}
+	return docs, nil
 }
 
 // readGob reads a file of the generation and decodes it with dec; a
