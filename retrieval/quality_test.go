@@ -78,16 +78,7 @@ func TestQuality(t *testing.T) {
 		t.Run(set.name, func(t *testing.T) {
 			qs := readQualitySet(t, set)
 			ctx := context.Background()
-			var err error
-			var docs []corpus.Document
-			if set.corpus == "" {
-				docs, _, err = corpus.Load(ctx, corpus.Default(), corpus.LoadOptions{})
-			} else {
-				docs, _, err = corpus.LoadDir(ctx, set.corpus, corpus.LoadOptions{})
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			docs := loadQualityCorpus(t, set)
 			eng, err := retrieval.NewEngine(ctx, docs, retrieval.Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -127,6 +118,22 @@ func readQualitySet(t *testing.T, set qualitySet) []retrieval.EvalQuestion {
 		t.Fatal(err)
 	}
 	return qs
+}
+
+// loadQualityCorpus loads the documents set's questions are about.
+func loadQualityCorpus(t *testing.T, set qualitySet) []corpus.Document {
+	t.Helper()
+	var docs []corpus.Document
+	var err error
+	if set.corpus == "" {
+		docs, _, err = corpus.Load(context.Background(), corpus.Default(), corpus.LoadOptions{})
+	} else {
+		docs, _, err = corpus.LoadDir(context.Background(), set.corpus, corpus.LoadOptions{})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return docs
 }
 
 // checkQuality asks eng every question of qs and checks the report
@@ -195,16 +202,7 @@ func TestStoredIndexAnswersAsBuilt(t *testing.T) {
 		t.Run(set.name, func(t *testing.T) {
 			qs := readQualitySet(t, set)
 			ctx := context.Background()
-			var err error
-			var docs []corpus.Document
-			if set.corpus == "" {
-				docs, _, err = corpus.Load(ctx, corpus.Default(), corpus.LoadOptions{})
-			} else {
-				docs, _, err = corpus.LoadDir(ctx, set.corpus, corpus.LoadOptions{})
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			docs := loadQualityCorpus(t, set)
 			built, err := retrieval.NewEngine(ctx, docs, retrieval.Options{})
 			if err != nil {
 				t.Fatal(err)

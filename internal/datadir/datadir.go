@@ -46,7 +46,7 @@ func CorpusName(dir string) string {
 // from before records were kept, or a fresh one).
 func ReadRecord(dir string) (Record, bool, error) {
 	p := filepath.Join(dir, RecordFile)
-	b, err := readRegular(p)
+	b, err := ReadRegular(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Record{}, false, nil
 	}
@@ -84,9 +84,9 @@ func WriteRecord(dir string, r Record) error {
 	return os.Rename(tmp.Name(), filepath.Join(dir, RecordFile))
 }
 
-// readRegular reads a regular file. Anything else at the path (a FIFO
+// ReadRegular reads a regular file. Anything else at the path (a FIFO
 // would block the read for ever) is an error.
-func readRegular(p string) ([]byte, error) {
+func ReadRegular(p string) ([]byte, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, err
@@ -121,4 +121,22 @@ func AbsCorpus(dir string) string {
 		return abs
 	}
 	return dir
+}
+
+// WriteFileSync writes b to path and syncs it, so that a file that marks
+// something as complete is on disk before it is relied on.
+func WriteFileSync(path string, b []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/citebot/citebot/internal/datadir"
 )
 
 // currentFile names the generation folder in service. It is replaced by
@@ -32,7 +34,7 @@ func current(dataDir string) (string, Manifest, error) {
 		return "", Manifest{}, fmt.Errorf("%w: %w", ErrStale, err)
 	}
 	gen := filepath.Join(root, name)
-	b, err := readRegular(filepath.Join(gen, manifestFile))
+	b, err := datadir.ReadRegular(filepath.Join(gen, manifestFile))
 	if err != nil {
 		return "", Manifest{}, fmt.Errorf("%w: %w", ErrStale, err)
 	}
@@ -51,7 +53,7 @@ func current(dataDir string) (string, Manifest, error) {
 
 // readCurrent returns the generation name CURRENT holds in root.
 func readCurrent(root string) (string, error) {
-	b, err := readRegular(filepath.Join(root, currentFile))
+	b, err := datadir.ReadRegular(filepath.Join(root, currentFile))
 	if err != nil {
 		return "", err
 	}
@@ -79,7 +81,7 @@ func validGeneration(name string) bool {
 // setCurrent points CURRENT at name, atomically.
 func setCurrent(root, name string) error {
 	tmp := filepath.Join(root, currentFile+".tmp")
-	if err := writeSynced(tmp, []byte(name+"\n")); err != nil {
+	if err := datadir.WriteFileSync(tmp, []byte(name+"\n")); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, filepath.Join(root, currentFile)); err != nil {
@@ -112,23 +114,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// writeSynced writes data to path and syncs it.
-func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // syncDir makes a folder's new entries durable; where that is not

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/datadir"
 	"github.com/citebot/citebot/retrieval/conversation"
 	"github.com/citebot/citebot/retrieval/index"
 	"github.com/citebot/citebot/retrieval/index/memory"
@@ -196,7 +197,7 @@ func Write(ctx context.Context, dataDir string, b Build, opts memory.Options) (*
 		{readerFile, rd},
 		{manifestFile, mj},
 	} {
-		if err := writeSynced(filepath.Join(gen, f.name), f.data); err != nil {
+		if err := datadir.WriteFileSync(filepath.Join(gen, f.name), f.data); err != nil {
 			return fail(err)
 		}
 	}
@@ -223,7 +224,7 @@ func Restamp(dataDir string, stamps []corpus.FileStamp) error {
 		return err
 	}
 	tmp := filepath.Join(gen, manifestFile+".tmp")
-	if err := writeSynced(tmp, mj); err != nil {
+	if err := datadir.WriteFileSync(tmp, mj); err != nil {
 		return fmt.Errorf("restamp index: %w", err)
 	}
 	if err := os.Rename(tmp, filepath.Join(gen, manifestFile)); err != nil {
@@ -334,7 +335,7 @@ func readDocuments(gen string) ([]corpus.Document, error) {
 // readGob reads a file of the generation and decodes it with dec; a
 // missing or undecodable file is ErrStale.
 func readGob(path string, dec func([]byte) error) error {
-	b, err := readRegular(path)
+	b, err := datadir.ReadRegular(path)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrStale, err)
 	}
@@ -342,19 +343,6 @@ func readGob(path string, dec func([]byte) error) error {
 		return fmt.Errorf("%w: %s: %w", ErrStale, filepath.Base(path), err)
 	}
 	return nil
-}
-
-// readRegular reads a regular file; a FIFO or device at a store path would
-// block or never end, and is refused.
-func readRegular(path string) ([]byte, error) {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	return os.ReadFile(path)
 }
 
 // Exists reports whether dataDir holds a stored index of any version.

@@ -16,6 +16,7 @@ import (
 	"github.com/philippgille/chromem-go"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/datadir"
 	"github.com/citebot/citebot/retrieval/embed"
 	"github.com/citebot/citebot/retrieval/index"
 	"github.com/citebot/citebot/retrieval/index/vecfile"
@@ -102,7 +103,7 @@ func build(ctx context.Context, dir, embedder string, recs []index.Record, opts 
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFileSync(filepath.Join(dir, formatFile), format); err != nil {
+	if err := datadir.WriteFileSync(filepath.Join(dir, formatFile), format); err != nil {
 		return nil, err
 	}
 	chunks := make([]corpus.Chunk, len(recs))
@@ -306,22 +307,4 @@ func removeContents(dir string) error {
 		errs = append(errs, os.RemoveAll(filepath.Join(dir, e.Name())))
 	}
 	return errors.Join(errs...)
-}
-
-// writeFileSync writes b to path and syncs it, so that the file that
-// marks a build complete is on disk before Build returns.
-func writeFileSync(path string, b []byte) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
