@@ -1,11 +1,14 @@
 package memory
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
 
+	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/embed"
+	"github.com/citebot/citebot/retrieval/index"
 	"github.com/citebot/citebot/retrieval/index/vecfile"
 )
 
@@ -60,5 +63,61 @@ func BenchmarkFlatSearch(b *testing.B) {
 				i++
 			}
 		})
+	}
+}
+
+// BenchmarkVectorSearchBySize compares chromem-go's exhaustive search with
+// the flat table at the sizes below ExactSearchLimit, where the index
+// chooses between them: sparse questions as the local embedder makes
+// them (70 of 384 dimensions), dense ones as a model's.
+func BenchmarkVectorSearchBySize(b *testing.B) {
+	const dim, k = 384, 48
+	ctx := context.Background()
+	for _, rows := range []int{100, 1000, 10000} {
+		r := rand.New(rand.NewPCG(7, uint64(rows)))
+		recs := make([]index.Record, rows)
+		for i := range recs {
+			v := make([]float32, dim)
+			for _, d := range r.Perm(dim)[:70] {
+				v[d] = float32(r.NormFloat64())
+			}
+			recs[i] = index.Record{Chunk: corpus.Chunk{ID: fmt.Sprintf("doc%06d.txt#0", i), Text: "x"}, Vector: embed.Normalize(v)}
+		}
+		for _, store := range []struct {
+			name  string
+			limit int
+		}{{"chromem", rows + 1}, {"flat", 1}} {
+			m, err := New(Options{ExactSearchLimit: store.limit})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := m.Upsert(ctx, recs); err != nil {
+				b.Fatal(err)
+			}
+			for _, kind := range []string{"sparse", "dense"} {
+				qs := make([][]float32, 256)
+				for i := range qs {
+					q := make([]float32, dim)
+					n := dim
+					if kind == "sparse" {
+						n = 70
+					}
+					for _, d := range r.Perm(dim)[:n] {
+						q[d] = float32(r.NormFloat64())
+					}
+					qs[i] = embed.Normalize(q)
+				}
+				b.Run(fmt.Sprintf("rows=%d/%s/%s", rows, store.name, kind), func(b *testing.B) {
+					i := 0
+					for b.Loop() {
+						if _, err := m.vectorSearch(ctx, qs[i%len(qs)], k); err != nil {
+							b.Fatal(err)
+						}
+						i++
+					}
+				})
+			}
+			m.Close()
+		}
 	}
 }

@@ -22,13 +22,17 @@ import (
 )
 
 // ExactSearchLimit is the default number of chunks up to which an Index
-// keeps its vectors in chromem-go. chromem-go v0.7 pays a channel send and
-// two locks per document per query, which puts an exhaustive search of
-// 100,000 chunks near 100 ms on two cores; beyond this limit the search
-// stays exact but reads the vectors directly: a dimension-major table
-// for sparse questions (flatVectors), and for dense ones a stored
-// index's row-major vector file.
-const ExactSearchLimit = 20000
+// keeps its vectors in chromem-go. Beyond it the search stays exact but
+// reads the vectors directly: a dimension-major table for sparse
+// questions (flatVectors), and for dense ones a stored index's row-major
+// vector file. chromem-go v0.7 pays a goroutine, a channel send and two
+// locks per document per query: BenchmarkVectorSearchBySize measured it
+// 4× slower than the table at 100 chunks, 10× at 1,000 and 10,000 for
+// sparse questions and 2–3× for dense ones, with the same results (the
+// quality sets answer identically either way), and it was near 100 ms at
+// 100,000 chunks. Up to this limit its cost is a small part of an answer;
+// see docs/benchmarks.md, "Stored embedded index (issue 13)".
+const ExactSearchLimit = 500
 
 // ErrReadOnly is returned by Upsert and Delete on an Index from Build or
 // Open: a stored index is replaced by building another, never changed in

@@ -26,8 +26,12 @@ func randomRecords(n, dim int, seed uint64) []index.Record {
 	return recs
 }
 
-// newTestIndex returns an Index that searches exactly up to limit
-// chunks, closed when the test ends.
+// chromemOnly is an exact-search limit no test corpus reaches: the
+// vectors stay in chromem-go.
+const chromemOnly = 1 << 30
+
+// newTestIndex returns an Index that keeps vectors in chromem-go up to
+// limit chunks, closed when the test ends.
 func newTestIndex(t *testing.T, limit int) *Index {
 	t.Helper()
 	m, err := New(Options{ExactSearchLimit: limit})
@@ -39,7 +43,7 @@ func newTestIndex(t *testing.T, limit int) *Index {
 }
 
 func TestMemoryIndexModes(t *testing.T) {
-	for _, limit := range []int{0, 100} { // chromem, and the flat table past 100 chunks
+	for _, limit := range []int{chromemOnly, 100} { // chromem, and the flat table past 100 chunks
 		t.Run(fmt.Sprintf("exact limit %d", limit), func(t *testing.T) {
 			ctx := context.Background()
 			m := newTestIndex(t, limit)
@@ -54,7 +58,7 @@ func TestMemoryIndexModes(t *testing.T) {
 				t.Fatalf("Len = %d, want 1500", got)
 			}
 			flat := m.flat != nil
-			if want := limit > 0; flat != want {
+			if want := limit != chromemOnly; flat != want {
 				t.Fatalf("flat = %v, want %v", flat, want)
 			}
 			// A stored vector must find itself.
@@ -115,7 +119,7 @@ func TestFlatMatchesChromem(t *testing.T) {
 	for i := 100; i < 110; i++ {
 		recs[i].Vector = append([]float32(nil), recs[100].Vector...)
 	}
-	chromemIx, flatIx := newTestIndex(t, 0), newTestIndex(t, 50)
+	chromemIx, flatIx := newTestIndex(t, chromemOnly), newTestIndex(t, 50)
 	for _, m := range []*Index{chromemIx, flatIx} {
 		if err := m.Upsert(ctx, cloneRecords(recs)); err != nil {
 			t.Fatal(err)
@@ -160,7 +164,7 @@ func cloneRecords(rs []index.Record) []index.Record {
 // size is an index.ErrVectorSize, in chromem and the flat table alike, rather
 // than a failure deep in chromem or a panic in the flat scan.
 func TestMemoryIndexRefusesOtherVectorSizes(t *testing.T) {
-	for _, limit := range []int{0, 100} {
+	for _, limit := range []int{chromemOnly, 100} {
 		t.Run(fmt.Sprintf("exact limit %d", limit), func(t *testing.T) {
 			ctx := context.Background()
 			m := newTestIndex(t, limit)

@@ -82,7 +82,7 @@ func TestBuildOpenMatchesNew(t *testing.T) {
 		limit int
 		flat  bool
 	}{
-		{"chromem below the limit", 0, false},
+		{"chromem below the limit", chromemOnly, false},
 		{"flat above the limit", 300, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -420,7 +420,7 @@ func TestBuildRefuses(t *testing.T) {
 func TestStoredSearchConcurrent(t *testing.T) {
 	ctx := context.Background()
 	recs := textRecords(600, 48, 61)
-	for _, limit := range []int{0, 100} {
+	for _, limit := range []int{chromemOnly, 100} {
 		t.Run(fmt.Sprintf("exact limit %d", limit), func(t *testing.T) {
 			opts := Options{ExactSearchLimit: limit}
 			m := openTestStore(t, buildTestStore(t, recs, opts), chunksOf(recs), opts)
