@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/philippgille/chromem-go"
 
@@ -47,12 +48,16 @@ type Index struct {
 	chunks map[string]corpus.Chunk
 	db     *chromem.DB
 	col    *chromem.Collection // nil above the exact-search limit
-	// flat holds New's vectors above the exact-search limit. A stored
-	// index builds it from stored at its first sparse question
-	// (flatOnce), so that one whose questions are all dense (a model's
-	// embeddings) never holds a second copy of its vectors.
-	flat     *flatVectors
-	flatOnce sync.Once
+	// flat holds New's vectors above the exact-search limit.
+	flat *flatVectors
+	// table is a stored index's flat table: its first sparse question
+	// starts building it in the background (tableOnce, tableDone), and
+	// sparse questions scan the rows until it is there, so none waits
+	// for it; one whose questions are all dense (a model's embeddings)
+	// never holds this second copy of its vectors.
+	table     atomic.Pointer[flatVectors]
+	tableOnce sync.Once
+	tableDone sync.WaitGroup
 	lex      *bm25Index
 	exact    int
 	dim      int // dimensions of every vector; 0 while empty
@@ -290,13 +295,21 @@ func (m *Index) vectorSearch(ctx context.Context, vec []float32, n int) ([]strin
 	case m.stored == nil:
 		return m.flat.search(q, n), nil
 	case isSparse(q):
-		m.flatOnce.Do(func() {
-			// Sparse questions read the table from now on; the rows'
-			// pages need not stay resident beside it, and each stretch is
-			// let go once copied, so the two are never held whole.
-			m.flat = flatFromRows(m.stored.Dim, m.stored.IDs, m.stored.Row, m.stored.EvictRows)
+		if t := m.table.Load(); t != nil {
+			return t.search(q, n), nil
+		}
+		m.tableOnce.Do(func() {
+			m.tableDone.Go(func() {
+				// Sparse questions read the table once it is there; the
+				// rows' pages need not stay resident beside it, and each
+				// stretch is let go once copied, so the two are never
+				// held whole.
+				t := flatFromRows(m.stored.Dim, m.stored.IDs, m.stored.Row, m.stored.EvictRows)
+				m.table.Store(t)
+				m.stored.Evict() // what row scans meanwhile brought back
+			})
 		})
-		return m.flat.search(q, n), nil
+		return m.rowSearch(q, n)
 	default:
 		return m.rowSearch(q, n)
 	}
@@ -368,6 +381,7 @@ func (m *Index) Close() error {
 	}
 	m.closed = true
 	err := m.lex.close()
+	m.tableDone.Wait() // it reads the mapped rows
 	if m.stored != nil {
 		err = errors.Join(err, m.stored.Close())
 	}

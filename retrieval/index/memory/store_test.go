@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -479,5 +480,46 @@ func TestSearchAfterClose(t *testing.T) {
 	}
 	if _, err := m.Search(context.Background(), index.Query{Text: "bridge", Vector: recs[0].Vector}, 5); err == nil {
 		t.Error("Search after Close succeeded, want an error")
+	}
+}
+
+// TestStoredSparseTableComesInBackground checks that a stored index's
+// first sparse question starts the flat table without waiting for it,
+// that the answers are the same before and after it is there, and that
+// Close waits for a table still being built.
+func TestStoredSparseTableComesInBackground(t *testing.T) {
+	ctx := context.Background()
+	recs := textRecords(400, 48, 71)
+	opts := Options{ExactSearchLimit: 100}
+	dir := buildTestStore(t, recs, opts)
+	sparse := make([]float32, 48)
+	for d := 0; d < 48; d += 4 {
+		sparse[d] = float32(d%7) - 3
+	}
+	m := openTestStore(t, dir, chunksOf(recs), opts)
+	before, err := m.vectorSearch(ctx, sparse, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.tableDone.Wait()
+	if m.table.Load() == nil {
+		t.Fatal("no flat table after a sparse question")
+	}
+	after, err := m.vectorSearch(ctx, sparse, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(before, after) {
+		t.Errorf("row scan found %v, the table %v", before, after)
+	}
+
+	// Close right after the first sparse question, while the table may
+	// still be read from the mapped rows.
+	m2 := openTestStore(t, dir, chunksOf(recs), opts)
+	if _, err := m2.vectorSearch(ctx, sparse, 30); err != nil {
+		t.Fatal(err)
+	}
+	if err := m2.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
