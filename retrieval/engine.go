@@ -67,14 +67,17 @@ type Options struct {
 	OnDegrade func(ctx context.Context, stage, reason string)
 }
 
+// cacheShards is how many locks the engine's question-vector cache is
+// split under.
+const cacheShards = 16
+
 // Engine answers questions from an indexed corpus. It is safe for
 // concurrent use; the corpus it was built from does not change under it.
 type Engine struct {
 	idx     index.Index
 	closer  io.Closer
 	embed   Embedder
-	qvecs   *lru.Cache[[]float32] // question vectors, keyed by embedder and text
-	words   *lru.Cache[[]uint64]  // word-hash sets for near-duplicate checks, keyed by chunk ID
+	qvecs   *lru.Sharded[[]float32] // question vectors, keyed by embedder and text
 	log     *slog.Logger
 	passes  int
 	stats   *reader.Stats
@@ -186,8 +189,9 @@ func newEngine(opts Options) *Engine {
 	if e.passes <= 0 {
 		e.passes = 16
 	}
-	e.qvecs = lru.New[[]float32](1024)
-	e.words = lru.New[[]uint64](4096)
+	// Every answer reads it, from as many goroutines as questions in
+	// flight: one lock made them queue.
+	e.qvecs = lru.NewSharded[[]float32](1024, cacheShards)
 	return e
 }
 
@@ -310,11 +314,9 @@ func (e *Engine) dedupeHits(hits []index.Hit) []index.Hit {
 	out := hits[:0:0]
 	var kept [][]uint64
 	for _, h := range hits {
-		ws, ok := e.words.Get(h.Chunk.ID)
-		if !ok {
-			ws = sortedWordHashes(h.Chunk.Text)
-			e.words.Put(h.Chunk.ID, ws)
-		}
+		// Computed afresh: a few microseconds a chunk, where a cache
+		// shared by every answer in flight made them queue on its lock.
+		ws := sortedWordHashes(h.Chunk.Text)
 		dup := false
 		for _, k := range kept {
 			if jaccardSorted(ws, k) >= 0.8 {

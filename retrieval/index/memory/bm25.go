@@ -32,7 +32,7 @@ type bm25Index struct {
 	// variants caches each rare term's spelling variants in the index:
 	// building a fuzzy automaton per term per question was a sixth of the
 	// cost of answering. Writes clear it.
-	variants *lru.Cache[[]string]
+	variants *lru.Sharded[[]string]
 }
 
 // maxVariants caps the variants a term expands to.
@@ -61,7 +61,7 @@ func wrapBM25(idx bleve.Index, im *mapping.IndexMappingImpl) (*bm25Index, error)
 		idx.Close()
 		return nil, fmt.Errorf("bm25 open: analyzer %s missing", index.AnalyzerName)
 	}
-	return &bm25Index{idx: idx, analyzer: an, variants: lru.New[[]string](8192)}, nil
+	return &bm25Index{idx: idx, analyzer: an, variants: lru.NewSharded[[]string](8192, 16)}, nil
 }
 
 // bm25BatchSize is how many chunks buildBM25 analyses into one segment

@@ -58,9 +58,9 @@ type Index struct {
 	table     atomic.Pointer[flatVectors]
 	tableOnce sync.Once
 	tableDone sync.WaitGroup
-	lex      *bm25Index
-	exact    int
-	dim      int // dimensions of every vector; 0 while empty
+	lex       *bm25Index
+	exact     int
+	dim       int // dimensions of every vector; 0 while empty
 	// stored is the mapped vector file of an Index from Build or Open:
 	// chromem's documents alias its rows below the limit, and dense
 	// questions scan it above.
