@@ -12,6 +12,7 @@ import (
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/internal/store"
 	"github.com/citebot/citebot/retrieval/conversation"
+	"github.com/citebot/citebot/retrieval/embed"
 	"github.com/citebot/citebot/retrieval/index/memory"
 	"github.com/citebot/citebot/retrieval/reader"
 )
@@ -32,7 +33,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Engine, []corpus.Docu
 		return nil, nil, fmt.Errorf("%w: the engine keeps no index in a data dir", ErrStale)
 	}
 	e := newEngine(opts)
-	st, err := store.Open(ctx, opts.DataDir, e.embed.Name(), opts.Chunk, memory.Options{})
+	st, err := store.Open(ctx, opts.DataDir, e.embed.Name(), opts.Chunk, e.openOptions())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -56,7 +57,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Engine, []corpus.Docu
 // otherwise builds an index of docs, reusing the stored vectors of text
 // it already embedded, and stores it as the new current build.
 func (e *Engine) openOrStore(ctx context.Context, docs []corpus.Document, opts Options) error {
-	st, openErr := store.Open(ctx, opts.DataDir, e.embed.Name(), opts.Chunk, memory.Options{})
+	st, openErr := store.Open(ctx, opts.DataDir, e.embed.Name(), opts.Chunk, e.openOptions())
 	if openErr == nil {
 		if sameDocuments(st.Docs, docs) {
 			if opts.Stamps != nil && !slices.Equal(opts.Stamps, st.Manifest.Files) {
@@ -126,6 +127,14 @@ func (e *Engine) openOrStore(ctx context.Context, docs []corpus.Document, opts O
 		return fmt.Errorf("index chunks: %w", err)
 	}
 	return nil
+}
+
+// openOptions are the memory index's options for opening the stored
+// index: the local embedder's questions are sparse, so its flat table is
+// worth building before the first question.
+func (e *Engine) openOptions() memory.Options {
+	_, local := e.embed.(embed.Local)
+	return memory.Options{SparseQuestions: local}
 }
 
 // fromStored takes everything the engine needs from st.

@@ -80,6 +80,11 @@ type Options struct {
 	// vector file is written, so that a large ingest does not hold the
 	// vectors in memory through the BM25 build too.
 	DropVectors bool
+	// SparseQuestions says the embedder's questions are sparse, as the
+	// local embedder's are: Open then builds the flat table of a stored
+	// index above the limit at once, rather than at the first sparse
+	// question.
+	SparseQuestions bool
 }
 
 func (o Options) exactLimit() int {
@@ -299,15 +304,7 @@ func (m *Index) vectorSearch(ctx context.Context, vec []float32, n int) ([]strin
 			return t.search(q, n), nil
 		}
 		m.tableOnce.Do(func() {
-			m.tableDone.Go(func() {
-				// Sparse questions read the table once it is there; the
-				// rows' pages need not stay resident beside it, and each
-				// stretch is let go once copied, so the two are never
-				// held whole.
-				t := flatFromRows(m.stored.Dim, m.stored.IDs, m.stored.Row, m.stored.EvictRows)
-				m.table.Store(t)
-				m.stored.Evict() // what row scans meanwhile brought back
-			})
+			m.tableDone.Go(func() { m.table.Store(m.buildTable()) })
 		})
 		return m.rowSearch(q, n)
 	default:
@@ -337,6 +334,16 @@ func (m *Index) vectorSearch(ctx context.Context, vec []float32, n int) ([]strin
 		ids = append(ids, r.ID)
 	}
 	return ids, nil
+}
+
+// buildTable copies the stored rows into a flat table. Sparse questions
+// read the table once it is there; the rows' pages need not stay
+// resident beside it, and each stretch is let go once copied, so the two
+// are never held whole.
+func (m *Index) buildTable() *flatVectors {
+	t := flatFromRows(m.stored.Dim, m.stored.IDs, m.stored.Row, m.stored.EvictRows)
+	m.stored.Evict() // what row scans meanwhile brought back
+	return t
 }
 
 // isSparse reports whether at most half of q's entries are non-zero, as

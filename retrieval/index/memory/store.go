@@ -251,6 +251,12 @@ func open(ctx context.Context, dir, embedder string, chunks []corpus.Chunk, opts
 	}
 	m = &Index{chunks: byID, lex: lex, exact: opts.exactLimit(), dim: f.Dim, readOnly: true, stored: f}
 	if f.Len() > m.exact {
+		if opts.SparseQuestions {
+			// Built now, before any question: built beside answers, the
+			// rows those answers scan meanwhile stay resident next to
+			// the new table.
+			m.tableOnce.Do(func() { m.table.Store(m.buildTable()) })
+		}
 		return m, nil
 	}
 	m.db = chromem.NewDB()

@@ -523,3 +523,16 @@ func TestStoredSparseTableComesInBackground(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestOpenBuildsTableForSparseQuestions checks that Open builds the flat
+// table at once when told that questions are sparse, and not otherwise.
+func TestOpenBuildsTableForSparseQuestions(t *testing.T) {
+	recs := textRecords(300, 48, 81)
+	for _, sparse := range []bool{false, true} {
+		opts := Options{ExactSearchLimit: 100, SparseQuestions: sparse}
+		m := openTestStore(t, buildTestStore(t, recs, opts), chunksOf(recs), opts)
+		if got := m.table.Load() != nil; got != sparse {
+			t.Errorf("SparseQuestions %v: table built at Open = %v", sparse, got)
+		}
+	}
+}
