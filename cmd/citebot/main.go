@@ -30,6 +30,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "citebot: second signal, exiting now")
 		os.Exit(130)
 	}()
-	tuneGC(os.Getenv)
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
