@@ -104,8 +104,10 @@ type Reader interface {
 var _ Reader = (*reader.Reader)(nil)
 
 // NewEngine chunks docs, embeds and indexes the chunks, and returns an
-// engine ready to answer. With Options.DataDir set it reuses stored vectors
-// for unchanged text and saves the result atomically.
+// engine ready to answer. With Options.DataDir set it opens the index
+// stored there when that was built from these very documents, and
+// otherwise stores a new one, embedding only text it has not embedded
+// before (see Open for starting without the documents).
 func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engine, error) {
 	e := newEngine(opts)
 	e.pages = newPageTable(docs)
