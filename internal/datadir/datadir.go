@@ -6,9 +6,11 @@
 package datadir
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -126,11 +128,25 @@ func AbsCorpus(dir string) string {
 // WriteFileSync writes b to path and syncs it, so that a file that marks
 // something as complete is on disk before it is relied on.
 func WriteFileSync(path string, b []byte) error {
+	return WriteFileWith(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
+
+// WriteFileWith is WriteFileSync for contents that write makes, through
+// a buffer, so that a large file need not be held in memory whole.
+func WriteFileWith(path string, write func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(b); err != nil {
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := write(bw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		f.Close()
 		return err
 	}

@@ -11,12 +11,12 @@ package store
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -168,8 +168,8 @@ func Write(ctx context.Context, dataDir string, b Build, opts memory.Options) (*
 		os.RemoveAll(gen)
 		return nil, fmt.Errorf("store index: %w", err)
 	}
-	var docs bytes.Buffer
-	if err := corpus.WriteDocuments(&docs, b.Docs); err != nil {
+	// Streamed: the encoded documents are as large as the corpus.
+	if err := datadir.WriteFileWith(filepath.Join(gen, docsFile), func(w io.Writer) error { return corpus.WriteDocuments(w, b.Docs) }); err != nil {
 		return fail(err)
 	}
 	rd, err := encodeReader(b.Learnt())
@@ -192,7 +192,6 @@ func Write(ctx context.Context, dataDir string, b Build, opts memory.Options) (*
 		name string
 		data []byte
 	}{
-		{docsFile, docs.Bytes()},
 		{chunksFile, ct},
 		{readerFile, rd},
 		{manifestFile, mj},
