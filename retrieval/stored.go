@@ -26,25 +26,33 @@ var ErrStale = store.ErrStale
 // Open returns an engine over the index stored in opts.DataDir, with the
 // documents it was built from, when that index was built from the corpus
 // folder dir as the folder is now: the same files, with the same sizes
-// and modification times. It reads no corpus file and rebuilds nothing.
-// Otherwise it returns an error wrapping ErrStale that says why.
+// and modification times (opts.Stamps when set, else listed now). It
+// reads no corpus file and rebuilds nothing. Otherwise it returns an
+// error wrapping ErrStale that says why.
 func Open(ctx context.Context, dir string, opts Options) (*Engine, []corpus.Document, error) {
 	if opts.DataDir == "" || opts.Index != nil {
 		return nil, nil, fmt.Errorf("%w: the engine keeps no index in a data dir", ErrStale)
+	}
+	// The folder is compared with the manifest before anything else is
+	// read: a stale index costs a listing, not an opening.
+	now := opts.Stamps
+	if now == nil {
+		var err error
+		if now, err = corpus.Stamps(ctx, dir); err != nil {
+			return nil, nil, fmt.Errorf("%w: %w", ErrStale, err)
+		}
+	}
+	m, err := store.CurrentManifest(opts.DataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if m.Files == nil || !slices.Equal(now, m.Files) {
+		return nil, nil, fmt.Errorf("%w: the corpus folder changed since it was built", ErrStale)
 	}
 	e := newEngine(opts)
 	st, err := store.Open(ctx, opts.DataDir, e.embed.Name(), opts.Chunk, e.openOptions())
 	if err != nil {
 		return nil, nil, err
-	}
-	now, err := corpus.Stamps(ctx, dir)
-	if err != nil {
-		st.Index.Close()
-		return nil, nil, fmt.Errorf("%w: %w", ErrStale, err)
-	}
-	if st.Manifest.Files == nil || !slices.Equal(now, st.Manifest.Files) {
-		st.Index.Close()
-		return nil, nil, fmt.Errorf("%w: the corpus folder changed since it was built", ErrStale)
 	}
 	if err := e.fromStored(st, opts); err != nil {
 		e.Close()

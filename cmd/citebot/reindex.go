@@ -176,7 +176,9 @@ func (l *liveIndex) ingested(ctx context.Context) {
 		l.fail(ctx, fmt.Errorf("data dir %s: %w", l.dataDir, err), []string{"."})
 		return
 	}
-	eng, docs, err := retrieval.Open(ctx, l.dir, l.opts)
+	opts := l.opts
+	opts.Stamps = nil // the folder as it is now, not at the first build
+	eng, docs, err := retrieval.Open(ctx, l.dir, opts)
 	unlock()
 	if err != nil {
 		// The stored index is not of the folder as it is now: read the

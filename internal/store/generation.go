@@ -22,6 +22,13 @@ const CurrentRel = Dir + "/" + currentFile
 // a new index in dataDir.
 func CurrentPath(dataDir string) string { return filepath.Join(dataDir, Dir, currentFile) }
 
+// CurrentManifest returns the manifest of dataDir's current stored
+// index; every failure wraps ErrStale.
+func CurrentManifest(dataDir string) (Manifest, error) {
+	_, m, err := current(dataDir)
+	return m, err
+}
+
 // current returns the folder and manifest of dataDir's current
 // generation.
 func current(dataDir string) (string, Manifest, error) {
