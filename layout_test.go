@@ -17,15 +17,18 @@ const module = "github.com/citebot/citebot"
 var stages = [][]string{
 	// Shared types and small helpers that import nothing of ours.
 	{"", "internal/redact", "internal/lru", "internal/ratelimit", "internal/retry", "internal/logbuf", "internal/datadir", "internal/watch",
-		"internal/pdftest", "internal/scaletest", "internal/fakeopenai", "internal/testcorpus"},
+		"internal/pdftest", "internal/scaletest", "internal/fakeopenai"},
 	{"corpus"},
-	{"config"},
+	// Test fixtures made of documents.
+	{"config", "internal/testcorpus"},
 	{"retrieval/words"},
 	{"retrieval/reader"},
 	{"retrieval/embed"},
 	{"retrieval/index"},
-	{"retrieval/index/memory", "retrieval/index/weaviate", "retrieval/index/vecfile", "internal/snapshot"},
+	{"retrieval/index/vecfile"},
+	{"retrieval/index/memory", "retrieval/index/weaviate"},
 	{"retrieval/conversation"},
+	{"internal/store"},
 	{"retrieval"},
 	{"retrieval/generate", "internal/readerfit"},
 	{"metrics", "sharedstate"},

@@ -83,25 +83,11 @@ func Split(doc Document, opts ChunkOptions) []Chunk {
 		if len(cur) == 0 {
 			return
 		}
-		c := Chunk{
-			ID:        doc.Source + "#" + strconv.Itoa(len(out)),
-			Source:    doc.Source,
-			Title:     doc.Title,
-			Start:     cur[0].sp.Start,
-			End:       cur[len(cur)-1].sp.End,
-			Sentences: make([]Span, len(cur)),
-		}
-		var b strings.Builder
-		b.Grow(curLen)
+		spans := make([]Span, len(cur))
 		for i, s := range cur {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			writeFlat(&b, doc.Text[s.sp.Start:s.sp.End])
-			c.Sentences[i] = s.sp
+			spans[i] = s.sp
 		}
-		c.Text = b.String()
-		out = append(out, c)
+		out = append(out, ChunkOf(doc, len(out), spans))
 	}
 	add := func(sp Span) {
 		n := utf8.RuneCountInString(doc.Text[sp.Start:sp.End])
@@ -140,6 +126,59 @@ func Split(doc Document, opts ChunkOptions) []Chunk {
 	}
 	flush()
 	return out
+}
+
+// ChunkOf returns the chunk that Split makes as the ordinal-th chunk of
+// doc from the sentences spans, in order. A stored index keeps only the
+// spans and rebuilds its chunks with it.
+//
+// When the sentences follow each other in doc.Text with one space between
+// them and no line breaks inside, Text is a slice of doc.Text rather than
+// a copy: the chunk text of such prose is then held once, by its
+// document.
+func ChunkOf(doc Document, ordinal int, spans []Span) Chunk {
+	c := Chunk{
+		ID:        doc.Source + "#" + strconv.Itoa(ordinal),
+		Source:    doc.Source,
+		Title:     doc.Title,
+		Sentences: spans,
+	}
+	if len(spans) == 0 {
+		return c
+	}
+	c.Start, c.End = spans[0].Start, spans[len(spans)-1].End
+	if flatRun(doc.Text, spans) {
+		c.Text = doc.Text[c.Start:c.End]
+		return c
+	}
+	n := len(spans) - 1
+	for _, sp := range spans {
+		n += sp.End - sp.Start
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, sp := range spans {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		writeFlat(&b, doc.Text[sp.Start:sp.End])
+	}
+	c.Text = b.String()
+	return c
+}
+
+// flatRun reports whether spans, joined by single spaces with their line
+// breaks flattened, read exactly as the text from the first to the last.
+func flatRun(text string, spans []Span) bool {
+	for i, sp := range spans {
+		if i > 0 && (sp.Start != spans[i-1].End+1 || text[sp.Start-1] != ' ') {
+			return false
+		}
+		if strings.ContainsAny(text[sp.Start:sp.End], "\n\r\t\v\f") {
+			return false
+		}
+	}
+	return true
 }
 
 // SplitAll splits every document in order and returns all the chunks.

@@ -3,11 +3,14 @@ package retrieval_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,6 +39,45 @@ func reportLatency(b *testing.B, f func(i int)) {
 		lat = append(lat, time.Since(start))
 	}
 	b.StopTimer()
+	reportPercentiles(b, lat)
+}
+
+// reportConcurrent runs f(i) for every i below b.N from conns goroutines,
+// each taking the next i, and reports answers per second and the median
+// and p99 latency, as scripts/loadtest does over HTTP.
+func reportConcurrent(b *testing.B, conns int, f func(i int) error) {
+	lat := make([]time.Duration, b.N)
+	var next atomic.Int64
+	var firstErr atomic.Pointer[error]
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Go(func() {
+			for firstErr.Load() == nil {
+				i := int(next.Add(1)) - 1
+				if i >= b.N {
+					return
+				}
+				start := time.Now()
+				if err := f(i); err != nil {
+					firstErr.CompareAndSwap(nil, &err)
+					return
+				}
+				lat[i] = time.Since(start)
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	if err := firstErr.Load(); err != nil {
+		b.Fatal(*err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
+	reportPercentiles(b, lat)
+}
+
+// reportPercentiles reports the median and p99 of lat, which it sorts.
+func reportPercentiles(b *testing.B, lat []time.Duration) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
@@ -46,14 +88,23 @@ func reportLatency(b *testing.B, f func(i int)) {
 // questions (it fails beyond that, rather than repeat one): 415 questions
 // on the embedded articles (their own, and the SQuAD development set, which
 // they mostly refuse after the same work) and the 400 SQuAD questions on
-// their ten articles. docs/benchmarks.md has the figures and the command.
+// their ten articles; and, when CITEBOT_BENCH_CORPUS is set, a generated
+// corpus (see benchGenerated). docs/benchmarks.md has the figures and the
+// commands.
 func BenchmarkAnswerDistinct(b *testing.B) {
+	benchSharedSets(b)
+	b.Run("generated", benchGenerated)
+}
+
+// benchSharedSets is BenchmarkAnswerDistinct on the shared eval sets.
+func benchSharedSets(b *testing.B) {
 	ctx := context.Background()
 	var seedQs, squadQs []string
 	for _, path := range []string{filepath.Join(sharedEval, "questions.jsonl"), filepath.Join(sharedEval, "squad-train", "questions.jsonl")} {
 		f, err := os.Open(path)
 		if err != nil {
-			b.Skipf("%s: %v (the shared eval sets sit beside the repository)", path, err)
+			b.Logf("skipping seed and squad: %s: %v (the shared eval sets sit beside the repository)", path, err)
+			return
 		}
 		qs, err := retrieval.ReadEvalSet(f)
 		f.Close()
@@ -94,6 +145,103 @@ func BenchmarkAnswerDistinct(b *testing.B) {
 					b.Fatal(err)
 				}
 			})
+		})
+	}
+}
+
+// The generated corpus of issue 13's benchmarks: benchCorpusEnv names a
+// folder written by `scripts/gencorpus -questions N`, whose questions sit
+// beside it; benchDataDirEnv optionally names a data dir that `citebot
+// ingest` built from it, which saves the benchmark ingesting it first.
+const (
+	benchCorpusEnv  = "CITEBOT_BENCH_CORPUS"
+	benchDataDirEnv = "CITEBOT_BENCH_DATA_DIR"
+)
+
+// benchGenerated answers the distinct questions of a generated corpus on
+// an engine opened afresh from the stored index for each run, so its
+// caches are cold, as `citebot serve` opens it after `citebot ingest`:
+// conns=1 one at a time, for p50 and p99, and conns=32 from 32
+// goroutines, for the engine's throughput without HTTP. It reports the
+// time to open the engine (open-ms, with the documents already read) and
+// fails if the stored index was not reused. scripts/benchstore.sh runs it
+// at each corpus size; by hand:
+//
+//	go run ./scripts/gencorpus -mb 50 -out /tmp/corpus50 -questions 100000
+//	CITEBOT_BENCH_CORPUS=/tmp/corpus50 go test ./retrieval -run '^$' \
+//	  -bench 'BenchmarkAnswerDistinct/generated/conns=1$' -benchtime 300x -timeout 2h
+//	CITEBOT_BENCH_CORPUS=/tmp/corpus50 go test ./retrieval -run '^$' \
+//	  -bench 'BenchmarkAnswerDistinct/generated/conns=32$' -benchtime 5000x -timeout 2h
+func benchGenerated(b *testing.B) {
+	dir := os.Getenv(benchCorpusEnv)
+	if dir == "" {
+		b.Skipf("set %s to a folder written by scripts/gencorpus -questions N", benchCorpusEnv)
+	}
+	ctx := context.Background()
+	qpath := filepath.Clean(dir) + ".questions.jsonl" // where gencorpus writes them
+	f, err := os.Open(qpath)
+	if err != nil {
+		b.Fatalf("%v: write the corpus with scripts/gencorpus -questions N", err)
+	}
+	set, err := retrieval.ReadEvalSet(f)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	qs := make([]string, len(set))
+	for i, q := range set {
+		qs[i] = q.Question
+	}
+	docs, _, err := corpus.LoadDir(ctx, dir, corpus.LoadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	quiet := slog.New(slog.DiscardHandler)
+	dataDir := os.Getenv(benchDataDirEnv)
+	if dataDir == "" {
+		dataDir = b.TempDir()
+		start := time.Now()
+		eng, err := retrieval.NewEngine(ctx, docs, retrieval.Options{DataDir: dataDir, Logger: quiet})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := eng.Stats()
+		eng.Close()
+		if s.SaveError != "" {
+			b.Fatal(s.SaveError)
+		}
+		b.Logf("ingested %d files, %d chunks, in %v", s.Files, s.Chunks, time.Since(start).Round(time.Millisecond))
+	}
+	for _, conns := range []int{1, 32} {
+		b.Run(fmt.Sprintf("conns=%d", conns), func(b *testing.B) {
+			if b.N > len(qs) {
+				b.Fatalf("-benchtime=%dx would repeat questions; at most %dx (gencorpus -questions gives more)", b.N, len(qs))
+			}
+			start := time.Now()
+			eng, err := retrieval.NewEngine(ctx, docs, retrieval.Options{DataDir: dataDir, Logger: quiet})
+			if err != nil {
+				b.Fatal(err)
+			}
+			opened := time.Since(start)
+			defer eng.Close()
+			if s := eng.Stats(); s.Embedded > 0 {
+				b.Fatalf("the stored index in %s was not reused: %d of %d chunks embedded afresh", dataDir, s.Embedded, s.Chunks)
+			}
+			ask := func(i int) error {
+				_, err := eng.Answer(ctx, citebot.Question{Text: qs[i]})
+				return err
+			}
+			if conns == 1 {
+				reportLatency(b, func(i int) {
+					if err := ask(i); err != nil {
+						b.Fatal(err)
+					}
+				})
+			} else {
+				reportConcurrent(b, conns, ask)
+			}
+			b.ReportMetric(float64(opened.Milliseconds()), "open-ms")
+			b.ReportMetric(float64(eng.Stats().Chunks), "chunks")
 		})
 	}
 }

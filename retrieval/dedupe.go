@@ -17,7 +17,7 @@ func similarWords(a, b string) float64 {
 // hashed. It skips stemming: near-duplicate detection compares copies, not
 // paraphrases.
 func sortedWordHashes(s string) []uint64 {
-	m := make(map[uint64]struct{}, len(s)/6)
+	out := make([]uint64, 0, len(s)/5)
 	h := uint64(fnvOffset64)
 	n := 0
 	for _, r := range s {
@@ -28,19 +28,15 @@ func sortedWordHashes(s string) []uint64 {
 			continue
 		}
 		if n > 0 {
-			m[h] = struct{}{}
+			out = append(out, h)
 		}
 		h, n = fnvOffset64, 0
 	}
 	if n > 0 {
-		m[h] = struct{}{}
-	}
-	out := make([]uint64, 0, len(m))
-	for h := range m {
 		out = append(out, h)
 	}
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }
 
 // FNV-1a's parameters, for hashing words without allocating.

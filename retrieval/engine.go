@@ -35,9 +35,17 @@ type Options struct {
 	Index index.Index
 	// Chunk sets chunk size and overlap; zero values use corpus defaults.
 	Chunk corpus.ChunkOptions
-	// DataDir, when set, persists vectors there so that a restart or an
-	// ingest re-embeds only what changed.
+	// DataDir, when set and Index is nil, keeps the index there (see
+	// internal/store): an engine over the documents it was built from
+	// opens it instead of rebuilding it, and a build over changed
+	// documents re-embeds only new text. With a persistent Index, stored
+	// vectors there are reused.
 	DataDir string
+	// Stamps are the corpus folder's files as corpus.Stamps found them
+	// before docs were read. With DataDir they are stored with the index,
+	// so that Open can later tell the folder has not changed without
+	// reading it.
+	Stamps []corpus.FileStamp
 	// Passages is how many chunks are read per question; zero means 16.
 	Passages int
 	// Reader tunes the reader that finds answers in the passages; the
@@ -59,14 +67,17 @@ type Options struct {
 	OnDegrade func(ctx context.Context, stage, reason string)
 }
 
+// cacheShards is how many locks the engine's question-vector cache is
+// split under.
+const cacheShards = 16
+
 // Engine answers questions from an indexed corpus. It is safe for
 // concurrent use; the corpus it was built from does not change under it.
 type Engine struct {
 	idx     index.Index
 	closer  io.Closer
 	embed   Embedder
-	qvecs   *lru.Cache[[]float32] // question vectors, keyed by embedder and text
-	words   *lru.Cache[[]uint64]  // word-hash sets for near-duplicate checks, keyed by chunk ID
+	qvecs   *lru.Sharded[[]float32] // question vectors, keyed by embedder and text
 	log     *slog.Logger
 	passes  int
 	stats   *reader.Stats
@@ -93,9 +104,73 @@ type Reader interface {
 var _ Reader = (*reader.Reader)(nil)
 
 // NewEngine chunks docs, embeds and indexes the chunks, and returns an
-// engine ready to answer. With Options.DataDir set it reuses stored vectors
-// for unchanged text and saves the result atomically.
+// engine ready to answer. With Options.DataDir set it opens the index
+// stored there when that was built from these very documents, and
+// otherwise stores a new one, embedding only text it has not embedded
+// before (see Open for starting without the documents).
 func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engine, error) {
+	e := newEngine(opts)
+	e.pages = newPageTable(docs)
+	if e.idx == nil && opts.DataDir != "" {
+		// The engine owns the index and keeps it in the data dir: open the
+		// stored build of these very documents, or store a new one.
+		if err := e.openOrStore(ctx, docs, opts); err != nil {
+			e.Close()
+			return nil, err
+		}
+		return e, nil
+	}
+	if e.idx == nil {
+		mi, err := memory.New(memory.Options{})
+		if err != nil {
+			return nil, err
+		}
+		e.idx, e.closer = mi, mi
+	}
+
+	chunks := corpus.SplitAll(docs, opts.Chunk)
+	e.learn(chunks)
+	if err := e.newReader(opts); err != nil {
+		e.Close()
+		return nil, err
+	}
+	if pi, ok := e.idx.(index.PersistentIndex); ok {
+		// A persistent index is its own store: bring it up to date by
+		// content hash rather than rewriting it (see index_sync.go).
+		stats, err := syncIndex(ctx, pi, e.embed, docs, chunks, opts.DataDir, e.log, opts.Progress)
+		if err != nil {
+			e.Close()
+			return nil, err
+		}
+		e.ingest = stats
+		return e, nil
+	}
+	recs, stats, err := buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, e.log, opts.Progress)
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	if err := e.idx.Upsert(ctx, recs); err != nil {
+		e.Close()
+		return nil, fmt.Errorf("index chunks: %w", err)
+	}
+	e.ingest = stats
+	return e, nil
+}
+
+// newReader makes the reader over the corpus statistics learnt.
+func (e *Engine) newReader(opts Options) error {
+	rd, err := reader.New(e.stats, opts.Reader)
+	if err != nil {
+		return err
+	}
+	e.reader = rd
+	return nil
+}
+
+// newEngine returns an engine with opts' settings and defaults, and no
+// index or reader yet.
+func newEngine(opts Options) *Engine {
 	e := &Engine{
 		embed:   opts.Embedder,
 		log:     opts.Logger,
@@ -116,47 +191,10 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 	if e.passes <= 0 {
 		e.passes = 16
 	}
-	e.pages = newPageTable(docs)
-	e.qvecs = lru.New[[]float32](1024)
-	e.words = lru.New[[]uint64](4096)
-	if e.idx == nil {
-		mi, err := memory.New(memory.Options{})
-		if err != nil {
-			return nil, err
-		}
-		e.idx, e.closer = mi, mi
-	}
-
-	chunks := corpus.SplitAll(docs, opts.Chunk)
-	e.learn(chunks)
-	rd, err := reader.New(e.stats, opts.Reader)
-	if err != nil {
-		e.Close()
-		return nil, err
-	}
-	e.reader = rd
-	if pi, ok := e.idx.(index.PersistentIndex); ok {
-		// A persistent index is its own store: bring it up to date by
-		// content hash rather than rewriting it (see index_sync.go).
-		stats, err := syncIndex(ctx, pi, e.embed, docs, chunks, opts.DataDir, opts.Chunk, e.log, opts.Progress)
-		if err != nil {
-			e.Close()
-			return nil, err
-		}
-		e.ingest = stats
-		return e, nil
-	}
-	recs, stats, err := buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, opts.Chunk, e.log, opts.Progress)
-	if err != nil {
-		e.Close()
-		return nil, err
-	}
-	if err := e.idx.Upsert(ctx, recs); err != nil {
-		e.Close()
-		return nil, fmt.Errorf("index chunks: %w", err)
-	}
-	e.ingest = stats
-	return e, nil
+	// Every answer reads it, from as many goroutines as questions in
+	// flight: one lock made them queue.
+	e.qvecs = lru.NewSharded[[]float32](1024, cacheShards)
+	return e
 }
 
 // learn gathers what the engine needs to know of the whole corpus: the
@@ -278,11 +316,9 @@ func (e *Engine) dedupeHits(hits []index.Hit) []index.Hit {
 	out := hits[:0:0]
 	var kept [][]uint64
 	for _, h := range hits {
-		ws, ok := e.words.Get(h.Chunk.ID)
-		if !ok {
-			ws = sortedWordHashes(h.Chunk.Text)
-			e.words.Put(h.Chunk.ID, ws)
-		}
+		// Computed afresh: a few microseconds a chunk, where a cache
+		// shared by every answer in flight made them queue on its lock.
+		ws := sortedWordHashes(h.Chunk.Text)
 		dup := false
 		for _, k := range kept {
 			if jaccardSorted(ws, k) >= 0.8 {

@@ -3,28 +3,25 @@ package retrieval
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"path/filepath"
 	"strings"
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
-	"github.com/citebot/citebot/internal/snapshot"
+	"github.com/citebot/citebot/internal/store"
 	"github.com/citebot/citebot/retrieval/index"
 )
 
 // syncIndex brings a persistent index up to date with chunks, as
 // NewEngine does for the embedded index. It embeds only chunks whose
 // vector it cannot find, in the index (same text, same embedder) or in the
-// data dir's snapshot, writes only chunks whose digest changed, and then
+// data dir's stored embedded index, writes only chunks whose digest changed, and then
 // deletes chunks that left the corpus. Writing before deleting keeps every
 // answerable chunk searchable throughout, and an interrupted sync is
 // finished by the next one: written chunks then match their digests.
 func syncIndex(ctx context.Context, idx index.PersistentIndex, emb Embedder, docs []corpus.Document, chunks []corpus.Chunk,
-	dataDir string, chunkOpts corpus.ChunkOptions, log *slog.Logger, progress func(int, int)) (citebot.IngestStats, error) {
+	dataDir string, log *slog.Logger, progress func(int, int)) (citebot.IngestStats, error) {
 	stats := citebot.IngestStats{Files: len(docs), Chunks: len(chunks), Embedder: emb.Name()}
 	stored, err := idx.Stored(ctx, emb.Name())
 	if err != nil {
@@ -89,7 +86,7 @@ func syncIndex(ctx context.Context, idx index.PersistentIndex, emb Embedder, doc
 			vecs[stored[id].Vector] = v
 		}
 	}
-	snapVecs := snapshotVectors(dataDir, emb.Name(), log)
+	snapVecs := storedVectors(dataDir, emb.Name(), log)
 	var embed []corpus.Chunk
 	var embedAt []int
 	for k, i := range todo {
@@ -106,15 +103,15 @@ func syncIndex(ctx context.Context, idx index.PersistentIndex, emb Embedder, doc
 		embed = append(embed, chunks[i])
 		embedAt = append(embedAt, k)
 	}
-	// The rest is embedded as for the embedded index, without touching the
-	// snapshot: the persistent index is the store now.
+	// The rest is embedded as for the embedded index, without reading the
+	// stored embedded index again: the persistent index is the store now.
 	if len(embed) > 0 {
 		base := stats.Reused
 		var p func(int, int)
 		if progress != nil {
 			p = func(done, _ int) { progress(base+done, len(chunks)) }
 		}
-		fresh, _, err := buildRecords(ctx, emb, docs, embed, "", chunkOpts, log, p)
+		fresh, _, err := buildRecords(ctx, emb, docs, embed, "", log, p)
 		if err != nil {
 			return stats, err
 		}
@@ -142,26 +139,17 @@ func chunkSource(id string) string {
 	return id
 }
 
-// snapshotVectors returns the embedded index's stored vectors by text hash
-// when the data dir has a snapshot by the same embedder, so that moving to
-// a persistent index re-embeds nothing. It only reads the snapshot.
-func snapshotVectors(dataDir, embedder string, log *slog.Logger) map[[32]byte][]float32 {
-	if dataDir == "" {
+// storedVectors returns the embedded index's stored vectors by text hash
+// when the data dir has one by the same embedder, so that moving to a
+// persistent index re-embeds nothing. It only reads the stored index.
+func storedVectors(dataDir, embedder string, log *slog.Logger) map[[32]byte][]float32 {
+	if dataDir == "" || !store.Exists(dataDir) {
 		return nil
 	}
-	snap, err := snapshot.Load(filepath.Join(dataDir, snapshot.File))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil
-	case err != nil:
-		log.Warn("stored embedded index unreadable; not reusing its vectors", "err", err)
-		return nil
-	case snap.Embedder != embedder:
+	vecs, err := store.Vectors(dataDir, embedder)
+	if err != nil {
+		log.Info("not reusing the stored embedded index's vectors", "err", err)
 		return nil
 	}
-	out := make(map[[32]byte][]float32, len(snap.Records))
-	for _, r := range snap.Records {
-		out[sha256.Sum256([]byte(r.Chunk.Text))] = r.Vector
-	}
-	return out
+	return vecs
 }

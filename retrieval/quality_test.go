@@ -78,16 +78,7 @@ func TestQuality(t *testing.T) {
 		t.Run(set.name, func(t *testing.T) {
 			qs := readQualitySet(t, set)
 			ctx := context.Background()
-			var err error
-			var docs []corpus.Document
-			if set.corpus == "" {
-				docs, _, err = corpus.Load(ctx, corpus.Default(), corpus.LoadOptions{})
-			} else {
-				docs, _, err = corpus.LoadDir(ctx, set.corpus, corpus.LoadOptions{})
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			docs := loadQualityCorpus(t, set)
 			eng, err := retrieval.NewEngine(ctx, docs, retrieval.Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -127,6 +118,22 @@ func readQualitySet(t *testing.T, set qualitySet) []retrieval.EvalQuestion {
 		t.Fatal(err)
 	}
 	return qs
+}
+
+// loadQualityCorpus loads the documents set's questions are about.
+func loadQualityCorpus(t *testing.T, set qualitySet) []corpus.Document {
+	t.Helper()
+	var docs []corpus.Document
+	var err error
+	if set.corpus == "" {
+		docs, _, err = corpus.Load(context.Background(), corpus.Default(), corpus.LoadOptions{})
+	} else {
+		docs, _, err = corpus.LoadDir(context.Background(), set.corpus, corpus.LoadOptions{})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return docs
 }
 
 // checkQuality asks eng every question of qs and checks the report
@@ -180,5 +187,61 @@ func TestReadEvalSetRejectsMalformedLines(t *testing.T) {
 	qs, err := retrieval.ReadEvalSet(strings.NewReader("\n{\"question\":\"q?\",\"answerable\":false}\n"))
 	if err != nil || len(qs) != 1 || qs[0].IsAnswerable() || qs[0].ID != "line2" {
 		t.Errorf("got %+v, %v; want one unanswerable question with a generated ID", qs, err)
+	}
+}
+
+// TestStoredIndexAnswersAsBuilt checks that an engine opened from the
+// stored index (what serve runs) gives every answer the engine built in
+// memory gives (what the quality figures measure): the on-disk BM25
+// segments, the vector file and the stored statistics change nothing.
+func TestStoredIndexAnswersAsBuilt(t *testing.T) {
+	for _, set := range qualitySets {
+		if set.name != "seed" && set.name != "squad-dev" && set.name != "techdocs2" {
+			continue
+		}
+		t.Run(set.name, func(t *testing.T) {
+			qs := readQualitySet(t, set)
+			ctx := context.Background()
+			docs := loadQualityCorpus(t, set)
+			built, err := retrieval.NewEngine(ctx, docs, retrieval.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer built.Close()
+			data := t.TempDir()
+			first, err := retrieval.NewEngine(ctx, docs, retrieval.Options{DataDir: data})
+			if err != nil {
+				t.Fatal(err)
+			}
+			first.Close()
+			stored, err := retrieval.NewEngine(ctx, docs, retrieval.Options{DataDir: data})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stored.Close()
+			if s := stored.Stats(); s.Embedded != 0 || s.Reused != s.Chunks {
+				t.Fatalf("second engine %+v, want the stored index opened", s)
+			}
+			differ := 0
+			for _, q := range qs {
+				want, err := built.Answer(ctx, citebot.Question{Text: q.Question})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := stored.Answer(ctx, citebot.Question{Text: q.Question})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Text != want.Text {
+					differ++
+					if differ <= 3 {
+						t.Errorf("%s: stored index answers %.80q, built %.80q", q.Question, got.Text, want.Text)
+					}
+				}
+			}
+			if differ > 0 {
+				t.Errorf("%d of %d answers differ", differ, len(qs))
+			}
+		})
 	}
 }

@@ -24,7 +24,7 @@ func cmdAsk(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("%w: give a question, as in: citebot ask \"when did Estonia ratify Ottawa?\"", errUsage)
 	}
 	logLLMMode(c.log, c.cfg.LLM)
-	eng, _, _, err := buildEngine(ctx, c.cfg, c.log, true, nil)
+	eng, _, _, err := buildEngine(ctx, c.cfg, c.log, readStore, nil)
 	if err != nil {
 		return err
 	}

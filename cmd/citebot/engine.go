@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -44,12 +45,28 @@ func pdfCacheDir(dataDir string) string {
 	return filepath.Join(dataDir, "pdfium-cache")
 }
 
-// buildEngine loads the corpus and builds the engine over it. persist
-// reuses and updates the stored index in the data dir, holding the data
-// dir's lock meanwhile, with the corpus the data dir records unless the
-// command names another (see corpusFor). mods adjust the engine's options
-// last (serve puts conversations in Redis with them).
-func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, persist bool, progress func(int, int), mods ...func(*retrieval.Options)) (*retrieval.Engine, []corpus.Document, []corpus.Skipped, error) {
+// storeUse says how a command uses the index stored in the data dir.
+type storeUse int
+
+const (
+	// noStore builds the index in memory and leaves the data dir alone.
+	noStore storeUse = iota
+	// readStore serves the stored index as it is when the corpus folder
+	// has not changed since it was built (see retrieval.Open), without
+	// reading the corpus; otherwise it is built as with buildStore.
+	readStore
+	// buildStore reads the corpus and brings the stored index up to date
+	// with it, re-embedding only new text.
+	buildStore
+)
+
+// buildEngine loads the corpus and builds the engine over it. With a
+// store it reuses and updates the stored index in the data dir, holding
+// the data dir's lock meanwhile, with the corpus the data dir records
+// unless the command names another (see corpusFor). mods adjust the
+// engine's options last (serve puts conversations in Redis with them).
+func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, use storeUse, progress func(int, int), mods ...func(*retrieval.Options)) (*retrieval.Engine, []corpus.Document, []corpus.Skipped, error) {
+	persist := use != noStore
 	if persist {
 		unlock, err := datadir.Lock(ctx, cfg.DataDir, log)
 		if err != nil {
@@ -59,10 +76,6 @@ func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, persi
 		if cfg, err = corpusFor(cfg, log); err != nil {
 			return nil, nil, nil, err
 		}
-	}
-	docs, skipped, err := loadCorpus(ctx, cfg, log)
-	if err != nil {
-		return nil, nil, nil, err
 	}
 	opts := retrieval.Options{
 		Chunk:    cfg.Corpus.ChunkOptions(),
@@ -76,11 +89,36 @@ func buildEngine(ctx context.Context, cfg config.Config, log *slog.Logger, persi
 		opts.DataDir = cfg.DataDir
 	}
 	// CITEBOT_INDEX=weaviate: the engine syncs it by content hash.
+	var err error
 	if opts.Index, err = openIndex(cfg, log); err != nil {
 		return nil, nil, nil, err
 	}
 	for _, m := range mods {
 		m(&opts)
+	}
+	if persist && opts.Index == nil && cfg.Corpus.Dir != "" {
+		// Stamped before reading, so that a file changed while it is read
+		// makes the next start read it again.
+		if opts.Stamps, err = corpus.Stamps(ctx, cfg.Corpus.Dir); err != nil {
+			return nil, nil, nil, err
+		}
+		if use == readStore {
+			start := time.Now()
+			eng, docs, err := retrieval.Open(ctx, cfg.Corpus.Dir, opts)
+			if err == nil {
+				log.Info("opened the stored index", "documents", len(docs), "chunks", eng.Stats().Chunks,
+					"took", time.Since(start).Round(time.Millisecond))
+				return eng, docs, nil, nil
+			}
+			if !errors.Is(err, retrieval.ErrStale) {
+				return nil, nil, nil, err
+			}
+			log.Info("reading the corpus to bring the stored index up to date", "why", err)
+		}
+	}
+	docs, skipped, err := loadCorpus(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	eng, err := retrieval.NewEngine(ctx, docs, opts)
 	if err != nil {

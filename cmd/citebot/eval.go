@@ -34,7 +34,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	eng, docs, _, err := buildEngine(ctx, c.cfg, c.log, false, nil)
+	eng, docs, _, err := buildEngine(ctx, c.cfg, c.log, noStore, nil)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/citebot/citebot/config"
-	"github.com/citebot/citebot/internal/snapshot"
+	"github.com/citebot/citebot/internal/store"
 )
 
 func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -19,7 +19,7 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("%w: unexpected argument %q (use --corpus DIR)", errUsage, c.args[0])
 	}
 	update, finish := progressBar(stderr, "embedding")
-	eng, docs, skipped, err := buildEngine(ctx, c.cfg, c.log, true, update)
+	eng, docs, skipped, err := buildEngine(ctx, c.cfg, c.log, buildStore, update)
 	finish()
 	if err != nil {
 		return err
@@ -38,7 +38,7 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if c.cfg.Index.Backend == config.IndexWeaviate {
 		fmt.Fprintf(stdout, "index: weaviate %s\n", c.cfg.Index.WeaviateURL)
 	} else {
-		fmt.Fprintf(stdout, "index: %s\n", filepath.Join(c.cfg.DataDir, snapshot.File))
+		fmt.Fprintf(stdout, "index: %s\n", filepath.Join(c.cfg.DataDir, store.Dir))
 	}
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/internal/pdftest"
-	"github.com/citebot/citebot/internal/snapshot"
+	"github.com/citebot/citebot/internal/store"
 	"github.com/citebot/citebot/retrieval"
 )
 
@@ -149,7 +149,7 @@ func TestIngest(t *testing.T) {
 	if !strings.Contains(out.String(), "0 embedded") {
 		t.Errorf("second ingest re-embedded: %s", out.String())
 	}
-	if _, err := os.Stat(filepath.Join(data, snapshot.File)); err != nil {
+	if _, err := os.Stat(store.CurrentPath(data)); err != nil {
 		t.Error(err)
 	}
 }

@@ -2,15 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"path/filepath"
 
 	"github.com/citebot/citebot/config"
-	"github.com/citebot/citebot/internal/snapshot"
+	"github.com/citebot/citebot/internal/store"
 	"github.com/citebot/citebot/retrieval/index"
 	"github.com/citebot/citebot/retrieval/index/weaviate"
 )
@@ -40,14 +38,14 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if c.cfg.Index.WeaviateURL == "" {
 		return fmt.Errorf("%w: WEAVIATE_URL is not set; set it to the server, such as http://127.0.0.1:8081", errUsage)
 	}
-	path := filepath.Join(c.cfg.DataDir, snapshot.File)
-	recs, embedder, err := snapshot.Read(c.cfg.DataDir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("no embedded index at %s: run `citebot ingest` with the embedded index first, or point --data-dir at one", path)
+	recs, m, err := store.Records(c.cfg.DataDir)
+	if err != nil && !store.Exists(c.cfg.DataDir) {
+		return fmt.Errorf("no embedded index in %s: run `citebot ingest` with the embedded index first, or point --data-dir at one", c.cfg.DataDir)
 	}
 	if err != nil {
-		return fmt.Errorf("read embedded index: %w", err)
+		return fmt.Errorf("read embedded index: %w; run `citebot ingest` to rebuild it", err)
 	}
+	embedder := m.Embedder
 	cfg := c.cfg
 	cfg.Index.Backend = config.IndexWeaviate
 	idx, err := openIndex(cfg, c.log)
@@ -62,7 +60,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("migrate to weaviate: %w (run the same command again to resume)", err)
 	}
 	fmt.Fprintf(stdout, "copied %d of %d chunks from %s to weaviate %s class %s (%d already there, %d removed); embedder %s, nothing re-embedded\n",
-		st.Written, len(recs), path, w.URL(), w.Class(), st.Unchanged, st.Deleted, embedder)
+		st.Written, len(recs), filepath.Join(c.cfg.DataDir, store.Dir), w.URL(), w.Class(), st.Unchanged, st.Deleted, embedder)
 	fmt.Fprintln(stdout, "set CITEBOT_INDEX=weaviate to serve from it")
 	return nil
 }

@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/internal/datadir"
-	"github.com/citebot/citebot/internal/snapshot"
+	"github.com/citebot/citebot/internal/store"
 	"github.com/citebot/citebot/internal/watch"
 	"github.com/citebot/citebot/metrics"
 	"github.com/citebot/citebot/retrieval"
@@ -42,7 +41,7 @@ type liveIndex struct {
 }
 
 // storedIndex is the path of the index file in the data dir.
-func (l *liveIndex) storedIndex() string { return filepath.Join(l.dataDir, snapshot.File) }
+func (l *liveIndex) storedIndex() string { return store.CurrentPath(l.dataDir) }
 
 // remember notes the stored index as it is now, so that only someone
 // else's write of it counts as a change.
@@ -80,7 +79,9 @@ func (l *liveIndex) run(ctx context.Context) {
 		}
 	}()
 	go func() {
-		only := func(rel string) bool { return rel != snapshot.File }
+		// Only CURRENT changes when another process stores an index; the
+		// generation folders it names are written before it.
+		only := func(rel string) bool { return rel != store.Dir && rel != store.CurrentRel }
 		err := watch.Watch(ctx, l.dataDir, watch.Options{Quiet: l.quiet, Skip: only, Logger: l.log, Ready: up.Done}, func([]string) { send(nil) })
 		if err != nil {
 			l.log.Warn("cannot watch the data dir; an ingest run beside serve is picked up only after a restart", "data_dir", l.dataDir, "err", err)
@@ -108,6 +109,12 @@ func (l *liveIndex) update(ctx context.Context, paths []string) {
 	start := time.Now()
 	paths = append(l.retry, paths...)
 	l.retry = nil
+	// Stamped before reading, as buildEngine does.
+	stamps, err := corpus.Stamps(ctx, l.dir)
+	if err != nil {
+		l.fail(ctx, err, paths)
+		return
+	}
 	docs, err := l.reread(ctx, paths)
 	if err != nil {
 		l.fail(ctx, err, paths)
@@ -118,7 +125,7 @@ func (l *liveIndex) update(ctx context.Context, paths []string) {
 		return // a touch, or a file of a type the corpus does not read
 	}
 	l.metrics.Files(n)
-	if err := l.swap(ctx, docs); err != nil {
+	if err := l.swap(ctx, docs, stamps); err != nil {
 		l.fail(ctx, err, paths)
 		return
 	}
@@ -164,15 +171,38 @@ func (l *liveIndex) ingested(ctx context.Context) {
 		return
 	}
 	start := time.Now()
-	docs, skipped, err := corpus.LoadDir(ctx, l.dir, l.load)
-	logSkipped(ctx, l.log, skipped)
-	if err == nil {
-		l.metrics.Files(len(docs))
-		err = l.swap(ctx, docs)
-	}
+	unlock, err := datadir.Lock(ctx, l.dataDir, l.log)
 	if err != nil {
-		l.fail(ctx, err, []string{"."})
+		l.fail(ctx, fmt.Errorf("data dir %s: %w", l.dataDir, err), []string{"."})
 		return
+	}
+	opts := l.opts
+	opts.Stamps = nil // the folder as it is now, not at the first build
+	eng, docs, err := retrieval.Open(ctx, l.dir, opts)
+	unlock()
+	if err != nil {
+		// The stored index is not of the folder as it is now: read the
+		// folder and bring the index up to date with it.
+		l.log.Info("the data dir's index was updated by another process, but not for the corpus folder as it is now; reading it", "why", err)
+		stamps, lerr := corpus.Stamps(ctx, l.dir)
+		if lerr == nil {
+			var skipped []corpus.Skipped
+			docs, skipped, lerr = corpus.LoadDir(ctx, l.dir, l.load)
+			logSkipped(ctx, l.log, skipped)
+		}
+		if lerr == nil {
+			l.metrics.Files(len(docs))
+			lerr = l.swap(ctx, docs, stamps)
+		}
+		if lerr != nil {
+			l.fail(ctx, lerr, []string{"."})
+			return
+		}
+	} else {
+		l.metrics.Files(len(docs))
+		l.docs = docs
+		l.a.install(eng, docs)
+		l.a.metrics.Serving(eng.Stats())
 	}
 	took := time.Since(start)
 	l.metrics.Swapped(took)
@@ -181,13 +211,15 @@ func (l *liveIndex) ingested(ctx context.Context) {
 
 // swap builds an engine over docs, holding the data dir's lock as every
 // build does, and puts it in service.
-func (l *liveIndex) swap(ctx context.Context, docs []corpus.Document) error {
+func (l *liveIndex) swap(ctx context.Context, docs []corpus.Document, stamps []corpus.FileStamp) error {
 	unlock, err := datadir.Lock(ctx, l.dataDir, l.log)
 	if err != nil {
 		return fmt.Errorf("data dir %s: %w", l.dataDir, err)
 	}
 	defer unlock()
-	eng, err := retrieval.NewEngine(ctx, docs, l.opts)
+	opts := l.opts
+	opts.Stamps = stamps
+	eng, err := retrieval.NewEngine(ctx, docs, opts)
 	if err != nil {
 		return fmt.Errorf("build index: %w", err)
 	}

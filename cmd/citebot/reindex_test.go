@@ -172,7 +172,7 @@ func TestServeWatchesCorpus(t *testing.T) {
 	}
 	t.Run("a restart embeds nothing again", func(t *testing.T) {
 		cfg := loadEnv(t, map[string]string{"CITEBOT_DATA_DIR": data})
-		eng, docs, _, err := buildEngine(context.Background(), cfg, slog.New(slog.DiscardHandler), true, nil)
+		eng, docs, _, err := buildEngine(context.Background(), cfg, slog.New(slog.DiscardHandler), readStore, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

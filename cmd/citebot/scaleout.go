@@ -40,7 +40,7 @@ func openIndex(cfg config.Config, log *slog.Logger) (index.Index, error) {
 func buildEngineWhenReachable(ctx context.Context, cfg config.Config, log *slog.Logger, mods ...func(*retrieval.Options)) (*retrieval.Engine, []corpus.Document, error) {
 	wait := time.Second
 	for {
-		eng, docs, _, err := buildEngine(ctx, cfg, log, true, nil, mods...)
+		eng, docs, _, err := buildEngine(ctx, cfg, log, readStore, nil, mods...)
 		if err == nil || !errors.Is(err, weaviate.ErrUnavailable) || ctx.Err() != nil {
 			return eng, docs, err
 		}

@@ -22,7 +22,7 @@ import (
 
 	"github.com/citebot/citebot/internal/logbuf"
 	"github.com/citebot/citebot/internal/scaletest"
-	"github.com/citebot/citebot/internal/snapshot"
+	"github.com/citebot/citebot/internal/store"
 	"github.com/citebot/citebot/retrieval/index/weaviate"
 )
 
@@ -63,15 +63,16 @@ func TestMigrateToWeaviate(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("migrate: exit %d: %s", code, errs)
 	}
-	recs, embedder, err := snapshot.Read(data)
+	recs, m, err := store.Records(data)
 	if err != nil {
 		t.Fatal(err)
 	}
+	embedder := m.Embedder
 	if want := fmt.Sprintf("copied %d of %d chunks", len(recs), len(recs)); !strings.Contains(out, want) || !strings.Contains(out, "nothing re-embedded") {
 		t.Errorf("migrate said %q, want %q", out, want)
 	}
 
-	// The vectors in Weaviate are the snapshot's, not new ones.
+	// The vectors in Weaviate are the stored index's, not new ones.
 	idx, err := weaviate.New(wv.URL, weaviate.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +88,7 @@ func TestMigrateToWeaviate(t *testing.T) {
 	for _, r := range recs {
 		v := vecs[r.Chunk.ID]
 		if len(v) != len(r.Vector) {
-			t.Fatalf("chunk %s: %d dimensions in weaviate, %d in the snapshot", r.Chunk.ID, len(v), len(r.Vector))
+			t.Fatalf("chunk %s: %d dimensions in weaviate, %d in the stored index", r.Chunk.ID, len(v), len(r.Vector))
 		}
 		for i := range v {
 			if math.Abs(float64(v[i]-r.Vector[i])) > 1e-5 {

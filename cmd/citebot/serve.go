@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -35,6 +36,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(c.args) > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, c.args[0])
 	}
+	tuneGC(os.Getenv)
 	app, err := newApp(c.cfg, c.log)
 	if err != nil {
 		return err

@@ -6,9 +6,11 @@
 package datadir
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -46,7 +48,7 @@ func CorpusName(dir string) string {
 // from before records were kept, or a fresh one).
 func ReadRecord(dir string) (Record, bool, error) {
 	p := filepath.Join(dir, RecordFile)
-	b, err := readRegular(p)
+	b, err := ReadRegular(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Record{}, false, nil
 	}
@@ -84,9 +86,9 @@ func WriteRecord(dir string, r Record) error {
 	return os.Rename(tmp.Name(), filepath.Join(dir, RecordFile))
 }
 
-// readRegular reads a regular file. Anything else at the path (a FIFO
+// ReadRegular reads a regular file. Anything else at the path (a FIFO
 // would block the read for ever) is an error.
-func readRegular(p string) ([]byte, error) {
+func ReadRegular(p string) ([]byte, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
 		return nil, err
@@ -121,4 +123,36 @@ func AbsCorpus(dir string) string {
 		return abs
 	}
 	return dir
+}
+
+// WriteFileSync writes b to path and syncs it, so that a file that marks
+// something as complete is on disk before it is relied on.
+func WriteFileSync(path string, b []byte) error {
+	return WriteFileWith(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
+
+// WriteFileWith is WriteFileSync for contents that write makes, through
+// a buffer, so that a large file need not be held in memory whole.
+func WriteFileWith(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := write(bw); err != nil {
+		f.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

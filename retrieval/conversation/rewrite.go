@@ -1,8 +1,12 @@
 package conversation
 
 import (
+	"maps"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -28,18 +32,43 @@ type Rewriter struct {
 
 // NewRewriter learns from the chunks of a corpus whose statistics are
 // stats.
+//
+// A large corpus is read in shares, one per core; their counts are added
+// in order, so the result does not depend on timing.
 func NewRewriter(stats *reader.Stats, chunks []corpus.Chunk) *Rewriter {
-	r := &Rewriter{stats: stats, coord: map[string]int32{}}
-	for _, c := range chunks {
-		for _, s := range reader.ChunkSentences(c) {
-			toks := words.Split(s)
-			if !words.TitleCased(toks) {
-				r.coordinate(s, toks)
+	n := min(runtime.GOMAXPROCS(0), max(len(chunks)/learnShard, 1))
+	parts := make([]*Rewriter, n)
+	var wg sync.WaitGroup
+	for i := range parts {
+		lo, hi := i*len(chunks)/n, (i+1)*len(chunks)/n
+		wg.Go(func() {
+			p := &Rewriter{stats: stats, coord: map[string]int32{}}
+			for _, c := range chunks[lo:hi] {
+				for _, s := range reader.ChunkSentences(c) {
+					toks := words.SplitStemmed(s, stats.Stem)
+					if !words.TitleCased(toks) {
+						p.coordinate(s, toks)
+					}
+				}
+			}
+			parts[i] = p
+		})
+	}
+	wg.Wait()
+	r := parts[0]
+	for _, p := range parts[1:] {
+		for _, k := range slices.Sorted(maps.Keys(p.coord)) {
+			if _, ok := r.coord[k]; ok || len(r.coord) < maxCoordPairs {
+				r.coord[k] += p.coord[k]
 			}
 		}
 	}
 	return r
 }
+
+// learnShard is how many chunks one core reads at least; below it,
+// starting and merging another share costs more than it saves.
+var learnShard = 4000
 
 // followUpCues open a follow-up that leans on the previous question. They
 // are tried longest first.

@@ -2,6 +2,8 @@ package conversation
 
 import (
 	"context"
+	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -25,8 +27,51 @@ func townRewriter(t testing.TB) *Rewriter {
 	return NewRewriter(reader.Learn(chunks), chunks)
 }
 
-func TestRewrite(t *testing.T) {
+// storedRewriter is r and its statistics after a round trip through
+// their binary encodings, as a stored index keeps them.
+func storedRewriter(t testing.TB, r *Rewriter) *Rewriter {
+	t.Helper()
+	sb, err := r.stats.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := reader.UnmarshalStats(sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := r.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := UnmarshalRewriter(stats, rb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func TestUnmarshalRewriterRejectsDamage(t *testing.T) {
 	r := townRewriter(t)
+	rb, err := r.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := UnmarshalRewriter(r.stats, rb[:len(rb)/2]); err == nil {
+		t.Errorf("UnmarshalRewriter accepted half its encoding")
+	}
+	if _, err := reader.UnmarshalStats([]byte("not gob")); err == nil {
+		t.Errorf("UnmarshalStats accepted garbage")
+	}
+}
+
+func TestRewrite(t *testing.T) {
+	learnt := townRewriter(t)
+	for name, r := range map[string]*Rewriter{"learnt": learnt, "stored": storedRewriter(t, learnt)} {
+		t.Run(name, func(t *testing.T) { testRewrite(t, r) })
+	}
+}
+
+func testRewrite(t *testing.T, r *Rewriter) {
 	tests := []struct {
 		prev, answer, followUp, want string
 	}{
@@ -80,4 +125,25 @@ func FuzzRewrite(f *testing.F) {
 			t.Errorf("rewrote %q after %q to nothing", followUp, prev)
 		}
 	})
+}
+
+// TestNewRewriterInSharesCountsAsOne checks that names learnt in shares,
+// one per core, add up to those learnt in one pass.
+func TestNewRewriterInSharesCountsAsOne(t *testing.T) {
+	docs, _, err := corpus.Load(context.Background(), corpus.Default(), corpus.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks := corpus.SplitAll(docs, corpus.ChunkOptions{})
+	stats := reader.Learn(chunks)
+	one := NewRewriter(stats, chunks)
+	defer func(n, procs int) { learnShard = n; runtime.GOMAXPROCS(procs) }(learnShard, runtime.GOMAXPROCS(4))
+	learnShard = 5
+	shared := NewRewriter(stats, chunks)
+	if len(one.coord) == 0 {
+		t.Fatal("no names learnt from the embedded articles")
+	}
+	if !reflect.DeepEqual(shared.coord, one.coord) {
+		t.Errorf("names learnt in shares differ from one pass: %d pairs, want %d", len(shared.coord), len(one.coord))
+	}
 }

@@ -46,21 +46,26 @@ func (e Local) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
 	workers := min(runtime.GOMAXPROCS(0), len(texts)/minPerWorker)
 	if workers <= 1 {
+		stem := words.Stem
+		if len(texts) > 1 {
+			stem = words.Stemmer{}.Stem
+		}
 		for i, t := range texts {
 			if i%256 == 0 && ctx.Err() != nil {
 				break
 			}
-			out[i] = e.vector(t)
+			out[i] = e.vector(t, stem)
 		}
 	} else {
 		var wg sync.WaitGroup
 		for w := range workers {
 			wg.Go(func() {
+				stem := words.Stemmer{}.Stem
 				for i := w; i < len(texts); i += workers {
 					if (i/workers)%64 == 0 && ctx.Err() != nil {
 						return
 					}
-					out[i] = e.vector(texts[i])
+					out[i] = e.vector(texts[i], stem)
 				}
 			})
 		}
@@ -84,7 +89,9 @@ const (
 	fnvPrime64  = 1099511628211
 )
 
-func (e Local) vector(text string) []float32 {
+// vector embeds text, stemming its words with stem (words.Stem, or a
+// words.Stemmer when many texts are embedded at once).
+func (e Local) vector(text string, stem func(string) string) []float32 {
 	d := uint64(e.dim())
 	v := make([]float32, d)
 	add := func(h uint64, w float32) {
@@ -95,7 +102,7 @@ func (e Local) vector(text string) []float32 {
 		v[idx] += w
 	}
 	var buf [64]byte
-	for _, t := range words.Split(text) {
+	for _, t := range words.SplitStemmed(text, stem) {
 		if t.Stem == "" {
 			continue
 		}

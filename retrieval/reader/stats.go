@@ -2,7 +2,9 @@ package reader
 
 import (
 	"math"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/words"
@@ -25,8 +27,39 @@ type Stats struct {
 	stems map[string]string
 }
 
-// Learn gathers the statistics of chunks.
+// learnShard is how many chunks one core learns from at least; below
+// it, starting and merging another share costs more than it saves.
+var learnShard = 4000
+
+// Learn gathers the statistics of chunks. A large corpus is read in
+// shares, one per core, whose counts are then added up.
 func Learn(chunks []corpus.Chunk) *Stats {
+	n := min(runtime.GOMAXPROCS(0), max(len(chunks)/learnShard, 1))
+	parts := make([]*Stats, n)
+	var wg sync.WaitGroup
+	for i := range parts {
+		lo, hi := i*len(chunks)/n, (i+1)*len(chunks)/n
+		wg.Go(func() { parts[i] = learnPart(chunks[lo:hi]) })
+	}
+	wg.Wait()
+	s := parts[0]
+	for _, p := range parts[1:] {
+		for _, m := range [][2]map[string]int32{{s.df, p.df}, {s.proper, p.proper}, {s.lower, p.lower}} {
+			for k, v := range m[1] {
+				m[0][k] += v
+			}
+		}
+		for k, v := range p.stems {
+			s.stems[k] = v
+		}
+	}
+	s.n = len(chunks)
+	s.indexVocab()
+	return s
+}
+
+// learnPart counts the words of chunks.
+func learnPart(chunks []corpus.Chunk) *Stats {
 	s := &Stats{df: map[string]int32{}, n: len(chunks), proper: map[string]int32{}, lower: map[string]int32{},
 		stems: map[string]string{}}
 	seen := map[string]bool{}
@@ -53,11 +86,18 @@ func Learn(chunks []corpus.Chunk) *Stats {
 			}
 		}
 	}
+	return s
+}
+
+// indexVocab lists the stems of df by first byte.
+func (s *Stats) indexVocab() {
 	s.vocab = map[byte][]string{}
 	for w := range s.df {
+		if w == "" {
+			continue
+		}
 		s.vocab[w[0]] = append(s.vocab[w[0]], w)
 	}
-	return s
 }
 
 // afterOpener reports whether token i follows an opening quote, bracket or
@@ -79,6 +119,10 @@ func (s *Stats) stem(norm string) string {
 	}
 	return st
 }
+
+// Stem is words.Stem, looked up in the table of the corpus's words where
+// it can be. It is safe for concurrent use once Learn has returned.
+func (s *Stats) Stem(norm string) string { return s.stem(norm) }
 
 // split tokenises text with the corpus's stem table.
 func (s *Stats) split(text string) []words.Token { return words.SplitStemmed(text, s.stem) }

@@ -143,6 +143,22 @@ func Stem(w string) string {
 	return porterstemmer.StemString(w)
 }
 
+// Stemmer is Stem with a memory of the words it has stemmed, for one
+// goroutine reading many texts: the Porter stemmer is most of what
+// splitting costs, and a corpus repeats its words. It is not safe for
+// concurrent use.
+type Stemmer map[string]string
+
+// Stem returns Stem(norm), from memory when it can.
+func (m Stemmer) Stem(norm string) string {
+	if st, ok := m[norm]; ok {
+		return st
+	}
+	st := Stem(norm)
+	m[norm] = st
+	return st
+}
+
 // Fold lower-cases s and strips diacritics. Letters that do not decompose
 // (ł, ø, ß, æ…) are spelled out, so that "Władysław" and "Wladyslaw" meet.
 func Fold(s string) string {

@@ -109,3 +109,15 @@ func TestStem(t *testing.T) {
 		}
 	}
 }
+
+func TestStemmerRemembersStem(t *testing.T) {
+	m := Stemmer{}
+	for _, w := range []string{"ratified", "ratifies", "27th", "countries", "ratified", "", "running"} {
+		if got, want := m.Stem(w), Stem(w); got != want {
+			t.Errorf("Stemmer.Stem(%q) = %q, want %q", w, got, want)
+		}
+	}
+	if got, want := len(m), 6; got != want {
+		t.Errorf("Stemmer holds %d words, want %d", got, want)
+	}
+}

@@ -10,6 +10,9 @@
 //	-out   folder to write; created if missing, and it must be empty
 //	-seed  random seed; the same seed and size give the same files, byte
 //	       for byte (default 1)
+//	-questions N
+//	       also write N distinct questions about the corpus to
+//	       <out>.questions.jsonl, beside the folder (default 0: none)
 //
 // Each file is an article on one of a few hundred topics: a title, then
 // paragraphs of sentences (Markdown files also have section headings and
@@ -19,6 +22,19 @@
 // embeddings have the skew and the topical clustering of real text. Names,
 // places, dates, figures and percentages are mixed in. Files are spread
 // over 100 sub-folders.
+//
+// The questions are for benchmarks that must ask distinct questions with
+// cold caches (scripts/benchstore.sh, BenchmarkAnswerDistinct). Each is
+// made from the first clause of a sentence of the corpus, asking for its
+// subject ("What approved the new budget in Riga?"), its object ("What
+// did the council approve?") or its date ("When did Anna Tamm sign the
+// permit?"), and records that part as the answer and the file as the
+// source, in the shared eval-set format. They are drawn uniformly over all
+// such questions the corpus gives, with no two alike (case aside), from a
+// random stream of their own: the same seed and size give the same
+// questions, and asking for them does not change the corpus. A corpus
+// gives about 13,000 distinct questions per MiB (one per sentence it can
+// split); gencorpus says so when it has fewer than were asked for.
 package main
 
 import (
@@ -69,8 +85,9 @@ func Generate(cfg Config, emit func(File) error) error {
 }
 
 // WriteDir generates the corpus into dir, which must be missing or empty,
-// and returns how many files and bytes it wrote.
-func WriteDir(cfg Config, dir string) (files int, bytes int64, err error) {
+// and returns how many files and bytes it wrote. observe, if not nil, sees
+// each file after it is written.
+func WriteDir(cfg Config, dir string, observe func(File)) (files int, bytes int64, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return 0, 0, fmt.Errorf("corpus folder: %w", err)
 	}
@@ -91,6 +108,9 @@ func WriteDir(cfg Config, dir string) (files int, bytes int64, err error) {
 		}
 		files++
 		bytes += int64(len(f.Text))
+		if observe != nil {
+			observe(f)
+		}
 		return nil
 	})
 	if err != nil {
@@ -102,19 +122,44 @@ func WriteDir(cfg Config, dir string) (files int, bytes int64, err error) {
 func main() {
 	var cfg Config
 	var out string
+	var questions int
 	flag.Float64Var(&cfg.MB, "mb", 5, "corpus size in MiB of file bytes")
 	flag.StringVar(&out, "out", "", "folder to write (created if missing; must be empty)")
 	flag.Uint64Var(&cfg.Seed, "seed", 1, "random seed; the same seed and size give the same files")
+	flag.IntVar(&questions, "questions", 0, "also write this many distinct questions about the corpus to <out>.questions.jsonl")
 	flag.Parse()
-	if out == "" {
-		fmt.Fprintln(os.Stderr, "gencorpus: -out is required")
+	if out == "" || questions < 0 {
+		fmt.Fprintln(os.Stderr, "gencorpus: -out is required, and -questions cannot be negative")
 		flag.Usage()
 		os.Exit(2)
 	}
-	files, bytes, err := WriteDir(cfg, out)
+	var observe func(File)
+	var sampler *questionSampler
+	if questions > 0 {
+		sampler = newQuestionSampler(questions, cfg.Seed)
+		observe = sampler.add
+	}
+	files, bytes, err := WriteDir(cfg, out, observe)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gencorpus:", err)
 		os.Exit(1)
 	}
 	fmt.Printf("wrote %d files, %.1f MiB, to %s\n", files, float64(bytes)/(1<<20), out)
+	if sampler == nil {
+		return
+	}
+	path := QuestionsPath(out)
+	qs := sampler.questions()
+	if err := writeQuestions(path, qs); err != nil {
+		fmt.Fprintln(os.Stderr, "gencorpus:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("wrote %d distinct questions to %s\n", len(qs), path)
+	if len(qs) < questions {
+		fmt.Printf("the corpus gives only %d distinct questions, not the %d asked for\n", len(qs), questions)
+	}
 }
+
+// QuestionsPath is where the questions about the corpus in dir go: beside
+// the folder, not in it, so that ingest does not read them as a document.
+func QuestionsPath(dir string) string { return filepath.Clean(dir) + ".questions.jsonl" }

@@ -88,7 +88,7 @@ func TestGenerateRejectsBadSize(t *testing.T) {
 // its text reads like prose: words from several classes, dates, figures.
 func TestGeneratedCorpusChunks(t *testing.T) {
 	dir := t.TempDir()
-	files, bytes, err := WriteDir(Config{MB: 2, Seed: 1}, dir)
+	files, bytes, err := WriteDir(Config{MB: 2, Seed: 1}, dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestWriteDirRefusesNonEmptyFolder(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "keep.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := WriteDir(Config{MB: 0.1, Seed: 1}, dir); err == nil {
+	if _, _, err := WriteDir(Config{MB: 0.1, Seed: 1}, dir, nil); err == nil {
 		t.Fatal("WriteDir into a non-empty folder: got nil error, want one")
 	}
 	if got, _ := os.ReadFile(filepath.Join(dir, "keep.txt")); string(got) != "mine" {

@@ -6,6 +6,14 @@
 //
 //	go run ./scripts/loadtest -url http://127.0.0.1:18080 -c 32 -d 60s
 //
+// With -questions it asks the questions of a file, one a line or, for a
+// .jsonl file, the "question" of each line of an eval set (such as the
+// one `scripts/gencorpus -questions` writes). With -once it asks each at
+// most once, so that no answer comes from a cache warmed by an earlier
+// asking, and ends early, saying so, if they run out; -skip leaves out the
+// first ones, which an earlier run asked (scripts/benchstore.sh asks the
+// first 300 one at a time, then the rest over 32 connections).
+//
 // It sends traffic only to the -url it is given, which should be a server
 // on this machine.
 package main
@@ -27,6 +35,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/citebot/citebot/retrieval"
 )
 
 // defaultQuestions is the mix asked in turn: answerable questions about
@@ -60,6 +70,7 @@ type Config struct {
 	Token       string        // bearer token, if the API needs one
 	NoCache     bool          // send Cache-Control: no-cache, so the engine answers every question
 	Questions   []string
+	Once        bool          // ask each question at most once, in order; the run ends early if they run out
 	SampleEvery time.Duration // how often to read the server's memory
 }
 
@@ -85,6 +96,9 @@ type Report struct {
 	Refused    int64            `json:"refused"`
 	Memory     []Sample         `json:"memory"`
 	FirstError string           `json:"first_error,omitempty"`
+	// RanOut is set when a run with Once asked every question before its
+	// duration or count ended it.
+	RanOut bool `json:"ran_out,omitempty"`
 }
 
 // Run drives the server as cfg says until the duration or request count
@@ -118,6 +132,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		errs      atomic.Int64
 		answered  atomic.Int64
 		refused   atomic.Int64
+		ranOut    atomic.Bool
 		mu        sync.Mutex
 		statuses  = map[string]int64{}
 		firstErr  string
@@ -170,7 +185,15 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 				if cfg.Requests > 0 && n > int64(cfg.Requests) {
 					break
 				}
-				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, cfg.URL+"/v1/ask", bytes.NewReader(bodies[int(n)%len(bodies)]))
+				ask := bodies[int(n)%len(bodies)]
+				if cfg.Once {
+					if n > int64(len(bodies)) {
+						ranOut.Store(true)
+						break
+					}
+					ask = bodies[n-1]
+				}
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, cfg.URL+"/v1/ask", bytes.NewReader(ask))
 				req.Header.Set("Content-Type", "application/json")
 				if cfg.NoCache {
 					req.Header.Set("Cache-Control", "no-cache")
@@ -234,6 +257,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	rep := Report{
 		Requests: int64(len(all)) + errs.Load(), Errors: errs.Load(), Statuses: statuses,
 		Elapsed: elapsed, Answered: answered.Load(), Refused: refused.Load(), Memory: memory, FirstError: firstErr,
+		RanOut: ranOut.Load(),
 	}
 	rep.Statuses["200"] = int64(len(all))
 	if len(all) > 0 {
@@ -242,6 +266,35 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		rep.PerSecond = float64(len(all)) / elapsed.Seconds()
 	}
 	return rep, nil
+}
+
+// readQuestions reads a file of questions: an eval set if its name ends
+// in .jsonl, else one question a line.
+func readQuestions(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	if strings.HasSuffix(path, ".jsonl") {
+		set, err := retrieval.ReadEvalSet(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		for _, q := range set {
+			out = append(out, q.Question)
+		}
+	} else {
+		for _, l := range strings.Split(string(b), "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no questions", path)
+	}
+	return out, nil
 }
 
 // sampleMemory reads the server's resident and Go heap memory from
@@ -285,6 +338,12 @@ func (r Report) Print(w io.Writer, cfg Config) {
 	fmt.Fprintf(w, "connections:   %d\n", cfg.Conns)
 	fmt.Fprintf(w, "duration:      %s\n", r.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(w, "requests:      %d (%d answered, %d refused)\n", r.Requests, r.Answered, r.Refused)
+	switch {
+	case r.RanOut:
+		fmt.Fprintf(w, "questions:     each asked once; all %d asked before the run's end\n", len(cfg.Questions))
+	case cfg.Once:
+		fmt.Fprintf(w, "questions:     each asked once (%d of %d)\n", r.Requests, len(cfg.Questions))
+	}
 	fmt.Fprintf(w, "answers/s:     %.0f\n", r.PerSecond)
 	fmt.Fprintf(w, "latency:       p50 %s  p90 %s  p99 %s  max %s\n", ms(r.P50), ms(r.P90), ms(r.P99), ms(r.Max))
 	fmt.Fprintf(w, "errors:        %d\n", r.Errors)
@@ -304,6 +363,7 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microse
 func main() {
 	var cfg Config
 	var questions string
+	var skip int
 	var asJSON bool
 	flag.StringVar(&cfg.URL, "url", "http://127.0.0.1:18080", "server root URL (a server on this machine)")
 	flag.IntVar(&cfg.Conns, "c", 32, "concurrent connections")
@@ -311,22 +371,27 @@ func main() {
 	flag.IntVar(&cfg.Requests, "n", 0, "stop after this many questions; 0 for no limit")
 	flag.StringVar(&cfg.Token, "token", os.Getenv("CITEBOT_API_TOKEN"), "bearer token, if the API needs one")
 	flag.BoolVar(&cfg.NoCache, "no-cache", false, "bypass the server's answer cache (Cache-Control: no-cache) to load the engine itself")
-	flag.StringVar(&questions, "questions", "", "file of questions, one a line (default: a built-in mix)")
+	flag.StringVar(&questions, "questions", "", "file of questions, one a line, or an eval set (.jsonl) (default: a built-in mix)")
+	flag.IntVar(&skip, "skip", 0, "leave out the first this many questions")
+	flag.BoolVar(&cfg.Once, "once", false, "ask each question at most once; end early if they run out")
 	flag.DurationVar(&cfg.SampleEvery, "sample", 5*time.Second, "how often to read the server's memory from /metrics")
 	flag.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	flag.Parse()
 	if questions != "" {
-		b, err := os.ReadFile(questions)
+		qs, err := readQuestions(questions)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "loadtest:", err)
 			os.Exit(2)
 		}
-		for _, l := range strings.Split(string(b), "\n") {
-			if l = strings.TrimSpace(l); l != "" {
-				cfg.Questions = append(cfg.Questions, l)
-			}
-		}
+		cfg.Questions = qs
+	} else {
+		cfg.Questions = defaultQuestions
 	}
+	if skip < 0 || skip >= len(cfg.Questions) {
+		fmt.Fprintf(os.Stderr, "loadtest: -skip %d leaves none of the %d questions\n", skip, len(cfg.Questions))
+		os.Exit(2)
+	}
+	cfg.Questions = cfg.Questions[skip:]
 	rep, err := Run(context.Background(), cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)

@@ -3,10 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/citebot/citebot/bot/web"
 	"github.com/citebot/citebot/corpus"
@@ -15,6 +24,14 @@ import (
 )
 
 func server(t *testing.T, opts web.Options) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(engineServer(t, opts))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// engineServer is the HTTP API over the engine on the embedded corpus.
+func engineServer(t *testing.T, opts web.Options) *web.Server {
 	t.Helper()
 	ctx := context.Background()
 	docs, _, err := corpus.Load(ctx, corpus.Default(), corpus.LoadOptions{})
@@ -28,9 +45,7 @@ func server(t *testing.T, opts web.Options) *httptest.Server {
 	t.Cleanup(func() { eng.Close() })
 	s := web.New(opts)
 	s.SetAnswerer(eng)
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	return srv
+	return s
 }
 
 // TestRunCountsAnswers runs a fixed number of questions (not a timed run)
@@ -93,5 +108,113 @@ func TestRunNoCacheBypassesTheAnswerCache(t *testing.T) {
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	if !strings.Contains(rec.Body.String(), `citebot_answer_cache_lookups_total{result="hit"} 0`) {
 		t.Errorf("got cache hits with -no-cache:\n%s", rec.Body.String())
+	}
+}
+
+// recorder is the HTTP API with a record of the questions put to it.
+type recorder struct {
+	next http.Handler
+	mu   sync.Mutex
+	asks map[string]int
+}
+
+func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/v1/ask" {
+		var body struct{ Question string }
+		b, _ := io.ReadAll(r.Body)
+		_ = json.Unmarshal(b, &body)
+		rec.mu.Lock()
+		rec.asks[body.Question]++
+		rec.mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	rec.next.ServeHTTP(w, r)
+}
+
+// TestRunOnceAsksEachQuestionOnce checks -once: no question is asked
+// twice, and a timed run that runs out of questions ends early and says
+// so, while one a count ends does not.
+func TestRunOnceAsksEachQuestionOnce(t *testing.T) {
+	var qs []string
+	for i := range 60 {
+		qs = append(qs, fmt.Sprintf("When did Estonia ratify the Ottawa Convention, question %d?", i))
+	}
+	tests := []struct {
+		name       string
+		cfg        Config
+		wantAsked  int
+		wantRanOut bool
+	}{
+		{"runs out", Config{Conns: 8, Duration: time.Minute, Questions: qs, Once: true}, 60, true},
+		{"count ends it", Config{Conns: 8, Requests: 25, Questions: qs, Once: true}, 25, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{next: engineServer(t, web.Options{Logger: discard()}), asks: map[string]int{}}
+			srv := httptest.NewServer(rec)
+			defer srv.Close()
+			tt.cfg.URL = srv.URL
+			start := time.Now()
+			rep, err := Run(context.Background(), tt.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Requests != int64(tt.wantAsked) || rep.Errors != 0 || rep.RanOut != tt.wantRanOut {
+				t.Errorf("got %d requests, %d errors, ran out %v; want %d, 0, %v", rep.Requests, rep.Errors, rep.RanOut, tt.wantAsked, tt.wantRanOut)
+			}
+			if took := time.Since(start); took > 30*time.Second {
+				t.Errorf("the run took %v; it should end when the questions run out", took)
+			}
+			if len(rec.asks) != tt.wantAsked {
+				t.Errorf("server saw %d distinct questions, want %d", len(rec.asks), tt.wantAsked)
+			}
+			for q, n := range rec.asks {
+				if n != 1 {
+					t.Errorf("%q asked %d times, want once", q, n)
+				}
+			}
+			for i := range tt.wantAsked {
+				if rec.asks[qs[i]] != 1 {
+					t.Errorf("question %d was not asked; -once should ask them in order", i)
+				}
+			}
+			var out bytes.Buffer
+			rep.Print(&out, tt.cfg)
+			if got := strings.Contains(out.String(), "before the run's end"); got != tt.wantRanOut {
+				t.Errorf("report says the questions ran out: got %v, want %v:\n%s", got, tt.wantRanOut, out.String())
+			}
+		})
+	}
+}
+
+func TestReadQuestions(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name, file, text string
+		want             []string
+		wantErr          bool
+	}{
+		{"lines", "q.txt", "first?\n\n  second?  \n", []string{"first?", "second?"}, false},
+		{"eval set", "q.jsonl", `{"id":"a","question":"first?","answers":["x"]}` + "\n" + `{"question":"second?"}` + "\n", []string{"first?", "second?"}, false},
+		{"bad eval set", "bad.jsonl", "first?\n", nil, true},
+		{"empty", "empty.txt", "\n \n", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := readQuestions(write(tt.file, tt.text))
+			if (err != nil) != tt.wantErr || !slices.Equal(got, tt.want) {
+				t.Errorf("got %q, %v; want %q, error %v", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+	if _, err := readQuestions(filepath.Join(dir, "missing.txt")); err == nil {
+		t.Error("a missing file: got nil error, want one")
 	}
 }

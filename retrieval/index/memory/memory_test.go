@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/citebot/citebot/corpus"
@@ -25,8 +26,12 @@ func randomRecords(n, dim int, seed uint64) []index.Record {
 	return recs
 }
 
-// newTestIndex returns an Index that searches exactly up to limit
-// chunks, closed when the test ends.
+// chromemOnly is an exact-search limit no test corpus reaches: the
+// vectors stay in chromem-go.
+const chromemOnly = 1 << 30
+
+// newTestIndex returns an Index that keeps vectors in chromem-go up to
+// limit chunks, closed when the test ends.
 func newTestIndex(t *testing.T, limit int) *Index {
 	t.Helper()
 	m, err := New(Options{ExactSearchLimit: limit})
@@ -38,7 +43,7 @@ func newTestIndex(t *testing.T, limit int) *Index {
 }
 
 func TestMemoryIndexModes(t *testing.T) {
-	for _, limit := range []int{0, 100} { // exact search, and partitions past 100 chunks
+	for _, limit := range []int{chromemOnly, 100} { // chromem, and the flat table past 100 chunks
 		t.Run(fmt.Sprintf("exact limit %d", limit), func(t *testing.T) {
 			ctx := context.Background()
 			m := newTestIndex(t, limit)
@@ -52,12 +57,11 @@ func TestMemoryIndexModes(t *testing.T) {
 			if got := m.Len(); got != 1500 {
 				t.Fatalf("Len = %d, want 1500", got)
 			}
-			partitioned := m.centroids != nil
-			if want := limit > 0; partitioned != want {
-				t.Fatalf("partitioned = %v, want %v", partitioned, want)
+			flat := m.flat != nil
+			if want := limit != chromemOnly; flat != want {
+				t.Fatalf("flat = %v, want %v", flat, want)
 			}
-			// A stored vector must find itself: the nearest partition to a
-			// vector is the one it was filed under.
+			// A stored vector must find itself.
 			found := 0
 			for i := 0; i < 1500; i += 15 {
 				ids, err := m.vectorSearch(ctx, recs[i].Vector, 5)
@@ -71,8 +75,8 @@ func TestMemoryIndexModes(t *testing.T) {
 			if found != 100 {
 				t.Errorf("a stored vector found itself first %d times in 100", found)
 			}
-			// Delete removes from whichever partition holds the chunk, and
-			// an empty ID list deletes nothing.
+			// Delete removes the chunk's vector, and an empty ID list
+			// deletes nothing.
 			if err := m.Delete(ctx, nil); err != nil || m.Len() != 1500 {
 				t.Fatalf("Delete(nil): len %d, err %v", m.Len(), err)
 			}
@@ -105,63 +109,62 @@ func TestMemoryIndexModes(t *testing.T) {
 	}
 }
 
-func TestIVFRecall(t *testing.T) {
-	// Vectors with cluster structure, as embeddings of real text have:
-	// recall of the partitioned search against exact search must stay high.
+// TestFlatMatchesChromem checks that the flat table above the limit
+// ranks exactly as chromem does below it, including ties (equal vectors
+// go by ID) and after deletes and replacements move its rows.
+func TestFlatMatchesChromem(t *testing.T) {
 	ctx := context.Background()
-	r := rand.New(rand.NewPCG(3, 3))
-	const dim, n = 64, 4000
-	centers := randomRecords(40, dim, 9)
-	recs := randomRecords(n, dim, 2)
-	for i := range recs {
-		c := centers[r.IntN(len(centers))].Vector
-		for k := range recs[i].Vector {
-			recs[i].Vector[k] = c[k] + 0.6*recs[i].Vector[k]
+	recs := randomRecords(1200, 48, 5)
+	// Ties: ten chunks share one vector, so their order is by ID alone.
+	for i := 100; i < 110; i++ {
+		recs[i].Vector = append([]float32(nil), recs[100].Vector...)
+	}
+	chromemIx, flatIx := newTestIndex(t, chromemOnly), newTestIndex(t, 50)
+	for _, m := range []*Index{chromemIx, flatIx} {
+		if err := m.Upsert(ctx, cloneRecords(recs)); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Delete(ctx, []string{recs[3].Chunk.ID, recs[104].Chunk.ID}); err != nil {
+			t.Fatal(err)
+		}
+		moved := cloneRecords(recs[7:8])
+		moved[0].Vector = append([]float32(nil), recs[100].Vector...)
+		if err := m.Upsert(ctx, moved); err != nil {
+			t.Fatal(err)
 		}
 	}
-	exact, _ := New(Options{})
-	ivf, _ := New(Options{ExactSearchLimit: 500})
-	defer exact.Close()
-	defer ivf.Close()
-	cp := func(rs []index.Record) []index.Record {
-		out := make([]index.Record, len(rs))
-		for i, x := range rs {
-			out[i] = index.Record{Chunk: x.Chunk, Vector: append([]float32(nil), x.Vector...)}
+	if flatIx.flat == nil || chromemIx.flat != nil {
+		t.Fatalf("flat tables: %v and %v, want none and one", chromemIx.flat != nil, flatIx.flat != nil)
+	}
+	queries := [][]float32{recs[100].Vector, recs[3].Vector, recs[500].Vector, randomRecords(1, 48, 6)[0].Vector}
+	for i, q := range queries {
+		want, err := chromemIx.vectorSearch(ctx, q, 30)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return out
-	}
-	if err := exact.Upsert(ctx, cp(recs)); err != nil {
-		t.Fatal(err)
-	}
-	if err := ivf.Upsert(ctx, cp(recs)); err != nil {
-		t.Fatal(err)
-	}
-	var hit, total int
-	for q := 0; q < 50; q++ {
-		v := recs[r.IntN(n)].Vector
-		want, _ := exact.vectorSearch(ctx, v, 10)
-		got, _ := ivf.vectorSearch(ctx, v, 10)
-		in := map[string]bool{}
-		for _, id := range got {
-			in[id] = true
+		got, err := flatIx.vectorSearch(ctx, q, 30)
+		if err != nil {
+			t.Fatal(err)
 		}
-		for _, id := range want {
-			total++
-			if in[id] {
-				hit++
-			}
+		if !slices.Equal(got, want) {
+			t.Errorf("query %d: flat got %v,\nchromem want %v", i, got, want)
 		}
-	}
-	if recall := float64(hit) / float64(total); recall < 0.9 {
-		t.Errorf("recall@10 of partitioned search = %.2f, want ≥ 0.9", recall)
 	}
 }
 
+func cloneRecords(rs []index.Record) []index.Record {
+	out := make([]index.Record, len(rs))
+	for i, x := range rs {
+		out[i] = index.Record{Chunk: x.Chunk, Vector: append([]float32(nil), x.Vector...)}
+	}
+	return out
+}
+
 // TestMemoryIndexRefusesOtherVectorSizes checks that a vector of another
-// size is an index.ErrVectorSize, in exact and partitioned search alike, rather
-// than a failure deep in chromem or a panic in the partition lookup.
+// size is an index.ErrVectorSize, in chromem and the flat table alike, rather
+// than a failure deep in chromem or a panic in the flat scan.
 func TestMemoryIndexRefusesOtherVectorSizes(t *testing.T) {
-	for _, limit := range []int{0, 100} {
+	for _, limit := range []int{chromemOnly, 100} {
 		t.Run(fmt.Sprintf("exact limit %d", limit), func(t *testing.T) {
 			ctx := context.Background()
 			m := newTestIndex(t, limit)

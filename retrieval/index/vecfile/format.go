@@ -14,10 +14,13 @@
 package vecfile
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -122,16 +125,38 @@ func align(n, to uint64) uint64 { return (n + to - 1) / to * to }
 // same folder, syncs it and renames it over path, so that a reader sees
 // the old file or the new one, never half of one.
 func Write(path string, ix *Index) error {
-	buf, err := encode(ix)
-	if err != nil {
+	if err := ix.validate(); err != nil {
 		return fmt.Errorf("write vector file %s: %w", path, err)
 	}
+	return writeFile(path, ix, ix.Row)
+}
+
+// WriteRows is Write for an ix without Vectors (nil): row(i) gives row
+// i's Dim floats, in file order, as they are written. A caller whose
+// vectors sit in separate slices writes them with no second copy of them
+// all; row may return the same scratch slice every time.
+func WriteRows(path string, ix *Index, row func(i int) []float32) error {
+	if ix.Vectors != nil {
+		return fmt.Errorf("write vector file %s: rows given both in Vectors and by a function", path)
+	}
+	if err := ix.validateTables(); err != nil {
+		return fmt.Errorf("write vector file %s: %w", path, err)
+	}
+	return writeFile(path, ix, row)
+}
+
+func writeFile(path string, ix *Index, row func(i int) []float32) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("write vector file: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly after the rename
-	if _, err := tmp.Write(buf); err != nil {
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	if err := encodeTo(w, ix, row); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write vector file %s: %w", path, err)
+	}
+	if err := w.Flush(); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write vector file %s: %w", path, err)
 	}
@@ -148,11 +173,22 @@ func Write(path string, ix *Index) error {
 	return nil
 }
 
-// encode lays ix out as a file.
+// encode lays ix out as a file in memory.
 func encode(ix *Index) ([]byte, error) {
 	if err := ix.validate(); err != nil {
 		return nil, err
 	}
+	var b bytes.Buffer
+	if err := encodeTo(&b, ix, ix.Row); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// encodeTo writes ix, whose tables are valid, to w with the rows row
+// gives: the tables from one buffer, then the vectors a block at a time,
+// so that writing never holds a second copy of them.
+func encodeTo(w io.Writer, ix *Index, row func(i int) []float32) error {
 	h := header{
 		version:     Version,
 		dim:         uint32(ix.Dim),
@@ -165,9 +201,9 @@ func encode(ix *Index) ([]byte, error) {
 	}
 	l, err := layoutOf(h)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	buf := make([]byte, l.end)
+	buf := make([]byte, l.vectors)
 	copy(buf[l.embedder:], ix.Embedder)
 	putFloats(buf[l.centroids:], ix.Centroids)
 	for p, off := range ix.Offsets {
@@ -180,11 +216,24 @@ func encode(ix *Index) ([]byte, error) {
 		pos += uint32(len(id))
 	}
 	binary.LittleEndian.PutUint32(buf[l.idOffsets+h.count*4:], pos)
-	putFloats(buf[l.vectors:], ix.Vectors)
 	putHeader(buf, h)
 	h.metaCRC = metaChecksum(buf, l)
 	binary.LittleEndian.PutUint32(buf[40:], h.metaCRC)
-	return buf, nil
+	if _, err := w.Write(buf); err != nil {
+		return err
+	}
+	rowBytes := make([]byte, ix.Dim*4)
+	for i := range ix.IDs {
+		v := row(i)
+		if len(v) != ix.Dim {
+			return fmt.Errorf("%w: row %d has %d floats, want %d", ErrCorrupt, i, len(v), ix.Dim)
+		}
+		putFloats(rowBytes, v)
+		if _, err := w.Write(rowBytes); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func putHeader(buf []byte, h header) {

@@ -90,6 +90,38 @@ func TestWriteOpenRoundTrip(t *testing.T) {
 	}
 }
 
+// TestWriteRows checks that a file written row by row is the file Write
+// makes of the same index, and that a row of the wrong size is refused.
+func TestWriteRows(t *testing.T) {
+	ix := testIndex(t, 300, 12, 4)
+	dir := t.TempDir()
+	whole, rows := filepath.Join(dir, "whole.bin"), filepath.Join(dir, "rows.bin")
+	if err := Write(whole, ix); err != nil {
+		t.Fatal(err)
+	}
+	shape := *ix
+	shape.Vectors = nil
+	scratch := make([]float32, ix.Dim)
+	if err := WriteRows(rows, &shape, func(i int) []float32 { return append(scratch[:0], ix.Row(i)...) }); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := os.ReadFile(whole)
+	got, _ := os.ReadFile(rows)
+	if !bytes.Equal(got, want) {
+		t.Errorf("WriteRows wrote %d bytes unlike Write's %d", len(got), len(want))
+	}
+	bad := filepath.Join(dir, "bad.bin")
+	if err := WriteRows(bad, &shape, func(i int) []float32 { return scratch[:ix.Dim-1] }); !errors.Is(err, ErrInvalid) {
+		t.Errorf("short row: got %v, want ErrInvalid", err)
+	}
+	if _, err := os.Stat(bad); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused WriteRows left %s (%v)", bad, err)
+	}
+	if err := WriteRows(bad, ix, ix.Row); err == nil {
+		t.Error("WriteRows with Vectors set: got no error")
+	}
+}
+
 func TestWriteReplacesAtomically(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "vectors.bin")
 	old := testIndex(t, 50, 8, 2)
@@ -298,5 +330,30 @@ func checkParse(t *testing.T, data []byte) {
 				t.Fatalf("hit row %d of %d", h.Row, ix.Len())
 			}
 		}
+	}
+}
+
+// TestEvictKeepsRows checks that rows let go of with EvictRows and Evict
+// read back unchanged, mapped or read, over any range.
+func TestEvictKeepsRows(t *testing.T) {
+	ix := testIndex(t, 3000, 64, 1) // 750 KiB of rows: many pages
+	path := filepath.Join(t.TempDir(), "vectors.bin")
+	if err := Write(path, ix); err != nil {
+		t.Fatal(err)
+	}
+	for _, opts := range []OpenOptions{{}, {NoMmap: true}} {
+		f, err := Open(path, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range [][2]int{{0, 1}, {10, 2000}, {2999, 3000}, {0, 3000}, {-1, 5}, {5, 3001}, {7, 7}} {
+			f.EvictRows(r[0], r[1])
+		}
+		f.Evict()
+		if !reflect.DeepEqual(f.Vectors, ix.Vectors) {
+			t.Errorf("NoMmap=%v: rows differ after eviction", opts.NoMmap)
+		}
+		f.Close()
+		f.Evict() // after Close: nothing to do, no crash
 	}
 }

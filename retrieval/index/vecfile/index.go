@@ -41,6 +41,14 @@ func (ix *Index) Row(i int) []float32 { return ix.Vectors[i*ix.Dim : (i+1)*ix.Di
 // validate checks that ix's parts agree, so that Write never stores a
 // file that Open would refuse.
 func (ix *Index) validate() error {
+	if len(ix.Vectors) != len(ix.IDs)*ix.Dim {
+		return fmt.Errorf("%w: %d floats for %d rows of %d", ErrCorrupt, len(ix.Vectors), len(ix.IDs), ix.Dim)
+	}
+	return ix.validateTables()
+}
+
+// validateTables checks everything validate does but the vectors.
+func (ix *Index) validateTables() error {
 	n, p := len(ix.IDs), ix.Partitions()
 	switch {
 	case ix.Dim <= 0 || ix.Dim > maxDim:
@@ -49,8 +57,6 @@ func (ix *Index) validate() error {
 		return fmt.Errorf("%w: embedder id of %d bytes", ErrCorrupt, len(ix.Embedder))
 	case p == 0:
 		return fmt.Errorf("%w: no partitions", ErrCorrupt)
-	case len(ix.Vectors) != n*ix.Dim:
-		return fmt.Errorf("%w: %d floats for %d rows of %d", ErrCorrupt, len(ix.Vectors), n, ix.Dim)
 	case len(ix.Centroids) != p*ix.Dim:
 		return fmt.Errorf("%w: %d centroid floats for %d partitions of %d", ErrCorrupt, len(ix.Centroids), p, ix.Dim)
 	case ix.Offsets[0] != 0 || ix.Offsets[p] != n:

@@ -18,3 +18,9 @@ func mapFile(f *os.File, size int) (data []byte, release func() error, err error
 	}
 	return data, func() error { return unix.Munmap(data) }, nil
 }
+
+// evict drops data's pages from the process's resident memory.
+func evict(data []byte) {
+	// Advice only: if the system declines, the pages simply stay.
+	_ = unix.Madvise(data, unix.MADV_DONTNEED)
+}

@@ -32,6 +32,38 @@ type OpenOptions struct {
 type File struct {
 	*Index
 	release func() error
+	mapped  []byte // the mapping, when the file is mapped
+}
+
+// Evict tells the system that the mapped rows will not be needed for a
+// while, so their pages leave the process's resident memory (they stay in
+// the page cache and come back on the next read). A caller that copied
+// the vectors into another layout calls it. It does nothing for a file
+// that was read rather than mapped.
+func (f *File) Evict() {
+	if f.mapped != nil {
+		evict(f.mapped)
+	}
+}
+
+// EvictRows is Evict for rows [from, to) only, so that a caller copying
+// the rows elsewhere can let each stretch go as it is done, and never
+// hold both copies whole. Pages shared with rows outside the range stay.
+func (f *File) EvictRows(from, to int) {
+	if f.mapped == nil || from < 0 || to > f.Len() || from >= to {
+		return
+	}
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(f.mapped)))
+	lo := uintptr(unsafe.Pointer(&f.Vectors[from*f.Dim]))
+	hi := lo + uintptr((to-from)*f.Dim*4)
+	if lo < base || hi > base+uintptr(len(f.mapped)) {
+		return // the rows were copied out of the mapping (big-endian)
+	}
+	page := uintptr(os.Getpagesize())
+	start, end := (lo-base+page-1)/page*page, (hi-base)/page*page
+	if start < end {
+		evict(f.mapped[start:end])
+	}
 }
 
 // Close releases the mapping. The Index must not be used afterwards.
@@ -40,7 +72,7 @@ func (f *File) Close() error {
 		return nil
 	}
 	err := f.release()
-	f.release, f.Index = nil, nil
+	f.release, f.Index, f.mapped = nil, nil, nil
 	if err != nil {
 		return fmt.Errorf("close vector file: %w", err)
 	}
@@ -68,7 +100,7 @@ func Open(path string, opts OpenOptions) (*File, error) {
 	if size > math.MaxInt {
 		return nil, fmt.Errorf("vector file %s: %w: %d bytes", path, ErrCorrupt, size)
 	}
-	var data []byte
+	var data, mapped []byte
 	release := func() error { return nil }
 	if opts.NoMmap {
 		data = make([]byte, size)
@@ -77,12 +109,14 @@ func Open(path string, opts OpenOptions) (*File, error) {
 		}
 	} else if data, release, err = mapFile(f, int(size)); err != nil {
 		return nil, fmt.Errorf("vector file %s: %w", path, err)
+	} else {
+		mapped = data
 	}
 	ix, err := parse(data, opts)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("vector file %s: %w", path, err), release())
 	}
-	return &File{Index: ix, release: release}, nil
+	return &File{Index: ix, release: release, mapped: mapped}, nil
 }
 
 // parse checks data as a whole vector file and returns its Index, whose

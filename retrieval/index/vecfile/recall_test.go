@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/testcorpus"
 	"github.com/citebot/citebot/retrieval/embed"
 	"github.com/citebot/citebot/retrieval/index/vecfile"
 )
@@ -54,7 +54,7 @@ func embedCorpus(tb testing.TB, dir string, questions []string) embedded {
 		texts[i], e.ids[i] = c.Text, c.ID
 	}
 	if questions == nil {
-		questions = sentenceQueries(chunks, 1000)
+		questions = testcorpus.SentenceQueries(chunks, 1000)
 	}
 	start := time.Now()
 	var emb embed.Local
@@ -84,26 +84,6 @@ func normalize(v []float32) {
 			v[i] *= inv
 		}
 	}
-}
-
-// sentenceQueries makes n distinct question-like queries from a generated
-// corpus, which has no question set: a sentence of a random chunk, cut to
-// at most 12 words.
-func sentenceQueries(chunks []corpus.Chunk, n int) []string {
-	r := rand.New(rand.NewPCG(13, 13))
-	seen := map[string]bool{}
-	var out []string
-	for tries := 0; len(out) < n && tries < 100*n; tries++ {
-		c := chunks[r.IntN(len(chunks))]
-		sentences := strings.SplitAfter(c.Text, ". ")
-		w := strings.Fields(sentences[r.IntN(len(sentences))])
-		q := strings.Join(w[:min(len(w), 12)], " ")
-		if len(w) >= 4 && !seen[q] {
-			seen[q] = true
-			out = append(out, q)
-		}
-	}
-	return out
 }
 
 // squadQuestions reads the squad-train question set.

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/citebot/citebot"
-	"github.com/citebot/citebot/internal/snapshot"
+	"github.com/citebot/citebot/internal/store"
 )
 
 // TestFIFOAtIndexPathIsRebuilt checks that a FIFO where the index should
@@ -19,7 +19,10 @@ import (
 // start-up, and shutdown with it, for ever.
 func TestFIFOAtIndexPathIsRebuilt(t *testing.T) {
 	dir := t.TempDir()
-	if err := syscall.Mkfifo(filepath.Join(dir, snapshot.File), 0o600); err != nil {
+	if err := os.MkdirAll(filepath.Join(dir, store.Dir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(store.CurrentPath(dir), 0o600); err != nil {
 		t.Skip("mkfifo:", err)
 	}
 	docs := loadMap(t, fstest.MapFS{"a.txt": {Data: []byte("The old bridge was opened in 1889 by the mayor.\n")}})
@@ -33,7 +36,7 @@ func TestFIFOAtIndexPathIsRebuilt(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("building the engine hangs on a FIFO at the index path")
 	}
-	if fi, err := os.Stat(filepath.Join(dir, snapshot.File)); err != nil || !fi.Mode().IsRegular() {
+	if fi, err := os.Stat(store.CurrentPath(dir)); err != nil || !fi.Mode().IsRegular() {
 		t.Errorf("index path after the rebuild: %v %v, want a regular file", fi, err)
 	}
 }

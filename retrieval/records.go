@@ -3,15 +3,13 @@ package retrieval
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"path/filepath"
+	"strings"
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
-	"github.com/citebot/citebot/internal/snapshot"
+	"github.com/citebot/citebot/internal/store"
 	"github.com/citebot/citebot/retrieval/embed"
 	"github.com/citebot/citebot/retrieval/index"
 )
@@ -20,39 +18,35 @@ import (
 const embedBatch = 256
 
 // buildRecords returns a Record for every chunk. With a data dir it reuses
-// stored vectors for chunk text that has not changed under the same
-// embedder, embeds the rest, and saves the new snapshot atomically.
+// the stored index's vectors for chunk text that has not changed under the
+// same embedder, and embeds the rest.
 func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chunks []corpus.Chunk,
-	dataDir string, _ corpus.ChunkOptions, log *slog.Logger, progress func(int, int)) ([]index.Record, citebot.IngestStats, error) {
+	dataDir string, log *slog.Logger, progress func(int, int)) ([]index.Record, citebot.IngestStats, error) {
 	stats := citebot.IngestStats{Files: len(docs), Chunks: len(chunks), Embedder: emb.Name()}
 	files := make(map[string]string, len(docs))
 	for _, d := range docs {
 		files[d.Source] = d.Hash
 	}
 
-	stored := map[[32]byte][]float32{}
+	var stored map[[32]byte][]float32
 	if dataDir != "" {
-		snapshot.RemoveStaleTemps(dataDir, log)
-		snap, err := snapshot.Load(filepath.Join(dataDir, snapshot.File))
+		was, err := store.Hashes(dataDir)
+		if err == nil {
+			stored, err = store.Vectors(dataDir, emb.Name())
+		}
 		switch {
-		case errors.Is(err, fs.ErrNotExist):
+		case err != nil && !store.Exists(dataDir):
 			stats.Rebuilt = "no stored index"
 		case err != nil:
-			log.Error("stored index unreadable; rebuilding from the corpus", "err", err)
-			stats.Rebuilt = "stored index unreadable"
-		case snap.Embedder != emb.Name():
-			log.Info("embedder changed; re-embedding everything", "was", snap.Embedder, "now", emb.Name())
-			stats.Rebuilt = fmt.Sprintf("embedder changed from %s", snap.Embedder)
+			log.Warn("the stored index cannot be reused; embedding everything again", "err", err)
+			stats.Rebuilt = strings.TrimPrefix(err.Error(), store.ErrStale.Error()+": ")
 		default:
-			for _, r := range snap.Records {
-				stored[sha256.Sum256([]byte(r.Chunk.Text))] = r.Vector
-			}
 			for src, h := range files {
-				if snap.Files[src] != h {
+				if was[src] != h {
 					stats.Changed++
 				}
 			}
-			for src := range snap.Files {
+			for src := range was {
 				if _, ok := files[src]; !ok {
 					stats.Removed++
 				}
@@ -99,12 +93,5 @@ func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chu
 		}
 	}
 
-	if dataDir != "" && (stats.Embedded > 0 || stats.Changed > 0 || stats.Removed > 0 || stats.Rebuilt != "") {
-		if err := snapshot.Save(filepath.Join(dataDir, snapshot.File), snapshot.Snapshot{Embedder: emb.Name(), Files: files, Records: recs}); err != nil {
-			// Answering from memory beats not answering; ingest reports it.
-			log.Warn("could not store the index", "err", err)
-			stats.SaveError = err.Error()
-		}
-	}
 	return recs, stats, nil
 }

@@ -1,0 +1,212 @@
+package memory
+
+import (
+	"container/heap"
+	"sync"
+)
+
+// flatVectors is an exact vector search for corpora above the exact-search
+// limit, where chromem-go's per-document channel send and locks make a
+// query cost about 100 ms. Vectors are stored dimension-major: cols[d]
+// holds dimension d of every row. A query then adds q[d]×cols[d] into one
+// score per row for each of its non-zero dimensions, reading each column
+// front to back. The local embedder's questions have about 70 non-zero
+// dimensions of 384, so a query reads a fifth of the vectors, in long
+// runs, and the scores stay in cache; a row-major scan must touch every
+// row's cache lines instead. See docs/benchmarks.md, "Stored embedded
+// index (issue 13)", for the measurement that chose this layout.
+type flatVectors struct {
+	dim  int
+	ids  []string
+	cols [][]float32
+	row  map[string]int // the row of each id
+	// scores recycles the per-query score buffers, one float per row.
+	scores sync.Pool
+}
+
+func newFlatVectors(dim int) *flatVectors {
+	return &flatVectors{dim: dim, cols: make([][]float32, dim), row: map[string]int{}}
+}
+
+// len is the number of rows.
+func (f *flatVectors) len() int { return len(f.ids) }
+
+// upsert adds or replaces the vector of id; vec must have f.dim entries.
+func (f *flatVectors) upsert(id string, vec []float32) {
+	if r, ok := f.row[id]; ok {
+		for d, x := range vec {
+			f.cols[d][r] = x
+		}
+		return
+	}
+	f.row[id] = len(f.ids)
+	f.ids = append(f.ids, id)
+	for d, x := range vec {
+		f.cols[d] = append(f.cols[d], x)
+	}
+}
+
+// delete removes id's row, moving the last row into its place.
+func (f *flatVectors) delete(id string) {
+	r, ok := f.row[id]
+	if !ok {
+		return
+	}
+	last := len(f.ids) - 1
+	f.ids[r] = f.ids[last]
+	f.row[f.ids[r]] = r
+	f.ids = f.ids[:last]
+	for d, col := range f.cols {
+		col[r] = col[last]
+		f.cols[d] = col[:last]
+	}
+	delete(f.row, id)
+}
+
+// vector returns a copy of id's vector.
+func (f *flatVectors) vector(id string) ([]float32, bool) {
+	r, ok := f.row[id]
+	if !ok {
+		return nil, false
+	}
+	v := make([]float32, f.dim)
+	for d, col := range f.cols {
+		v[d] = col[r]
+	}
+	return v, true
+}
+
+// search returns the ids of the n rows most similar to q (unit length,
+// f.dim entries), best first, equal scores by id, leaving out rows with
+// no positive similarity as the chromem path does.
+func (f *flatVectors) search(q []float32, n int) []string {
+	rows := len(f.ids)
+	if rows == 0 || n <= 0 {
+		return nil
+	}
+	buf, _ := f.scores.Get().(*[]float32)
+	if buf == nil || cap(*buf) < rows {
+		b := make([]float32, rows)
+		buf = &b
+	}
+	scores := (*buf)[:rows]
+	clear(scores)
+	for d, x := range q {
+		if x != 0 {
+			axpy(scores, f.cols[d][:rows], x)
+		}
+	}
+	top := idTop{k: n}
+	for r, s := range scores {
+		if s > 0 {
+			top.offer(s, r, f.ids)
+		}
+	}
+	f.scores.Put(buf)
+	out := make([]string, len(top.rows))
+	for i := len(out) - 1; i >= 0; i-- {
+		out[i] = f.ids[heap.Pop(&top).(int)]
+	}
+	return out
+}
+
+// axpy adds a×x to y, eight entries a step so that the adds do not wait
+// on each other.
+func axpy(y, x []float32, a float32) {
+	x = x[:len(y)]
+	i := 0
+	for ; i+8 <= len(y); i += 8 {
+		yy, xx := y[i:i+8:i+8], x[i:i+8:i+8]
+		yy[0] += a * xx[0]
+		yy[1] += a * xx[1]
+		yy[2] += a * xx[2]
+		yy[3] += a * xx[3]
+		yy[4] += a * xx[4]
+		yy[5] += a * xx[5]
+		yy[6] += a * xx[6]
+		yy[7] += a * xx[7]
+	}
+	for ; i < len(y); i++ {
+		y[i] += a * x[i]
+	}
+}
+
+// idTop keeps the k best rows seen, as a min-heap with the worst on top.
+// Equal scores prefer the lower id, as the chromem path's sort does, so
+// that a question always gets the same passages whatever the row order.
+type idTop struct {
+	k      int
+	rows   []int
+	scores []float32
+	ids    []string // every row's id
+}
+
+// offer keeps row r with score s if it is among the k best so far.
+func (t *idTop) offer(s float32, r int, ids []string) {
+	t.ids = ids
+	switch {
+	case len(t.rows) < t.k:
+		heap.Push(t, scoredRow{r, s})
+	case worse(t.scores[0], t.ids[t.rows[0]], s, ids[r]):
+		t.rows[0], t.scores[0] = r, s
+		heap.Fix(t, 0)
+	}
+}
+
+// worse reports whether score a of id ida ranks below score b of id idb.
+func worse(a float32, ida string, b float32, idb string) bool {
+	if a != b {
+		return a < b
+	}
+	return ida > idb
+}
+
+type scoredRow struct {
+	row   int
+	score float32
+}
+
+func (t *idTop) Len() int { return len(t.rows) }
+func (t *idTop) Less(i, j int) bool {
+	return worse(t.scores[i], t.ids[t.rows[i]], t.scores[j], t.ids[t.rows[j]])
+}
+func (t *idTop) Swap(i, j int) {
+	t.rows[i], t.rows[j] = t.rows[j], t.rows[i]
+	t.scores[i], t.scores[j] = t.scores[j], t.scores[i]
+}
+func (t *idTop) Push(x any) {
+	s := x.(scoredRow)
+	t.rows = append(t.rows, s.row)
+	t.scores = append(t.scores, s.score)
+}
+func (t *idTop) Pop() any {
+	n := len(t.rows) - 1
+	r := t.rows[n]
+	t.rows, t.scores = t.rows[:n], t.scores[:n]
+	return r
+}
+
+// flatFromRows returns the flatVectors of n rows of dim entries, where
+// row(i) is row i with id ids[i]. It copies: the rows may be a mapped
+// file that is closed afterwards.
+func flatFromRows(dim int, ids []string, row func(i int) []float32, done func(from, to int)) *flatVectors {
+	n := len(ids)
+	f := &flatVectors{dim: dim, ids: ids, cols: make([][]float32, dim), row: make(map[string]int, n)}
+	// One allocation for all columns; each gets its own capacity so that
+	// a later append to one cannot run into the next.
+	all := make([]float32, n*dim)
+	for d := range f.cols {
+		f.cols[d] = all[d*n : (d+1)*n : (d+1)*n]
+	}
+	const stretch = 4096 // rows between calls of done
+	for i, id := range ids {
+		f.row[id] = i
+		for d, x := range row(i)[:dim] {
+			f.cols[d][i] = x
+		}
+		if done != nil && ((i+1)%stretch == 0 || i+1 == n) {
+			done(i/stretch*stretch, i+1)
+		}
+	}
+	return f
+}
