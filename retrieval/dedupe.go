@@ -2,11 +2,40 @@ package retrieval
 
 import (
 	"slices"
+	"sync"
+	"sync/atomic"
 	"unicode"
 )
 
 // This file finds near-duplicate text: syndicated articles share whole
 // paragraphs, and a reply should not cite the same words twice.
+
+// wordSetCap is how many chunks' word sets a wordSets keeps.
+const wordSetCap = 4096
+
+// wordSets remembers the word sets of the first wordSetCap chunks it is
+// asked for, and computes the rest each time. Every answer reads it for
+// each of its passages, from as many goroutines as answers in flight: a
+// sync.Map read of a kept set takes no lock (an LRU's did, and answers
+// queued on it), and a small corpus is kept whole.
+type wordSets struct {
+	m sync.Map // chunk ID → []uint64
+	n atomic.Int64
+}
+
+// of returns the sorted word hashes of the chunk id, whose text is text.
+func (w *wordSets) of(id, text string) []uint64 {
+	if v, ok := w.m.Load(id); ok {
+		return v.([]uint64)
+	}
+	ws := sortedWordHashes(text)
+	if w.n.Load() < wordSetCap {
+		if _, loaded := w.m.LoadOrStore(id, ws); !loaded {
+			w.n.Add(1)
+		}
+	}
+	return ws
+}
 
 // similarWords is the Jaccard similarity of two texts' sets of words.
 func similarWords(a, b string) float64 {

@@ -78,6 +78,7 @@ type Engine struct {
 	closer  io.Closer
 	embed   Embedder
 	qvecs   *lru.Sharded[[]float32] // question vectors, keyed by embedder and text
+	words   *wordSets               // for near-duplicate checks
 	log     *slog.Logger
 	passes  int
 	stats   *reader.Stats
@@ -194,6 +195,7 @@ func newEngine(opts Options) *Engine {
 	// Every answer reads it, from as many goroutines as questions in
 	// flight: one lock made them queue.
 	e.qvecs = lru.NewSharded[[]float32](1024, cacheShards)
+	e.words = &wordSets{}
 	return e
 }
 
@@ -316,9 +318,7 @@ func (e *Engine) dedupeHits(hits []index.Hit) []index.Hit {
 	out := hits[:0:0]
 	var kept [][]uint64
 	for _, h := range hits {
-		// Computed afresh: a few microseconds a chunk, where a cache
-		// shared by every answer in flight made them queue on its lock.
-		ws := sortedWordHashes(h.Chunk.Text)
+		ws := e.words.of(h.Chunk.ID, h.Chunk.Text)
 		dup := false
 		for _, k := range kept {
 			if jaccardSorted(ws, k) >= 0.8 {
