@@ -121,13 +121,7 @@ func sentencesOf(st *Stats, passages []Passage) []*sentence {
 				continue
 			}
 			seen[k] = true
-			toks := st.split(text)
-			marks := markTokens(toks)
-			for k, t := range toks {
-				if t.Cap && !t.Num && t.Stem != "" && (k == 0 || afterOpener(text, toks, k)) && !st.namedInside(t.Norm) {
-					marks[k] |= markOpenerCap
-				}
-			}
+			toks, marks := st.tokenize(c.Source, start, text)
 			out = append(out, &sentence{text: text, toks: toks, source: c.Source, title: c.Title,
 				docStart: start, rank: rank, score: p.Score, titleToks: tt, marks: marks,
 				money: strings.ContainsAny(text, "$€£¥₹"), percent: strings.ContainsAny(text, "%‰")})
@@ -147,4 +141,47 @@ func sentencesOf(st *Stats, passages []Passage) []*sentence {
 		}
 	}
 	return out
+}
+
+// tokenizeCap is how many sentences a Stats keeps tokenized: about 10 MB
+// at most, all the sentences of a small corpus.
+const tokenizeCap = 8192
+
+// tokenized is a sentence's tokens and their marks, which depend on the
+// sentence and the corpus alone, never on the question.
+type tokenized struct {
+	text  string
+	toks  []words.Token
+	marks []tokenMark
+}
+
+// tokenize returns the tokens of the sentence text, which starts at byte
+// start of src, and their marks. The first tokenizeCap sentences read are
+// kept, in a sync.Map whose reads take no lock, so that the questions
+// about a small corpus tokenize each sentence once; the callers never
+// change what it returns.
+func (st *Stats) tokenize(src string, start int, text string) ([]words.Token, []tokenMark) {
+	type key struct {
+		src        string
+		start, end int
+	}
+	k := key{src, start, start + len(text)}
+	if v, ok := st.tokenized.Load(k); ok {
+		if t := v.(*tokenized); t.text == text {
+			return t.toks, t.marks
+		}
+	}
+	toks := st.split(text)
+	marks := markTokens(toks)
+	for i, t := range toks {
+		if t.Cap && !t.Num && t.Stem != "" && (i == 0 || afterOpener(text, toks, i)) && !st.namedInside(t.Norm) {
+			marks[i] |= markOpenerCap
+		}
+	}
+	if st.nTokenized.Load() < tokenizeCap {
+		if _, loaded := st.tokenized.LoadOrStore(k, &tokenized{text: text, toks: toks, marks: marks}); !loaded {
+			st.nTokenized.Add(1)
+		}
+	}
+	return toks, marks
 }

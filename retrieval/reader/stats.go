@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/words"
@@ -25,6 +26,10 @@ type Stats struct {
 	// stems maps every folded word of the corpus to its stem, so that
 	// reading passages does not run the stemmer again.
 	stems map[string]string
+	// tokenized keeps sentences as the reader tokenized them (see
+	// tokenize); nTokenized counts them.
+	tokenized  sync.Map
+	nTokenized atomic.Int64
 }
 
 // learnShard is how many chunks one core learns from at least; below

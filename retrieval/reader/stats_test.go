@@ -39,3 +39,31 @@ func TestLearnInSharesCountsAsOne(t *testing.T) {
 		t.Errorf("vocabulary has %d first letters in shares, %d in one pass", got, want)
 	}
 }
+
+// TestTokenizeKeepsWhatItWouldCompute checks that a kept sentence comes
+// back as it was tokenized, that another text at the same place is not
+// mistaken for it, and that no more than tokenizeCap are kept.
+func TestTokenizeKeepsWhatItWouldCompute(t *testing.T) {
+	st, _ := corpusOf(t, treaty)
+	text := "Norway joined the accord in 1994, Sweden and Iceland in 1996."
+	toks, marks := st.tokenize("accord.txt", 10, text)
+	again, againMarks := st.tokenize("accord.txt", 10, text)
+	if &again[0] != &toks[0] || &againMarks[0] != &marks[0] {
+		t.Errorf("the second read of a sentence tokenized it again")
+	}
+	fresh := &Stats{df: st.df, n: st.n, proper: st.proper, lower: st.lower, vocab: st.vocab, stems: st.stems}
+	want, wantMarks := fresh.tokenize("accord.txt", 10, text)
+	if !reflect.DeepEqual(toks, want) || !reflect.DeepEqual(marks, wantMarks) {
+		t.Errorf("kept tokens differ from fresh ones")
+	}
+	other := "Sweden joined the accord in 1996, Norway and Iceland in 1994."
+	if got, _ := st.tokenize("accord.txt", 10, other); got[0].Norm != "sweden" {
+		t.Errorf("another text at the same place read as %q, want sweden", got[0].Norm)
+	}
+	for i := range tokenizeCap + 50 {
+		st.tokenize("many.txt", i*100, text)
+	}
+	if got := st.nTokenized.Load(); got != tokenizeCap {
+		t.Errorf("kept %d sentences, want the cap %d", got, tokenizeCap)
+	}
+}
