@@ -146,7 +146,7 @@ func storedVectors(dataDir, embedder string, log *slog.Logger) map[[32]byte][]fl
 	if dataDir == "" || !store.Exists(dataDir) {
 		return nil
 	}
-	vecs, err := store.Vectors(dataDir, embedder)
+	vecs, _, err := store.Vectors(dataDir, embedder)
 	if err != nil {
 		log.Info("not reusing the stored embedded index's vectors", "err", err)
 		return nil

@@ -30,10 +30,9 @@ func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chu
 
 	var stored map[[32]byte][]float32
 	if dataDir != "" {
-		was, err := store.Hashes(dataDir)
-		if err == nil {
-			stored, err = store.Vectors(dataDir, emb.Name())
-		}
+		var was map[string]string
+		var err error
+		stored, was, err = store.Vectors(dataDir, emb.Name())
 		switch {
 		case err != nil && !store.Exists(dataDir):
 			stats.Rebuilt = "no stored index"

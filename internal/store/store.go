@@ -236,24 +236,30 @@ func Restamp(dataDir string, stamps []corpus.FileStamp) error {
 // vectors, and its manifest, for copying it elsewhere (`citebot migrate`)
 // or reusing its vectors.
 func Records(dataDir string) ([]index.Record, Manifest, error) {
+	recs, _, m, err := records(dataDir)
+	return recs, m, err
+}
+
+// records is Records, with the documents the chunks are of.
+func records(dataDir string) ([]index.Record, []corpus.Document, Manifest, error) {
 	gen, m, err := current(dataDir)
 	if err != nil {
-		return nil, Manifest{}, err
+		return nil, nil, Manifest{}, err
 	}
 	var docs []corpus.Document
 	var chunks []corpus.Chunk
 	if docs, err = readDocuments(gen); err != nil {
-		return nil, m, err
+		return nil, nil, m, err
 	}
 	if err := readGob(filepath.Join(gen, chunksFile), func(b []byte) (err error) {
 		chunks, err = decodeChunks(b, docs)
 		return err
 	}); err != nil {
-		return nil, m, err
+		return nil, nil, m, err
 	}
 	vf, err := vecfile.Open(filepath.Join(gen, memory.VectorsFile), vecfile.OpenOptions{Embedder: m.Embedder, Dim: m.Dim, NoMmap: true})
 	if err != nil {
-		return nil, m, fmt.Errorf("%w: %w", ErrStale, err)
+		return nil, nil, m, fmt.Errorf("%w: %w", ErrStale, err)
 	}
 	defer vf.Close()
 	row := make(map[string]int, vf.Len())
@@ -264,47 +270,34 @@ func Records(dataDir string) ([]index.Record, Manifest, error) {
 	for _, c := range chunks {
 		i, ok := row[c.ID]
 		if !ok {
-			return nil, m, fmt.Errorf("%w: chunk %s has no vector", ErrStale, c.ID)
+			return nil, nil, m, fmt.Errorf("%w: chunk %s has no vector", ErrStale, c.ID)
 		}
 		out = append(out, index.Record{Chunk: c, Vector: vf.Row(i)})
 	}
-	return out, m, nil
+	return out, docs, m, nil
 }
 
 // Vectors returns the vectors of the current stored index by the SHA-256
 // of their chunk's text, when it holds vectors of embedder, so that a new
-// build embeds only new text.
-func Vectors(dataDir, embedder string) (map[[32]byte][]float32, error) {
-	recs, m, err := Records(dataDir)
+// build embeds only new text, and the content hash of each of its
+// documents by source, for telling what the new build changed.
+func Vectors(dataDir, embedder string) (map[[32]byte][]float32, map[string]string, error) {
+	recs, docs, m, err := records(dataDir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if m.Embedder != embedder {
-		return nil, fmt.Errorf("%w: embedder changed: it holds vectors of %s, not %s", ErrStale, m.Embedder, embedder)
+		return nil, nil, fmt.Errorf("%w: embedder changed: it holds vectors of %s, not %s", ErrStale, m.Embedder, embedder)
 	}
-	out := make(map[[32]byte][]float32, len(recs))
+	vecs := make(map[[32]byte][]float32, len(recs))
 	for _, r := range recs {
-		out[sha256.Sum256([]byte(r.Chunk.Text))] = r.Vector
+		vecs[sha256.Sum256([]byte(r.Chunk.Text))] = r.Vector
 	}
-	return out, nil
-}
-
-// Hashes returns the content hash of every document of the current
-// stored index, by source, for telling what a new build changed.
-func Hashes(dataDir string) (map[string]string, error) {
-	gen, _, err := current(dataDir)
-	if err != nil {
-		return nil, err
-	}
-	var docs []corpus.Document
-	if docs, err = readDocuments(gen); err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(docs))
+	hashes := make(map[string]string, len(docs))
 	for _, d := range docs {
-		out[d.Source] = d.Hash
+		hashes[d.Source] = d.Hash
 	}
-	return out, nil
+	return vecs, hashes, nil
 }
 
 // readDocuments decodes the generation's documents as they stream from
