@@ -2,27 +2,15 @@ package retrieval_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/internal/fakeopenai"
 	"github.com/citebot/citebot/retrieval"
 	"github.com/citebot/citebot/retrieval/embed"
 )
-
-func newEmbedder(f *fakeopenai.Server, model string, opts embed.OpenAIOptions) *embed.OpenAI {
-	if opts.Backoff == 0 {
-		opts.Backoff = time.Millisecond
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	return embed.NewOpenAI(f.Client(), model, opts)
-}
 
 func TestEmbeddingModelChangeReembeds(t *testing.T) {
 	f := fakeopenai.New(t)
@@ -31,7 +19,7 @@ func TestEmbeddingModelChangeReembeds(t *testing.T) {
 	ingest := func(model string) citebot.IngestStats {
 		t.Helper()
 		eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{
-			Embedder: newEmbedder(f, model, embed.OpenAIOptions{BatchSize: 8}),
+			Embedder: f.Embedder(model, embed.OpenAIOptions{BatchSize: 8}),
 			DataDir:  dir,
 		})
 		if err != nil {
@@ -84,7 +72,7 @@ func TestEmbeddingModelChangeReembeds(t *testing.T) {
 func TestQuestionEmbeddingsAreCached(t *testing.T) {
 	f := fakeopenai.New(t)
 	_, docs := defaultEngine(t)
-	eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{Embedder: newEmbedder(f, "embed-a", embed.OpenAIOptions{})})
+	eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{Embedder: f.Embedder("embed-a", embed.OpenAIOptions{})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +103,7 @@ func TestEngineSearchesByWordsWhenEmbeddingFails(t *testing.T) {
 	_, docs := defaultEngine(t)
 	var stages []string
 	eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{
-		Embedder:  newEmbedder(f, "embed-a", embed.OpenAIOptions{Retries: -1}),
+		Embedder:  f.Embedder("embed-a", embed.OpenAIOptions{Retries: -1}),
 		OnDegrade: func(_ context.Context, stage, reason string) { stages = append(stages, stage+"/"+reason) },
 	})
 	if err != nil {
@@ -144,7 +132,7 @@ func TestEngineSearchesByWordsWhenTheVectorSizeChanges(t *testing.T) {
 	_, docs := defaultEngine(t)
 	var stages []string
 	eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{
-		Embedder:  newEmbedder(f, "embed-a", embed.OpenAIOptions{}),
+		Embedder:  f.Embedder("embed-a", embed.OpenAIOptions{}),
 		OnDegrade: func(_ context.Context, stage, reason string) { stages = append(stages, stage+"/"+reason) },
 	})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"log/slog"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -15,8 +16,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/citebot/citebot/retrieval/embed"
 )
 
 // ChatFunc writes the model's reply to a chat request: it returns the
@@ -83,6 +87,19 @@ func (f *Server) auth(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// Embedder returns an embed.OpenAI for model through f, with a 1 ms retry
+// backoff and a discarded log unless opts sets them, so that tests of
+// failures run fast and quiet.
+func (f *Server) Embedder(model string, opts embed.OpenAIOptions) *embed.OpenAI {
+	if opts.Backoff == 0 {
+		opts.Backoff = time.Millisecond
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return embed.NewOpenAI(f.Client(), model, opts)
 }
 
 // Client is a real go-openai client pointed at the server.

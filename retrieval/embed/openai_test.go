@@ -3,7 +3,6 @@ package embed_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"math"
 	"net/http"
 	"strings"
@@ -18,16 +17,6 @@ import (
 	"github.com/citebot/citebot/retrieval/embed"
 )
 
-func newEmbedder(f *fakeopenai.Server, model string, opts embed.OpenAIOptions) *embed.OpenAI {
-	if opts.Backoff == 0 {
-		opts.Backoff = time.Millisecond
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	return embed.NewOpenAI(f.Client(), model, opts)
-}
-
 func texts(n int) []string {
 	out := make([]string, n)
 	for i := range out {
@@ -38,7 +27,7 @@ func texts(n int) []string {
 
 func TestOpenAIEmbedderBatchesInOrderAndNormalises(t *testing.T) {
 	f := fakeopenai.New(t)
-	emb := newEmbedder(f, "embed-a", embed.OpenAIOptions{BatchSize: 4, Concurrency: 2})
+	emb := f.Embedder("embed-a", embed.OpenAIOptions{BatchSize: 4, Concurrency: 2})
 	in := texts(10)
 	vecs, err := emb.Embed(context.Background(), in)
 	if err != nil {
@@ -103,7 +92,7 @@ func TestOpenAIEmbedderBoundsConcurrency(t *testing.T) {
 		case <-time.After(10 * time.Second):
 		}
 	}
-	emb := newEmbedder(f, "embed-a", embed.OpenAIOptions{BatchSize: 2, Concurrency: limit})
+	emb := f.Embedder("embed-a", embed.OpenAIOptions{BatchSize: 2, Concurrency: limit})
 	if _, err := emb.Embed(context.Background(), texts(20)); err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +123,7 @@ func TestOpenAIEmbedderRetries(t *testing.T) {
 				}
 				return http.StatusOK
 			}
-			emb := newEmbedder(f, "embed-a", embed.OpenAIOptions{Retries: tt.retries})
+			emb := f.Embedder("embed-a", embed.OpenAIOptions{Retries: tt.retries})
 			_, err := emb.Embed(context.Background(), texts(3))
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("got err %v, want error %v", err, tt.wantErr)
@@ -148,9 +137,9 @@ func TestOpenAIEmbedderRetries(t *testing.T) {
 
 func TestOpenAIEmbedderName(t *testing.T) {
 	f := fakeopenai.New(t)
-	a := newEmbedder(f, "embed-a", embed.OpenAIOptions{})
-	b := newEmbedder(f, "embed-b", embed.OpenAIOptions{})
-	c := newEmbedder(f, "embed-a", embed.OpenAIOptions{Dimensions: 256})
+	a := f.Embedder("embed-a", embed.OpenAIOptions{})
+	b := f.Embedder("embed-b", embed.OpenAIOptions{})
+	c := f.Embedder("embed-a", embed.OpenAIOptions{Dimensions: 256})
 	if a.Name() == b.Name() || a.Name() == c.Name() || !strings.Contains(a.Name(), "embed-a") {
 		t.Errorf("names %q, %q, %q must name the model and differ", a.Name(), b.Name(), c.Name())
 	}
