@@ -78,6 +78,8 @@ func TestReadYesNo(t *testing.T) {
 		{"Did Finland join the accord in 1999?", "Yes", ""},
 		{"Did Finland join the accord in 2002?", "No", "1999"},
 		{"Has Russia joined the accord?", "No", ""},
+		// An opening clause does not hide the question.
+		{"If I read the treaty, did Finland join the accord in 2002?", "No", "1999"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -135,6 +137,14 @@ func TestClassify(t *testing.T) {
 		{"Why did they withdraw?", whWhy, ""},
 		{"Did Poland sign the treaty?", whYesNo, ""},
 		{"Most iPods feature how many buttons?", whHowMany, "button"},
+		// An opening clause sets the scene; the main clause asks.
+		{"When Liszt lived close to Chopin, where did he call home?", whWhere, ""},
+		{"When I compile a package, does the compiler read its dependencies?", whYesNo, ""},
+		{"If I add a directory to a watcher, are its subdirectories watched too?", whYesNo, ""},
+		{"When did the treaty, signed in 1997, take effect?", whWhen, ""},
+		{"After what movie, did Beyonce create Sasha Fierce?", whWhatNoun, "movi"},
+		{"When the store was launched, how many songs did it sell?", whHowMany, "song"},
+		{"If the minister resigns, the treaty lapses?", whOther, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -319,7 +329,7 @@ func TestKind(t *testing.T) {
 }
 
 func FuzzRead(f *testing.F) {
-	for _, s := range []string{"When did Finland join?", "", "\xff\xfe?", "Did it — “yes” — in 1999?", "how many ,,, 3.5%"} {
+	for _, s := range []string{"When did Finland join?", "", "\xff\xfe?", "Did it — “yes” — in 1999?", "how many ,,, 3.5%", "If ﬁ İ, does it?", "When I, what"} {
 		f.Add(s)
 	}
 	st, ps := corpusOf(f, treaty)
