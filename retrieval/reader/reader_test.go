@@ -95,6 +95,29 @@ func TestReadYesNo(t *testing.T) {
 	}
 }
 
+// TestReadYesNoCorrectsAValueTheCorpusLacks checks that a year found
+// nowhere in the corpus does not make the reader refuse "No, 1988": the
+// sentence answers "When was the harbour rebuilt?" as surely as ever.
+func TestReadYesNoCorrectsAValueTheCorpusLacks(t *testing.T) {
+	st, ps := corpusOf(t, treaty)
+	r, err := New(st, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ q, value string }{
+		{"Was the harbour rebuilt in 1990?", "1988"},
+		{"Did Finland join the accord in 2001?", "1999"},
+	} {
+		t.Run(tt.q, func(t *testing.T) {
+			rd := r.Read(tt.q, ps)
+			if !rd.Answered || rd.Lead != "No" || rd.Value != tt.value {
+				t.Errorf("got answered %v, %q with value %q (confidence %.2f), want No with %q",
+					rd.Answered, rd.Lead, rd.Value, rd.Confidence, tt.value)
+			}
+		})
+	}
+}
+
 func TestReadRefusesWhatThePassagesDoNotSay(t *testing.T) {
 	st, ps := corpusOf(t, treaty)
 	r, err := New(st, Options{})
