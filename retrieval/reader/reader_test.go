@@ -214,6 +214,7 @@ func TestCandidates(t *testing.T) {
 		{"It grew 19% in fiscal year 2013.", "19%"},
 		{"It appeared in a commercial with Britney Spears, Pink, and Enrique Iglesias.", "Britney Spears, Pink, and Enrique Iglesias"},
 		{"The Battle of Long Island was fought in August 1776.", "The Battle of Long Island"},
+		{"It draws on work by Hans-J. Boehm and Sarita V. Adve.", "Hans-J. Boehm and Sarita V. Adve"},
 		{"The treaty bans the use, stockpiling, production and transfer of anti-personnel mines.",
 			"the use, stockpiling, production and transfer of anti-personnel mines"},
 	}
