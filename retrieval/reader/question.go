@@ -97,7 +97,7 @@ type question struct {
 func analyze(text string, st *Stats) *question {
 	toks := st.split(text)
 	q := &question{text: text, toks: toks, whAt: -1}
-	q.wh, q.whAt, q.head = classify(toks)
+	q.wh, q.whAt, q.head = classify(text, toks)
 	q.plural = q.head != "" && isPlural(headWord(toks, q.head))
 	neg := 0
 	seen := map[string]int{}
@@ -162,8 +162,51 @@ func isLight(norm string) bool {
 	return false
 }
 
-// classify finds the question word, what it asks for and its head noun.
-func classify(toks []words.Token) (wh, int, string) {
+// classify finds the question word, what it asks for and its head noun,
+// in the question's main clause.
+func classify(text string, toks []words.Token) (wh, int, string) {
+	m := mainClause(text, toks)
+	w, at, head := classifyClause(toks[m:])
+	if at >= 0 {
+		at += m
+	}
+	return w, at, head
+}
+
+// subordinators open a clause that sets the scene for a question rather
+// than asking it: "If I add a directory, are its subdirectories watched?",
+// "When Liszt lived close to Chopin, where did he call home?".
+var subordinators = map[string]bool{
+	"if": true, "when": true, "whenever": true, "while": true, "after": true, "before": true,
+	"once": true, "since": true, "although": true, "though": true, "unless": true, "because": true,
+	"until": true, "assuming": true, "suppose": true, "supposing": true,
+}
+
+// mainClause returns the index of the token that opens the question's main
+// clause: 0, or the first token after the comma that closes an opening
+// subordinate clause, when that token asks (a question word or an
+// auxiliary). "When did …" asks with its first word and is not a clause.
+func mainClause(text string, toks []words.Token) int {
+	if len(toks) < 3 || !subordinators[toks[0].Norm] || words.IsAuxiliary(toks[1].Norm) {
+		return 0
+	}
+	for i := 1; i < len(toks); i++ {
+		if strings.Contains(text[toks[i-1].End:toks[i].Start], ",") {
+			if words.IsAuxiliary(toks[i].Norm) || words.IsQuestionWord(toks[i].Norm) {
+				return i
+			}
+			return 0
+		}
+		if words.IsQuestionWord(toks[i].Norm) {
+			// "After what movie …, did …": the opening clause asks.
+			return 0
+		}
+	}
+	return 0
+}
+
+// classifyClause classifies a question that opens with toks[0].
+func classifyClause(toks []words.Token) (wh, int, string) {
 	for i, t := range toks {
 		next := ""
 		if i+1 < len(toks) {
@@ -293,6 +336,6 @@ func (q *question) markFocus() {
 // Kind names the kind of answer question asks for: "when", "who",
 // "how-many", "what-noun", "yes-no" and so on.
 func Kind(question string) string {
-	w, _, _ := classify(words.Split(question))
+	w, _, _ := classify(question, words.Split(question))
 	return w.String()
 }

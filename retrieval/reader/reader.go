@@ -140,35 +140,10 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 	if len(q.terms) == 0 {
 		return Reading{}, nil
 	}
-	sents := sentencesOf(r.stats, passages)
-	if len(sents) == 0 {
+	d := r.decide(q, passages)
+	if d == nil {
 		return Reading{}, nil
 	}
-	d := &decision{q: q, maxIDF: r.stats.maxIDF()}
-	d.infos = sentenceFeatures(q, r.stats, sents)
-	d.z = make([]float64, len(d.infos))
-	for i := range d.infos {
-		d.z[i] = d.infos[i].feats.dot(r.m.sent)
-	}
-	d.order = make([]int, len(d.infos))
-	for i := range d.order {
-		d.order[i] = i
-	}
-	sort.SliceStable(d.order, func(a, b int) bool { return d.z[d.order[a]] > d.z[d.order[b]] })
-	d.top = r.rescore(q, d.infos, d.z, d.order[:min(r.sentences, len(d.order))])
-	if len(d.top) == 0 {
-		return Reading{}, nil
-	}
-	d.best, d.agree = aggregate(d.infos, d.top)
-	if q.wh == whYesNo {
-		if k := yesNoSentence(q, d.infos, d.top); k >= 0 {
-			d.best, d.agree = k, d.top[k].marg
-		}
-	}
-	if t := d.top[d.best]; len(t.cands) > 0 {
-		d.bestFeats = spanFeatures(q, r.stats, &d.infos[t.si], t.cands[t.bestA])
-	}
-	d.conf = confidenceFeatures(d)
 	rd := Reading{Confidence: sigmoid(d.conf.dot(r.m.conf))}
 	rd.Answered = rd.Confidence >= r.threshold
 	t := d.top[d.best]
@@ -178,6 +153,17 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 	switch sp := t.cands[t.bestA]; {
 	case q.wh == whYesNo:
 		v := r.yesNo(q, &d.infos[t.si])
+		if v.ok && !v.yes && v.asked != nil {
+			// "Was it revised in 2021?" against "… revised in 2022": the
+			// question's value is missing from the sentence, which the
+			// confidence model counts against it; what "No, 2022" rests
+			// on is how surely the sentence answers "When was it
+			// revised?", so that reading's confidence stands in.
+			if d2 := r.decide(v.asked, passages); d2 != nil && d2.top[d2.best].si == t.si {
+				rd.Confidence = sigmoid(d2.conf.dot(r.m.conf))
+				rd.Answered = rd.Confidence >= r.threshold
+			}
+		}
 		switch {
 		case !v.ok:
 			rd.Answered = false
@@ -214,6 +200,42 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 			Start: s.docStart, Score: o.marg, LeadStart: -1, LeadEnd: -1})
 	}
 	return rd, d
+}
+
+// decide reads q: it scores the passages' sentences and their phrases,
+// picks the answer and describes it for the confidence model. It returns
+// nil when there is nothing to read.
+func (r *Reader) decide(q *question, passages []Passage) *decision {
+	sents := sentencesOf(r.stats, passages)
+	if len(sents) == 0 {
+		return nil
+	}
+	d := &decision{q: q, maxIDF: r.stats.maxIDF()}
+	d.infos = sentenceFeatures(q, r.stats, sents)
+	d.z = make([]float64, len(d.infos))
+	for i := range d.infos {
+		d.z[i] = d.infos[i].feats.dot(r.m.sent)
+	}
+	d.order = make([]int, len(d.infos))
+	for i := range d.order {
+		d.order[i] = i
+	}
+	sort.SliceStable(d.order, func(a, b int) bool { return d.z[d.order[a]] > d.z[d.order[b]] })
+	d.top = r.rescore(q, d.infos, d.z, d.order[:min(r.sentences, len(d.order))])
+	if len(d.top) == 0 {
+		return nil
+	}
+	d.best, d.agree = aggregate(d.infos, d.top)
+	if q.wh == whYesNo {
+		if k := yesNoSentence(q, d.infos, d.top); k >= 0 {
+			d.best, d.agree = k, d.top[k].marg
+		}
+	}
+	if t := d.top[d.best]; len(t.cands) > 0 {
+		d.bestFeats = spanFeatures(q, r.stats, &d.infos[t.si], t.cands[t.bestA])
+	}
+	d.conf = confidenceFeatures(d)
+	return d
 }
 
 // rescore scores every candidate phrase of the sentences at idx with the

@@ -78,6 +78,8 @@ func TestReadYesNo(t *testing.T) {
 		{"Did Finland join the accord in 1999?", "Yes", ""},
 		{"Did Finland join the accord in 2002?", "No", "1999"},
 		{"Has Russia joined the accord?", "No", ""},
+		// An opening clause does not hide the question.
+		{"If I read the treaty, did Finland join the accord in 2002?", "No", "1999"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -88,6 +90,29 @@ func TestReadYesNo(t *testing.T) {
 			}
 			if rd.Lead != tt.lead || rd.Value != tt.value {
 				t.Errorf("got %q with value %q, want %q with %q", rd.Lead, rd.Value, tt.lead, tt.value)
+			}
+		})
+	}
+}
+
+// TestReadYesNoCorrectsAValueTheCorpusLacks checks that a year found
+// nowhere in the corpus does not make the reader refuse "No, 1988": the
+// sentence answers "When was the harbour rebuilt?" as surely as ever.
+func TestReadYesNoCorrectsAValueTheCorpusLacks(t *testing.T) {
+	st, ps := corpusOf(t, treaty)
+	r, err := New(st, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ q, value string }{
+		{"Was the harbour rebuilt in 1990?", "1988"},
+		{"Did Finland join the accord in 2001?", "1999"},
+	} {
+		t.Run(tt.q, func(t *testing.T) {
+			rd := r.Read(tt.q, ps)
+			if !rd.Answered || rd.Lead != "No" || rd.Value != tt.value {
+				t.Errorf("got answered %v, %q with value %q (confidence %.2f), want No with %q",
+					rd.Answered, rd.Lead, rd.Value, rd.Confidence, tt.value)
 			}
 		})
 	}
@@ -135,6 +160,14 @@ func TestClassify(t *testing.T) {
 		{"Why did they withdraw?", whWhy, ""},
 		{"Did Poland sign the treaty?", whYesNo, ""},
 		{"Most iPods feature how many buttons?", whHowMany, "button"},
+		// An opening clause sets the scene; the main clause asks.
+		{"When Liszt lived close to Chopin, where did he call home?", whWhere, ""},
+		{"When I compile a package, does the compiler read its dependencies?", whYesNo, ""},
+		{"If I add a directory to a watcher, are its subdirectories watched too?", whYesNo, ""},
+		{"When did the treaty, signed in 1997, take effect?", whWhen, ""},
+		{"After what movie, did Beyonce create Sasha Fierce?", whWhatNoun, "movi"},
+		{"When the store was launched, how many songs did it sell?", whHowMany, "song"},
+		{"If the minister resigns, the treaty lapses?", whOther, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -181,6 +214,7 @@ func TestCandidates(t *testing.T) {
 		{"It grew 19% in fiscal year 2013.", "19%"},
 		{"It appeared in a commercial with Britney Spears, Pink, and Enrique Iglesias.", "Britney Spears, Pink, and Enrique Iglesias"},
 		{"The Battle of Long Island was fought in August 1776.", "The Battle of Long Island"},
+		{"It draws on work by Hans-J. Boehm and Sarita V. Adve.", "Hans-J. Boehm and Sarita V. Adve"},
 		{"The treaty bans the use, stockpiling, production and transfer of anti-personnel mines.",
 			"the use, stockpiling, production and transfer of anti-personnel mines"},
 	}
@@ -319,7 +353,7 @@ func TestKind(t *testing.T) {
 }
 
 func FuzzRead(f *testing.F) {
-	for _, s := range []string{"When did Finland join?", "", "\xff\xfe?", "Did it — “yes” — in 1999?", "how many ,,, 3.5%"} {
+	for _, s := range []string{"When did Finland join?", "", "\xff\xfe?", "Did it — “yes” — in 1999?", "how many ,,, 3.5%", "If ﬁ İ, does it?", "When I, what"} {
 		f.Add(s)
 	}
 	st, ps := corpusOf(f, treaty)

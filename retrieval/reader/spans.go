@@ -102,9 +102,15 @@ func gapOf(text string, toks []words.Token, i int) gapKind {
 		}
 		return gapTight
 	case ".":
-		// "St. John's", "J. Smith": an abbreviation's full stop.
+		// "St. John's", "J. Smith", "Hans-J. Boehm": an abbreviation's
+		// full stop, after a short capitalised word or word part.
 		prev := text[toks[i-1].Start:toks[i-1].End]
-		if toks[i-1].Cap && utf8.RuneCountInString(prev) <= 3 {
+		if k := strings.LastIndexAny(prev, "-‐‑"); k >= 0 {
+			_, size := utf8.DecodeRuneInString(prev[k:])
+			prev = prev[k+size:]
+		}
+		first, _ := utf8.DecodeRuneInString(prev)
+		if unicode.IsUpper(first) && utf8.RuneCountInString(prev) <= 3 {
 			return gapTight
 		}
 	}

@@ -27,6 +27,9 @@ type verdict struct {
 	ok    bool // false: the sentence does not settle the question
 	yes   bool // the answer, when ok
 	value span // for "No": the sentence's value where the question had another, or kind -1
+	// asked is the wh-question that value answers ("When was it
+	// revised?" for "Was it revised in 2021?"), or nil.
+	asked *question
 }
 
 // namesIn reports whether every name of the question (numbers aside)
@@ -80,12 +83,12 @@ func (r *Reader) yesNo(q *question, in *sentenceInfo) verdict {
 	}
 	for ti, t := range q.terms {
 		if t.num {
-			v, differs, ok := r.checkValue(q, ti, in)
+			v, asked, differs, ok := r.checkValue(q, ti, in)
 			if !ok {
 				return verdict{}
 			}
 			if differs {
-				return verdict{ok: true, value: v}
+				return verdict{ok: true, value: v, asked: asked}
 			}
 		}
 	}
@@ -94,10 +97,10 @@ func (r *Reader) yesNo(q *question, in *sentenceInfo) verdict {
 }
 
 // checkValue checks the question's value term ti against the sentence. It
-// returns the sentence's own value and true when it differs from the
-// question's, and false as its last result when the sentence does not
-// settle it.
-func (r *Reader) checkValue(q *question, ti int, in *sentenceInfo) (span, bool, bool) {
+// returns the sentence's own value, the wh-question it answers, and true
+// when it differs from the question's; and false as its last result when
+// the sentence does not settle it.
+func (r *Reader) checkValue(q *question, ti int, in *sentenceInfo) (span, *question, bool, bool) {
 	s := in.s
 	var valueTok words.Token
 	for _, t := range q.toks {
@@ -128,7 +131,7 @@ func (r *Reader) checkValue(q *question, ti int, in *sentenceInfo) (span, bool, 
 	in2.feats = in.feats
 	cands := candidates(s.text, s.toks)
 	if len(cands) == 0 {
-		return span{}, false, false
+		return span{}, nil, false, false
 	}
 	z := make([]float64, len(cands))
 	best := 0
@@ -146,13 +149,13 @@ func (r *Reader) checkValue(q *question, ti int, in *sentenceInfo) (span, bool, 
 	sp := cands[best]
 	for k := sp.i; k < sp.j; k++ {
 		if s.toks[k].Stem == q.terms[ti].stem {
-			return span{}, false, true
+			return span{}, nil, false, true
 		}
 	}
 	if p < minValueProb {
-		return span{}, false, false
+		return span{}, nil, false, false
 	}
-	return sp, true, true
+	return sp, &q2, true, true
 }
 
 // clauseNegated reports whether the clauses of a sentence that hold the
