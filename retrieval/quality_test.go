@@ -48,7 +48,7 @@ var qualitySets = []qualitySet{
 	{name: "squad-dev", questions: filepath.Join(sharedEval, "squad-train", "questions.jsonl"),
 		corpus: filepath.Join(sharedEval, "squad-train", "corpus"), shared: true,
 		bar: qualityBar{lead: 0.47, contains: 0.58, retrievalAt3: 0.95,
-			refusal: map[string]float64{"offtopic": 0.9, "squad-impossible": 0.36}, baselineMargin: 3}},
+			refusal: map[string]float64{"offtopic": 0.9, "squad-impossible": 0.33}, baselineMargin: 3}},
 	// Technical documentation (READMEs, Go package docs, hard-wrapped and
 	// in Markdown) with questions written before the reader ever read
 	// them; used for nothing but this measurement.
@@ -67,7 +67,7 @@ var qualitySets = []qualitySet{
 	// measurement is the one docs/quality.md reports.
 	{name: "techdocs3", questions: filepath.Join("testdata", "techdocs3", "questions.jsonl"),
 		corpus: filepath.Join("testdata", "techdocs3", "corpus"),
-		bar: qualityBar{lead: 0.33, contains: 0.35, retrievalAt3: 0.95,
+		bar: qualityBar{lead: 0.3, contains: 0.35, retrievalAt3: 0.95,
 			refusal: map[string]float64{"offtopic": 0.8, "techdoc-unanswerable": 0.8}}},
 	// Regression sets from before the reader: paraphrases, typos and
 	// near-miss questions about the embedded articles, and three other

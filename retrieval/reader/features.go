@@ -779,7 +779,7 @@ func spanShapes(s *sentence, sp span) [numShapes]bool {
 	}
 	before := strings.TrimRight(text[:sp.start], " ")
 	after := strings.TrimLeft(text[sp.end:], " ")
-	sh[shQuoted] = endsWithAny(before, "\"“‘'") && startsWithAny(after, "\"”’'")
+	sh[shQuoted] = endsWithAny(before, "\"“‘'`") && startsWithAny(after, "\"”’'`")
 	sh[shParen] = endsWithAny(before, "([") && startsWithAny(after, ")]")
 	return sh
 }

@@ -3,6 +3,7 @@ package reader
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -215,6 +216,11 @@ func TestCandidates(t *testing.T) {
 		{"It appeared in a commercial with Britney Spears, Pink, and Enrique Iglesias.", "Britney Spears, Pink, and Enrique Iglesias"},
 		{"The Battle of Long Island was fought in August 1776.", "The Battle of Long Island"},
 		{"It draws on work by Hans-J. Boehm and Sarita V. Adve.", "Hans-J. Boehm and Sarita V. Adve"},
+		// Literals, whole, without their marks.
+		{`Give that file a name ending in "_test.go".`, "_test.go"},
+		{"Expect a 20 chars long sequence (`[0-9a-v]{20}`).", "[0-9a-v]{20}"},
+		{"Use the prefix ‘all:’ to include them.", "all:"},
+		{`He wrote to a friend, "I curse the moment of my departure."`, "I curse the moment of my departure."},
 		{"The treaty bans the use, stockpiling, production and transfer of anti-personnel mines.",
 			"the use, stockpiling, production and transfer of anti-personnel mines"},
 	}
@@ -241,6 +247,29 @@ func TestCandidates(t *testing.T) {
 
 // TestCandidatesJoinLikeWithLike checks that a list never joins a year
 // to the name that opens the next clause.
+func TestLiterals(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Don’t quote the ‘all:’ prefix’s name.", []string{"all:"}},
+		{"Set `GOGC` and \"GOMEMLIMIT\" but not “ GODEBUG”.", []string{"GOGC", "GOMEMLIMIT"}},
+		{"An unclosed \"quote and `tick", nil},
+		{"\"\" and ``", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			var got []string
+			for _, l := range literals(tt.text) {
+				got = append(got, tt.text[l[0]:l[1]])
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestCandidatesJoinLikeWithLike(t *testing.T) {
 	sentence := "Lithuania ratified the convention in 2003, Estonia in 2004, Latvia and Ukraine in 2005."
 	st, _ := corpusOf(t, treaty)

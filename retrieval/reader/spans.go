@@ -2,6 +2,7 @@ package reader
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -31,10 +32,11 @@ const (
 	kindClause                   // from a clause opener to the next break: "to secure needed horses"
 	kindSegment                  // the text between two breaks
 	kindSentence                 // the whole sentence
+	kindLiteral                  // what stands between quotes or backticks: "Unordered output:", `_test.go`
 	numKinds
 )
 
-var kindNames = [...]string{"run", "subrun", "bridged", "list", "date", "clause", "segment", "sentence"}
+var kindNames = [...]string{"run", "subrun", "bridged", "list", "date", "clause", "segment", "sentence", "literal"}
 
 // Limits on candidate length, in tokens.
 const (
@@ -293,9 +295,69 @@ func candidates(text string, toks []words.Token) []span {
 			}
 		}
 	}
+	// Literals, whole: a name, title, file name or code between quotes
+	// or backticks is one thing however it is spelt inside.
+	for _, l := range literals(text) {
+		i := sort.Search(n, func(k int) bool { return toks[k].Start >= l[0] })
+		j := sort.Search(n, func(k int) bool { return toks[k].End > l[1] })
+		if i >= j {
+			continue
+		}
+		if address != nil && address[i] {
+			continue
+		}
+		if key := [2]int{l[0], l[1]}; !seen[key] {
+			seen[key] = true
+			out = append(out, span{i: i, j: j, start: l[0], end: l[1], kind: kindLiteral})
+		}
+	}
 	add(0, n, kindSentence)
 	return out
 }
+
+// maxLiteral is the longest literal, in bytes, that is a candidate: a
+// longer quotation is a sentence of its own, not a phrase.
+const maxLiteral = 80
+
+// literalPairs are the marks that open and close a literal.
+var literalPairs = [][2]rune{{'`', '`'}, {'"', '"'}, {'“', '”'}, {'‘', '’'}}
+
+// literals returns the byte ranges of text that stand between a pair of
+// quotes or backticks, the marks left out: `_test.go`, "Unordered
+// output:", ‘all:’. A straight quote closes the nearest one opened; a
+// curly one needs its own closing mark, and an apostrophe (’ inside a
+// word) closes nothing.
+func literals(text string) [][2]int {
+	var out [][2]int
+	for _, p := range literalPairs {
+		open := -1
+		for i, r := range text {
+			switch {
+			case open < 0 && r == p[0] && !inWord(text, i, r):
+				open = i + utf8.RuneLen(r)
+			case open >= 0 && r == p[1] && !inWord(text, i, r):
+				if i > open && i-open <= maxLiteral && strings.TrimSpace(text[open:i]) == text[open:i] {
+					out = append(out, [2]int{open, i})
+				}
+				open = -1
+			}
+		}
+	}
+	return out
+}
+
+// inWord reports a mark between two letters or digits: the apostrophe of
+// "don’t", not a quote.
+func inWord(text string, i int, r rune) bool {
+	if r == '`' || r == '"' {
+		return false
+	}
+	before, _ := utf8.DecodeLastRuneInString(text[:i])
+	after, _ := utf8.DecodeRuneInString(text[i+utf8.RuneLen(r):])
+	return isLetterOrDigit(before) && isLetterOrDigit(after)
+}
+
+func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // listJoin reports whether the words between tokens end and next join two
 // items of a list: a comma, "and", "or", or a comma and "and".
