@@ -207,6 +207,11 @@ func mainClause(text string, toks []words.Token) int {
 
 // classifyClause classifies a question that opens with toks[0].
 func classifyClause(toks []words.Token) (wh, int, string) {
+	if len(toks) > 0 && words.IsAuxiliary(toks[0].Norm) {
+		// "Is cgo enabled when cross-compiling?" asks yes or no; its
+		// "when" opens a clause, not the question.
+		return whYesNo, -1, ""
+	}
 	for i, t := range toks {
 		next := ""
 		if i+1 < len(toks) {
@@ -258,9 +263,6 @@ func classifyClause(toks []words.Token) (wh, int, string) {
 			}
 			return whWhatNoun, i, head
 		}
-	}
-	if len(toks) > 0 && words.IsAuxiliary(toks[0].Norm) {
-		return whYesNo, -1, ""
 	}
 	return whOther, -1, ""
 }

@@ -169,6 +169,8 @@ func TestClassify(t *testing.T) {
 		{"After what movie, did Beyonce create Sasha Fierce?", whWhatNoun, "movi"},
 		{"When the store was launched, how many songs did it sell?", whHowMany, "song"},
 		{"If the minister resigns, the treaty lapses?", whOther, ""},
+		{"Is cgo enabled by default when cross-compiling?", whYesNo, ""},
+		{"Has flag.Parse already been run when my TestMain function is called?", whYesNo, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
