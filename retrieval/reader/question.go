@@ -48,7 +48,7 @@ var negations = map[string]bool{
 	"nothing": true, "without": true, "cannot": true, "isn't": true, "aren't": true, "wasn't": true,
 	"weren't": true, "doesn't": true, "don't": true, "didn't": true, "hasn't": true, "haven't": true,
 	"hadn't": true, "won't": true, "wouldn't": true, "can't": true, "couldn't": true, "shouldn't": true,
-	"mustn't": true,
+	"mustn't": true, "zero": true, // "zero third-party dependencies"
 }
 
 // qterm is one content word of a question.

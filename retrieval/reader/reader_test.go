@@ -96,6 +96,22 @@ func TestReadYesNo(t *testing.T) {
 	}
 }
 
+// TestReadYesNoHearsZeroAsNo checks that "zero dependencies" answers "No"
+// to "any dependencies?", never "Yes".
+func TestReadYesNoHearsZeroAsNo(t *testing.T) {
+	st, ps := corpusOf(t, map[string]string{"lib.txt": "The library\n\n" +
+		"The library is written in pure Go and has zero third-party dependencies. " +
+		"It needs Go 1.21 or later and runs on Linux, macOS and Windows.\n"})
+	r, err := New(st, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd := r.Read("Does the library have any third-party dependencies?", ps)
+	if !rd.Answered || rd.Lead != "No" {
+		t.Errorf("got answered %v with %q (confidence %.2f), want No", rd.Answered, rd.Lead, rd.Confidence)
+	}
+}
+
 // TestReadYesNoCorrectsAValueTheCorpusLacks checks that a year found
 // nowhere in the corpus does not make the reader refuse "No, 1988": the
 // sentence answers "When was the harbour rebuilt?" as surely as ever.
