@@ -140,7 +140,8 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 	if len(q.terms) == 0 {
 		return Reading{}, nil
 	}
-	d := r.decide(q, passages)
+	sents := sentencesOf(r.stats, passages)
+	d := r.decide(q, sents)
 	if d == nil {
 		return Reading{}, nil
 	}
@@ -159,7 +160,7 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 			// confidence model counts against it; what "No, 2022" rests
 			// on is how surely the sentence answers "When was it
 			// revised?", so that reading's confidence stands in.
-			if d2 := r.decide(v.asked, passages); d2 != nil && d2.top[d2.best].si == t.si {
+			if d2 := r.decide(v.asked, sents); d2 != nil && d2.top[d2.best].si == t.si {
 				rd.Confidence = sigmoid(d2.conf.dot(r.m.conf))
 				rd.Answered = rd.Confidence >= r.threshold
 			}
@@ -205,8 +206,7 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 // decide reads q: it scores the passages' sentences and their phrases,
 // picks the answer and describes it for the confidence model. It returns
 // nil when there is nothing to read.
-func (r *Reader) decide(q *question, passages []Passage) *decision {
-	sents := sentencesOf(r.stats, passages)
+func (r *Reader) decide(q *question, sents []*sentence) *decision {
 	if len(sents) == 0 {
 		return nil
 	}
