@@ -17,7 +17,7 @@ const module = "github.com/citebot/citebot"
 var stages = [][]string{
 	// Shared types and small helpers that import nothing of ours.
 	{"", "internal/redact", "internal/lru", "internal/ratelimit", "internal/retry", "internal/logbuf", "internal/datadir", "internal/watch",
-		"internal/pdftest", "internal/scaletest"},
+		"internal/pdftest", "internal/scaletest", "internal/parallel"},
 	{"corpus"},
 	// Test fixtures made of documents.
 	{"config", "internal/testcorpus"},

@@ -2,9 +2,12 @@ package corpus
 
 import (
 	"path"
+
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/citebot/citebot/internal/parallel"
 )
 
 // maxTitleLen is the longest title in characters; a longer heading or first
@@ -52,9 +55,9 @@ func Clean(docs []Document) {
 // tests use to show why a line went.
 func clean(docs []Document) [][]line {
 	all := make([][]line, len(docs))
+	parallel.For(len(docs), func(i int) { all[i] = linesOf(docs[i]) })
 	shared := map[string]*spread{}
 	for i := range docs {
-		all[i] = linesOf(docs[i])
 		for _, l := range all[i] {
 			if l.f.words > maxNormWords || l.f.norm == "" {
 				continue
@@ -70,9 +73,8 @@ func clean(docs []Document) [][]line {
 			}
 		}
 	}
-	for i := range docs {
-		cleanDoc(&docs[i], i, all[i], shared)
-	}
+	// shared is only read from here on.
+	parallel.For(len(docs), func(i int) { cleanDoc(&docs[i], i, all[i], shared) })
 	return all
 }
 

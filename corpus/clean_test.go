@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -351,7 +352,12 @@ func TestCleanLinesRepeatedAcrossDocuments(t *testing.T) {
 	shared := "Example Media is an independent newsroom covering the Baltics."
 	long := "This long syndicated paragraph appears word for word in every one of the documents because a wire service wrote it, and it must stay in all of them."
 	var docs []Document
-	for _, city := range []string{"Tallinn", "Riga", "Vilnius", "Warsaw"} {
+	cities := []string{"Tallinn", "Riga", "Vilnius", "Warsaw"}
+	// Enough documents for Clean to spread them over goroutines.
+	for i := range 150 {
+		cities = append(cities, fmt.Sprintf("Town%03d", i))
+	}
+	for _, city := range cities {
 		docs = append(docs, Document{
 			Source: strings.ToLower(city) + ".txt",
 			Text:   "News From " + city + " Today\nThe city of " + city + " held elections on Sunday.\n" + long + "\n" + shared + "\n",

@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
-	"sync"
 
+	"github.com/citebot/citebot/internal/parallel"
 	"github.com/citebot/citebot/retrieval/embed"
 )
 
@@ -132,7 +131,7 @@ func capacity(n, k int, maxFill float64) int {
 func assignBalanced(vecs [][]float32, idx []int, centroids [][]float32, limit int) []int {
 	t := min(candidates, len(centroids))
 	cand := make([]scored, len(idx)*t) // per vector, its t nearest, best first
-	parallel(len(idx), func(i int) {
+	parallel.For(len(idx), func(i int) {
 		top := topK{k: t, hits: make([]scored, 0, t)}
 		v := vecs[idx[i]]
 		for c, cv := range centroids {
@@ -299,18 +298,4 @@ func isZero(v []float32) bool {
 		}
 	}
 	return true
-}
-
-// parallel calls f(i) for i in [0, n) on every CPU.
-func parallel(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), max(n/64, 1))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < n; i += workers {
-				f(i)
-			}
-		})
-	}
-	wg.Wait()
 }
