@@ -37,7 +37,7 @@ const formatFile = "format.json"
 // reads. Raise it whenever what Build writes changes meaning (the
 // analyzer's code, the fields indexed, how vectors are prepared): a
 // stored index of another version is rebuilt, never read.
-const storeVersion = 1
+const storeVersion = 2
 
 // ErrStored wraps every reason Open cannot use a stored index: missing files, corrupt
 // or truncated files, another format version (older or newer), another embedder, a
