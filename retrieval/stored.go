@@ -13,6 +13,7 @@ import (
 	"github.com/citebot/citebot/internal/store"
 	"github.com/citebot/citebot/retrieval/conversation"
 	"github.com/citebot/citebot/retrieval/embed"
+	"github.com/citebot/citebot/retrieval/index"
 	"github.com/citebot/citebot/retrieval/index/memory"
 	"github.com/citebot/citebot/retrieval/reader"
 )
@@ -81,29 +82,53 @@ func (e *Engine) openOrStore(ctx context.Context, docs []corpus.Document, opts O
 	}
 
 	chunks := corpus.SplitAll(docs, opts.Chunk)
-	// What the reader learns of the corpus takes one core for as long as
-	// embedding and indexing take the others: run them side by side.
+	// The longest chain of the build is bleve's, on one core (see
+	// parallel.Spare); what the reader learns of the corpus is ready
+	// when it ends if it runs on the other cores after the local
+	// embedder, which is CPU work too. A remote embedder mostly waits on
+	// the network, so learning runs beside it.
+	_, local := e.embed.(embed.Local)
+	embedded := make(chan struct{})
+	var embedOnce sync.Once
+	embedDone := func() { embedOnce.Do(func() { close(embedded) }) }
 	var learning sync.WaitGroup
-	learning.Go(func() { e.learn(chunks) })
+	learning.Go(func() {
+		if local {
+			select {
+			case <-embedded:
+			case <-ctx.Done():
+			}
+		}
+		e.learn(chunks)
+	})
 	learnt := func() (*reader.Stats, *conversation.Rewriter) {
 		learning.Wait()
 		return e.stats, e.rw
 	}
 	defer learning.Wait()
-	recs, stats, err := buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, e.log, opts.Progress)
-	if err != nil {
-		return err
+	// Embedding runs inside Write, beside the indexing of the chunks' text.
+	var stats citebot.IngestStats
+	var embedErr error
+	records := func(ctx context.Context) ([]index.Record, error) {
+		var recs []index.Record
+		recs, stats, embedErr = buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, e.log, opts.Progress)
+		embedDone()
+		return recs, embedErr
+	}
+	m := store.Manifest{Embedder: e.embed.Name(), Chunk: opts.Chunk, Built: time.Now().UTC(), Files: opts.Stamps}
+	// Once stored, the vectors are read from the file: they need not
+	// stay in memory through the BM25 build.
+	idx, err := store.Write(ctx, opts.DataDir, store.Build{Manifest: m, Docs: docs, Chunks: chunks,
+		Learnt: learnt, Records: records}, memory.Options{DropVectors: true})
+	embedDone() // Write may fail before it embeds
+	if embedErr != nil {
+		return embedErr
 	}
 	if openErr != nil && stats.Rebuilt == "" && store.Exists(opts.DataDir) {
 		// The vectors could be reused, but not the rest.
 		stats.Rebuilt = strings.TrimPrefix(openErr.Error(), store.ErrStale.Error()+": ")
 	}
 	e.ingest = stats
-	m := store.Manifest{Embedder: e.embed.Name(), Chunk: opts.Chunk, Built: time.Now().UTC(), Files: opts.Stamps}
-	// Once stored, the vectors are read from the file: they need not
-	// stay in memory through the BM25 build.
-	idx, err := store.Write(ctx, opts.DataDir, store.Build{Manifest: m, Docs: docs, Chunks: chunks,
-		Learnt: learnt, Records: recs}, memory.Options{DropVectors: true})
 	learnt()
 	if rerr := e.newReader(opts); rerr != nil {
 		if idx != nil {
@@ -120,12 +145,18 @@ func (e *Engine) openOrStore(ctx context.Context, docs []corpus.Document, opts O
 	}
 	// Answering from memory beats not answering; ingest reports it.
 	e.log.Warn("could not store the index; answering from memory", "err", err)
-	e.ingest.SaveError = err.Error()
-	// Write dropped the records' vectors; the stored index, if any,
-	// still holds what it held, and the rest is embedded again.
-	if recs, _, err = buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, e.log, nil); err != nil {
+	saveErr := err.Error()
+	// Write dropped the records' vectors, or failed before it had them;
+	// the stored index, if any, still holds what it held, and the rest is
+	// embedded again.
+	recs, again, err := buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, e.log, nil)
+	if err != nil {
 		return err
 	}
+	if e.ingest.Files == 0 {
+		e.ingest = again
+	}
+	e.ingest.SaveError = saveErr
 	mi, merr := memory.New(memory.Options{})
 	if merr != nil {
 		return merr

@@ -85,7 +85,10 @@ type Build struct {
 	Manifest Manifest
 	Docs     []corpus.Document
 	Chunks   []corpus.Chunk // SplitAll's chunks of Docs, in order
-	Records  []index.Record // Chunks with their vectors
+	// Records returns Chunks with their vectors, in order. Write calls it
+	// once, and indexes the chunks' text meanwhile, so that embedding and
+	// indexing share the cores.
+	Records memory.Vectors
 	// Learnt returns what the reader and the follow-up rewriter learnt of
 	// Chunks. Write calls it once the search index is built, so that the
 	// learning may run meanwhile.
@@ -155,10 +158,14 @@ func Write(ctx context.Context, dataDir string, b Build, opts memory.Options) (*
 	}
 	gen := filepath.Join(root, name)
 	dim := 0
-	if len(b.Records) > 0 {
-		dim = len(b.Records[0].Vector) // before Build, which may drop the vectors
+	records := func(ctx context.Context) ([]index.Record, error) {
+		recs, err := b.Records(ctx)
+		if len(recs) > 0 {
+			dim = len(recs[0].Vector) // before Build may drop the vectors
+		}
+		return recs, err
 	}
-	idx, err := memory.Build(ctx, gen, b.Manifest.Embedder, b.Records, opts)
+	idx, err := memory.BuildEmbedding(ctx, gen, b.Manifest.Embedder, b.Chunks, records, opts)
 	if err != nil {
 		os.RemoveAll(gen)
 		return nil, fmt.Errorf("store index: %w", err)

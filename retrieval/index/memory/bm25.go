@@ -20,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/internal/lru"
 	"github.com/citebot/citebot/retrieval/index"
 )
@@ -79,7 +80,7 @@ const bm25BatchSize = 2000
 // The builder analyses text on the goroutine that builds segments. Here
 // every core analyses chunks ahead of it instead (analysedMapping), which
 // takes analysis, a third of the work, off the builder's path.
-func buildBM25(ctx context.Context, path, tmpDir string, recs []index.Record, order []int) error {
+func buildBM25(ctx context.Context, path, tmpDir string, chunks []corpus.Chunk, order []int) error {
 	im, err := index.NewMapping()
 	if err != nil {
 		return fmt.Errorf("bm25 mapping: %w", err)
@@ -90,21 +91,21 @@ func buildBM25(ctx context.Context, path, tmpDir string, recs []index.Record, or
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	blocks := analyseAhead(ctx, im, recs, order)
+	// On failure the builder is left as it is, not closed: its Close
+	// merges every segment written so far (and panics when there is
+	// none), and the caller removes tmpDir, which holds its files.
+	blocks := analyseAhead(ctx, im, chunks, order)
 	for blk := range blocks {
 		if blk.err != nil {
-			b.Close()
 			return blk.err
 		}
 		for _, doc := range blk.docs {
 			if err := b.Index(doc.ID(), doc); err != nil {
-				b.Close()
 				return fmt.Errorf("bm25 index chunk %s: %w", doc.ID(), err)
 			}
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		b.Close()
 		return err
 	}
 	if err := b.Close(); err != nil {
@@ -123,10 +124,10 @@ type analysedBlock struct {
 // time; a few blocks in flight keep the builder fed.
 const analyseBlockSize = 256
 
-// analyseAhead maps and analyses the chunks of recs, in order, on every
+// analyseAhead maps and analyses chunks, in order, on every
 // core, and delivers them in order. Blocks in flight are bounded, so that
 // analysed chunks do not pile up ahead of the builder.
-func analyseAhead(ctx context.Context, im *mapping.IndexMappingImpl, recs []index.Record, order []int) <-chan analysedBlock {
+func analyseAhead(ctx context.Context, im *mapping.IndexMappingImpl, chunks []corpus.Chunk, order []int) <-chan analysedBlock {
 	workers := runtime.GOMAXPROCS(0)
 	slots := make(chan chan analysedBlock, 2*workers)
 	out := make(chan analysedBlock)
@@ -139,7 +140,7 @@ func analyseAhead(ctx context.Context, im *mapping.IndexMappingImpl, recs []inde
 			case <-ctx.Done():
 				return
 			}
-			go func(ids []int) { slot <- analyse(im, recs, ids) }(order[lo:min(lo+analyseBlockSize, len(order))])
+			go func(ids []int) { slot <- analyse(im, chunks, ids) }(order[lo:min(lo+analyseBlockSize, len(order))])
 		}
 	}()
 	go func() {
@@ -155,12 +156,12 @@ func analyseAhead(ctx context.Context, im *mapping.IndexMappingImpl, recs []inde
 	return out
 }
 
-// analyse maps recs[ids] to bleve documents and analyses their indexed
+// analyse maps chunks[ids] to bleve documents and analyses their indexed
 // fields, as the builder would.
-func analyse(im *mapping.IndexMappingImpl, recs []index.Record, ids []int) analysedBlock {
+func analyse(im *mapping.IndexMappingImpl, chunks []corpus.Chunk, ids []int) analysedBlock {
 	docs := make([]*document.Document, len(ids))
 	for i, r := range ids {
-		c := recs[r].Chunk
+		c := chunks[r]
 		doc := document.NewDocument(c.ID)
 		if err := im.MapDocument(doc, bm25Doc{Text: c.Text, Title: c.Title}); err != nil {
 			return analysedBlock{err: fmt.Errorf("bm25 map chunk %s: %w", c.ID, err)}

@@ -83,7 +83,7 @@ func TestStoreAtScale(t *testing.T) {
 	base := rssMB(t, "VmRSS")
 	start = time.Now()
 	tmp := t.TempDir()
-	if err := buildBM25(ctx, filepath.Join(tmp, "bm25"), tmp, recs, order); err != nil {
+	if err := buildBM25(ctx, filepath.Join(tmp, "bm25"), tmp, chunks, order); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("bleve on disk, batches of %d, merged: %v, peak RSS +%d MB", bm25BatchSize, time.Since(start).Round(time.Millisecond), rssMB(t, "VmHWM")-base)

@@ -62,70 +62,115 @@ type storeFormat struct {
 // opts.DropVectors each record's Vector is set to nil once written. When
 // Build fails it removes what it wrote.
 func Build(ctx context.Context, dir, embedder string, recs []index.Record, opts Options) (*Index, error) {
-	if err := checkRecords(recs); err != nil {
+	chunks := make([]corpus.Chunk, len(recs))
+	for i, r := range recs {
+		chunks[i] = r.Chunk
+	}
+	return BuildEmbedding(ctx, dir, embedder, chunks, func(context.Context) ([]index.Record, error) { return recs, nil }, opts)
+}
+
+// Vectors returns the records of the chunks a build indexes, in the
+// chunks' order, with their vectors: an embedding still to be done.
+type Vectors func(ctx context.Context) ([]index.Record, error)
+
+// BuildEmbedding is Build for chunks whose vectors are still to be
+// computed: it indexes the chunks' text while vectors runs, and writes
+// the vectors it returns. On a large corpus both take seconds of every
+// core, and the BM25 builder's own goroutine would otherwise run alone
+// after the embedding. An error of vectors is returned as it is.
+func BuildEmbedding(ctx context.Context, dir, embedder string, chunks []corpus.Chunk, vectors Vectors, opts Options) (*Index, error) {
+	if err := checkChunks(chunks); err != nil {
 		return nil, fmt.Errorf("build index %s: %w", dir, err)
 	}
 	if err := makeEmptyDir(dir); err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	m, err := build(ctx, dir, embedder, recs, opts)
+	m, err := build(ctx, dir, embedder, chunks, vectors, opts)
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("build index %s: %w", dir, err), removeContents(dir))
+		return nil, errors.Join(err, removeContents(dir))
 	}
 	return m, nil
 }
 
-func build(ctx context.Context, dir, embedder string, recs []index.Record, opts Options) (*Index, error) {
-	order := make([]int, len(recs))
+func build(ctx context.Context, dir, embedder string, chunks []corpus.Chunk, vectors Vectors, opts Options) (*Index, error) {
+	order := make([]int, len(chunks))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(a, b int) int { return strings.Compare(recs[a].Chunk.ID, recs[b].Chunk.ID) })
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(chunks[a].ID, chunks[b].ID) })
+	bctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	bm25Done := make(chan error, 1)
+	go func() { bm25Done <- buildBM25(bctx, filepath.Join(dir, BM25Dir), dir, chunks, order) }()
+	// Either failure stops the other before the folder is cleared.
+	fail := func(err error) (*Index, error) {
+		cancel()
+		<-bm25Done
+		return nil, err
+	}
+	recs, err := vectors(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	if err := checkRecords(chunks, recs); err != nil {
+		return fail(fmt.Errorf("build index %s: %w", dir, err))
+	}
 	dim := len(recs[0].Vector)
 	if err := writeVectors(filepath.Join(dir, VectorsFile), embedder, dim, recs, order); err != nil {
-		return nil, err
+		return fail(fmt.Errorf("build index %s: %w", dir, err))
 	}
 	if opts.DropVectors {
 		for i := range recs {
 			recs[i].Vector = nil
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := buildBM25(ctx, filepath.Join(dir, BM25Dir), dir, recs, order); err != nil {
-		return nil, err
+	if err := <-bm25Done; err != nil {
+		return nil, fmt.Errorf("build index %s: %w", dir, err)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("build index %s: %w", dir, err)
 	}
 	format, err := json.Marshal(storeFormat{Version: storeVersion, Embedder: embedder, Dim: dim, Count: len(recs)})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("build index %s: %w", dir, err)
 	}
 	if err := datadir.WriteFileSync(filepath.Join(dir, formatFile), format); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("build index %s: %w", dir, err)
 	}
-	chunks := make([]corpus.Chunk, len(recs))
-	for i, r := range recs {
-		chunks[i] = r.Chunk
+	m, err := open(ctx, dir, embedder, chunks, opts)
+	if err != nil {
+		return nil, fmt.Errorf("build index %s: %w", dir, err)
 	}
-	return open(ctx, dir, embedder, chunks, opts)
+	return m, nil
 }
 
-// checkRecords refuses what a stored index cannot hold: no records, a
-// chunk twice, vectors of mixed or zero size, or not finite.
-func checkRecords(recs []index.Record) error {
-	if len(recs) == 0 {
+// checkChunks refuses what a stored index cannot hold: no chunks, or a
+// chunk twice.
+func checkChunks(chunks []corpus.Chunk) error {
+	if len(chunks) == 0 {
 		return errors.New("no records")
 	}
-	dim := len(recs[0].Vector)
-	seen := make(map[string]bool, len(recs))
-	for _, r := range recs {
-		if seen[r.Chunk.ID] {
-			return fmt.Errorf("chunk %s appears twice", r.Chunk.ID)
+	seen := make(map[string]bool, len(chunks))
+	for _, c := range chunks {
+		if seen[c.ID] {
+			return fmt.Errorf("chunk %s appears twice", c.ID)
 		}
-		seen[r.Chunk.ID] = true
+		seen[c.ID] = true
+	}
+	return nil
+}
+
+// checkRecords refuses records that are not chunks' in order, or whose
+// vectors are of mixed or zero size, or not finite.
+func checkRecords(chunks []corpus.Chunk, recs []index.Record) error {
+	if len(recs) != len(chunks) {
+		return fmt.Errorf("%d records for %d chunks", len(recs), len(chunks))
+	}
+	dim := len(recs[0].Vector)
+	for i, r := range recs {
+		if r.Chunk.ID != chunks[i].ID {
+			return fmt.Errorf("record %d is chunk %s, not %s", i, r.Chunk.ID, chunks[i].ID)
+		}
 		if len(r.Vector) == 0 {
 			return fmt.Errorf("chunk %s: empty vector", r.Chunk.ID)
 		}
