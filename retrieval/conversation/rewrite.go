@@ -2,13 +2,14 @@ package conversation
 
 import (
 	"maps"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/citebot/citebot/internal/parallel"
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/reader"
@@ -33,19 +34,21 @@ type Rewriter struct {
 // NewRewriter learns from the chunks of a corpus whose statistics are
 // stats.
 //
-// A large corpus is read in shares, one per core; their counts are added
-// in order, so the result does not depend on timing.
+// A large corpus is read in shares, one per spare core (parallel.Spare);
+// their counts are added in order, so the result does not depend on
+// timing.
 func NewRewriter(stats *reader.Stats, chunks []corpus.Chunk) *Rewriter {
-	n := min(runtime.GOMAXPROCS(0), max(len(chunks)/learnShard, 1))
+	n := min(parallel.Spare(), max(len(chunks)/learnShard, 1))
 	parts := make([]*Rewriter, n)
 	var wg sync.WaitGroup
 	for i := range parts {
 		lo, hi := i*len(chunks)/n, (i+1)*len(chunks)/n
 		wg.Go(func() {
 			p := &Rewriter{stats: stats, coord: map[string]int32{}}
+			sp := words.NewSplitter(stats.Stem)
 			for _, c := range chunks[lo:hi] {
 				for _, s := range reader.ChunkSentences(c) {
-					toks := words.SplitStemmed(s, stats.Stem)
+					toks := sp.Split(s)
 					if !words.TitleCased(toks) {
 						p.coordinate(s, toks)
 					}

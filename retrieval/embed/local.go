@@ -7,8 +7,9 @@ package embed
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sync"
+
+	"github.com/citebot/citebot/internal/parallel"
 
 	"github.com/citebot/citebot/retrieval/words"
 )
@@ -40,32 +41,32 @@ func (e Local) dim() int {
 func (e Local) Name() string { return fmt.Sprintf("local-hash-v2/%d", e.dim()) }
 
 // Embed returns one vector per text. It never fails except on a cancelled
-// context. A long list is shared among all CPUs: hashing is all it does,
-// so an ingest would otherwise leave every core but one idle.
+// context. A long list is shared among the spare CPUs (parallel.Spare):
+// hashing is all it does, and it runs beside the index build.
 func (e Local) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
-	workers := min(runtime.GOMAXPROCS(0), len(texts)/minPerWorker)
+	workers := min(parallel.Spare(), len(texts)/minPerWorker)
 	if workers <= 1 {
-		stem := words.Stem
+		split := words.Split
 		if len(texts) > 1 {
-			stem = words.Stemmer{}.Stem
+			split = words.NewSplitter(words.Stem).Split
 		}
 		for i, t := range texts {
 			if i%256 == 0 && ctx.Err() != nil {
 				break
 			}
-			out[i] = e.vector(t, stem)
+			out[i] = e.vector(t, split)
 		}
 	} else {
 		var wg sync.WaitGroup
 		for w := range workers {
 			wg.Go(func() {
-				stem := words.Stemmer{}.Stem
+				split := words.NewSplitter(words.Stem).Split
 				for i := w; i < len(texts); i += workers {
 					if (i/workers)%64 == 0 && ctx.Err() != nil {
 						return
 					}
-					out[i] = e.vector(texts[i], stem)
+					out[i] = e.vector(texts[i], split)
 				}
 			})
 		}
@@ -89,9 +90,9 @@ const (
 	fnvPrime64  = 1099511628211
 )
 
-// vector embeds text, stemming its words with stem (words.Stem, or a
-// words.Stemmer when many texts are embedded at once).
-func (e Local) vector(text string, stem func(string) string) []float32 {
+// vector embeds text, split into words by split (words.Split, or a
+// words.Splitter's when many texts are embedded at once).
+func (e Local) vector(text string, split func(string) []words.Token) []float32 {
 	d := uint64(e.dim())
 	v := make([]float32, d)
 	add := func(h uint64, w float32) {
@@ -102,7 +103,7 @@ func (e Local) vector(text string, stem func(string) string) []float32 {
 		v[idx] += w
 	}
 	var buf [64]byte
-	for _, t := range words.SplitStemmed(text, stem) {
+	for _, t := range split(text) {
 		if t.Stem == "" {
 			continue
 		}

@@ -2,10 +2,11 @@ package reader
 
 import (
 	"math"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/citebot/citebot/internal/parallel"
 
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/words"
@@ -37,9 +38,10 @@ type Stats struct {
 var learnShard = 4000
 
 // Learn gathers the statistics of chunks. A large corpus is read in
-// shares, one per core, whose counts are then added up.
+// shares, one per spare core (parallel.Spare), whose counts are then
+// added up.
 func Learn(chunks []corpus.Chunk) *Stats {
-	n := min(runtime.GOMAXPROCS(0), max(len(chunks)/learnShard, 1))
+	n := min(parallel.Spare(), max(len(chunks)/learnShard, 1))
 	parts := make([]*Stats, n)
 	var wg sync.WaitGroup
 	for i := range parts {
@@ -68,10 +70,11 @@ func learnPart(chunks []corpus.Chunk) *Stats {
 	s := &Stats{df: map[string]int32{}, n: len(chunks), proper: map[string]int32{}, lower: map[string]int32{},
 		stems: map[string]string{}}
 	seen := map[string]bool{}
+	sp := words.NewSplitter(s.stem)
 	for _, c := range chunks {
 		clear(seen)
 		for _, text := range ChunkSentences(c) {
-			toks := words.SplitStemmed(text, s.stem)
+			toks := sp.Split(text)
 			headline := words.TitleCased(toks)
 			for i, t := range toks {
 				if t.Stem != "" && !seen[t.Stem] {

@@ -42,6 +42,12 @@ func Split(text string) []Token { return SplitStemmed(text, Stem) }
 // again and again.
 func SplitStemmed(text string, stem func(norm string) string) []Token {
 	toks := make([]Token, 0, len(text)/6)
+	scan(text, func(start, end int) { toks = append(toks, newToken(text, start, end, stem)) })
+	return toks
+}
+
+// scan calls word with the byte offsets of each word of text, in order.
+func scan(text string, word func(start, end int)) {
 	i := 0
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -68,10 +74,9 @@ func SplitStemmed(text string, stem func(norm string) string) []Token {
 			}
 			break
 		}
-		toks = append(toks, newToken(text, start, end, stem))
+		word(start, end)
 		i = end
 	}
-	return toks
 }
 
 // Terms returns the distinct stems of the content words of text, in order.
@@ -143,20 +148,51 @@ func Stem(w string) string {
 	return porterstemmer.StemString(w)
 }
 
-// Stemmer is Stem with a memory of the words it has stemmed, for one
-// goroutine reading many texts: the Porter stemmer is most of what
-// splitting costs, and a corpus repeats its words. It is not safe for
-// concurrent use.
-type Stemmer map[string]string
+// Splitter is SplitStemmed for one goroutine reading a whole corpus: it
+// remembers every spelling it has met with its folded form and stem, so
+// that a word seen before costs one lookup instead of folding, a
+// stop-word lookup and a stemmer call, which were most of the cost of
+// reading a corpus three times at ingest (statistics, rewriter, local
+// embedder). It is not safe for concurrent use.
+type Splitter struct {
+	stem  func(norm string) string
+	forms map[string]form
+}
 
-// Stem returns Stem(norm), from memory when it can.
-func (m Stemmer) Stem(norm string) string {
-	if st, ok := m[norm]; ok {
-		return st
-	}
-	st := Stem(norm)
-	m[norm] = st
-	return st
+// form is what a spelling folds and stems to.
+type form struct{ norm, stem string }
+
+// maxForms bounds a Splitter's memory: past it, new spellings are worked
+// out every time, as SplitStemmed does.
+const maxForms = 1 << 18
+
+// NewSplitter returns a Splitter that stems with stem (Stem, or a
+// corpus's stem table).
+func NewSplitter(stem func(norm string) string) *Splitter {
+	return &Splitter{stem: stem, forms: map[string]form{}}
+}
+
+// Split is SplitStemmed(text, stem).
+func (sp *Splitter) Split(text string) []Token {
+	toks := make([]Token, 0, len(text)/6)
+	scan(text, func(start, end int) {
+		raw := text[start:end]
+		f, ok := sp.forms[raw]
+		if !ok {
+			t := newToken(text, start, end, sp.stem)
+			if len(sp.forms) >= maxForms {
+				toks = append(toks, t)
+				return
+			}
+			// Own copies, so that the memory does not keep whole texts.
+			f = form{norm: strings.Clone(t.Norm), stem: strings.Clone(t.Stem)}
+			sp.forms[strings.Clone(raw)] = f
+		}
+		first, _ := utf8.DecodeRuneInString(raw)
+		toks = append(toks, Token{Start: start, End: end, Norm: f.norm, Stem: f.stem,
+			Cap: unicode.IsUpper(first), Num: unicode.IsDigit(first)})
+	})
+	return toks
 }
 
 // Fold lower-cases s and strips diacritics. Letters that do not decompose

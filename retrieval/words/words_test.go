@@ -1,7 +1,10 @@
 package words
 
 import (
+	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -110,14 +113,52 @@ func TestStem(t *testing.T) {
 	}
 }
 
-func TestStemmerRemembersStem(t *testing.T) {
-	m := Stemmer{}
-	for _, w := range []string{"ratified", "ratifies", "27th", "countries", "ratified", "", "running"} {
-		if got, want := m.Stem(w), Stem(w); got != want {
-			t.Errorf("Stemmer.Stem(%q) = %q, want %q", w, got, want)
+func TestSplitterMatchesSplit(t *testing.T) {
+	texts := []string{
+		"Estonia ratified the Ottawa Convention in 2004; Latvia's in 2005.",
+		"estonia RATIFIED it, Estonia's minister said — Šakalienė's talks.",
+		"The 27th and 3.5, 2,000 anti-personnel mines.",
+		"",
+		"Ratified ratified RATIFIED",
+	}
+	sp := NewSplitter(Stem)
+	// Twice: the second pass reads every spelling from memory.
+	for pass := range 2 {
+		for _, text := range texts {
+			got, want := sp.Split(text), Split(text)
+			if !slices.Equal(got, want) {
+				t.Errorf("pass %d: Split(%q) = %v, want %v", pass, text, got, want)
+			}
 		}
 	}
-	if got, want := len(m), 6; got != want {
-		t.Errorf("Stemmer holds %d words, want %d", got, want)
+}
+
+func TestSplitterBounded(t *testing.T) {
+	sp := NewSplitter(Stem)
+	var b strings.Builder
+	for i := range maxForms + 10 {
+		fmt.Fprintf(&b, "w%d ", i)
 	}
+	text := b.String() + "Ratified"
+	got := sp.Split(text)
+	if n := len(sp.forms); n != maxForms {
+		t.Errorf("splitter remembers %d spellings, want %d", n, maxForms)
+	}
+	// Past the bound, words are still split right.
+	if last := got[len(got)-1]; last.Norm != "ratified" || last.Stem != Stem("ratified") || !last.Cap {
+		t.Errorf("last token = %+v, want ratified, stemmed, capitalised", last)
+	}
+}
+
+func FuzzSplitterMatchesSplit(f *testing.F) {
+	f.Add("Estonia's 2,000 anti-personnel mines, ratified in 2004.")
+	f.Add("\xffé日本 ’s")
+	f.Fuzz(func(t *testing.T, text string) {
+		sp := NewSplitter(Stem)
+		for range 2 {
+			if got, want := sp.Split(text), Split(text); !slices.Equal(got, want) {
+				t.Fatalf("Split(%q) = %v, want %v", text, got, want)
+			}
+		}
+	})
 }
