@@ -48,6 +48,9 @@ func NewRewriter(stats *reader.Stats, chunks []corpus.Chunk) *Rewriter {
 			sp := words.NewSplitter(stats.Stem)
 			for _, c := range chunks[lo:hi] {
 				for _, s := range reader.ChunkSentences(c) {
+					if !mayList(s) {
+						continue // nothing to count, nothing to split
+					}
 					toks := sp.Split(s)
 					if !words.TitleCased(toks) {
 						p.coordinate(s, toks)
@@ -420,6 +423,13 @@ const (
 var listSeparators = map[string]bool{
 	", ": true, " and ": true, ", and ": true, " or ": true, ", or ": true, " & ": true, "/": true,
 	" / ": true, " nor ": true,
+}
+
+// mayList reports whether text holds a list separator, without which
+// coordinate finds nothing to count.
+func mayList(text string) bool {
+	return strings.ContainsAny(text, ",&/") || strings.Contains(text, " and ") ||
+		strings.Contains(text, " or ") || strings.Contains(text, " nor ")
 }
 
 // coordinate counts the names (or numbers) that a corpus sentence lists

@@ -147,3 +147,14 @@ func TestNewRewriterInSharesCountsAsOne(t *testing.T) {
 		t.Errorf("names learnt in shares differ from one pass: %d pairs, want %d", len(shared.coord), len(one.coord))
 	}
 }
+
+func TestMayListSeesEverySeparator(t *testing.T) {
+	for sep := range listSeparators {
+		if text := "Estonia" + sep + "Latvia"; !mayList(text) {
+			t.Errorf("mayList(%q) = false, want true: coordinate would count the pair", text)
+		}
+	}
+	if text := "Estonia ratified it in 2004."; mayList(text) {
+		t.Errorf("mayList(%q) = true, want false", text)
+	}
+}
