@@ -8,7 +8,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
@@ -28,7 +27,7 @@ func NewMapping() (*mapping.IndexMappingImpl, error) {
 	err := im.AddCustomAnalyzer(AnalyzerName, map[string]any{
 		"type":          custom.Name,
 		"char_filters":  []string{foldName},
-		"tokenizer":     unicode.Name,
+		"tokenizer":     tokenName,
 		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, stemName},
 	})
 	if err != nil {
