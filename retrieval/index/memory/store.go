@@ -75,9 +75,9 @@ type Vectors func(ctx context.Context) ([]index.Record, error)
 
 // BuildEmbedding is Build for chunks whose vectors are still to be
 // computed: it indexes the chunks' text while vectors runs, and writes
-// the vectors it returns. On a large corpus both take seconds of every
-// core, and the BM25 builder's own goroutine would otherwise run alone
-// after the embedding. An error of vectors is returned as it is.
+// the vectors it returns, or stops indexing if vectors fails. On a large
+// corpus both take seconds of every core, and the BM25 builder's own
+// goroutine would otherwise run alone after the embedding.
 func BuildEmbedding(ctx context.Context, dir, embedder string, chunks []corpus.Chunk, vectors Vectors, opts Options) (*Index, error) {
 	if err := checkChunks(chunks); err != nil {
 		return nil, fmt.Errorf("build index %s: %w", dir, err)
@@ -87,7 +87,7 @@ func BuildEmbedding(ctx context.Context, dir, embedder string, chunks []corpus.C
 	}
 	m, err := build(ctx, dir, embedder, chunks, vectors, opts)
 	if err != nil {
-		return nil, errors.Join(err, removeContents(dir))
+		return nil, errors.Join(fmt.Errorf("build index %s: %w", dir, err), removeContents(dir))
 	}
 	return m, nil
 }
@@ -113,11 +113,11 @@ func build(ctx context.Context, dir, embedder string, chunks []corpus.Chunk, vec
 		return fail(err)
 	}
 	if err := checkRecords(chunks, recs); err != nil {
-		return fail(fmt.Errorf("build index %s: %w", dir, err))
+		return fail(err)
 	}
 	dim := len(recs[0].Vector)
 	if err := writeVectors(filepath.Join(dir, VectorsFile), embedder, dim, recs, order); err != nil {
-		return fail(fmt.Errorf("build index %s: %w", dir, err))
+		return fail(err)
 	}
 	if opts.DropVectors {
 		for i := range recs {
@@ -125,23 +125,19 @@ func build(ctx context.Context, dir, embedder string, chunks []corpus.Chunk, vec
 		}
 	}
 	if err := <-bm25Done; err != nil {
-		return nil, fmt.Errorf("build index %s: %w", dir, err)
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("build index %s: %w", dir, err)
+		return nil, err
 	}
 	format, err := json.Marshal(storeFormat{Version: storeVersion, Embedder: embedder, Dim: dim, Count: len(recs)})
 	if err != nil {
-		return nil, fmt.Errorf("build index %s: %w", dir, err)
+		return nil, err
 	}
 	if err := datadir.WriteFileSync(filepath.Join(dir, formatFile), format); err != nil {
-		return nil, fmt.Errorf("build index %s: %w", dir, err)
+		return nil, err
 	}
-	m, err := open(ctx, dir, embedder, chunks, opts)
-	if err != nil {
-		return nil, fmt.Errorf("build index %s: %w", dir, err)
-	}
-	return m, nil
+	return open(ctx, dir, embedder, chunks, opts)
 }
 
 // checkChunks refuses what a stored index cannot hold: no chunks, or a

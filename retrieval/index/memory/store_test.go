@@ -416,6 +416,47 @@ func TestBuildRefuses(t *testing.T) {
 	})
 }
 
+func TestBuildEmbeddingRefusesWhatItsVectorsGive(t *testing.T) {
+	ctx := context.Background()
+	// Over a bleve batch, so that the build may have written segments by
+	// the time the vectors fail; when they fail at once, it has none.
+	recs := textRecords(3000, 48, 52)
+	chunks := make([]corpus.Chunk, len(recs))
+	for i, r := range recs {
+		chunks[i] = r.Chunk
+	}
+	errEmbed := errors.New("embedding server down")
+	swapped := cloneRecords(recs)
+	swapped[0], swapped[1] = swapped[1], swapped[0]
+	for _, tc := range []struct {
+		name    string
+		vectors Vectors
+		want    error
+	}{
+		{name: "an embedding error", want: errEmbed,
+			vectors: func(context.Context) ([]index.Record, error) { return nil, errEmbed }},
+		{name: "fewer records than chunks",
+			vectors: func(context.Context) ([]index.Record, error) { return recs[:10], nil }},
+		{name: "records in another order",
+			vectors: func(context.Context) ([]index.Record, error) { return swapped, nil }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "index")
+			m, err := BuildEmbedding(ctx, dir, testEmbedder, chunks, tc.vectors, Options{})
+			if err == nil {
+				m.Close()
+				t.Fatal("BuildEmbedding succeeded, want an error")
+			}
+			if tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("got %v, want %v", err, tc.want)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("a failed build left %d entries in its folder", len(entries))
+			}
+		})
+	}
+}
+
 // TestStoredSearchConcurrent runs searches side by side on opened
 // indexes, for the race detector.
 func TestStoredSearchConcurrent(t *testing.T) {
