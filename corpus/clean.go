@@ -2,7 +2,6 @@ package corpus
 
 import (
 	"path"
-
 	"strings"
 	"unicode"
 	"unicode/utf8"

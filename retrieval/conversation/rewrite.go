@@ -9,9 +9,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/citebot/citebot/internal/parallel"
-
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/parallel"
 	"github.com/citebot/citebot/retrieval/reader"
 	"github.com/citebot/citebot/retrieval/words"
 )

@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/citebot/citebot/internal/parallel"
-
 	"github.com/citebot/citebot/retrieval/words"
 )
 

@@ -6,9 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/citebot/citebot/internal/parallel"
-
 	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/internal/parallel"
 	"github.com/citebot/citebot/retrieval/words"
 )
 
