@@ -8,7 +8,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 	porterstemmer "github.com/blevesearch/go-porterstemmer"
 )
@@ -16,7 +15,8 @@ import (
 // The analyzer's own filters: bleve's ASCII folding and Porter stemming,
 // with the same output for every input, made cheaper for text that is
 // mostly ASCII and words that recur. Ingest spends most of its time
-// analysing chunks, and these two filters were a third of that.
+// analysing chunks, and these two filters were a third of that (see also
+// tokenizer.go).
 const (
 	foldName = "citebot_asciifolding"
 	stemName = "citebot_porter"
@@ -26,11 +26,6 @@ func init() {
 	// Registration fails only for a name taken twice, which is a bug.
 	if err := registry.RegisterCharFilter(foldName, func(map[string]any, *registry.Cache) (analysis.CharFilter, error) {
 		return foldFilter{fold: asciifolding.New()}, nil
-	}); err != nil {
-		panic(err)
-	}
-	if err := registry.RegisterTokenizer(tokenName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
-		return wordTokenizer{unicode: unicode.NewUnicodeTokenizer()}, nil
 	}); err != nil {
 		panic(err)
 	}
@@ -130,140 +125,4 @@ func (f *stemFilter) stem(term []byte) []byte {
 	}
 	sh.mu.Unlock()
 	return st
-}
-
-// tokenName is the analyzer's tokenizer: bleve's Unicode word
-// segmentation (UAX #29), with the same tokens, made cheaper for text
-// that is all ASCII, where the rules reduce to a few classes of bytes.
-// The segmenter was a quarter of ingest's analysis.
-const tokenName = "citebot_unicode"
-
-// asciiClass is a byte's UAX #29 word-break class, for ASCII.
-type asciiClass uint8
-
-const (
-	clOther     asciiClass = iota
-	clLetter               // ALetter
-	clDigit                // Numeric
-	clExtend               // ExtendNumLet: "_"
-	clMidLetter            // MidLetter: ":"
-	clMidNumLet            // MidNumLet and Single_Quote: "." "'"
-	clMidNum               // MidNum: "," ";"
-)
-
-var asciiClasses = func() (t [utf8.RuneSelf]asciiClass) {
-	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = clLetter, clLetter
-	}
-	for c := '0'; c <= '9'; c++ {
-		t[c] = clDigit
-	}
-	t['_'] = clExtend
-	t[':'] = clMidLetter
-	t['.'], t['\''] = clMidNumLet, clMidNumLet
-	t[','], t[';'] = clMidNum, clMidNum
-	return t
-}()
-
-// wordTokenizer is bleve's Unicode tokenizer with a path of its own for
-// ASCII. Text that is not all ASCII is cut at spaces into runs that are
-// or are not; only the latter go to bleve's segmenter. A space followed
-// by an ASCII byte is a word boundary on both sides under every UAX #29
-// rule (none joins a space to a letter, digit or mark, and ASCII has no
-// combining marks), so the runs give the tokens the whole text would.
-type wordTokenizer struct{ unicode analysis.Tokenizer }
-
-func (w wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	if !utf8.Valid(input) {
-		// bleve's segmenter stops at the first invalid byte; only it
-		// gives what it gives.
-		return w.unicode.Tokenize(input)
-	}
-	var out analysis.TokenStream
-	start, ascii := 0, true // the run being gathered
-	flush := func(end int) {
-		if end <= start {
-			return
-		}
-		var ts analysis.TokenStream
-		if ascii {
-			ts = tokenizeASCII(input[start:end])
-		} else {
-			ts = w.unicode.Tokenize(input[start:end])
-		}
-		if start == 0 && end == len(input) {
-			out = ts
-			return
-		}
-		for _, t := range ts {
-			t.Start += start
-			t.End += start
-			t.Position = len(out) + 1
-			out = append(out, t)
-		}
-	}
-	piece, pieceASCII := 0, true
-	for i := 0; i <= len(input); i++ {
-		cut := i == len(input) || input[i] == ' ' && (i+1 == len(input) || input[i+1] < utf8.RuneSelf)
-		if !cut {
-			pieceASCII = pieceASCII && input[i] < utf8.RuneSelf
-			continue
-		}
-		if pieceASCII != ascii && piece > start {
-			flush(piece)
-			start = piece
-		}
-		ascii = pieceASCII
-		piece, pieceASCII = i+1, true
-	}
-	flush(len(input))
-	return out
-}
-
-// tokenizeASCII splits ASCII text into words by the rules of UAX #29
-// that ASCII can meet: letters, digits and "_" join (WB5, WB8–WB10,
-// WB13a–b); a letter, a mid-letter mark and a letter join (WB6–7: "can't",
-// "e.g"); a digit, a mid-number mark and a digit join (WB11–12: "3.5",
-// "2,000"). Every other byte stands alone and is not a token.
-func tokenizeASCII(input []byte) analysis.TokenStream {
-	tokens := make([]analysis.Token, 0, len(input)/5+1)
-	i := 0
-	for i < len(input) {
-		c := asciiClasses[input[i]]
-		if c != clLetter && c != clDigit && c != clExtend {
-			i++
-			continue
-		}
-		start := i
-		letters, digits := c == clLetter, c == clDigit
-		prev := c
-		i++
-		for i < len(input) {
-			cur := asciiClasses[input[i]]
-			switch {
-			case cur == clLetter || cur == clDigit || cur == clExtend:
-			case i+1 < len(input) && prev == clLetter && (cur == clMidLetter || cur == clMidNumLet) &&
-				asciiClasses[input[i+1]] == clLetter:
-			case i+1 < len(input) && prev == clDigit && (cur == clMidNum || cur == clMidNumLet) &&
-				asciiClasses[input[i+1]] == clDigit:
-			default:
-				goto done
-			}
-			letters = letters || cur == clLetter
-			digits = digits || cur == clDigit
-			prev = cur
-			i++
-		}
-	done:
-		typ := analysis.AlphaNumeric
-		if digits && !letters {
-			typ = analysis.Numeric
-		}
-		tokens = append(tokens, analysis.Token{Term: input[start:i], Start: start, End: i, Position: len(tokens) + 1, Type: typ})
-	}
-	out := make(analysis.TokenStream, len(tokens))
-	for k := range tokens {
-		out[k] = &tokens[k]
-	}
-	return out
 }
