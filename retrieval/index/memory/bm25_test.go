@@ -1,0 +1,87 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/citebot/citebot/corpus"
+	"github.com/citebot/citebot/retrieval/index"
+)
+
+// TestSearchOrdersTiesByID checks that search gives what bleve's own sort
+// by score, then ID, gives, with tie groups smaller and larger than the
+// window it fetches past n.
+func TestSearchOrdersTiesByID(t *testing.T) {
+	ctx := context.Background()
+	b, err := newBM25Index()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.close()
+	r := rand.New(rand.NewPCG(7, 7))
+	var recs []index.Record
+	add := func(text string, copies int) {
+		for range copies {
+			// Random IDs, so that ID order is not indexing order.
+			id := fmt.Sprintf("d%08x", r.Uint32())
+			recs = append(recs, index.Record{Chunk: corpus.Chunk{ID: id, Source: id, Text: text}})
+		}
+	}
+	add("harbour ferry tunnel", 60) // a tie group larger than the window
+	add("harbour ferry", 5)         // and smaller ones
+	add("harbour tunnel bridge", 7)
+	add("ferry museum railway", 3)
+	for i := range 40 {
+		add(fmt.Sprintf("harbour mayor council %d", i), 1)
+	}
+	if err := b.upsert(recs); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		query string
+		n     int
+	}{
+		{"harbour ferry tunnel", 10}, // inside the big group: bleve sorts
+		{"harbour ferry tunnel", 70}, // past it
+		{"ferry", 4},
+		{"museum railway ferry", 8},
+		{"harbour mayor", 30},
+		{"harbour", 200}, // more than match
+	} {
+		t.Run(fmt.Sprintf("%s/%d", tc.query, tc.n), func(t *testing.T) {
+			got, _, err := b.search(ctx, tc.query, tc.n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := referenceSearch(t, b, tc.query, tc.n)
+			if !slices.Equal(got, want) {
+				t.Errorf("got  %v\nwant %v", got, want)
+			}
+		})
+	}
+}
+
+// referenceSearch is search with bleve sorting every match by score, then ID.
+func referenceSearch(t *testing.T, b *bm25Index, text string, n int) []string {
+	t.Helper()
+	q, err := b.query(context.Background(), text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := bleve.NewSearchRequestOptions(q, n, 0, false)
+	req.SortBy([]string{"-_score", "_id"})
+	res, err := b.idx.Search(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
