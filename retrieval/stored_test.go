@@ -375,3 +375,33 @@ func mustOpen(t *testing.T, dir, data string) *retrieval.Engine {
 	t.Cleanup(func() { eng.Close() })
 	return eng
 }
+
+// failingEmbedder fails every call: an embedding server that is down.
+type failingEmbedder struct{ embed.Local }
+
+var errEmbedderDown = errors.New("embedding server down")
+
+func (failingEmbedder) Embed(context.Context, []string) ([][]float32, error) {
+	return nil, errEmbedderDown
+}
+
+func TestIngestReportsAFailingEmbedder(t *testing.T) {
+	dir := t.TempDir()
+	docs := loadMap(t, fstest.MapFS{"a.txt": {Data: []byte("The bridge opened in 1889.\n")}})
+	// The text is indexed while the chunks are embedded: the build must
+	// stop, say why, and store nothing.
+	eng, err := retrieval.NewEngine(context.Background(), docs, retrieval.Options{Embedder: failingEmbedder{}, DataDir: dir})
+	if err == nil {
+		eng.Close()
+		t.Fatal("NewEngine succeeded with an embedder that fails")
+	}
+	if !errors.Is(err, errEmbedderDown) {
+		t.Errorf("got %v, want the embedder's error", err)
+	}
+	if store.Exists(dir) {
+		t.Error("a failed ingest left a stored index")
+	}
+	if gens, _ := filepath.Glob(filepath.Join(dir, store.Dir, "g*")); len(gens) > 0 {
+		t.Errorf("a failed ingest left generations %v", gens)
+	}
+}
