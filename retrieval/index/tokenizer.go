@@ -123,6 +123,7 @@ func tokenizeASCII(input []byte) analysis.TokenStream {
 		letters, digits := c == clLetter, c == clDigit
 		prev := c
 		i++
+	word:
 		for i < len(input) {
 			cur := asciiClasses[input[i]]
 			switch {
@@ -132,14 +133,13 @@ func tokenizeASCII(input []byte) analysis.TokenStream {
 			case i+1 < len(input) && prev == clDigit && (cur == clMidNum || cur == clMidNumLet) &&
 				asciiClasses[input[i+1]] == clDigit:
 			default:
-				goto done
+				break word
 			}
 			letters = letters || cur == clLetter
 			digits = digits || cur == clDigit
 			prev = cur
 			i++
 		}
-	done:
 		typ := analysis.AlphaNumeric
 		if digits && !letters {
 			typ = analysis.Numeric
