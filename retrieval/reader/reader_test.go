@@ -434,3 +434,27 @@ func FuzzCandidates(f *testing.F) {
 		}
 	})
 }
+
+func TestContainsAnyRune(t *testing.T) {
+	tests := []struct {
+		s, set string
+	}{
+		{"costs $5", "$€£¥₹"},
+		{"costs €5", "$€£¥₹"},
+		{"costs ₹5", "$€£¥₹"},
+		{"costs 5 dollars", "$€£¥₹"},
+		{"", "$€"},
+		{"ab", ""},
+		{"50% más", "%‰"},
+		{"5‰", "%‰"},
+		{"naïve ¥", "$€£¥₹"},
+		{"\xff\xfe", "$€"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.s, func(t *testing.T) {
+			if got, want := containsAnyRune(tt.s, tt.set), strings.ContainsAny(tt.s, tt.set); got != want {
+				t.Errorf("containsAnyRune(%q, %q) = %v, want %v", tt.s, tt.set, got, want)
+			}
+		})
+	}
+}
