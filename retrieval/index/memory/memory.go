@@ -389,6 +389,9 @@ func (m *Index) Close() error {
 	m.closed = true
 	err := m.lex.close()
 	m.tableDone.Wait() // it reads the mapped rows
+	if t := m.table.Load(); t != nil {
+		t.free() // no search runs: they hold mu, and see closed
+	}
 	if m.stored != nil {
 		err = errors.Join(err, m.stored.Close())
 	}

@@ -577,3 +577,63 @@ func TestOpenBuildsTableForSparseQuestions(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseUnmapsTableAfterSearches checks that Close frees the flat
+// table, which lives outside the Go heap, only once the searches in
+// flight are done: a search reading it after the unmap would crash the
+// process, not fail a test. Searches racing Close either answer in full
+// or get an error.
+func TestCloseUnmapsTableAfterSearches(t *testing.T) {
+	ctx := context.Background()
+	recs := textRecords(400, 48, 91)
+	opts := Options{ExactSearchLimit: 100, SparseQuestions: true}
+	dir := buildTestStore(t, recs, opts)
+	sparse := make([]float32, 48)
+	for d := 1; d < 48; d += 3 {
+		sparse[d] = float32(d%5) - 2
+	}
+	q := index.Query{Vector: sparse}
+	m, err := Open(ctx, dir, testEmbedder, chunksOf(recs), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := m.Search(ctx, q, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := m.table.Load()
+	if table == nil || table.release == nil {
+		t.Fatal("no off-heap flat table after Open with sparse questions")
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Go(func() {
+			for range 50 {
+				got, err := m.Search(ctx, q, 10)
+				if errors.Is(err, errClosed) {
+					return
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+				if hitList(got) != hitList(want) {
+					errs <- fmt.Errorf("got %s, want %s", hitList(got), hitList(want))
+					return
+				}
+			}
+		})
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if table.cols != nil || table.release != nil {
+		t.Error("Close left the flat table allocated")
+	}
+}
