@@ -24,9 +24,6 @@ type flatVectors struct {
 	row  map[string]int // the row of each id
 	// scores recycles the per-query score buffers, one float per row.
 	scores sync.Pool
-	// release frees cols when they are off the Go heap (flatFromRows);
-	// nil when they are on it.
-	release func()
 }
 
 func newFlatVectors(dim int) *flatVectors {
@@ -181,46 +178,4 @@ func (t *idTop) Pop() any {
 	r := t.rows[n]
 	t.rows, t.scores = t.rows[:n], t.scores[:n]
 	return r
-}
-
-// flatFromRows returns the flatVectors of n rows of dim entries, where
-// row(i) is row i with id ids[i]. It copies: the rows may be a mapped
-// file that is closed afterwards. The copy is made outside the Go heap,
-// and free must be called once no search can read it.
-//
-// Off the heap, because the Go collector lets the heap grow to twice
-// what was live after its last cycle: the table, which never changes and
-// holds no pointers, was nearly half of a stored index's live heap at
-// 100k chunks (146 of 316 MB), and so cost twice its size in peak RSS.
-func flatFromRows(dim int, ids []string, row func(i int) []float32, done func(from, to int)) *flatVectors {
-	n := len(ids)
-	f := &flatVectors{dim: dim, ids: ids, cols: make([][]float32, dim), row: make(map[string]int, n)}
-	// One allocation for all columns; each gets its own capacity so that
-	// a later append to one cannot run into the next.
-	all, release := offHeapFloats(n * dim)
-	f.release = release
-	for d := range f.cols {
-		f.cols[d] = all[d*n : (d+1)*n : (d+1)*n]
-	}
-	const stretch = 4096 // rows between calls of done
-	for i, id := range ids {
-		f.row[id] = i
-		for d, x := range row(i)[:dim] {
-			f.cols[d][i] = x
-		}
-		if done != nil && ((i+1)%stretch == 0 || i+1 == n) {
-			done(i/stretch*stretch, i+1)
-		}
-	}
-	return f
-}
-
-// free releases a table from flatFromRows. The table must not be used
-// afterwards.
-func (f *flatVectors) free() {
-	if f.release != nil {
-		f.release()
-		f.release = nil
-	}
-	f.cols = nil
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/citebot/citebot/retrieval/index/vecfile"
 )
 
-// BenchmarkFlatSearch compares the flat table with vecfile's row-major
-// exact scan over the same 96,000 random unit rows of 384 dimensions,
+// BenchmarkFlatSearch compares the flat table, the int8 table of a
+// stored index and vecfile's row-major exact scan over the same 96,000 random unit rows of 384 dimensions,
 // for queries with the local embedder's sparsity (70 non-zero entries)
 // and dense ones. Every iteration asks another query.
 //
@@ -32,7 +32,12 @@ func BenchmarkFlatSearch(b *testing.B) {
 		embed.Normalize(v)
 	}
 	file := &vecfile.Index{Embedder: "random/384", Dim: dim, Centroids: vecs[:dim], Offsets: []int{0, rows}, IDs: ids, Vectors: vecs}
-	flat := flatFromRows(dim, ids, file.Row, nil)
+	flat := newFlatVectors(dim)
+	for i, id := range ids {
+		flat.upsert(id, file.Row(i))
+	}
+	quant := quantFromRows(dim, ids, file.Row, nil)
+	defer quant.free()
 	queries := map[string][][]float32{}
 	for range 1000 {
 		sparse, dense := make([]float32, dim), make([]float32, dim)
@@ -51,6 +56,13 @@ func BenchmarkFlatSearch(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				flat.search(qs[i%len(qs)], k)
+				i++
+			}
+		})
+		b.Run("quant/"+kind, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				quant.search(qs[i%len(qs)], k)
 				i++
 			}
 		})

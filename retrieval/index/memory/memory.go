@@ -24,9 +24,9 @@ import (
 
 // ExactSearchLimit is the default number of chunks up to which an Index
 // keeps its vectors in chromem-go. Beyond it the search stays exact but
-// reads the vectors directly: a dimension-major table for sparse
-// questions (flatVectors), and for dense ones a stored index's row-major
-// vector file. chromem-go v0.7 pays a goroutine, a channel send and two
+// reads the vectors directly: for sparse questions a dimension-major
+// table (flatVectors; for a stored index, quantTable's int8 copy), and
+// for dense ones a stored index's row-major vector file. chromem-go v0.7 pays a goroutine, a channel send and two
 // locks per document per query: BenchmarkVectorSearchBySize measured it
 // 4× slower than the table at 100 chunks, 10× at 1,000 and 10,000 for
 // sparse questions and 2–3× for dense ones, with the same results (the
@@ -50,12 +50,12 @@ type Index struct {
 	col    *chromem.Collection // nil above the exact-search limit
 	// flat holds New's vectors above the exact-search limit.
 	flat *flatVectors
-	// table is a stored index's flat table: its first sparse question
+	// table is a stored index's int8 table: its first sparse question
 	// starts building it in the background (tableOnce, tableDone), and
 	// sparse questions scan the rows until it is there, so none waits
 	// for it; one whose questions are all dense (a model's embeddings)
-	// never holds this second copy of its vectors.
-	table     atomic.Pointer[flatVectors]
+	// never holds this quantised copy of its vectors.
+	table     atomic.Pointer[quantTable]
 	tableOnce sync.Once
 	tableDone sync.WaitGroup
 	lex       *bm25Index
@@ -81,7 +81,7 @@ type Options struct {
 	// vectors in memory through the BM25 build too.
 	DropVectors bool
 	// SparseQuestions says the embedder's questions are sparse, as the
-	// local embedder's are: Open then builds the flat table of a stored
+	// local embedder's are: Open then builds the int8 table of a stored
 	// index above the limit at once, rather than at the first sparse
 	// question.
 	SparseQuestions bool
@@ -288,8 +288,9 @@ func (m *Index) Search(ctx context.Context, q index.Query, k int) ([]index.Hit, 
 }
 
 // vectorSearch ranks chunks by cosine similarity to vec, exactly: in
-// chromem below the exact-search limit, else in the flat table, or for a
-// stored index and a dense question, in the vector file's rows.
+// chromem below the exact-search limit, else in the flat table (the int8
+// table of a stored index), or for a stored index and a dense question,
+// in the vector file's rows.
 func (m *Index) vectorSearch(ctx context.Context, vec []float32, n int) ([]string, error) {
 	if len(vec) != m.dim {
 		return nil, fmt.Errorf("%w: the question's vector has %d dimensions, the index's %d", index.ErrVectorSize, len(vec), m.dim)
@@ -336,19 +337,19 @@ func (m *Index) vectorSearch(ctx context.Context, vec []float32, n int) ([]strin
 	return ids, nil
 }
 
-// buildTable copies the stored rows into a flat table. Sparse questions
-// read the table once it is there; the rows' pages need not stay
-// resident beside it, and each stretch is let go once copied, so the two
-// are never held whole.
-func (m *Index) buildTable() *flatVectors {
-	t := flatFromRows(m.stored.Dim, m.stored.IDs, m.stored.Row, m.stored.EvictRows)
+// buildTable quantises the stored rows into the int8 table that sparse
+// questions scan. The table rescores its best rows with the mapped rows,
+// so those stay mapped; the pages of each stretch are let go once read,
+// and only the few rows a question rescores come back.
+func (m *Index) buildTable() *quantTable {
+	t := quantFromRows(m.stored.Dim, m.stored.IDs, m.stored.Row, m.stored.EvictRows)
 	m.stored.Evict() // what row scans meanwhile brought back
 	return t
 }
 
 // isSparse reports whether at most half of q's entries are non-zero, as
-// the local embedder's questions are (about 70 of 384): the flat table
-// then reads a fraction of the vectors. A dense question reads them all
+// the local embedder's questions are (about 70 of 384): the flat and int8
+// tables then read a fraction of the vectors. A dense question reads them all
 // either way, and the row-major scan does that faster.
 func isSparse(q []float32) bool {
 	nz := 0

@@ -2,8 +2,8 @@
 
 package memory
 
-// offHeapFloats returns n zeroed float32s from the heap where anonymous
+// offHeapInt8 returns n zeroed int8s from the heap where anonymous
 // mappings are not available; release does nothing.
-func offHeapFloats(n int) (data []float32, release func()) {
-	return make([]float32, n), func() {}
+func offHeapInt8(n int) (data []int8, release func()) {
+	return make([]int8, n), func() {}
 }

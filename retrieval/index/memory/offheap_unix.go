@@ -8,16 +8,16 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// offHeapFloats returns n zeroed float32s in an anonymous mapping outside
-// the Go heap, and the function that unmaps them. Where the system
-// refuses the mapping they come from the heap, and release does nothing.
-func offHeapFloats(n int) (data []float32, release func()) {
+// offHeapInt8 returns n zeroed int8s in an anonymous mapping outside the
+// Go heap, and the function that unmaps them. Where the system refuses
+// the mapping they come from the heap, and release does nothing.
+func offHeapInt8(n int) (data []int8, release func()) {
 	if n == 0 {
 		return nil, func() {}
 	}
-	b, err := unix.Mmap(-1, 0, n*4, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
+	b, err := unix.Mmap(-1, 0, n, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_ANON|unix.MAP_PRIVATE)
 	if err != nil {
-		return make([]float32, n), func() {}
+		return make([]int8, n), func() {}
 	}
-	return unsafe.Slice((*float32)(unsafe.Pointer(&b[0])), n), func() { _ = unix.Munmap(b) }
+	return unsafe.Slice((*int8)(unsafe.Pointer(&b[0])), n), func() { _ = unix.Munmap(b) }
 }

@@ -1,0 +1,37 @@
+#include "textflag.h"
+
+// func axpyInt8AVX2(y []float32, x []int8, a float32)
+// len(y) is a multiple of 32, and len(x) >= len(y).
+TEXT ·axpyInt8AVX2(SB), NOSPLIT, $0-52
+	MOVQ y_base+0(FP), DI
+	MOVQ y_len+8(FP), CX
+	MOVQ x_base+24(FP), SI
+	VBROADCASTSS a+48(FP), Y15
+	SHRQ $5, CX
+	JZ   done
+
+loop:
+	VPMOVSXBD 0(SI), Y0
+	VPMOVSXBD 8(SI), Y1
+	VPMOVSXBD 16(SI), Y2
+	VPMOVSXBD 24(SI), Y3
+	VCVTDQ2PS Y0, Y0
+	VCVTDQ2PS Y1, Y1
+	VCVTDQ2PS Y2, Y2
+	VCVTDQ2PS Y3, Y3
+	VFMADD213PS 0(DI), Y15, Y0
+	VFMADD213PS 32(DI), Y15, Y1
+	VFMADD213PS 64(DI), Y15, Y2
+	VFMADD213PS 96(DI), Y15, Y3
+	VMOVUPS Y0, 0(DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ $32, SI
+	ADDQ $128, DI
+	DECQ CX
+	JNZ  loop
+
+done:
+	VZEROUPPER
+	RET
