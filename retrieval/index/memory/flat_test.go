@@ -36,7 +36,8 @@ func BenchmarkFlatSearch(b *testing.B) {
 	for i, id := range ids {
 		flat.upsert(id, file.Row(i))
 	}
-	quant := quantFromRows(dim, ids, file.Row, nil)
+	readRow := func(i int, dst []float32) error { copy(dst, file.Row(i)); return nil }
+	quant := quantFromRows(dim, ids, file.Row, readRow, nil)
 	defer quant.free()
 	queries := map[string][][]float32{}
 	for range 1000 {
@@ -62,7 +63,9 @@ func BenchmarkFlatSearch(b *testing.B) {
 		b.Run("quant/"+kind, func(b *testing.B) {
 			i := 0
 			for b.Loop() {
-				quant.search(qs[i%len(qs)], k)
+				if _, err := quant.search(qs[i%len(qs)], k); err != nil {
+					b.Fatal(err)
+				}
 				i++
 			}
 		})

@@ -302,7 +302,11 @@ func (m *Index) vectorSearch(ctx context.Context, vec []float32, n int) ([]strin
 		return m.flat.search(q, n), nil
 	case isSparse(q):
 		if t := m.table.Load(); t != nil {
-			return t.search(q, n), nil
+			ids, err := t.search(q, n)
+			if err != nil {
+				return nil, fmt.Errorf("vector search: %w", err)
+			}
+			return ids, nil
 		}
 		m.tableOnce.Do(func() {
 			m.tableDone.Go(func() { m.table.Store(m.buildTable()) })
@@ -338,11 +342,11 @@ func (m *Index) vectorSearch(ctx context.Context, vec []float32, n int) ([]strin
 }
 
 // buildTable quantises the stored rows into the int8 table that sparse
-// questions scan. The table rescores its best rows with the mapped rows,
-// so those stay mapped; the pages of each stretch are let go once read,
-// and only the few rows a question rescores come back.
+// questions scan. The pages of each stretch of rows are let go once read;
+// the table reads the few rows a question rescores from the file, not
+// the mapping, so they do not come back.
 func (m *Index) buildTable() *quantTable {
-	t := quantFromRows(m.stored.Dim, m.stored.IDs, m.stored.Row, m.stored.EvictRows)
+	t := quantFromRows(m.stored.Dim, m.stored.IDs, m.stored.Row, m.stored.ReadRow, m.stored.EvictRows)
 	m.stored.Evict() // what row scans meanwhile brought back
 	return t
 }

@@ -44,18 +44,18 @@ type quantTable struct {
 	cols    []int8
 	scales  []float32 // scales[b*dim+d]
 	release func()
-	// row returns row i's float32 vector, for the rescoring.
-	row func(i int) []float32
+	// readRow copies row i's float32 vector into dst, for the rescoring.
+	readRow func(i int, dst []float32) error
 }
 
 // quantFromRows quantises n rows of dim entries, row(i) being row i with
-// id ids[i]. row must stay valid while the table is used: the table
-// rescores with it. done, if not nil, is called after each stretch of
-// rows is read, maybe from several goroutines at once.
-func quantFromRows(dim int, ids []string, row func(i int) []float32, done func(from, to int)) *quantTable {
+// id ids[i]. readRow must give the same rows while the table is used: the
+// table rescores with it. done, if not nil, is called after each stretch
+// of rows is read, maybe from several goroutines at once.
+func quantFromRows(dim int, ids []string, row func(i int) []float32, readRow func(i int, dst []float32) error, done func(from, to int)) *quantTable {
 	n := len(ids)
 	nb := (n + quantBlock - 1) / quantBlock
-	t := &quantTable{dim: dim, rows: n, ids: ids, scales: make([]float32, nb*dim), row: row}
+	t := &quantTable{dim: dim, rows: n, ids: ids, scales: make([]float32, nb*dim), readRow: readRow}
 	t.cols, t.release = offHeapInt8(n * dim)
 	// In tiles of 64 rows (96 KB at 384 dimensions, which stay in cache)
 	// on every core: first each tile's largest |x| per dimension, then,
@@ -131,10 +131,11 @@ type quantCandidate struct {
 
 // search returns the ids of the n rows most similar to q (unit length,
 // t.dim entries), best first, equal scores by id, leaving out rows with
-// no positive similarity: the same as flatVectors.search.
-func (t *quantTable) search(q []float32, n int) []string {
+// no positive similarity: the same as flatVectors.search. It fails only
+// when a row cannot be read for the rescoring.
+func (t *quantTable) search(q []float32, n int) ([]string, error) {
 	if t.rows == 0 || n <= 0 || len(q) != t.dim {
-		return nil
+		return nil, nil
 	}
 	var dims []int32
 	for d, x := range q {
@@ -190,6 +191,7 @@ func (t *quantTable) search(q []float32, n int) []string {
 		}
 	}
 	top := idTop{k: n}
+	v := make([]float32, t.dim)
 	for _, c := range cands {
 		if c.upper < floor {
 			continue
@@ -198,7 +200,9 @@ func (t *quantTable) search(q []float32, n int) []string {
 		// dimension, each product rounded before it is added (the
 		// conversion keeps the compiler from fusing them), so that
 		// equal vectors tie here as they do there.
-		v := t.row(c.row)
+		if err := t.readRow(c.row, v); err != nil {
+			return nil, err
+		}
 		var s float32
 		for _, d := range dims {
 			s += float32(q[d] * v[d])
@@ -211,7 +215,7 @@ func (t *quantTable) search(q []float32, n int) []string {
 	for i := len(res) - 1; i >= 0; i-- {
 		res[i] = t.ids[heap.Pop(&top).(int)]
 	}
-	return res
+	return res, nil
 }
 
 // axpyInt8Generic is axpyInt8 in Go, for machines without AVX2 and FMA.

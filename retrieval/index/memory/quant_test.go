@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -82,7 +83,9 @@ func TestQuantMatchesFlat(t *testing.T) {
 				ids[i] = fmt.Sprintf("d%05d#%d", r.IntN(tc.rows), i) // not in row order
 				flat.upsert(ids[i], rows[i])
 			}
-			quant := quantFromRows(tc.dim, ids, func(i int) []float32 { return rows[i] }, nil)
+			row := func(i int) []float32 { return rows[i] }
+			readRow := func(i int, dst []float32) error { copy(dst, rows[i]); return nil }
+			quant := quantFromRows(tc.dim, ids, row, readRow, nil)
 			defer quant.free()
 			for i := range 60 {
 				q := make([]float32, tc.dim)
@@ -100,11 +103,33 @@ func TestQuantMatchesFlat(t *testing.T) {
 				}
 				embed.Normalize(q)
 				for _, n := range []int{1, 5, 30, tc.rows + 1} {
-					if got, want := quant.search(q, n), flat.search(q, n); !slices.Equal(got, want) {
+					got, err := quant.search(q, n)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if want := flat.search(q, n); !slices.Equal(got, want) {
 						t.Fatalf("query %d, n %d: got %v,\nwant %v", i, n, got, want)
 					}
 				}
 			}
 		})
+	}
+}
+
+// TestQuantSearchReadError checks that a row the rescoring cannot read
+// (a vector file gone bad under a running server) fails the search with
+// the cause, rather than ranking without it.
+func TestQuantSearchReadError(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	rows := quantTestRows(r, 300, 16)
+	ids := make([]string, len(rows))
+	for i := range ids {
+		ids[i] = fmt.Sprint(i)
+	}
+	bad := errors.New("read failed")
+	quant := quantFromRows(16, ids, func(i int) []float32 { return rows[i] }, func(int, []float32) error { return bad }, nil)
+	defer quant.free()
+	if got, err := quant.search(rows[0], 5); !errors.Is(err, bad) {
+		t.Errorf("search = %v, %v; want error %v", got, err, bad)
 	}
 }

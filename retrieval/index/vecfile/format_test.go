@@ -357,3 +357,37 @@ func TestEvictKeepsRows(t *testing.T) {
 		f.Evict() // after Close: nothing to do, no crash
 	}
 }
+
+// TestReadRow checks that ReadRow gives every row as Row does, whether
+// the file is mapped (it then reads the file) or read, and refuses rows
+// out of range and short buffers.
+func TestReadRow(t *testing.T) {
+	ix := testIndex(t, 700, 13, 4) // an odd dimension: rows off page and line boundaries
+	path := filepath.Join(t.TempDir(), "vectors.bin")
+	if err := Write(path, ix); err != nil {
+		t.Fatal(err)
+	}
+	for _, opts := range []OpenOptions{{}, {NoMmap: true}} {
+		t.Run(fmt.Sprintf("NoMmap=%v", opts.NoMmap), func(t *testing.T) {
+			f, err := Open(path, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			dst := make([]float32, ix.Dim+2)
+			for i := range ix.Len() {
+				if err := f.ReadRow(i, dst); err != nil {
+					t.Fatal(err)
+				}
+				if got, want := dst[:ix.Dim], ix.Row(i); !reflect.DeepEqual(got, want) {
+					t.Fatalf("row %d: got %v, want %v", i, got, want)
+				}
+			}
+			for _, tc := range []struct{ i, n int }{{-1, ix.Dim}, {ix.Len(), ix.Dim}, {0, ix.Dim - 1}} {
+				if err := f.ReadRow(tc.i, make([]float32, tc.n)); err == nil {
+					t.Errorf("ReadRow(%d) into %d entries: no error", tc.i, tc.n)
+				}
+			}
+		})
+	}
+}

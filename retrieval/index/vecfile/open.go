@@ -33,6 +33,10 @@ type File struct {
 	*Index
 	release func() error
 	mapped  []byte // the mapping, when the file is mapped
+	// rows is the open file of a mapped one, for ReadRow, and vectors
+	// where its rows start.
+	rows    *os.File
+	vectors int64
 }
 
 // Evict tells the system that the mapped rows will not be needed for a
@@ -72,7 +76,10 @@ func (f *File) Close() error {
 		return nil
 	}
 	err := f.release()
-	f.release, f.Index, f.mapped = nil, nil, nil
+	if f.rows != nil {
+		err = errors.Join(err, f.rows.Close())
+	}
+	f.release, f.Index, f.mapped, f.rows = nil, nil, nil, nil
 	if err != nil {
 		return fmt.Errorf("close vector file: %w", err)
 	}
@@ -88,7 +95,12 @@ func Open(path string, opts OpenOptions) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open vector file: %w", err)
 	}
-	defer f.Close()
+	keep := false // a mapped file stays open for ReadRow
+	defer func() {
+		if !keep {
+			f.Close()
+		}
+	}()
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("open vector file: %w", err)
@@ -116,7 +128,46 @@ func Open(path string, opts OpenOptions) (*File, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("vector file %s: %w", path, err), release())
 	}
-	return &File{Index: ix, release: release, mapped: mapped}, nil
+	vf := &File{Index: ix, release: release, mapped: mapped}
+	if mapped != nil {
+		l, err := layoutOf(readHeader(data)) // parse has checked it
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("vector file %s: %w", path, err), release())
+		}
+		keep, vf.rows, vf.vectors = true, f, int64(l.vectors)
+	}
+	return vf, nil
+}
+
+// ReadRow copies row i into dst, which must hold Dim entries. Where the
+// file is mapped it reads the file, not the mapping, so that the row's
+// pages do not join the process's resident memory: a caller that reads a
+// few scattered rows for every question would, through the mapping, in
+// time make the whole file resident (each fault maps up to 64 KB around
+// it). Rows stay in the system's page cache either way.
+func (f *File) ReadRow(i int, dst []float32) error {
+	if i < 0 || i >= f.Len() || len(dst) < f.Dim {
+		return fmt.Errorf("read row %d of %d into %d entries: out of range", i, f.Len(), len(dst))
+	}
+	dst = dst[:f.Dim]
+	if f.rows == nil {
+		copy(dst, f.Row(i))
+		return nil
+	}
+	off := f.vectors + int64(i)*int64(f.Dim)*4
+	if littleEndian {
+		b := unsafe.Slice((*byte)(unsafe.Pointer(&dst[0])), len(dst)*4)
+		if _, err := f.rows.ReadAt(b, off); err != nil {
+			return fmt.Errorf("read row %d: %w", i, err)
+		}
+		return nil
+	}
+	b := make([]byte, len(dst)*4)
+	if _, err := f.rows.ReadAt(b, off); err != nil {
+		return fmt.Errorf("read row %d: %w", i, err)
+	}
+	copy(dst, readFloats(b))
+	return nil
 }
 
 // parse checks data as a whole vector file and returns its Index, whose
