@@ -273,6 +273,10 @@ func (l LLM) Mode() LLMMode {
 // LLMMode returns c.LLM.Mode(), for logging which mode is active.
 func (c Config) LLMMode() LLMMode { return c.LLM.Mode() }
 
+// DataDirIsDefault reports whether DataDir is the default one, set by no
+// flag, variable or file.
+func (c Config) DataDirIsDefault() bool { return c.source("data_dir") == originDefault }
+
 // SlogLevel returns the slog.Level for l.Level (info if unknown).
 func (l Log) SlogLevel() slog.Level {
 	var lv slog.Level

@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/citebot/citebot"
+	"github.com/citebot/citebot/config"
+	"github.com/citebot/citebot/internal/datadir"
 )
 
 func cmdAsk(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -24,7 +27,7 @@ func cmdAsk(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return fmt.Errorf("%w: give a question, as in: citebot ask \"when did Estonia ratify Ottawa?\"", errUsage)
 	}
 	logLLMMode(c.log, c.cfg.LLM)
-	eng, _, _, err := buildEngine(ctx, c.cfg, c.log, readStore, nil)
+	eng, _, _, err := buildEngine(ctx, askDataDir(c.cfg, c.log), c.log, readStore, nil)
 	if err != nil {
 		return err
 	}
@@ -65,4 +68,28 @@ func writeAnswer(w io.Writer, ans citebot.Answer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// askDataDir picks the data dir `citebot ask` keeps its index in. Someone
+// who tried the embedded articles and then asks about a folder of their
+// own should get an answer, not a refusal; so when the data dir is the
+// default one and its index is of another corpus, ask keeps an index of
+// the folder it names beside it (datadir.CorpusCache) and leaves the
+// default index alone. With a data dir chosen on purpose, or --rebuild,
+// ask does as ingest and serve do: it refuses to replace an index of
+// another corpus unless told to (see corpusFor).
+func askDataDir(cfg config.Config, log *slog.Logger) config.Config {
+	if cfg.Corpus.Dir == "" || cfg.Corpus.Rebuild || !cfg.DataDirIsDefault() {
+		return cfg
+	}
+	rec, ok, err := datadir.ReadRecord(cfg.DataDir)
+	want := datadir.AbsCorpus(cfg.Corpus.Dir)
+	if err != nil || !ok || datadir.SameCorpus(want, rec.Corpus) {
+		return cfg
+	}
+	dir := datadir.CorpusCache(cfg.DataDir, want)
+	log.Info("the default data dir holds the index of another corpus; using a separate index for this one",
+		"corpus", want, "data_dir", dir, "default_data_dir_corpus", rec.CorpusName())
+	cfg.DataDir = dir
+	return cfg
 }

@@ -139,3 +139,48 @@ func TestIngestWaitsForTheDataDirLock(t *testing.T) {
 		t.Fatal("ingest did not go ahead once the lock was released")
 	}
 }
+
+// TestAskKeepsAnotherCorpusBeside checks that `citebot ask --corpus DIR`
+// answers from DIR when the default data dir holds the index of another
+// corpus (here the embedded articles, as after the README's first
+// command), from an index of its own beside it, and leaves the default
+// index as it was; and that serve and ingest, and ask with a data dir
+// chosen on purpose, still refuse to replace it (TestDataDirKeepsItsCorpus).
+func TestAskKeepsAnotherCorpusBeside(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "data"))
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, "config"))
+	base := filepath.Join(home, "data", "citebot")
+	ask := func(args ...string) (int, string, string) {
+		t.Helper()
+		return runIn(t, "", "info", append([]string{"ask"}, args...)...)
+	}
+	if code, out, errs := ask("When did Estonia ratify the Ottawa Convention?"); code != 0 || !strings.Contains(out, "2004") {
+		t.Fatalf("ask on the embedded articles: exit %d, out %q, err %q", code, out, errs)
+	}
+	articles := bridgeCorpus(t)
+	for range 2 { // the second time, the separate index is reused
+		code, out, errs := ask("--corpus", articles, "When did the Old Bridge open?")
+		if code != 0 || !strings.Contains(out, "1889") {
+			t.Fatalf("ask --corpus: exit %d, out %q, err %q; want the folder's answer", code, out, errs)
+		}
+		if !strings.Contains(errs, "using a separate index") {
+			t.Errorf("no log line says a separate index is used:\n%s", errs)
+		}
+	}
+	if rec, ok, err := datadir.ReadRecord(base); !ok || err != nil || rec.Corpus != "" {
+		t.Errorf("default data dir record %+v %v %v, want still the embedded articles", rec, ok, err)
+	}
+	cache := datadir.CorpusCache(base, datadir.AbsCorpus(articles))
+	if rec, ok, err := datadir.ReadRecord(cache); !ok || err != nil || !datadir.SameCorpus(rec.Corpus, articles) {
+		t.Errorf("separate data dir %s record %+v %v %v, want %s", cache, rec, ok, err, articles)
+	}
+	if code, out, errs := ask("When did Estonia ratify the Ottawa Convention?"); code != 0 || !strings.Contains(out, "2004") {
+		t.Errorf("ask on the embedded articles afterwards: exit %d, out %q, err %q", code, out, errs)
+	}
+	// ingest is the deployment's command: it still refuses.
+	if code, _, errs := runIn(t, "", "info", "ingest", "--corpus", articles); code == 0 || !strings.Contains(errs, "--rebuild") {
+		t.Errorf("ingest of another corpus into the default data dir: exit %d, err %q; want a refusal", code, errs)
+	}
+}

@@ -7,6 +7,8 @@ package datadir
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,7 +16,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Files in the data dir.
@@ -123,6 +128,33 @@ func AbsCorpus(dir string) string {
 		return abs
 	}
 	return dir
+}
+
+// CorporaDir is the folder of a data dir that holds `citebot ask`'s
+// indexes of corpora other than the one the data dir's own index is of.
+const CorporaDir = "corpora"
+
+// CorpusCache is the data dir, inside dataDir, for the index of the corpus
+// folder at the absolute path corpus: CorporaDir/<name>-<hash>, the name
+// being the folder's base name made safe and short, for people listing
+// the folder, and the hash that of the whole path, so that two folders of
+// the same name get two indexes.
+func CorpusCache(dataDir, corpus string) string {
+	sum := sha256.Sum256([]byte(corpus))
+	name := strings.Map(func(r rune) rune {
+		if r < utf8.RuneSelf && (r == '-' || r == '_' || r == '.' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return r
+		}
+		return '_'
+	}, filepath.Base(corpus))
+	name = strings.TrimLeft(name, ".")
+	if len(name) > 40 {
+		name = name[:40]
+	}
+	if name == "" {
+		name = "corpus"
+	}
+	return filepath.Join(dataDir, CorporaDir, name+"-"+hex.EncodeToString(sum[:6]))
 }
 
 // WriteFileSync writes b to path and syncs it, so that a file that marks

@@ -2,6 +2,7 @@ package datadir
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -40,5 +41,41 @@ func TestSameCorpus(t *testing.T) {
 		if got := SameCorpus(tt.a, tt.b); got != tt.want {
 			t.Errorf("SameCorpus(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
+	}
+}
+
+func TestCorpusCache(t *testing.T) {
+	base := filepath.Join("data", "citebot")
+	tests := []struct {
+		corpus, wantPrefix string
+	}{
+		{"/home/ann/docs", "docs-"},
+		{"/srv/My Docs (v2)", "My_Docs__v2_-"},
+		{"/srv/.hidden", "hidden-"},
+		{"/", "_-"},
+		{"/srv/" + strings.Repeat("x", 60), strings.Repeat("x", 40) + "-"},
+		{"/srv/Ünïcode", "_n_code-"},
+	}
+	seen := map[string]string{}
+	for _, tt := range tests {
+		t.Run(tt.corpus, func(t *testing.T) {
+			got := CorpusCache(base, tt.corpus)
+			if dir := filepath.Dir(got); dir != filepath.Join(base, CorporaDir) {
+				t.Errorf("CorpusCache(%q) = %q, want it in %s", tt.corpus, got, filepath.Join(base, CorporaDir))
+			}
+			if name := filepath.Base(got); !strings.HasPrefix(name, tt.wantPrefix) || len(name) != len(tt.wantPrefix)+12 {
+				t.Errorf("CorpusCache(%q) = %q, want %s followed by 12 hex digits", tt.corpus, name, tt.wantPrefix)
+			}
+			if again := CorpusCache(base, tt.corpus); again != got {
+				t.Errorf("CorpusCache(%q) gave %q, then %q", tt.corpus, got, again)
+			}
+			if other, ok := seen[got]; ok {
+				t.Errorf("%q and %q share %q", tt.corpus, other, got)
+			}
+			seen[got] = tt.corpus
+		})
+	}
+	if a, b := CorpusCache(base, "/a/docs"), CorpusCache(base, "/b/docs"); a == b {
+		t.Errorf("two folders named docs share %q", a)
 	}
 }
