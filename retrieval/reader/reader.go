@@ -12,6 +12,7 @@ package reader
 import (
 	"math"
 	"sort"
+	"strings"
 )
 
 // Options tunes a Reader. The zero value uses the embedded fitted model.
@@ -181,6 +182,7 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 			rd.Lead, rd.Value = "", ""
 		}
 	case rd.Answered && t.spanP >= r.m.lead && sp.kind != kindSentence:
+		sp = countedLead(q, best, sp)
 		rd.Lead = best.text[sp.start:sp.end]
 		ev.LeadStart, ev.LeadEnd = sp.start, sp.end
 	}
@@ -201,6 +203,25 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 			Start: s.docStart, Score: o.marg, LeadStart: -1, LeadEnd: -1})
 	}
 	return rd, d
+}
+
+// countedLead widens the lead of a how-many question to the noun it
+// counts when the sentence names that noun right after the number:
+// "10,000 households" to "How many households were the offices in charge
+// of?", not a bare "10,000" beside a quote that also counts 1,000 of
+// something else. The phrase the models chose stays the answer; the
+// lead only says what it counts, verbatim.
+func countedLead(q *question, s *sentence, sp span) span {
+	if q.wh != whHowMany || q.head == "" || sp.j <= sp.i || sp.j >= len(s.toks) {
+		return sp
+	}
+	last, next := s.toks[sp.j-1], s.toks[sp.j]
+	if !last.Num && !numberWords[last.Norm] || next.Stem != q.head || sp.end > next.Start ||
+		strings.TrimSpace(s.text[sp.end:next.Start]) != "" {
+		return sp
+	}
+	sp.j, sp.end = sp.j+1, next.End
+	return sp
 }
 
 // decide reads q: it scores the passages' sentences and their phrases,

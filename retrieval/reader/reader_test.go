@@ -458,3 +458,36 @@ func TestContainsAnyRune(t *testing.T) {
 		})
 	}
 }
+
+// TestReadLeadSaysWhatItCounts checks that a how-many answer leads with
+// the noun it counts when the sentence names it right after the number
+// (the question's own noun, verbatim), and with the number alone when it
+// does not.
+func TestReadLeadSaysWhatItCounts(t *testing.T) {
+	st, ps := corpusOf(t, map[string]string{
+		"offices.txt": "The offices\n\n" +
+			"The court set up offices of Qianhu, in charge of 1,000 households, and offices of Wanhu, in charge of 10,000 households. " +
+			"The harbour of Bergen handles 40,000 tonnes of fish a year. " +
+			"Swans nest on the lake each spring; in May 2020 the wardens counted 42 of them.\n",
+	})
+	r, err := New(st, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ q, want string }{
+		{"How many households were the offices of Wanhu in charge of?", "10,000 households"},
+		{"How many tonnes of fish does the harbour of Bergen handle?", "40,000 tonnes"},
+		{"How many swans did the wardens count in May 2020?", "42"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			rd := r.Read(tt.q, ps)
+			if !rd.Answered || rd.Lead != tt.want {
+				t.Fatalf("got answered=%v lead %q (confidence %.2f), want %q", rd.Answered, rd.Lead, rd.Confidence, tt.want)
+			}
+			if ev := rd.Evidence[0]; ev.Text[ev.LeadStart:ev.LeadEnd] != rd.Lead {
+				t.Errorf("lead %q is not marked in its sentence %q", rd.Lead, ev.Text)
+			}
+		})
+	}
+}
