@@ -329,6 +329,12 @@ func (a *app) Run(ctx context.Context) error {
 	select {
 	case <-ctx.Done():
 	case err := <-buildErr:
+		if ctx.Err() != nil {
+			// The build stopped because serve is stopping (SIGTERM while
+			// the index loads): a shutdown, not a failure. Both cases of
+			// this select are ready then, and either may be chosen.
+			break
+		}
 		a.shutdown()
 		return err
 	case err := <-serveErr:
