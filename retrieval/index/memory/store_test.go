@@ -487,17 +487,8 @@ func TestStoredSearchConcurrent(t *testing.T) {
 			errs := make(chan error, 8)
 			for g := range 8 {
 				wg.Go(func() {
-					q, want := queries[g%2], want[g%2]
-					for range 20 {
-						got, err := m.Search(ctx, q, 10)
-						if err != nil {
-							errs <- err
-							return
-						}
-						if hitList(got) != hitList(want) {
-							errs <- fmt.Errorf("got %s, want %s", hitList(got), hitList(want))
-							return
-						}
+					if err := searchAgain(ctx, m, queries[g%2], want[g%2], 20, false); err != nil {
+						errs <- err
 					}
 				})
 			}
@@ -609,19 +600,8 @@ func TestCloseUnmapsTableAfterSearches(t *testing.T) {
 	errs := make(chan error, 4)
 	for range 4 {
 		wg.Go(func() {
-			for range 50 {
-				got, err := m.Search(ctx, q, 10)
-				if errors.Is(err, errClosed) {
-					return
-				}
-				if err != nil {
-					errs <- err
-					return
-				}
-				if hitList(got) != hitList(want) {
-					errs <- fmt.Errorf("got %s, want %s", hitList(got), hitList(want))
-					return
-				}
+			if err := searchAgain(ctx, m, q, want, 50, true); err != nil {
+				errs <- err
 			}
 		})
 	}
@@ -636,4 +616,23 @@ func TestCloseUnmapsTableAfterSearches(t *testing.T) {
 	if table.cols != nil || table.release != nil {
 		t.Error("Close left the flat table allocated")
 	}
+}
+
+// searchAgain asks m for the 10 best hits of q n times and returns the
+// first error, or a result other than want. Once m is closed, it stops
+// without error when closedOK.
+func searchAgain(ctx context.Context, m *Index, q index.Query, want []index.Hit, n int, closedOK bool) error {
+	for range n {
+		got, err := m.Search(ctx, q, 10)
+		if closedOK && errors.Is(err, errClosed) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if hitList(got) != hitList(want) {
+			return fmt.Errorf("got %s, want %s", hitList(got), hitList(want))
+		}
+	}
+	return nil
 }
