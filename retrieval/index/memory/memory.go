@@ -26,12 +26,12 @@ import (
 // keeps its vectors in chromem-go. Beyond it the search stays exact but
 // reads the vectors directly: for sparse questions a dimension-major
 // table (flatVectors; for a stored index, quantTable's int8 copy), and
-// for dense ones a stored index's row-major vector file. chromem-go v0.7 pays a goroutine, a channel send and two
-// locks per document per query: BenchmarkVectorSearchBySize measured it
-// 4× slower than the table at 100 chunks, 10× at 1,000 and 10,000 for
-// sparse questions and 2–3× for dense ones, with the same results (the
-// quality sets answer identically either way), and it was near 100 ms at
-// 100,000 chunks. Up to this limit its cost is a small part of an answer;
+// for dense ones a stored index's row-major vector file. chromem-go v0.7
+// pays a goroutine, a channel send and two locks per document per query:
+// BenchmarkVectorSearchBySize measured it 4× slower than the table at 100
+// chunks, 10× at 1,000 and 10,000 for sparse questions and 2–3× for dense
+// ones, with the same results (the quality sets answer identically either
+// way), and it was near 100 ms at 100,000 chunks. Up to this limit its cost is a small part of an answer;
 // see docs/benchmarks.md, "Stored embedded index (issue 13)".
 const ExactSearchLimit = 500
 
@@ -352,9 +352,9 @@ func (m *Index) buildTable() *quantTable {
 }
 
 // isSparse reports whether at most half of q's entries are non-zero, as
-// the local embedder's questions are (about 70 of 384): the flat and int8
-// tables then read a fraction of the vectors. A dense question reads them all
-// either way, and the row-major scan does that faster.
+// the local embedder's questions are (about 70 of 384): the flat and
+// int8 tables then read a fraction of the vectors. A dense question reads
+// them all either way, and the row-major scan does that faster.
 func isSparse(q []float32) bool {
 	nz := 0
 	for _, x := range q {

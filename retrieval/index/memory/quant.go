@@ -134,7 +134,7 @@ type quantCandidate struct {
 // no positive similarity: the same as flatVectors.search. It fails only
 // when a row cannot be read for the rescoring.
 func (t *quantTable) search(q []float32, n int) ([]string, error) {
-	if t.rows == 0 || n <= 0 || len(q) != t.dim {
+	if t.rows == 0 || t.dim == 0 || n <= 0 || len(q) != t.dim {
 		return nil, nil
 	}
 	var dims []int32
