@@ -11,8 +11,11 @@ package reader
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/citebot/citebot/retrieval/words"
 )
 
 // Options tunes a Reader. The zero value uses the embedded fitted model.
@@ -205,19 +208,30 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 	return rd, d
 }
 
-// countedLead widens the lead of a how-many question to the noun it
-// counts when the sentence names that noun right after the number:
-// "10,000 households" to "How many households were the offices in charge
-// of?", not a bare "10,000" beside a quote that also counts 1,000 of
-// something else. The phrase the models chose stays the answer; the
-// lead only says what it counts, verbatim.
+// countedLead widens the lead of a how-many or how-long question to what
+// its number counts or measures, when the sentence says it right after
+// the number: "10,000 households" to "How many households were the
+// offices in charge of?", not a bare "10,000" beside a quote that also
+// counts 1,000 of something else; "20 km deep" to "How deep is the
+// fault?". The phrase the models chose stays the answer; the lead only
+// says what it counts, verbatim.
 func countedLead(q *question, s *sentence, sp span) span {
-	if q.wh != whHowMany || q.head == "" || sp.j <= sp.i || sp.j >= len(s.toks) {
+	if sp.j <= sp.i || sp.j >= len(s.toks) {
 		return sp
 	}
-	last, next := s.toks[sp.j-1], s.toks[sp.j]
-	if !last.Num && !numberWords[last.Norm] || next.Stem != q.head || sp.end > next.Start ||
-		strings.TrimSpace(s.text[sp.end:next.Start]) != "" {
+	want := ""
+	switch last := s.toks[sp.j-1]; q.wh {
+	case whHowMany:
+		if last.Num || numberWords[last.Norm] {
+			want = q.head
+		}
+	case whHowLong, whHowAdj: // the number may be followed by its unit
+		if q.whAt+1 < len(q.toks) && slices.ContainsFunc(s.toks[sp.i:sp.j], func(t words.Token) bool { return t.Num }) {
+			want = q.toks[q.whAt+1].Stem
+		}
+	}
+	next := s.toks[sp.j]
+	if want == "" || next.Stem != want || sp.end > next.Start || strings.TrimSpace(s.text[sp.end:next.Start]) != "" {
 		return sp
 	}
 	sp.j, sp.end = sp.j+1, next.End

@@ -459,16 +459,17 @@ func TestContainsAnyRune(t *testing.T) {
 	}
 }
 
-// TestReadLeadSaysWhatItCounts checks that a how-many answer leads with
-// the noun it counts when the sentence names it right after the number
-// (the question's own noun, verbatim), and with the number alone when it
-// does not.
+// TestReadLeadSaysWhatItCounts checks that a how-many or how-deep answer
+// leads with what it counts or measures when the sentence says it right
+// after the number (the question's own word, verbatim), and with the
+// number alone when it does not.
 func TestReadLeadSaysWhatItCounts(t *testing.T) {
 	st, ps := corpusOf(t, map[string]string{
 		"offices.txt": "The offices\n\n" +
 			"The court set up offices of Qianhu, in charge of 1,000 households, and offices of Wanhu, in charge of 10,000 households. " +
 			"The harbour of Bergen handles 40,000 tonnes of fish a year. " +
-			"Swans nest on the lake each spring; in May 2020 the wardens counted 42 of them.\n",
+			"Swans nest on the lake each spring; in May 2020 the wardens counted 42 of them. " +
+			"The fault is 240 km long and 20 km deep.\n",
 	})
 	r, err := New(st, Options{})
 	if err != nil {
@@ -478,6 +479,7 @@ func TestReadLeadSaysWhatItCounts(t *testing.T) {
 		{"How many households were the offices of Wanhu in charge of?", "10,000 households"},
 		{"How many tonnes of fish does the harbour of Bergen handle?", "40,000 tonnes"},
 		{"How many swans did the wardens count in May 2020?", "42"},
+		{"How deep is the fault?", "20 km deep"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
