@@ -73,6 +73,18 @@ func quantTestRows(r *rand.Rand, n, dim int) [][]float32 {
 // rows with no positive similarity left out, for any n, including rows
 // in a last, partial block.
 func TestQuantMatchesFlat(t *testing.T) {
+	inUse := axpyInt8
+	defer func() { axpyInt8 = inUse }()
+	for _, kernel := range []struct {
+		name string
+		f    func([]float32, []int8, float32)
+	}{{"kernel in use", inUse}, {"Go kernel", axpyInt8Generic}} {
+		axpyInt8 = kernel.f
+		t.Run(kernel.name, testQuantMatchesFlat)
+	}
+}
+
+func testQuantMatchesFlat(t *testing.T) {
 	for _, tc := range []struct{ rows, dim int }{{1, 8}, {63, 16}, {2048, 16}, {1000, 48}, {5001, 96}} {
 		t.Run(fmt.Sprintf("%d rows of %d", tc.rows, tc.dim), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(tc.rows), uint64(tc.dim)))
