@@ -71,7 +71,7 @@ func (ix *Index) validateTables() error {
 	for _, id := range ix.IDs {
 		idBytes += len(id)
 	}
-	if idBytes > math.MaxUint32 {
+	if uint64(idBytes) > math.MaxUint32 {
 		return fmt.Errorf("%w: %d bytes of ids", ErrCorrupt, idBytes)
 	}
 	return nil
