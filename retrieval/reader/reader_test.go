@@ -400,7 +400,8 @@ func TestKind(t *testing.T) {
 }
 
 func FuzzRead(f *testing.F) {
-	for _, s := range []string{"When did Finland join?", "", "\xff\xfe?", "Did it — “yes” — in 1999?", "how many ,,, 3.5%", "If ﬁ İ, does it?", "When I, what"} {
+	for _, s := range []string{"When did Finland join?", "", "\xff\xfe?", "Did it — “yes” — in 1999?", "how many ,,, 3.5%", "If ﬁ İ, does it?", "When I, what",
+		"How many tonnes of fish does the harbour handle?", "How long ago was it rebuilt?", "how tonnes"} {
 		f.Add(s)
 	}
 	st, ps := corpusOf(f, treaty)
