@@ -185,7 +185,7 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 			rd.Lead, rd.Value = "", ""
 		}
 	case rd.Answered && t.spanP >= r.m.lead && sp.kind != kindSentence:
-		sp = countedLead(q, best, sp)
+		sp = titleLead(best, countedLead(q, best, sp))
 		rd.Lead = best.text[sp.start:sp.end]
 		ev.LeadStart, ev.LeadEnd = sp.start, sp.end
 	}
@@ -235,6 +235,25 @@ func countedLead(q *question, s *sentence, sp span) span {
 		return sp
 	}
 	sp.j, sp.end = sp.j+1, next.End
+	return sp
+}
+
+// titleLead widens a lead that is a name to the capitalised "The" before
+// it inside the sentence, which is part of the name: "The Wind Waker",
+// "The Hague", not "Wind Waker". A "The" that opens the sentence, or a
+// quote or clause within it, is capitalised for its place, not the name,
+// and stays out.
+func titleLead(s *sentence, sp span) span {
+	i := sp.i - 1
+	if i <= 0 || sp.j <= sp.i || !s.toks[sp.i].Cap {
+		return sp
+	}
+	the := s.toks[i]
+	if the.Norm != "the" || !the.Cap || afterOpener(s.text, s.toks, i) ||
+		sp.start < the.End || s.text[the.End:sp.start] != " " {
+		return sp
+	}
+	sp.i, sp.start = i, the.Start
 	return sp
 }
 

@@ -494,3 +494,34 @@ func TestReadLeadSaysWhatItCounts(t *testing.T) {
 		})
 	}
 }
+
+// TestReadLeadKeepsTheOfATitle checks that a name led with keeps the
+// capitalised "The" before it inside a sentence, and that a "The" which
+// is capitalised only because it opens the sentence stays out.
+func TestReadLeadKeepsTheOfATitle(t *testing.T) {
+	st, ps := corpusOf(t, map[string]string{
+		"games.txt": "The games\n\n" +
+			"The game takes place hundreds of years after Ocarina of Time, in an alternate timeline from The Wind Waker. " +
+			"Romans built the first bridge over the river. " +
+			"The Normans rebuilt the bridge in stone in 1090.\n",
+	})
+	r, err := New(st, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ q, want string }{
+		{"The game takes place in an alternate timeline from what game?", "The Wind Waker"},
+		{"Who rebuilt the bridge in stone?", "Normans"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			rd := r.Read(tt.q, ps)
+			if !rd.Answered || rd.Lead != tt.want {
+				t.Fatalf("got answered=%v lead %q (confidence %.2f), want %q", rd.Answered, rd.Lead, rd.Confidence, tt.want)
+			}
+			if ev := rd.Evidence[0]; ev.Text[ev.LeadStart:ev.LeadEnd] != rd.Lead {
+				t.Errorf("lead %q is not marked in its sentence %q", rd.Lead, ev.Text)
+			}
+		})
+	}
+}
