@@ -185,7 +185,7 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 			rd.Lead, rd.Value = "", ""
 		}
 	case rd.Answered && t.spanP >= r.m.lead && sp.kind != kindSentence:
-		sp = titleLead(best, countedLead(q, best, sp))
+		sp = titleLead(best, qualifiedLead(best, countedLead(q, best, sp)))
 		rd.Lead = best.text[sp.start:sp.end]
 		ev.LeadStart, ev.LeadEnd = sp.start, sp.end
 	}
@@ -235,6 +235,44 @@ func countedLead(q *question, s *sentence, sp span) span {
 		return sp
 	}
 	sp.j, sp.end = sp.j+1, next.End
+	return sp
+}
+
+// quantityQualifiers are the words before a number that change what it
+// says, alone or after the word given ("more than", "at least", "up to").
+var quantityQualifiers = map[string]string{
+	"over": "", "under": "", "about": "", "around": "", "nearly": "", "almost": "",
+	"approximately": "", "roughly": "", "some": "", "estimated": "", "exactly": "",
+	"only": "", "just": "", "than": "more less fewer", "least": "at", "most": "at", "to": "up",
+}
+
+// qualifiedLead widens a lead that opens with a number to the words
+// right before it that qualify the quantity: "fewer than 60" to "How many
+// of the students survived?", where a bare "60" says more than the
+// sentence does; "about 12 million", "at least 300".
+func qualifiedLead(s *sentence, sp span) span {
+	if sp.j <= sp.i || !s.toks[sp.i].Num {
+		return sp
+	}
+	// tightBefore reports whether token k stands one space before from.
+	tightBefore := func(k, from int) bool {
+		return k >= 0 && s.toks[k].End < from && s.text[s.toks[k].End:from] == " "
+	}
+	k := sp.i - 1
+	if !tightBefore(k, sp.start) {
+		return sp
+	}
+	first, ok := quantityQualifiers[s.toks[k].Norm]
+	if !ok {
+		return sp
+	}
+	if first != "" {
+		if !tightBefore(k-1, s.toks[k].Start) || !slices.Contains(strings.Fields(first), s.toks[k-1].Norm) {
+			return sp
+		}
+		k--
+	}
+	sp.i, sp.start = k, s.toks[k].Start
 	return sp
 }
 

@@ -470,7 +470,8 @@ func TestReadLeadSaysWhatItCounts(t *testing.T) {
 			"The court set up offices of Qianhu, in charge of 1,000 households, and offices of Wanhu, in charge of 10,000 households. " +
 			"The harbour of Bergen handles 40,000 tonnes of fish a year. " +
 			"Swans nest on the lake each spring; in May 2020 the wardens counted 42 of them. " +
-			"The fault is 240 km long and 20 km deep.\n",
+			"The fault is 240 km long and 20 km deep. " +
+			"When the school collapsed, fewer than 60 pupils survived.\n",
 	})
 	r, err := New(st, Options{})
 	if err != nil {
@@ -481,6 +482,8 @@ func TestReadLeadSaysWhatItCounts(t *testing.T) {
 		{"How many tonnes of fish does the harbour of Bergen handle?", "40,000 tonnes"},
 		{"How many swans did the wardens count in May 2020?", "42"},
 		{"How deep is the fault?", "20 km deep"},
+		// A qualifier before the number is part of what it says.
+		{"How many pupils survived when the school collapsed?", "fewer than 60 pupils"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
