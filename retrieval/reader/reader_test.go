@@ -465,56 +465,50 @@ func TestContainsAnyRune(t *testing.T) {
 // after the number (the question's own word, verbatim), and with the
 // number alone when it does not.
 func TestReadLeadSaysWhatItCounts(t *testing.T) {
-	st, ps := corpusOf(t, map[string]string{
+	testExactLeads(t, map[string]string{
 		"offices.txt": "The offices\n\n" +
 			"The court set up offices of Qianhu, in charge of 1,000 households, and offices of Wanhu, in charge of 10,000 households. " +
 			"The harbour of Bergen handles 40,000 tonnes of fish a year. " +
 			"Swans nest on the lake each spring; in May 2020 the wardens counted 42 of them. " +
 			"The fault is 240 km long and 20 km deep. " +
 			"When the school collapsed, fewer than 60 pupils survived.\n",
-	})
-	r, err := New(st, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct{ q, want string }{
+	}, []leadCase{
 		{"How many households were the offices of Wanhu in charge of?", "10,000 households"},
 		{"How many tonnes of fish does the harbour of Bergen handle?", "40,000 tonnes"},
 		{"How many swans did the wardens count in May 2020?", "42"},
 		{"How deep is the fault?", "20 km deep"},
 		// A qualifier before the number is part of what it says.
 		{"How many pupils survived when the school collapsed?", "fewer than 60 pupils"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.q, func(t *testing.T) {
-			rd := r.Read(tt.q, ps)
-			if !rd.Answered || rd.Lead != tt.want {
-				t.Fatalf("got answered=%v lead %q (confidence %.2f), want %q", rd.Answered, rd.Lead, rd.Confidence, tt.want)
-			}
-			if ev := rd.Evidence[0]; ev.Text[ev.LeadStart:ev.LeadEnd] != rd.Lead {
-				t.Errorf("lead %q is not marked in its sentence %q", rd.Lead, ev.Text)
-			}
-		})
-	}
+	})
 }
 
 // TestReadLeadKeepsTheOfATitle checks that a name led with keeps the
 // capitalised "The" before it inside a sentence, and that a "The" which
 // is capitalised only because it opens the sentence stays out.
 func TestReadLeadKeepsTheOfATitle(t *testing.T) {
-	st, ps := corpusOf(t, map[string]string{
+	testExactLeads(t, map[string]string{
 		"games.txt": "The games\n\n" +
 			"The game takes place hundreds of years after Ocarina of Time, in an alternate timeline from The Wind Waker. " +
 			"Romans built the first bridge over the river. " +
 			"The Normans rebuilt the bridge in stone in 1090.\n",
+	}, []leadCase{
+		{"The game takes place in an alternate timeline from what game?", "The Wind Waker"},
+		{"Who rebuilt the bridge in stone?", "Normans"},
 	})
+}
+
+// leadCase is a question and the lead it must get.
+type leadCase struct{ q, want string }
+
+// testExactLeads reads each question over the corpus files and checks
+// that it is answered with exactly the lead wanted, marked in its
+// sentence.
+func testExactLeads(t *testing.T, files map[string]string, tests []leadCase) {
+	t.Helper()
+	st, ps := corpusOf(t, files)
 	r, err := New(st, Options{})
 	if err != nil {
 		t.Fatal(err)
-	}
-	tests := []struct{ q, want string }{
-		{"The game takes place in an alternate timeline from what game?", "The Wind Waker"},
-		{"Who rebuilt the bridge in stone?", "Normans"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
