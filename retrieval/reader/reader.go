@@ -240,6 +240,9 @@ func countedLead(q *question, s *sentence, sp span) span {
 
 // quantityQualifiers are the words before a number that change what it
 // says, alone or after the word given ("more than", "at least", "up to").
+// It is stricter than the candidates' approximators, which let any of
+// "to", "at", "than" open a phrase: the lead grows only by a whole
+// qualifier.
 var quantityQualifiers = map[string]string{
 	"over": "", "under": "", "about": "", "around": "", "nearly": "", "almost": "",
 	"approximately": "", "roughly": "", "some": "", "estimated": "", "exactly": "",
