@@ -2,6 +2,7 @@ package memory
 
 import (
 	"container/heap"
+	"math"
 	"sync"
 
 	"gonum.org/v1/gonum/blas/blas32"
@@ -103,18 +104,16 @@ func (f *flatVectors) search(q []float32, n int) []string {
 		}
 	}
 	top := idTop{k: n}
-	// Once the heap is full, a row scoring below its worst cannot enter,
-	// and most rows do: that test, inline, skips the call for them.
-	var floor float32
+	// A row must score above zero and, once the heap is full, at least
+	// its worst: one comparison, inline, skips the call for most rows.
+	cut := float32(math.SmallestNonzeroFloat32)
 	for r, s := range scores {
-		if s <= floor {
-			if s <= 0 || s < floor {
-				continue
-			}
+		if s < cut {
+			continue
 		}
 		top.offer(s, r, f.ids)
 		if len(top.rows) == top.k {
-			floor = top.scores[0]
+			cut = max(top.scores[0], math.SmallestNonzeroFloat32)
 		}
 	}
 	f.scores.Put(buf)
