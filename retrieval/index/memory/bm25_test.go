@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -84,4 +85,78 @@ func referenceSearch(t *testing.T, b *bm25Index, text string, n int) []string {
 		ids = append(ids, h.ID)
 	}
 	return ids
+}
+
+// TestQueryLeavesOutWordsInMostChunks checks that a word in more than
+// dropShare of the chunks (and more than minDropDF) does not change the
+// ranking, that a common word below that share still does, and that a
+// question of nothing but such words still finds chunks.
+func TestQueryLeavesOutWordsInMostChunks(t *testing.T) {
+	ctx := context.Background()
+	b, err := newBM25Index()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.close()
+	const n = 1500
+	var recs []index.Record
+	for i := range n {
+		var words []string
+		if i < 1200 { // 80% of the chunks: dropped
+			words = append(words, "harbour")
+			if i%2 == 0 {
+				words = append(words, "harbour") // a higher term frequency, were it scored
+			}
+		}
+		if i%10 == 0 { // 10%: common, still scored
+			words = append(words, "ferry")
+		}
+		if i%50 < 3 { // 6%: common, still scored
+			words = append(words, "tunnel")
+		}
+		if i%100 == 7 || i%100 == 10 { // rare
+			words = append(words, "lighthouse")
+		}
+		for len(words) < 6 { // one length for all, so that length does not order them
+			words = append(words, "filler")
+		}
+		id := fmt.Sprintf("c%05d", i)
+		recs = append(recs, index.Record{Chunk: corpus.Chunk{ID: id, Source: id, Text: strings.Join(words, " ")}})
+	}
+	if err := b.upsert(recs); err != nil {
+		t.Fatal(err)
+	}
+	search := func(q string) []string {
+		t.Helper()
+		got, _, err := b.search(ctx, q, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	t.Run("dropped", func(t *testing.T) {
+		got, want := search("harbour lighthouse"), search("lighthouse")
+		if !slices.Equal(got, want) {
+			t.Errorf("got  %v\nwant %v", got, want)
+		}
+	})
+	t.Run("common still scores", func(t *testing.T) {
+		// The 15 chunks 10, 110, … 1410 hold both words, and rank first;
+		// 7, 107, … hold only the rare one, and some are shorter.
+		got := search("ferry lighthouse")
+		if len(got) < 16 {
+			t.Fatalf("got %d chunks, want 20", len(got))
+		}
+		for i, id := range got {
+			if both := strings.HasSuffix(id, "10"); both != (i < 15) {
+				t.Errorf("got %s at rank %d of %v", id, i, got)
+				break
+			}
+		}
+	})
+	t.Run("nothing but dropped words", func(t *testing.T) {
+		if got := search("harbour"); len(got) == 0 {
+			t.Error("got no chunks, want some")
+		}
+	})
 }
