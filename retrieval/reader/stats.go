@@ -20,9 +20,10 @@ type Stats struct {
 	n      int              // chunks
 	proper map[string]int32 // folded word → times written capitalised inside a sentence
 	lower  map[string]int32 // folded word → times written in lower case
-	// vocab lists the stems by first byte, for finding the spelling
-	// variants of a word without scanning the whole vocabulary.
-	vocab map[byte][]string
+	// vocab lists the stems that can be spelling variants (four letters
+	// or more, a to z) by first letter and length, so that finding a
+	// word's variants reads only the stems it could be one of.
+	vocab map[vocabKey][]string
 	// stems maps every folded word of the corpus to its stem, so that
 	// reading passages does not run the stemmer again.
 	stems map[string]string
@@ -96,14 +97,21 @@ func learnPart(chunks []corpus.Chunk) *Stats {
 	return s
 }
 
-// indexVocab lists the stems of df by first byte.
+// vocabKey groups stems by first letter and length.
+type vocabKey struct {
+	first byte
+	n     int
+}
+
+// indexVocab lists the stems of df that can be spelling variants.
 func (s *Stats) indexVocab() {
-	s.vocab = map[byte][]string{}
+	s.vocab = map[vocabKey][]string{}
 	for w := range s.df {
-		if w == "" {
+		if len(w) < 4 || !alphabetic(w) {
 			continue
 		}
-		s.vocab[w[0]] = append(s.vocab[w[0]], w)
+		k := vocabKey{w[0], len(w)}
+		s.vocab[k] = append(s.vocab[k], w)
 	}
 }
 
@@ -179,19 +187,25 @@ func (s *Stats) variants(stem string) map[string]float64 {
 		return nil
 	}
 	var out map[string]float64
-	for _, w := range s.vocab[stem[0]] {
-		if w == stem || !alphabetic(w) {
-			continue
-		}
-		if sim := stemSimilarity(stem, w); sim > 0 {
-			if out == nil {
-				out = map[string]float64{}
+	for n := max(4, len(stem)-maxSuffix); n <= len(stem)+maxSuffix; n++ {
+		for _, w := range s.vocab[vocabKey{stem[0], n}] {
+			if w == stem {
+				continue
 			}
-			out[w] = sim
+			if sim := stemSimilarity(stem, w); sim > 0 {
+				if out == nil {
+					out = map[string]float64{}
+				}
+				out[w] = sim
+			}
 		}
 	}
 	return out
 }
+
+// maxSuffix is the longest suffix by which a variant may differ: the
+// inflection the stemmer missed.
+const maxSuffix = 3
 
 // stemSimilarity scores two different stems that may be the same word: a
 // short suffix added (0.8), or one letter changed, added or dropped (0.75).
@@ -203,7 +217,7 @@ func stemSimilarity(a, b string) float64 {
 	if len(short) > len(long) {
 		short, long = long, short
 	}
-	if len(short) >= 5 && strings.HasPrefix(long, short) && len(long)-len(short) <= 3 {
+	if len(short) >= 5 && strings.HasPrefix(long, short) && len(long)-len(short) <= maxSuffix {
 		return 0.8
 	}
 	if len(short) >= 5 && words.EditDistanceAtMost1(a, b) {
