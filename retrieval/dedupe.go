@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
 )
 
 // This file finds near-duplicate text: syndicated articles share whole
@@ -49,7 +50,29 @@ func sortedWordHashes(s string) []uint64 {
 	out := make([]uint64, 0, len(s)/5)
 	h := uint64(fnvOffset64)
 	n := 0
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r := rune(s[i])
+		if r < utf8.RuneSelf {
+			// ASCII, most of any text, without the Unicode tables.
+			i++
+			switch {
+			case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+			case 'A' <= r && r <= 'Z':
+				r += 'a' - 'A'
+			default:
+				if n > 0 {
+					out = append(out, h)
+				}
+				h, n = fnvOffset64, 0
+				continue
+			}
+			h ^= uint64(r)
+			h *= fnvPrime64
+			n++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
 			h ^= uint64(unicode.ToLower(r))
 			h *= fnvPrime64

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"slices"
 	"testing"
+	"unicode"
 )
 
 func TestSimilarWords(t *testing.T) {
@@ -41,4 +42,40 @@ func TestWordSetsKeepAtMostTheirCap(t *testing.T) {
 	if want := sortedWordHashes("the bridge opened"); !slices.Equal(first, want) {
 		t.Errorf("kept set = %v, want %v", first, want)
 	}
+}
+
+// runeWordHashes is sortedWordHashes without its ASCII path: every rune
+// through the Unicode tables.
+func runeWordHashes(s string) []uint64 {
+	var out []uint64
+	h := uint64(fnvOffset64)
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+			h ^= uint64(unicode.ToLower(r))
+			h *= fnvPrime64
+			n++
+			continue
+		}
+		if n > 0 {
+			out = append(out, h)
+		}
+		h, n = fnvOffset64, 0
+	}
+	if n > 0 {
+		out = append(out, h)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func FuzzSortedWordHashes(f *testing.F) {
+	for _, s := range []string{"", "The Bridge opened in 2004.", "Sakalienė and Kosiniak-Kamysz", "naïve CAFÉ e\u0301", "x\xffy", "Ünïcödé_ß 1,5 %"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := sortedWordHashes(s), runeWordHashes(s); !slices.Equal(got, want) {
+			t.Errorf("sortedWordHashes(%q) = %v, want %v", s, got, want)
+		}
+	})
 }
