@@ -179,7 +179,7 @@ func TestWeaviate(t *testing.T) {
 		}
 		_, err = retrieval.NewEngine(ctx, docs, retrieval.Options{Index: newWeaviateIndex(t, wv.URL, "OtherEmbedder"),
 			Embedder: embed.Local{Dim: 128}})
-		if !errors.Is(err, weaviate.ErrSchema) || !strings.Contains(err.Error(), "local-hash-v2/128") {
+		if !errors.Is(err, weaviate.ErrSchema) || !strings.Contains(err.Error(), "local-hash-v3/128") {
 			t.Errorf("got %v, want ErrWeaviateSchema naming the new embedder", err)
 		}
 	})

@@ -36,8 +36,10 @@ func (e Local) dim() int {
 	return e.Dim
 }
 
-// Name identifies the embedder and its parameters.
-func (e Local) Name() string { return fmt.Sprintf("local-hash-v2/%d", e.dim()) }
+// Name identifies the embedder and its parameters. The version changes
+// with the words' stems (v3: "died" and "die" are one word), so that
+// vectors stored by another version are made again.
+func (e Local) Name() string { return fmt.Sprintf("local-hash-v3/%d", e.dim()) }
 
 // Embed returns one vector per text. It never fails except on a cancelled
 // context. A long list is shared among the spare CPUs (parallel.Spare):

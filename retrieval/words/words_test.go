@@ -105,6 +105,12 @@ func TestStem(t *testing.T) {
 		{"written", Stem("writes")},
 		{"met", Stem("meeting")},
 		{"left", "left"},
+		{"died", Stem("die")},
+		{"dies", Stem("die")},
+		{"dying", Stem("die")},
+		{"lying", Stem("lie")},
+		{"tied", Stem("ties")},
+		{"ratify", Stem("ratifies")},
 	}
 	for _, tt := range tests {
 		if got := Stem(tt.in); got != tt.want {

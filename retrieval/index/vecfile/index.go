@@ -13,7 +13,7 @@ import (
 // retrieval embedders' are.
 type Index struct {
 	// Embedder identifies the embedder and its parameters, such as
-	// "local-hash-v2/384".
+	// "local-hash-v3/384".
 	Embedder string
 	// Dim is the vector size.
 	Dim int
