@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/citebot/citebot"
@@ -36,7 +37,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(c.args) > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, c.args[0])
 	}
-	tuneGC(os.Getenv)
+	tuneGC(os.Getenv, memlimit.FromCgroup, c.log)
 	app, err := newApp(c.cfg, c.log)
 	if err != nil {
 		return err
