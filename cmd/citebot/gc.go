@@ -17,7 +17,7 @@ const memLimitRatio = 0.9
 // environment sets GOGC or GOMEMLIMIT, which then decide as usual. The
 // collector otherwise keeps Go's default target (100): with the vector
 // table off the heap, serve at 96k chunks under 32 connections peaks at
-// 531 MB with it and answers 10% faster than with 50 (424 MB), and near
+// 531 MB with it and answers up to 10% faster than with 50 (424 MB), and near
 // a container's limit the soft limit makes the collector work harder
 // instead of letting the process be killed (docs/benchmarks.md).
 func tuneGC(getenv func(string) string, limit memlimit.Provider, log *slog.Logger) {

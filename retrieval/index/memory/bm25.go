@@ -360,10 +360,10 @@ const minCommonDF = 50
 
 // dropShare is the share of chunks above which a term is left out of the
 // BM25 query altogether, as a stop word found by counting: in more than a
-// fifth of the chunks its idf is below ln 5, a tenth of a rare name's, and
-// it hardly orders anything, yet scoring it walked a fifth of all postings
-// for every question, half the cost of answering at 100k chunks. The
-// reader and the vectors still weigh it.
+// fifth of the chunks its idf is below ln 5 (a word in a hundred of 100k
+// chunks has 7) and it hardly orders anything, yet scoring it walked a
+// fifth of all postings for every question, half the cost of answering
+// at 100k chunks. The reader and the vectors still weigh it.
 const dropShare = 0.2
 
 // minDropDF keeps every term of a smaller corpus, where scoring them all
