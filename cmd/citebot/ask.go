@@ -75,7 +75,8 @@ func writeAnswer(w io.Writer, ans citebot.Answer) error {
 // own should get an answer, not a refusal; so when the data dir is the
 // default one and its index is of another corpus, ask keeps an index of
 // the folder it names beside it (datadir.CorpusCache) and leaves the
-// default index alone. With a data dir chosen on purpose, or --rebuild,
+// default index alone; such indexes unused for datadir.CorporaUnused are
+// removed then. With a data dir chosen on purpose, or --rebuild,
 // ask does as ingest and serve do: it refuses to replace an index of
 // another corpus unless told to (see corpusFor).
 func askDataDir(cfg config.Config, log *slog.Logger) config.Config {
@@ -90,6 +91,7 @@ func askDataDir(cfg config.Config, log *slog.Logger) config.Config {
 	dir := datadir.CorpusCache(cfg.DataDir, want)
 	log.Info("the default data dir holds the index of another corpus; using a separate index for this one",
 		"corpus", want, "data_dir", dir, "default_data_dir_corpus", rec.CorpusName())
+	datadir.PruneCorpora(cfg.DataDir, dir, datadir.CorporaUnused, log)
 	cfg.DataDir = dir
 	return cfg
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -160,6 +161,15 @@ func TestAskKeepsAnotherCorpusBeside(t *testing.T) {
 		t.Fatalf("ask on the embedded articles: exit %d, out %q, err %q", code, out, errs)
 	}
 	articles := bridgeCorpus(t)
+	// An index of a folder not asked about for long is removed on the way.
+	stale := datadir.CorpusCache(base, filepath.Join(home, "gone"))
+	if err := os.MkdirAll(stale, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	long := time.Now().Add(-2 * datadir.CorporaUnused)
+	if err := os.Chtimes(stale, long, long); err != nil {
+		t.Fatal(err)
+	}
 	for range 2 { // the second time, the separate index is reused
 		code, out, errs := ask("--corpus", articles, "When did the Old Bridge open?")
 		if code != 0 || !strings.Contains(out, "1889") {
@@ -171,6 +181,9 @@ func TestAskKeepsAnotherCorpusBeside(t *testing.T) {
 	}
 	if rec, ok, err := datadir.ReadRecord(base); !ok || err != nil || rec.Corpus != "" {
 		t.Errorf("default data dir record %+v %v %v, want still the embedded articles", rec, ok, err)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale corpus index %s: %v, want it removed", stale, err)
 	}
 	cache := datadir.CorpusCache(base, datadir.AbsCorpus(articles))
 	if rec, ok, err := datadir.ReadRecord(cache); !ok || err != nil || !datadir.SameCorpus(rec.Corpus, articles) {
