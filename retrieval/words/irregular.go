@@ -188,3 +188,16 @@ func PastTense(norm string) bool {
 	_, ok := irregular[norm]
 	return ok
 }
+
+// ieVerbs maps the inflections of the verbs that end in "-ie" to their
+// base form, which the Porter stemmer leaves apart: it stems "died" and
+// "dies" to "di" and "dying" to "dy", but "die" to "die", so "When did
+// he die?" could not meet "he died". The Snowball (Porter2) stemmer
+// makes the same exceptions. They are kept out of irregular, which
+// PastTense also reads: "dies" and "dying" are not past forms.
+var ieVerbs = map[string]string{
+	"died": "die", "dies": "die", "dying": "die",
+	"lied": "lie", "lies": "lie", "lying": "lie",
+	"tied": "tie", "ties": "tie", "tying": "tie",
+	"vied": "vie", "vies": "vie", "vying": "vie",
+}

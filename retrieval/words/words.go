@@ -353,15 +353,3 @@ func Truncate(s string, n int) string {
 	}
 	return strings.TrimRight(t, " ,;:") + "…"
 }
-
-// ieVerbs maps the inflections of the verbs that end in "-ie" to their
-// base form, which the Porter stemmer leaves apart: it stems "died" and
-// "dies" to "di" and "dying" to "dy", but "die" to "die", so "When did
-// he die?" could not meet "he died". The Snowball (Porter2) stemmer
-// makes the same exceptions.
-var ieVerbs = map[string]string{
-	"died": "die", "dies": "die", "dying": "die",
-	"lied": "lie", "lies": "lie", "lying": "lie",
-	"tied": "tie", "ties": "tie", "tying": "tie",
-	"vied": "vie", "vies": "vie", "vying": "vie",
-}
