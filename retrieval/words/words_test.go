@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestFold(t *testing.T) {
@@ -165,6 +167,65 @@ func FuzzSplitterMatchesSplit(f *testing.F) {
 			if got, want := sp.Split(text), Split(text); !slices.Equal(got, want) {
 				t.Fatalf("Split(%q) = %v, want %v", text, got, want)
 			}
+		}
+	})
+}
+
+// runeScan and runeFold are scan and Fold as they were before their
+// ASCII fast paths, rune by rune: the oracle FuzzFastPathsMatchRuneByRune
+// checks the fast paths against.
+func runeScan(text string) [][2]int {
+	var out [][2]int
+	i := 0
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		start, end := i, i+size
+		for end < len(text) {
+			r2, s2 := utf8.DecodeRuneInString(text[end:])
+			if isWordRune(r2) {
+				end += s2
+				continue
+			}
+			if isJoiner(r2) && end+s2 < len(text) {
+				r3, _ := utf8.DecodeRuneInString(text[end+s2:])
+				digitJoin := (r2 == '.' || r2 == ',') && unicode.IsDigit(r3) && unicode.IsDigit(lastRune(text[start:end]))
+				if digitJoin || r2 != '.' && r2 != ',' && isWordRune(r3) {
+					end += s2
+					continue
+				}
+			}
+			break
+		}
+		out = append(out, [2]int{start, end})
+		i = end
+	}
+	return out
+}
+
+func runeFold(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		foldRune(r, &b)
+	}
+	return b.String()
+}
+
+func FuzzFastPathsMatchRuneByRune(f *testing.F) {
+	for _, s := range []string{"", "Hello, World!", "Šakalienė’s 3.5% of 2,000", "ABC-def x.y", "\xff\xfeA", "a-", "2,", "MiXeD 1.23. Go"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got [][2]int
+		scan(s, func(start, end int) { got = append(got, [2]int{start, end}) })
+		if want := runeScan(s); !reflect.DeepEqual(got, want) {
+			t.Errorf("scan(%q) = %v, want %v", s, got, want)
+		}
+		if got, want := Fold(s), runeFold(s); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
