@@ -465,8 +465,8 @@ func sentenceFeatures(q *question, st *Stats, sents []*sentence) []sentenceInfo 
 		v.set(sfSoft, softCoverage(q, s.toks, in.m))
 		v.set(sfCaseMiss, caseMismatch(q, s.toks, in.m))
 		neg := 0
-		for _, tok := range s.toks {
-			if negations[tok.Norm] {
+		for _, mk := range s.marks {
+			if mk&markNegation != 0 {
 				neg++
 			}
 		}
@@ -535,7 +535,7 @@ func sentenceFeatures(q *question, st *Stats, sents []*sentence) []sentenceInfo 
 		} else {
 			v.on(sfNoFocus)
 		}
-		fit := typeFit(q, s.toks, in.m)
+		fit := typeFit(s, in.m)
 		for k, ok := range fit {
 			if ok {
 				v.on(sfTypeFit + int(q.wh)*len(fitLabels) + k)
@@ -661,18 +661,18 @@ func exactCoverage(q *question, toks []words.Token) float64 {
 
 // typeFit reports whether a sentence holds a year, a month, a number and
 // a capitalised name that the question does not already mention.
-func typeFit(q *question, toks []words.Token, m matching) [4]bool {
+func typeFit(s *sentence, m matching) [4]bool {
 	var f [4]bool
-	for k, t := range toks {
+	for k, t := range s.toks {
 		if m.term[k] >= 0 && m.val[k] >= 0.75 {
 			continue
 		}
-		switch {
-		case isYear(t):
+		switch mk := s.marks[k]; {
+		case mk&markYear != 0:
 			f[0], f[2] = true, true
-		case t.Num || numberWords[t.Norm]:
+		case mk&markNumber != 0:
 			f[2] = true
-		case months[t.Norm] && t.Cap:
+		case mk&markMonth != 0:
 			f[1] = true
 		case t.Cap && k > 0 && t.Stem != "":
 			f[3] = true

@@ -47,17 +47,29 @@ func matchTokens(q *question, toks []words.Token) matching {
 		if tok.Stem == "" {
 			continue
 		}
+		if strings.IndexByte(tok.Norm, '-') < 0 {
+			// Only the stems in byStem match at all, and each the same
+			// as match would say.
+			for _, tm := range q.byStem[tok.Stem] {
+				m.add(k, tm.ti, tm.v)
+			}
+			continue
+		}
 		for ti := range q.terms {
-			v := q.terms[ti].match(tok)
-			if v > m.val[k] {
-				m.val[k], m.term[k] = v, ti
-			}
-			if v > m.best[ti] {
-				m.best[ti], m.where[ti] = v, k
-			}
+			m.add(k, ti, q.terms[ti].match(tok))
 		}
 	}
 	return m
+}
+
+// add records that token k matches term ti with strength v.
+func (m *matching) add(k, ti int, v float64) {
+	if v > m.val[k] {
+		m.val[k], m.term[k] = v, ti
+	}
+	if v > m.best[ti] {
+		m.best[ti], m.where[ti] = v, k
+	}
 }
 
 // coverage is the idf-weighted share of the question's terms that best

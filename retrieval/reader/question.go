@@ -91,6 +91,30 @@ type question struct {
 	// the head noun anywhere in the passages ("the band Suga Mama", "Suga
 	// Mama's band"): the passages' own word for what those names are.
 	named map[string]bool
+	// byStem lists, for each stem a term matches whole (its own and its
+	// variants), the terms it matches and how well, in term order: a
+	// passage token then costs one lookup, not one per term (indexTerms).
+	byStem map[string][]termMatch
+}
+
+// termMatch is how well a stem matches term ti.
+type termMatch struct {
+	ti int
+	v  float64
+}
+
+// indexTerms fills q.byStem from q.terms; it is called again whenever
+// the terms change.
+func (q *question) indexTerms() {
+	q.byStem = make(map[string][]termMatch, len(q.terms))
+	for ti, t := range q.terms {
+		q.byStem[t.stem] = append(q.byStem[t.stem], termMatch{ti, 1})
+		for v, x := range t.variants {
+			if x > 0 && v != t.stem {
+				q.byStem[v] = append(q.byStem[v], termMatch{ti, x})
+			}
+		}
+	}
 }
 
 // analyze reads a question.
@@ -145,6 +169,7 @@ func analyze(text string, st *Stats) *question {
 	}
 	q.negated = neg%2 == 1
 	q.markFocus()
+	q.indexTerms()
 	return q
 }
 

@@ -2,6 +2,7 @@ package reader
 
 import (
 	"math"
+	"math/bits"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,7 +24,7 @@ type Stats struct {
 	// vocab lists the stems that can be spelling variants (four letters
 	// or more, a to z) by first letter and length, so that finding a
 	// word's variants reads only the stems it could be one of.
-	vocab map[vocabKey][]string
+	vocab map[vocabKey][]vocabWord
 	// stems maps every folded word of the corpus to its stem, so that
 	// reading passages does not run the stemmer again.
 	stems map[string]string
@@ -97,6 +98,38 @@ func learnPart(chunks []corpus.Chunk) *Stats {
 	return s
 }
 
+// vocabWord is a stem of the vocabulary with what variants tests first
+// (vocabWord.may), next to each other in memory: comparing the strings
+// themselves read each from wherever it lay, and finding a question's
+// variants was a twentieth of the reader's cost on a large corpus.
+type vocabWord struct {
+	head    uint64 // the first eight letters, zero-padded, first in the lowest byte
+	letters uint32 // bit c-'a' for each letter c in the stem
+	w       string
+}
+
+func newVocabWord(w string) vocabWord {
+	return vocabWord{head: headOf(w), letters: lettersOf(w), w: w}
+}
+
+// headOf packs the first eight bytes of w.
+func headOf(w string) uint64 {
+	var h uint64
+	for i := 0; i < len(w) && i < 8; i++ {
+		h |= uint64(w[i]) << (8 * i)
+	}
+	return h
+}
+
+// lettersOf is the set of the letters a to z in w.
+func lettersOf(w string) uint32 {
+	var m uint32
+	for i := 0; i < len(w); i++ {
+		m |= 1 << ((w[i] - 'a') & 31)
+	}
+	return m
+}
+
 // vocabKey groups stems by first letter and length.
 type vocabKey struct {
 	first byte
@@ -105,13 +138,13 @@ type vocabKey struct {
 
 // indexVocab lists the stems of df that can be spelling variants.
 func (s *Stats) indexVocab() {
-	s.vocab = map[vocabKey][]string{}
+	s.vocab = map[vocabKey][]vocabWord{}
 	for w := range s.df {
 		if len(w) < 4 || !alphabetic(w) {
 			continue
 		}
 		k := vocabKey{w[0], len(w)}
-		s.vocab[k] = append(s.vocab[k], w)
+		s.vocab[k] = append(s.vocab[k], newVocabWord(w))
 	}
 }
 
@@ -183,20 +216,46 @@ func (s *Stats) Common(norm string) bool {
 // ("otawa"/"ottawa"), with how well each matches. Numbers have no
 // variants: 1961 is not a misspelling of 1951.
 func (s *Stats) variants(stem string) map[string]float64 {
-	if len(stem) < 4 || !alphabetic(stem) {
+	// stemSimilarity needs five letters in the shorter stem.
+	if len(stem) < 5 || !alphabetic(stem) {
 		return nil
 	}
 	var out map[string]float64
-	for n := max(4, len(stem)-maxSuffix); n <= len(stem)+maxSuffix; n++ {
-		for _, w := range s.vocab[vocabKey{stem[0], n}] {
-			if w == stem {
-				continue
+	add := func(w string, sim float64) {
+		if out == nil {
+			out = map[string]float64{}
+		}
+		out[w] = sim
+	}
+	head, letters := headOf(stem), lettersOf(stem)
+	headMask := ^uint64(0) >> (64 - 8*min(len(stem), 8))
+	head &= headMask
+	for n := max(5, len(stem)-maxSuffix); n <= len(stem)+maxSuffix; n++ {
+		switch d := n - len(stem); {
+		case d <= -2:
+			// Two letters shorter or more, a variant can only be the
+			// stem's own beginning: one lookup, not a scan.
+			if w := stem[:n]; s.df[w] > 0 {
+				add(w, 0.8)
 			}
-			if sim := stemSimilarity(stem, w); sim > 0 {
-				if out == nil {
-					out = map[string]float64{}
+		case d >= 2:
+			// Two letters longer or more, it can only begin with the
+			// stem: its first eight letters are the stem's.
+			for _, v := range s.vocab[vocabKey{stem[0], n}] {
+				if v.head&headMask == head && v.w[:len(stem)] == stem {
+					add(v.w, 0.8)
 				}
-				out[w] = sim
+			}
+		default:
+			// A letter more, less or changed, or a suffix of one letter,
+			// adds or removes at most two letters from the set.
+			for _, v := range s.vocab[vocabKey{stem[0], n}] {
+				if bits.OnesCount32(v.letters^letters) > 2 || v.w == stem {
+					continue
+				}
+				if sim := stemSimilarity(stem, v.w); sim > 0 {
+					add(v.w, sim)
+				}
 			}
 		}
 	}

@@ -67,3 +67,36 @@ func TestTokenizeKeepsWhatItWouldCompute(t *testing.T) {
 		t.Errorf("kept %d sentences, want the cap %d", got, tokenizeCap)
 	}
 }
+
+// TestVariantsFindWhatAScanFinds checks the shortcuts of Stats.variants
+// (a lookup for shorter stems, a prefix test for longer ones) against
+// scoring every stem of the corpus with stemSimilarity.
+func TestVariantsFindWhatAScanFinds(t *testing.T) {
+	text := "The organisation organised organisers and organizations. Lithuania, the Lithuanian state, " +
+		"and Lithuanians met in Ottawa; the Otawa typo, ottawan and Ottawans too. Governments govern " +
+		"governors and governance, governorship and governing. Ratification ratified ratifying ratifies. " +
+		"Manufacturer manufacturing manufactures manufactured manuf manufa. Abcde abcdef abcdefg abcdefgh abcdefghi."
+	var chunks []corpus.Chunk
+	for i := range 3 {
+		chunks = append(chunks, corpus.Chunk{ID: string(rune('a' + i)), Source: "v.txt", Text: text})
+	}
+	st := Learn(chunks)
+	for stem := range st.df {
+		want := map[string]float64{}
+		for w := range st.df {
+			if w == stem || !alphabetic(stem) || !alphabetic(w) {
+				continue
+			}
+			if sim := stemSimilarity(stem, w); sim > 0 {
+				want[w] = sim
+			}
+		}
+		got := st.variants(stem)
+		if len(got) == 0 && len(want) == 0 {
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("variants(%q) = %v, want %v", stem, got, want)
+		}
+	}
+}

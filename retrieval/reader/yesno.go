@@ -126,6 +126,7 @@ func (r *Reader) checkValue(q *question, ti int, in *sentenceInfo) (span, *quest
 		q2.wh = whHowMany
 	}
 	q2.head = ""
+	q2.indexTerms()
 	in2 := &sentenceInfo{s: s, m: matchTokens(&q2, s.toks)}
 	in2.cov = q2.coverage(in2.m.best)
 	in2.feats = in.feats
