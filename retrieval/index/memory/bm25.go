@@ -2,7 +2,6 @@ package memory
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -13,15 +12,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
-	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	"github.com/citebot/citebot/corpus"
@@ -38,6 +35,9 @@ type bm25Index struct {
 	// building a fuzzy automaton per term per question was a sixth of the
 	// cost of answering. Writes clear it.
 	variants *lru.Sharded[[]string]
+	// accs keeps the per-chunk score sums of finished searches for the
+	// next ones (bm25score.go).
+	accs sync.Pool
 }
 
 // maxVariants caps the variants a term expands to.
@@ -370,48 +370,90 @@ const dropShare = 0.2
 // costs little.
 const minDropDF = 1000
 
-// search returns chunk IDs ranked by BM25 over text and (weakly) title.
-// Rare terms also match their spelling variants and typos ("defence" and
-// "defense", "otawa") at half weight.
+// search returns chunk IDs ranked by BM25 over text and (weakly) title,
+// best first, equal scores by ID, with their scores. Rare terms also
+// match their spelling variants and typos ("defence" and "defense",
+// "otawa") at half weight. It scores as bleve would score query's query
+// (see bm25score.go), but reads the postings itself.
 func (b *bm25Index) search(ctx context.Context, text string, n int) ([]string, []float64, error) {
-	q, err := b.query(ctx, text)
-	if err != nil || q == nil {
+	if n <= 0 {
+		return nil, nil, nil
+	}
+	r, err := b.reader()
+	if err != nil {
 		return nil, nil, err
 	}
-	hits, err := topByScoreThenID(ctx, b.idx, q, n)
+	defer r.Close()
+	plan, err := b.plan(ctx, r, text)
+	if err != nil || (len(plan.must) == 0 && len(plan.should) == 0) {
+		return nil, nil, err
+	}
+	docs, err := r.DocCount()
 	if err != nil {
 		return nil, nil, fmt.Errorf("bm25 search: %w", err)
 	}
-	ids := make([]string, len(hits))
-	scores := make([]float64, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-		scores[i] = h.Score
+	if docs == 0 {
+		return nil, nil, nil
+	}
+	sc := &scoreCtx{ctx: ctx, r: r, docs: docs, avg: map[string]float64{}, accs: &b.accs}
+	ids, scores, err := sc.run(plan, n)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bm25 search: %w", err)
 	}
 	return ids, scores, nil
 }
 
-// query is the query search runs for text, or nil when text has no term
-// to look up.
+// query is the bleve query that plan stands for, or nil when text has
+// no term to look up: search scores as bleve scores it, and the tests
+// check that against bleve.
 func (b *bm25Index) query(ctx context.Context, text string) (query.Query, error) {
-	terms := uniqueTerms(b.analyzer, text)
-	if len(terms) == 0 {
-		return nil, nil
-	}
 	r, err := b.reader()
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
-	dfs, total, err := docFreqs(ctx, r, terms)
+	plan, err := b.plan(ctx, r, text)
 	if err != nil {
 		return nil, err
 	}
+	clauses := func(cs []clause) []query.Query {
+		out := make([]query.Query, len(cs))
+		for i, c := range cs {
+			out[i] = termQuery(c.term, c.field, c.boost)
+		}
+		return out
+	}
+	switch {
+	case len(plan.must) == 0 && len(plan.should) == 0:
+		return nil, nil
+	case len(plan.must) == 0:
+		return query.NewDisjunctionQuery(clauses(plan.should)), nil
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(query.NewDisjunctionQuery(clauses(plan.must)))
+	if len(plan.should) > 0 {
+		bq.AddShould(clauses(plan.should)...)
+	}
+	return bq, nil
+}
+
+// plan chooses the clauses of text's query: each term in the text and
+// the title fields, the rare ones with their spelling variants; the
+// commonest left out.
+func (b *bm25Index) plan(ctx context.Context, r bleveindex.IndexReader, text string) (bm25Plan, error) {
+	terms := uniqueTerms(b.analyzer, text)
+	if len(terms) == 0 {
+		return bm25Plan{}, nil
+	}
+	dfs, total, err := docFreqs(ctx, r, terms)
+	if err != nil {
+		return bm25Plan{}, err
+	}
 	cutoff := max(uint64(float64(total)*commonShare), minCommonDF)
 	drop := max(uint64(float64(total)*dropShare), minDropDF)
-	var rare, common, dropped []query.Query
+	var rare, common, dropped []clause
 	for i, t := range terms {
-		clauses := []query.Query{termQuery(t, "text", 1), termQuery(t, "title", 0.3)}
+		clauses := []clause{{t, "text", 1}, {t, "title", 0.3}}
 		if dfs[i] > drop {
 			dropped = append(dropped, clauses...)
 			continue
@@ -422,10 +464,10 @@ func (b *bm25Index) query(ctx context.Context, text string) (query.Query, error)
 		}
 		vs, err := b.spellingVariants(r, t)
 		if err != nil {
-			return nil, err
+			return bm25Plan{}, err
 		}
 		for _, v := range vs {
-			clauses = append(clauses, termQuery(v, "text", 0.5))
+			clauses = append(clauses, clause{v, "text", 0.5})
 		}
 		rare = append(rare, clauses...)
 	}
@@ -433,55 +475,7 @@ func (b *bm25Index) query(ctx context.Context, text string) (query.Query, error)
 		// A question of nothing but such words still finds something.
 		common = dropped
 	}
-	var q query.Query
-	if len(rare) == 0 {
-		q = query.NewDisjunctionQuery(common)
-	} else {
-		bq := bleve.NewBooleanQuery()
-		bq.AddMust(query.NewDisjunctionQuery(rare))
-		if len(common) > 0 {
-			bq.AddShould(common...)
-		}
-		q = bq
-	}
-	return q, nil
-}
-
-// tieWindow is how many hits past the n asked for a search fetches, to
-// order equal scores by ID itself.
-const tieWindow = 16
-
-// topByScoreThenID returns the n best hits of q, equal scores by ID:
-// without that their order follows the segment layout, and the same
-// question could get other passages after a rebuild. Asking bleve to sort
-// by ID makes it load the ID of every document that matches, 7% of the
-// cost of answering at 100k chunks; so the n+tieWindow best by score
-// alone are fetched and sorted here. That is exact unless the last of
-// them ties with the n-th, when bleve sorts after all.
-func topByScoreThenID(ctx context.Context, idx bleve.Index, q query.Query, n int) (search.DocumentMatchCollection, error) {
-	if n <= 0 {
-		return nil, nil
-	}
-	res, err := idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, n+tieWindow, 0, false))
-	if err != nil {
-		return nil, err
-	}
-	hits := res.Hits
-	if len(hits) == n+tieWindow && hits[len(hits)-1].Score == hits[n-1].Score {
-		req := bleve.NewSearchRequestOptions(q, n, 0, false)
-		req.SortBy([]string{"-_score", "_id"})
-		if res, err = idx.SearchInContext(ctx, req); err != nil {
-			return nil, err
-		}
-		return res.Hits, nil
-	}
-	slices.SortStableFunc(hits, func(a, b *search.DocumentMatch) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	return hits[:min(n, len(hits))], nil
+	return bm25Plan{must: rare, should: common}, nil
 }
 
 func termQuery(term, field string, boost float64) query.Query {

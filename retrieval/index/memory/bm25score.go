@@ -1,0 +1,386 @@
+package memory
+
+import (
+	"cmp"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/scorer"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// bm25Plan is the query search runs: must holds the clauses of the rare
+// terms, any one of which selects a chunk, and should the clauses of the
+// common ones, which only add to the score of a chunk must selected. With
+// no must clause, should selects. query turns it into the bleve query it
+// stands for.
+type bm25Plan struct {
+	must, should []clause
+}
+
+// clause is one term looked up in one field, weighted by boost.
+type clause struct {
+	term, field string
+	boost       float64
+}
+
+// Scoring runs the plan over bleve's postings itself, and scores as
+// bleve's BooleanSearcher over disjunctions of TermSearchers scores:
+//
+//	clause score = idf · tf·k1 / (tf + k1·(1 − b + b·len/avglen)) · boost·idf·queryNorm
+//	group score  = (sum of its matching clauses, in clause order) · matching/clauses
+//	chunk score  = must group + should group
+//
+// with tf the square root of the term's frequency, len the field's length
+// from the posting's norm, avglen the field's average length rounded up,
+// and queryNorm one over the root of the sum of every clause's
+// (boost·idf)². Through bleve's searchers, each posting went through a
+// DocumentMatch, a heap of searchers and a collector, and a common word's
+// postings were advanced one candidate at a time however little they
+// could add: that was a third of the cost of an answer at 100k chunks.
+// Here the rare clauses' postings are summed in one pass, and the common
+// clauses are looked up only for the chunks whose must score, plus the
+// most the common clauses could add, can still reach the n best.
+
+// scoreCtx holds what a plan's scoring needs of the index.
+type scoreCtx struct {
+	ctx  context.Context
+	r    bleveindex.IndexReader
+	docs uint64
+	avg  map[string]float64 // field → average length, as bleve computes it
+	accs *sync.Pool         // of *accumulator
+}
+
+// scoredClause is a clause with its postings reader and weights.
+type scoredClause struct {
+	clause
+	tfr         bleveindex.TermFieldReader
+	idf, weight float64 // weight: boost·idf·queryNorm
+	avg         float64
+}
+
+// score is the clause's score for one posting, computed as
+// TermQueryScorer computes it, operation for operation.
+func (c *scoredClause) score(freq uint64, norm float64) float64 {
+	tf := math.Sqrt(float64(freq))
+	if freq < scorer.MaxSqrtCache {
+		tf = scorer.SqrtCache[int(freq)]
+	}
+	fieldLength := 1 / (norm * norm)
+	s := c.idf * (tf * search.BM25_k1) /
+		(tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/c.avg)))
+	if c.weight != 1.0 {
+		s *= c.weight
+	}
+	return s
+}
+
+// maxScore bounds the clause's score for any posting: the score rises
+// with the frequency and falls with the length, and no field is shorter
+// than one term; a frequency above the field length cannot occur, so the
+// bound takes the saturation limit, tf → ∞.
+func (c *scoredClause) maxScore() float64 {
+	s := c.idf * search.BM25_k1
+	if c.weight != 1.0 {
+		s *= c.weight
+	}
+	return s
+}
+
+// openClauses opens a postings reader per clause. The caller closes them.
+func (sc *scoreCtx) openClauses(cs []clause) ([]*scoredClause, error) {
+	out := make([]*scoredClause, 0, len(cs))
+	for _, c := range cs {
+		tfr, err := sc.r.TermFieldReader(sc.ctx, []byte(c.term), c.field, true, true, false)
+		if err != nil {
+			closeClauses(out)
+			return nil, fmt.Errorf("bm25 postings of %q: %w", c.term, err)
+		}
+		avg, err := sc.average(c.field)
+		if err != nil {
+			tfr.Close()
+			closeClauses(out)
+			return nil, err
+		}
+		df := tfr.Count()
+		idf := math.Log(1 + (float64(sc.docs)-float64(df)+0.5)/(float64(df)+0.5))
+		out = append(out, &scoredClause{clause: c, tfr: tfr, idf: idf, avg: avg})
+	}
+	return out, nil
+}
+
+func closeClauses(cs []*scoredClause) {
+	for _, c := range cs {
+		c.tfr.Close()
+	}
+}
+
+// average is a field's average length in terms as bleve's BM25 takes it:
+// the field's total length over the chunks, rounded up.
+func (sc *scoreCtx) average(field string) (float64, error) {
+	if a, ok := sc.avg[field]; ok {
+		return a, nil
+	}
+	br, ok := sc.r.(bleveindex.BM25Reader)
+	if !ok {
+		return 0, fmt.Errorf("bm25: the index reader gives no field lengths")
+	}
+	card, err := br.FieldCardinality(field)
+	if err != nil {
+		return 0, fmt.Errorf("bm25 length of field %s: %w", field, err)
+	}
+	a := math.Ceil(float64(card) / float64(sc.docs))
+	sc.avg[field] = a
+	return a, nil
+}
+
+// setQueryNorm gives every clause its weight, boost·idf·queryNorm.
+func setQueryNorm(groups ...[]*scoredClause) {
+	var sum float64
+	for _, g := range groups {
+		for _, c := range g {
+			w := c.boost * c.idf
+			sum += w * w
+		}
+	}
+	norm := 1.0 / math.Sqrt(sum)
+	for _, g := range groups {
+		for _, c := range g {
+			c.weight = c.boost * c.idf * norm
+		}
+	}
+}
+
+// scoredDoc is a chunk selected by the plan, by bleve's internal number.
+type scoredDoc struct {
+	num   uint64
+	score float64
+}
+
+// run scores plan and returns the n best chunks, best first, equal scores
+// by ID, with their scores.
+func (sc *scoreCtx) run(plan bm25Plan, n int) ([]string, []float64, error) {
+	must, err := sc.openClauses(plan.must)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer closeClauses(must)
+	should, err := sc.openClauses(plan.should)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer closeClauses(should)
+	setQueryNorm(must, should)
+
+	selecting := must
+	if len(must) == 0 {
+		selecting, should = should, nil
+	}
+	docs, err := sc.sumPostings(selecting)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Every chunk scores at least what the selecting group gives it, so
+	// the n-th best final score is at least the n-th best of those: a
+	// chunk that stays below it, even with the most the should group
+	// could add, cannot be among the n best, and its common clauses are
+	// never read.
+	floor := nthBest(docs, n)
+	if len(should) > 0 {
+		var bonus float64
+		for _, c := range should {
+			bonus += c.maxScore()
+		}
+		docs = slices.DeleteFunc(docs, func(d scoredDoc) bool { return d.score+bonus < floor })
+		if err := sc.addShould(docs, should); err != nil {
+			return nil, nil, err
+		}
+	}
+	docs = slices.DeleteFunc(docs, func(d scoredDoc) bool { return d.score < floor })
+	return sc.best(docs, n)
+}
+
+// nthBest is the n-th best score of docs, or -Inf when there are fewer.
+func nthBest(docs []scoredDoc, n int) float64 {
+	if len(docs) < n || n <= 0 {
+		return math.Inf(-1)
+	}
+	// The n best so far, ascending; n is a few dozen.
+	top := make([]float64, 0, n)
+	for _, d := range docs {
+		if len(top) == n {
+			if d.score <= top[0] {
+				continue
+			}
+			top = top[1:]
+		}
+		i, _ := slices.BinarySearch(top, d.score)
+		top = slices.Insert(top, i, d.score)
+	}
+	return top[0]
+}
+
+// accumulator sums the scores of one query's postings per chunk number.
+// It is as long as the index has numbers, and kept for the next query.
+type accumulator struct {
+	sums    []float64
+	matched []uint16
+	touched []uint64
+}
+
+// sumPostings reads every posting of cs and returns each chunk that one
+// of them holds, in no order, with the group score: the sum of its
+// clauses' scores, added in clause order as bleve adds them, times the
+// share of the clauses it matches.
+func (sc *scoreCtx) sumPostings(cs []*scoredClause) ([]scoredDoc, error) {
+	// bleve's disjunction adds its matching clauses in the order of its
+	// searchers, which it sorts by postings count (a stable sort of the
+	// clauses, for ten clauses or fewer; past that a heap, whose order
+	// among equal documents only the last bit of a sum can tell).
+	order := slices.Clone(cs)
+	slices.SortStableFunc(order, func(a, b *scoredClause) int { return cmp.Compare(a.tfr.Count(), b.tfr.Count()) })
+	acc, _ := sc.accs.Get().(*accumulator)
+	if acc == nil {
+		acc = &accumulator{}
+	}
+	defer func() {
+		for _, num := range acc.touched {
+			acc.sums[num], acc.matched[num] = 0, 0
+		}
+		acc.touched = acc.touched[:0]
+		sc.accs.Put(acc)
+	}()
+	var tfd bleveindex.TermFieldDoc
+	for i, c := range order {
+		if i%4 == 0 {
+			if err := sc.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		for {
+			p, err := c.tfr.Next(&tfd)
+			if err != nil {
+				return nil, fmt.Errorf("bm25 postings of %q: %w", c.term, err)
+			}
+			if p == nil {
+				break
+			}
+			num := docNum(p.ID)
+			if num >= uint64(len(acc.sums)) {
+				if num >= maxDocNum {
+					return nil, fmt.Errorf("bm25 postings of %q: document number %d", c.term, num)
+				}
+				grow := max(int(num)+1, int(sc.docs), 2*len(acc.sums))
+				acc.sums = append(acc.sums, make([]float64, grow-len(acc.sums))...)
+				acc.matched = append(acc.matched, make([]uint16, grow-len(acc.matched))...)
+			}
+			if acc.matched[num] == 0 {
+				acc.touched = append(acc.touched, num)
+			}
+			acc.sums[num] += c.score(p.Freq, p.Norm)
+			acc.matched[num]++
+		}
+	}
+	out := make([]scoredDoc, len(acc.touched))
+	total := float64(len(cs))
+	for i, num := range acc.touched {
+		out[i] = scoredDoc{num: num, score: acc.sums[num] * (float64(acc.matched[num]) / total)}
+	}
+	return out, nil
+}
+
+// maxDocNum bounds the chunk numbers an accumulator grows to.
+const maxDocNum = 1 << 31
+
+// addShould adds the should group's score to each of docs: the sum of its
+// matching clauses, in clause order, times the share it matches.
+func (sc *scoreCtx) addShould(docs []scoredDoc, should []*scoredClause) error {
+	// bleve's should disjunction sums in the order of its searchers too.
+	order := slices.Clone(should)
+	slices.SortStableFunc(order, func(a, b *scoredClause) int { return cmp.Compare(a.tfr.Count(), b.tfr.Count()) })
+	// Postings only move forward: the chunks are visited in number order,
+	// each clause advanced to each.
+	slices.SortFunc(docs, func(a, b scoredDoc) int { return cmp.Compare(a.num, b.num) })
+	at := make([]uint64, len(order)) // each clause's current posting; 0 before the first
+	started := make([]bool, len(order))
+	tfds := make([]bleveindex.TermFieldDoc, len(order))
+	var id [8]byte
+	for i := range docs {
+		d := &docs[i]
+		if i%256 == 0 {
+			if err := sc.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		binary.BigEndian.PutUint64(id[:], d.num)
+		var sum float64
+		count := 0
+		for k, c := range order {
+			if !started[k] || at[k] < d.num {
+				started[k] = true
+				p, err := c.tfr.Advance(bleveindex.IndexInternalID(id[:]), &tfds[k])
+				if err != nil {
+					return fmt.Errorf("bm25 postings of %q: %w", c.term, err)
+				}
+				at[k] = math.MaxUint64 // past its last posting: never again
+				if p != nil {
+					at[k] = docNum(p.ID)
+				}
+			}
+			if at[k] == d.num {
+				sum += c.score(tfds[k].Freq, tfds[k].Norm)
+				count++
+			}
+		}
+		if count > 0 {
+			// The boolean adds the two groups, must first.
+			d.score = d.score + sum*(float64(count)/float64(len(order)))
+		}
+	}
+	return nil
+}
+
+// docNum reads a scorch internal ID: a document number, big-endian.
+func docNum(id bleveindex.IndexInternalID) uint64 {
+	if len(id) != 8 {
+		return math.MaxUint64
+	}
+	return binary.BigEndian.Uint64(id)
+}
+
+// best returns the n best of docs, best first, equal scores by ID.
+func (sc *scoreCtx) best(docs []scoredDoc, n int) ([]string, []float64, error) {
+	type named struct {
+		id    string
+		score float64
+	}
+	out := make([]named, len(docs))
+	var id [8]byte
+	for i, d := range docs {
+		binary.BigEndian.PutUint64(id[:], d.num)
+		ext, err := sc.r.ExternalID(bleveindex.IndexInternalID(id[:]))
+		if err != nil {
+			return nil, nil, fmt.Errorf("bm25 chunk id: %w", err)
+		}
+		out[i] = named{ext, d.score}
+	}
+	slices.SortFunc(out, func(a, b named) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	out = out[:min(n, len(out))]
+	ids := make([]string, len(out))
+	scores := make([]float64, len(out))
+	for i, o := range out {
+		ids[i], scores[i] = o.id, o.score
+	}
+	return ids, scores, nil
+}
