@@ -303,6 +303,23 @@ type sentenceInfo struct {
 	cov   float64
 	bm25  float64
 	feats Vector
+	// idfs caches each token's idf for the phrase features, whose phrases
+	// overlap: looking each up again was a sixtieth of an answer's cost.
+	idfs []float64
+}
+
+// idf is the idf of token k's stem, looked up once per sentence.
+func (in *sentenceInfo) idf(st *Stats, k int) float64 {
+	if in.idfs == nil {
+		in.idfs = make([]float64, len(in.s.toks))
+		for i := range in.idfs {
+			in.idfs[i] = -1
+		}
+	}
+	if in.idfs[k] < 0 {
+		in.idfs[k] = st.IDF(in.s.toks[k].Stem)
+	}
+	return in.idfs[k]
 }
 
 // avgSentenceTokens normalises sentence length in BM25.
@@ -1013,7 +1030,7 @@ func spanFeatures(q *question, st *Stats, in *sentenceInfo, sp span) Vector {
 		if m.term[k] >= 0 && m.val[k] >= 0.75 {
 			inQ++
 		}
-		rarity += st.IDF(t.Stem)
+		rarity += in.idf(st, k)
 	}
 	if content > 0 {
 		v.set(afOverlap, float64(inQ)/float64(content))
