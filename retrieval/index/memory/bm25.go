@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -35,9 +34,9 @@ type bm25Index struct {
 	// building a fuzzy automaton per term per question was a sixth of the
 	// cost of answering. Writes clear it.
 	variants *lru.Sharded[[]string]
-	// accs keeps the per-chunk score sums of finished searches for the
-	// next ones (bm25score.go).
-	accs sync.Pool
+	// accs holds the per-chunk score sums searches add into
+	// (bm25score.go); at most cap(accs) exist.
+	accs *accumulators
 }
 
 // maxVariants caps the variants a term expands to.
@@ -66,7 +65,8 @@ func wrapBM25(idx bleve.Index, im *mapping.IndexMappingImpl) (*bm25Index, error)
 		idx.Close()
 		return nil, fmt.Errorf("bm25 open: analyzer %s missing", index.AnalyzerName)
 	}
-	return &bm25Index{idx: idx, analyzer: an, variants: lru.NewSharded[[]string](8192, 16)}, nil
+	return &bm25Index{idx: idx, analyzer: an, variants: lru.NewSharded[[]string](8192, 16),
+		accs: newAccumulators(2 * runtime.GOMAXPROCS(0))}, nil
 }
 
 // bm25BatchSize is how many chunks buildBM25 analyses into one segment
@@ -395,7 +395,7 @@ func (b *bm25Index) search(ctx context.Context, text string, n int) ([]string, [
 	if docs == 0 {
 		return nil, nil, nil
 	}
-	sc := &scoreCtx{ctx: ctx, r: r, docs: docs, avg: map[string]float64{}, accs: &b.accs}
+	sc := &scoreCtx{ctx: ctx, r: r, docs: docs, avg: map[string]float64{}, accs: b.accs}
 	ids, scores, err := sc.run(plan, n)
 	if err != nil {
 		return nil, nil, fmt.Errorf("bm25 search: %w", err)

@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/scorer"
@@ -54,7 +53,7 @@ type scoreCtx struct {
 	r    bleveindex.IndexReader
 	docs uint64
 	avg  map[string]float64 // field → average length, as bleve computes it
-	accs *sync.Pool         // of *accumulator
+	accs *accumulators
 }
 
 // scoredClause is a clause with its postings reader and weights.
@@ -227,11 +226,52 @@ func nthBest(docs []scoredDoc, n int) float64 {
 }
 
 // accumulator sums the scores of one query's postings per chunk number.
-// It is as long as the index has numbers, and kept for the next query.
+// It is as long as the index has numbers, about a megabyte at 100k
+// chunks, and kept for the next query.
 type accumulator struct {
 	sums    []float64
 	matched []uint16
 	touched []uint64
+}
+
+// accumulators lends accumulators to searches, at most cap(free) at once:
+// a search holds one only while it reads postings, which never waits, so
+// twice the cores keep every core busy, and 32 searches at once do not
+// hold 32 megabytes.
+type accumulators struct {
+	free chan *accumulator
+	made chan struct{} // one token per accumulator made
+}
+
+func newAccumulators(n int) *accumulators {
+	return &accumulators{free: make(chan *accumulator, n), made: make(chan struct{}, n)}
+}
+
+// get returns an accumulator with every sum zero, waiting for one when
+// all are lent.
+func (a *accumulators) get(ctx context.Context) (*accumulator, error) {
+	select {
+	case acc := <-a.free:
+		return acc, nil
+	default:
+	}
+	select {
+	case acc := <-a.free:
+		return acc, nil
+	case a.made <- struct{}{}:
+		return &accumulator{}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// put clears what acc's search added and gives it back.
+func (a *accumulators) put(acc *accumulator) {
+	for _, num := range acc.touched {
+		acc.sums[num], acc.matched[num] = 0, 0
+	}
+	acc.touched = acc.touched[:0]
+	a.free <- acc
 }
 
 // sumPostings reads every posting of cs and returns each chunk that one
@@ -245,17 +285,11 @@ func (sc *scoreCtx) sumPostings(cs []*scoredClause) ([]scoredDoc, error) {
 	// among equal documents only the last bit of a sum can tell).
 	order := slices.Clone(cs)
 	slices.SortStableFunc(order, func(a, b *scoredClause) int { return cmp.Compare(a.tfr.Count(), b.tfr.Count()) })
-	acc, _ := sc.accs.Get().(*accumulator)
-	if acc == nil {
-		acc = &accumulator{}
+	acc, err := sc.accs.get(sc.ctx)
+	if err != nil {
+		return nil, err
 	}
-	defer func() {
-		for _, num := range acc.touched {
-			acc.sums[num], acc.matched[num] = 0, 0
-		}
-		acc.touched = acc.touched[:0]
-		sc.accs.Put(acc)
-	}()
+	defer sc.accs.put(acc)
 	var tfd bleveindex.TermFieldDoc
 	for i, c := range order {
 		if i%4 == 0 {

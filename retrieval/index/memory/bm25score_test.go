@@ -136,3 +136,39 @@ func fakeWord(r *rand.Rand, i int) string {
 	}
 	return sb.String() + string(rune('a'+i%26))
 }
+
+// TestAccumulatorsLendAtMostN checks that accumulators come back cleared,
+// that no more than n are lent at once, and that a search waiting for one
+// gives up with its context.
+func TestAccumulatorsLendAtMostN(t *testing.T) {
+	ctx := context.Background()
+	accs := newAccumulators(2)
+	a, err := accs.get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := accs.get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := accs.get(cancelled); err == nil {
+		t.Fatal("a third accumulator was lent while two were out")
+	}
+	a.sums, a.matched = make([]float64, 10), make([]uint16, 10)
+	a.sums[7], a.matched[7], a.touched = 1.5, 2, []uint64{7}
+	accs.put(a)
+	again, err := accs.get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again != a {
+		t.Fatal("the returned accumulator was not lent again")
+	}
+	if again.sums[7] != 0 || again.matched[7] != 0 || len(again.touched) != 0 {
+		t.Errorf("got sums %v, matched %v, touched %v back; want them cleared", again.sums, again.matched, again.touched)
+	}
+	accs.put(again)
+	accs.put(b)
+}
