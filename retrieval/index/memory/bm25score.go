@@ -181,7 +181,12 @@ func (sc *scoreCtx) run(plan bm25Plan, n int) ([]string, []float64, error) {
 	if len(must) == 0 {
 		selecting, should = should, nil
 	}
-	docs, err := sc.sumPostings(selecting)
+	acc, err := sc.accs.get(sc.ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer sc.accs.put(acc)
+	docs, err := sc.sumPostings(acc, selecting)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -227,15 +232,17 @@ func nthBest(docs []scoredDoc, n int) float64 {
 
 // accumulator sums the scores of one query's postings per chunk number.
 // It is as long as the index has numbers, about a megabyte at 100k
-// chunks, and kept for the next query.
+// chunks, and kept for the next query; a search holds it until it has
+// its n best.
 type accumulator struct {
 	sums    []float64
 	matched []uint16
 	touched []uint64
+	docs    []scoredDoc // what sumPostings returns, valid until put
 }
 
 // accumulators lends accumulators to searches, at most cap(free) at once:
-// a search holds one only while it reads postings, which never waits, so
+// a search holds one only while it scores, which never waits, so
 // twice the cores keep every core busy, and 32 searches at once do not
 // hold 32 megabytes.
 type accumulators struct {
@@ -278,18 +285,13 @@ func (a *accumulators) put(acc *accumulator) {
 // of them holds, in no order, with the group score: the sum of its
 // clauses' scores, added in clause order as bleve adds them, times the
 // share of the clauses it matches.
-func (sc *scoreCtx) sumPostings(cs []*scoredClause) ([]scoredDoc, error) {
+func (sc *scoreCtx) sumPostings(acc *accumulator, cs []*scoredClause) ([]scoredDoc, error) {
 	// bleve's disjunction adds its matching clauses in the order of its
 	// searchers, which it sorts by postings count (a stable sort of the
 	// clauses, for ten clauses or fewer; past that a heap, whose order
 	// among equal documents only the last bit of a sum can tell).
 	order := slices.Clone(cs)
 	slices.SortStableFunc(order, func(a, b *scoredClause) int { return cmp.Compare(a.tfr.Count(), b.tfr.Count()) })
-	acc, err := sc.accs.get(sc.ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer sc.accs.put(acc)
 	var tfd bleveindex.TermFieldDoc
 	for i, c := range order {
 		if i%4 == 0 {
@@ -321,11 +323,12 @@ func (sc *scoreCtx) sumPostings(cs []*scoredClause) ([]scoredDoc, error) {
 			acc.matched[num]++
 		}
 	}
-	out := make([]scoredDoc, len(acc.touched))
+	out := slices.Grow(acc.docs[:0], len(acc.touched))[:len(acc.touched)]
 	total := float64(len(cs))
 	for i, num := range acc.touched {
 		out[i] = scoredDoc{num: num, score: acc.sums[num] * (float64(acc.matched[num]) / total)}
 	}
+	acc.docs = out
 	return out, nil
 }
 
