@@ -8,15 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/index"
 )
 
 // TestSearchOrdersTiesByID checks that search gives what bleve's own sort
-// by score, then ID, gives, with tie groups smaller and larger than the
-// window it fetches past n.
+// by score, then ID, gives, with tie groups smaller and larger than n and
+// cut by it.
 func TestSearchOrdersTiesByID(t *testing.T) {
 	ctx := context.Background()
 	b, err := newBM25Index()
@@ -70,20 +68,7 @@ func TestSearchOrdersTiesByID(t *testing.T) {
 // referenceSearch is search with bleve sorting every match by score, then ID.
 func referenceSearch(t *testing.T, b *bm25Index, text string, n int) []string {
 	t.Helper()
-	q, err := b.query(context.Background(), text)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req := bleve.NewSearchRequestOptions(q, n, 0, false)
-	req.SortBy([]string{"-_score", "_id"})
-	res, err := b.idx.Search(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for _, h := range res.Hits {
-		ids = append(ids, h.ID)
-	}
+	ids, _ := bleveSearch(t, b, text, n)
 	return ids
 }
 
