@@ -98,10 +98,11 @@ func learnPart(chunks []corpus.Chunk) *Stats {
 	return s
 }
 
-// vocabWord is a stem of the vocabulary with what variants tests first
-// (vocabWord.may), next to each other in memory: comparing the strings
-// themselves read each from wherever it lay, and finding a question's
-// variants was a twentieth of the reader's cost on a large corpus.
+// vocabWord is a stem of the vocabulary with what Stats.variants tests
+// before it compares strings, next to each other in memory: comparing the
+// strings themselves read each from wherever it lay, and finding a
+// question's variants was a twentieth of the reader's cost on a large
+// corpus.
 type vocabWord struct {
 	head    uint64 // the first eight letters, zero-padded, first in the lowest byte
 	letters uint32 // bit c-'a' for each letter c in the stem

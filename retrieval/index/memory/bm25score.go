@@ -80,10 +80,9 @@ func (c *scoredClause) score(freq uint64, norm float64) float64 {
 	return s
 }
 
-// maxScore bounds the clause's score for any posting: the score rises
-// with the frequency and falls with the length, and no field is shorter
-// than one term; a frequency above the field length cannot occur, so the
-// bound takes the saturation limit, tf → ∞.
+// maxScore bounds the clause's score for any posting: tf·k1 / (tf + k1·x)
+// is below k1 for any frequency and any length, x being positive (at
+// least 1 − b), so the score is below idf·k1, weighted.
 func (c *scoredClause) maxScore() float64 {
 	s := c.idf * search.BM25_k1
 	if c.weight != 1.0 {
@@ -344,7 +343,7 @@ func (sc *scoreCtx) addShould(docs []scoredDoc, should []*scoredClause) error {
 	// Postings only move forward: the chunks are visited in number order,
 	// each clause advanced to each.
 	slices.SortFunc(docs, func(a, b scoredDoc) int { return cmp.Compare(a.num, b.num) })
-	at := make([]uint64, len(order)) // each clause's current posting; 0 before the first
+	at := make([]uint64, len(order)) // each started clause's current posting
 	started := make([]bool, len(order))
 	tfds := make([]bleveindex.TermFieldDoc, len(order))
 	var id [8]byte
