@@ -285,12 +285,7 @@ func (a *accumulators) put(acc *accumulator) {
 // clauses' scores, added in clause order as bleve adds them, times the
 // share of the clauses it matches.
 func (sc *scoreCtx) sumPostings(acc *accumulator, cs []*scoredClause) ([]scoredDoc, error) {
-	// bleve's disjunction adds its matching clauses in the order of its
-	// searchers, which it sorts by postings count (a stable sort of the
-	// clauses, for ten clauses or fewer; past that a heap, whose order
-	// among equal documents only the last bit of a sum can tell).
-	order := slices.Clone(cs)
-	slices.SortStableFunc(order, func(a, b *scoredClause) int { return cmp.Compare(a.tfr.Count(), b.tfr.Count()) })
+	order := bleveOrder(cs)
 	var tfd bleveindex.TermFieldDoc
 	for i, c := range order {
 		if i%4 == 0 {
@@ -331,15 +326,23 @@ func (sc *scoreCtx) sumPostings(acc *accumulator, cs []*scoredClause) ([]scoredD
 	return out, nil
 }
 
+// bleveOrder is the order in which bleve's disjunction adds a group's
+// matching clauses: its searchers sorted by postings count (a stable sort
+// of the clauses for ten clauses or fewer; past that a heap, whose order
+// among equal documents only the last bit of a sum can tell).
+func bleveOrder(cs []*scoredClause) []*scoredClause {
+	order := slices.Clone(cs)
+	slices.SortStableFunc(order, func(a, b *scoredClause) int { return cmp.Compare(a.tfr.Count(), b.tfr.Count()) })
+	return order
+}
+
 // maxDocNum bounds the chunk numbers an accumulator grows to.
 const maxDocNum = 1 << 31
 
 // addShould adds the should group's score to each of docs: the sum of its
 // matching clauses, in clause order, times the share it matches.
 func (sc *scoreCtx) addShould(docs []scoredDoc, should []*scoredClause) error {
-	// bleve's should disjunction sums in the order of its searchers too.
-	order := slices.Clone(should)
-	slices.SortStableFunc(order, func(a, b *scoredClause) int { return cmp.Compare(a.tfr.Count(), b.tfr.Count()) })
+	order := bleveOrder(should)
 	// Postings only move forward: the chunks are visited in number order,
 	// each clause advanced to each.
 	slices.SortFunc(docs, func(a, b scoredDoc) int { return cmp.Compare(a.num, b.num) })
