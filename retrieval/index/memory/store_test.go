@@ -82,11 +82,19 @@ func TestBuildOpenMatchesNew(t *testing.T) {
 		name  string
 		limit int
 		flat  bool
+		batch int // chunks per segment the builder writes; 0 keeps bm25BatchSize
 	}{
-		{"chromem below the limit", chromemOnly, false},
-		{"flat above the limit", 300, true},
+		{"chromem below the limit", chromemOnly, false, 0},
+		{"flat above the limit", 300, true, 0},
+		// 25 segments, more than bleve's builder merges at once by
+		// default: the one merge must keep every score.
+		{"many segments", 300, true, 100},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.batch > 0 {
+				defer func(n int) { bm25BatchSize = n }(bm25BatchSize)
+				bm25BatchSize = tc.batch
+			}
 			opts := Options{ExactSearchLimit: tc.limit}
 			recs := textRecords(2500, 48, 21)
 			// Equal vectors, so that ties must go by ID in every index.
