@@ -215,7 +215,7 @@ func Fit(ctx context.Context, opts Options) (*reader.Model, error) {
 		oof[i].p = sigmoid(dot(oof[i].tr.Confidence, confW))
 	}
 	lead := chooseLeadThreshold(oof)
-	threshold := chooseThreshold(oof)
+	threshold := answerThreshold
 	logf("held-out readings: %d; lead threshold %.2f; answer threshold %.2f", len(oof), lead, threshold)
 	if opts.Log != nil {
 		writeCalibration(opts.Log, oof)
