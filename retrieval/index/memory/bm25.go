@@ -78,8 +78,9 @@ var bm25BatchSize = 2000
 // bm25MergeMax is how many segments the builder merges at once: all of
 // them. Its default, ten, merges 49 segments of a 96k-chunk corpus in two
 // rounds, writing most postings twice on one core at the end of ingest;
-// one round took that tail from about 3 s to 1.5 s, in the same peak
-// memory. The segments' order, and so the scores, do not change.
+// one round took that tail from 2.5–3.5 s to 1–2 s, in the same peak
+// memory (docs/benchmarks.md). The segments' order, and so the scores,
+// do not change.
 const bm25MergeMax = 1 << 20
 
 // buildBM25 writes a bleve index of recs (in order) to path with bleve's
