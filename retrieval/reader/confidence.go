@@ -11,7 +11,7 @@ var (
 	cfUnknown, cfCaseMiss                       int
 	cfNegMismatch, cfFuzzyEnt, cfConflict       int
 	cfAgree, cfMissNear, cfClauseRival          int
-	cfClauseOwn                                 int
+	cfClauseOwn, cfSubst                        int
 )
 
 var termCountLabels = []string{"1", "2", "3", "4-5", "6+"}
@@ -40,6 +40,7 @@ func init() {
 	cfMissNear = l.block("missing-entities-nearby", countLabels)
 	cfClauseRival = l.add("answer-clause-rival-name")
 	cfClauseOwn = l.add("answer-clause-own-name")
+	cfSubst = l.block("substituted", substLabels)
 }
 
 func termBucket(n int) int {
@@ -89,6 +90,8 @@ func confidenceFeatures(d *decision) Vector {
 			v.on(cfFuzzyEnt)
 		case int(f.ID) == sfConflict:
 			v.on(cfConflict)
+		case int(f.ID) >= sfSubst && int(f.ID) < sfSubst+len(substLabels):
+			v.on(cfSubst + int(f.ID) - sfSubst)
 		}
 	}
 	spanP, agree, wh := t.spanP, d.agree, d.q.wh

@@ -148,6 +148,7 @@ var (
 	sfDensity, sfTypeFit, sfCovGain, sfNextCov         int
 	sfCovDoc, sfTitleOnly, sfTitleEnt, sfScoreRel      int
 	sfDocBest, sfFocus, sfNoFocus, sfExact, sfCovWide  int
+	sfSubst                                            int
 	sfAnaphor, sfAnaphorPrev, sfPrevAhead, sfConflict  int
 	sfSoft, sfCaseMiss, sfNegMismatch, sfFuzzyEnt      int
 	sfMissEntNear                                      int
@@ -236,6 +237,7 @@ func init() {
 	sfConflict = l.add("conflicting-number")
 	sfFocus = l.add("cov-focus")
 	sfNoFocus = l.add("no-focus")
+	sfSubst = l.block("substituted", substLabels)
 
 	a := &spanLayout
 	afBias = a.add("bias")
@@ -456,6 +458,9 @@ func sentenceFeatures(q *question, st *Stats, sents []*sentence) []sentenceInfo 
 		}
 		if conflictingNumber(q, s.toks, in.m) {
 			v.on(sfConflict)
+		}
+		if k := substitutedKind(q, s.toks, in.m); k >= 0 {
+			v.on(sfSubst + k)
 		}
 		// A name of the question that neither the sentence, its
 		// neighbours nor its title has: the sentence is about something
