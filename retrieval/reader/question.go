@@ -140,7 +140,7 @@ func analyze(text string, st *Stats) *question {
 			prevTerm = j
 			continue
 		}
-		qt := qterm{stem: t.Stem, norm: t.Norm, num: t.Num || numberWords[t.Norm], pos: i}
+		qt := qterm{stem: t.Stem, norm: t.Norm, num: isNumber(t), pos: i}
 		qt.idf = st.IDF(t.Stem)
 		qt.entity = qt.num || ((t.Cap && i > 0) || st.Proper(t.Norm))
 		qt.capital = t.Cap && i > 0 && !t.Num

@@ -222,7 +222,7 @@ func countedLead(q *question, s *sentence, sp span) span {
 	want := ""
 	switch last := s.toks[sp.j-1]; q.wh {
 	case whHowMany:
-		if last.Num || numberWords[last.Norm] {
+		if isNumber(last) {
 			want = q.head
 		}
 	case whHowLong, whHowAdj: // the number may be followed by its unit

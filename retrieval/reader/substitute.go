@@ -75,8 +75,7 @@ func substitutedKind(q *question, toks []words.Token, m matching) int {
 	return k
 }
 
-// isNumber reports a token that is a number, in digits or in words, as a
-// question term's num is.
+// isNumber reports a token that is a number, in digits or in words.
 func isNumber(t words.Token) bool { return t.Num || numberWords[t.Norm] }
 
 func abs(x int) int {
