@@ -447,6 +447,12 @@ func contentRule(l *line) string {
 	if l.kind == kindLinkOnly {
 		return reasonLink
 	}
+	if l.kind == kindTable {
+		if _, ok := TableHeader(l.text); ok {
+			// Its delimiter row is all dashes, but it names the columns.
+			return reasonNone
+		}
+	}
 	// Figures in a Markdown table or list are content even without words.
 	figures := f.digits > 0 && (l.kind == kindTable || l.kind == kindList)
 	if f.letters < 2 && !l.date && !figures {

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -71,13 +72,22 @@ func Split(doc Document, opts ChunkOptions) []Chunk {
 	}
 	size, overlap := opts.sizes()
 	type sent struct {
-		sp Span
-		n  int // length in characters
+		sp   Span
+		n    int  // length in characters
+		row  bool // a row of the table whose header is head
+		head Span
 	}
 	var (
 		out    []Chunk
 		cur    []sent
 		curLen int
+		// header is the header row of the table whose rows are being
+		// read, found by its delimiter row; row says that the sentence
+		// being added is one of its rows. A table ends at the first line
+		// that is not one of it.
+		header       Span
+		row, inTable bool
+		last         int
 	)
 	flush := func() {
 		if len(cur) == 0 {
@@ -111,21 +121,62 @@ func Split(doc Document, opts ChunkOptions) []Chunk {
 			}
 			curLen = max(curLen-1, 0)
 		}
+		// A chunk with rows of a table holds its header before them: the
+		// row being added, or rows carried over from the chunk before.
+		head, needs := header, row
+		if !needs && len(cur) > 0 && cur[0].row {
+			head, needs = cur[0].head, true
+		}
+		if needs && !slices.ContainsFunc(cur, func(s sent) bool { return s.sp == head }) {
+			hn := utf8.RuneCountInString(doc.Text[head.Start:head.End])
+			cur = append([]sent{{sp: head, n: hn}}, cur...)
+			curLen += hn
+			if len(cur) > 1 {
+				curLen++
+			}
+		}
 		if len(cur) > 0 {
 			curLen++
 		}
-		cur = append(cur, sent{sp, n})
+		cur = append(cur, sent{sp: sp, n: n, row: row, head: header})
 		curLen += n
 	}
 	for _, body := range doc.Body {
-		for _, sp := range Sentences(doc.Text, body) {
-			for _, piece := range cutLong(doc.Text, sp, 2*size) {
-				add(piece)
+		if !tableLine(doc.Text, body) {
+			inTable = false
+			for _, sp := range Sentences(doc.Text, body) {
+				for _, piece := range cutLong(doc.Text, sp, 2*size) {
+					add(piece)
+				}
 			}
+			continue
 		}
+		// A row is one sentence, whatever its cells hold: cut at a full
+		// stop inside a cell, its cells would no longer line up with the
+		// header's.
+		switch {
+		case isHeaderRow(doc.Text, body):
+			header, inTable = body, true
+		case inTable && strings.Count(doc.Text[last:body.Start], "\n") == 1:
+			row = true
+		default:
+			inTable = false
+		}
+		last = body.End
+		for _, piece := range cutLong(doc.Text, body, 2*size) {
+			add(piece)
+		}
+		row = false
 	}
 	flush()
 	return out
+}
+
+// isHeaderRow reports whether the table line sp is a header row with its
+// delimiter row (see TableHeader).
+func isHeaderRow(text string, sp Span) bool {
+	_, ok := TableHeader(text[sp.Start:sp.End])
+	return ok
 }
 
 // ChunkOf returns the chunk that Split makes as the ordinal-th chunk of

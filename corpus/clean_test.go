@@ -484,7 +484,7 @@ func TestCleanMarkdown(t *testing.T) {
 		"Key figures",
 		"Cost: €120 million",
 		"Capacity: 600,000 containers",
-		"Year | Containers",
+		"Year | Containers |\n|------|-----------:|", // the delimiter row joins its header
 		"2023 | 300,000",
 		"code line",
 	}

@@ -37,8 +37,10 @@ const Dir = "index"
 // Format is the version of the stored layout this binary writes and
 // reads; a store of another version, older or newer, is rebuilt. It
 // changes with what the stored statistics mean, the stems among them
-// (3: the "-ie" verbs' inflections stem to their base).
-const Format = 3
+// (3: the "-ie" verbs' inflections stem to their base), and with how
+// documents are chunked (4: a Markdown table's header row takes in its
+// delimiter row and joins every chunk of its rows).
+const Format = 4
 
 // LegacyFile is the single-file index of earlier versions (a gzipped gob
 // of every record), which this version replaces: it is rebuilt, then
