@@ -17,7 +17,7 @@ func (r *Reader) Oracle(question string, passages []Passage, answers []string) (
 	}
 	has := func(s *sentence) bool {
 		for _, a := range answers {
-			if a != "" && strings.Contains(words.Fold(s.text), words.Fold(a)) {
+			if a != "" && strings.Contains(words.Fold(s.verbatim()), words.Fold(a)) {
 				return true
 			}
 		}
@@ -48,7 +48,7 @@ func (r *Reader) Runners(question string, passages []Passage) []string {
 	sort.SliceStable(top, func(a, b int) bool { return top[a].marg > top[b].marg })
 	var out []string
 	for _, t := range top[1:min(3, len(top))] {
-		out = append(out, d.infos[t.si].s.text)
+		out = append(out, d.infos[t.si].s.verbatim())
 	}
 	return out
 }

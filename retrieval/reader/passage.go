@@ -38,7 +38,14 @@ func ChunkSentences(c corpus.Chunk) []string {
 // sentence is one sentence of a retrieved passage, the unit the reader
 // quotes.
 type sentence struct {
-	text     string // verbatim, line breaks read as spaces
+	// text is what the reader reads: the sentence verbatim, line breaks
+	// read as spaces, but for a table row, which is read with its
+	// column names (see linearizeRow).
+	text string
+	// quote is the table row verbatim when text is not; cells ties the
+	// row's cells in text to their place in quote.
+	quote    string
+	cells    []cellMap
 	toks     []words.Token
 	source   string
 	title    string
@@ -134,10 +141,27 @@ func sentencesOf(st *Stats, passages []Passage) []*sentence {
 			tt = st.split(c.Title)
 			titles[c.Source] = tt
 		}
+		var header []string // the cells of the table header just read
 		for i, text := range texts {
 			start := c.Start
 			if len(texts) == len(c.Sentences) {
 				start = c.Sentences[i].Start
+			}
+			quote, cells := "", []cellMap(nil)
+			if h, ok := corpus.TableHeader(text); ok {
+				// The header is read with each row, never alone.
+				header = header[:0]
+				for _, sp := range h {
+					header = append(header, text[sp.Start:sp.End])
+				}
+				continue
+			}
+			if len(header) > 0 {
+				if lin, cm, ok := linearizeRow(header, text); ok {
+					quote, cells, text = text, cm, lin
+				} else {
+					header = nil
+				}
 			}
 			k := key{c.Source, start}
 			if seen[k] || text == "" {
@@ -145,8 +169,8 @@ func sentencesOf(st *Stats, passages []Passage) []*sentence {
 			}
 			seen[k] = true
 			toks, marks := st.tokenize(c.Source, start, text)
-			out = append(out, &sentence{text: text, toks: toks, source: c.Source, title: c.Title,
-				docStart: start, rank: rank, score: p.Score, titleToks: tt, marks: marks,
+			out = append(out, &sentence{text: text, quote: quote, cells: cells, toks: toks, source: c.Source,
+				title: c.Title, docStart: start, rank: rank, score: p.Score, titleToks: tt, marks: marks,
 				money: containsAnyRune(text, "$€£¥₹"), percent: containsAnyRune(text, "%‰")})
 		}
 	}
@@ -159,7 +183,7 @@ func sentencesOf(st *Stats, passages []Passage) []*sentence {
 	})
 	for i := 0; i+1 < len(byPos); i++ {
 		a, b := byPos[i], byPos[i+1]
-		if a.source == b.source && b.docStart > a.docStart && b.docStart-(a.docStart+len(a.text)) <= 3 {
+		if a.source == b.source && b.docStart > a.docStart && b.docStart-(a.docStart+len(a.verbatim())) <= 3 {
 			a.next, b.prev = b, a
 		}
 	}

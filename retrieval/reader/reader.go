@@ -153,7 +153,7 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 	rd.Answered = rd.Confidence >= r.threshold
 	t := d.top[d.best]
 	best := d.infos[t.si].s
-	ev := Evidence{Source: best.source, Title: best.title, Text: best.text, Start: best.docStart,
+	ev := Evidence{Source: best.source, Title: best.title, Text: best.verbatim(), Start: best.docStart,
 		Score: t.marg, LeadStart: -1, LeadEnd: -1}
 	switch sp := t.cands[t.bestA]; {
 	case q.wh == whYesNo:
@@ -177,8 +177,10 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 		default:
 			rd.Lead = "No"
 			if v.value.kind >= 0 && v.value.end > v.value.start {
-				rd.Value = best.text[v.value.start:v.value.end]
-				ev.LeadStart, ev.LeadEnd = v.value.start, v.value.end
+				if a, b, ok := best.toVerbatim(v.value.start, v.value.end); ok {
+					rd.Value = ev.Text[a:b]
+					ev.LeadStart, ev.LeadEnd = a, b
+				}
 			}
 		}
 		if !rd.Answered {
@@ -186,8 +188,12 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 		}
 	case rd.Answered && t.spanP >= r.m.lead && sp.kind != kindSentence:
 		sp = titleLead(best, qualifiedLead(best, countedLead(q, best, sp)))
-		rd.Lead = best.text[sp.start:sp.end]
-		ev.LeadStart, ev.LeadEnd = sp.start, sp.end
+		// A table row's lead is a cell of the row quoted; a column name
+		// alone leaves the row to answer.
+		if a, b, ok := best.toVerbatim(sp.start, sp.end); ok {
+			rd.Lead = ev.Text[a:b]
+			ev.LeadStart, ev.LeadEnd = a, b
+		}
 	}
 	if rd.Answered || d.infos[t.si].cov > 0 {
 		// A refusal lists only sentences that share words with the
@@ -202,7 +208,7 @@ func (r *Reader) read(question string, passages []Passage) (Reading, *decision) 
 		if o.si == t.si || d.infos[o.si].cov == 0 || citedSource(rd.Evidence, s.source) {
 			continue
 		}
-		rd.Evidence = append(rd.Evidence, Evidence{Source: s.source, Title: s.title, Text: s.text,
+		rd.Evidence = append(rd.Evidence, Evidence{Source: s.source, Title: s.title, Text: s.verbatim(),
 			Start: s.docStart, Score: o.marg, LeadStart: -1, LeadEnd: -1})
 	}
 	return rd, d
@@ -341,7 +347,7 @@ func (r *Reader) rescore(q *question, infos []sentenceInfo, z []float64, idx []i
 	all := math.Inf(-1)
 	for _, si := range idx {
 		in := &infos[si]
-		sc := scored{si: si, cands: candidates(in.s.text, in.s.toks)}
+		sc := scored{si: si, cands: in.s.phrases()}
 		if len(sc.cands) == 0 {
 			continue
 		}

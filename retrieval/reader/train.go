@@ -53,7 +53,7 @@ func (r *Reader) SentenceGroup(question string, passages []Passage, gold Gold) G
 }
 
 func holds(s *sentence, gold Gold) bool {
-	return s.source == gold.Source && gold.Start >= s.docStart && gold.End <= s.docStart+len(s.text)
+	return s.source == gold.Source && gold.Start >= s.docStart && gold.End <= s.docStart+len(s.verbatim())
 }
 
 // AnswerGroup is the answer model's choice for one question: every
@@ -98,7 +98,7 @@ func (r *Reader) AnswerGroup(question string, passages []Passage, gold Gold) Ans
 	sort.SliceStable(order, func(a, b int) bool { return z[order[a]] > z[order[b]] })
 	for _, si := range order[:min(r.sentences, len(order))] {
 		in := &infos[si]
-		cands := candidates(in.s.text, in.s.toks)
+		cands := in.s.phrases()
 		if len(cands) == 0 {
 			continue
 		}
@@ -120,7 +120,10 @@ func rightPhrases(s *sentence, cands []span, gold Gold) []bool {
 	if !holds(s, gold) {
 		return right
 	}
-	gs, ge := gold.Start-s.docStart, gold.End-s.docStart
+	gs, ge, ok := s.fromVerbatim(gold.Start-s.docStart, gold.End-s.docStart)
+	if !ok {
+		return right
+	}
 	want := normalizeAnswer(s.text[gs:ge])
 	exact := false
 	shortest := -1
@@ -163,7 +166,11 @@ func (r *Reader) Decide(question string, passages []Passage) Trace {
 	t := d.top[d.best]
 	sp := t.cands[t.bestA]
 	tr.Confidence = d.conf
-	tr.Phrase = d.infos[t.si].s.text[sp.start:sp.end]
+	s := d.infos[t.si].s
+	tr.Phrase = s.text[sp.start:sp.end]
+	if a, b, ok := s.toVerbatim(sp.start, sp.end); ok {
+		tr.Phrase = s.verbatim()[a:b]
+	}
 	tr.PhraseProb = t.spanP
 	return tr
 }

@@ -130,7 +130,7 @@ func (r *Reader) checkValue(q *question, ti int, in *sentenceInfo) (span, *quest
 	in2 := &sentenceInfo{s: s, m: matchTokens(&q2, s.toks)}
 	in2.cov = q2.coverage(in2.m.best)
 	in2.feats = in.feats
-	cands := candidates(s.text, s.toks)
+	cands := s.phrases()
 	if len(cands) == 0 {
 		return span{}, nil, false, false
 	}

@@ -1,0 +1,123 @@
+package reader
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestLinearizeRow(t *testing.T) {
+	header := []string{"Variable", "Default", "Meaning"}
+	tests := []struct {
+		name, row string
+		want      string // "" for not a row of header
+	}{
+		{"cells under their names", "GOGC | 100 | Garbage collection target percentage.",
+			"Variable: GOGC; Default: 100; Meaning: Garbage collection target percentage."},
+		{"a full stop is added", "GOMEMLIMIT | no limit | Soft memory limit",
+			"Variable: GOMEMLIMIT; Default: no limit; Meaning: Soft memory limit."},
+		{"an empty cell says nothing", "GODEBUG |  | Debugging settings.",
+			"Variable: GODEBUG; Meaning: Debugging settings."},
+		{"an escaped pipe stays in its cell", `A\|B | 1 | x`, `Variable: A\|B; Default: 1; Meaning: x.`},
+		{"too few cells", "GOGC | 100", ""},
+		{"prose", "The runtime reads a few environment variables.", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, cells, ok := linearizeRow(header, tt.row)
+			if !ok {
+				got = ""
+			}
+			if got != tt.want {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+			for _, c := range cells {
+				if got[c.lin:c.lin+c.n] != tt.row[c.row:c.row+c.n] {
+					t.Errorf("cell %q read as %q", tt.row[c.row:c.row+c.n], got[c.lin:c.lin+c.n])
+				}
+			}
+		})
+	}
+}
+
+// TestTableRowMapsToItsQuote checks that a phrase of a row read with its
+// header maps to the row as the source has it, cut to the cells it
+// touches, and back.
+func TestTableRowMapsToItsQuote(t *testing.T) {
+	row := "GOGC | 100 | Garbage collection target percentage."
+	lin, cells, ok := linearizeRow([]string{"Variable", "Default", "Meaning"}, row)
+	if !ok {
+		t.Fatal("not read as a row")
+	}
+	s := &sentence{text: lin, quote: row, cells: cells}
+	find := func(p string) (int, int) {
+		i := strings.Index(lin, p)
+		return i, i + len(p)
+	}
+	tests := []struct {
+		phrase, want string // "" for no cell
+	}{
+		{"100", "100"},
+		{"Default: 100", "100"},
+		{"GOGC; Default: 100", "GOGC | 100"},
+		{"Garbage collection", "Garbage collection"},
+		{"Default", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.phrase, func(t *testing.T) {
+			a, b, ok := s.toVerbatim(find(tt.phrase))
+			got := ""
+			if ok {
+				got = row[a:b]
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	a, b := strings.Index(row, "100"), strings.Index(row, "100")+3
+	if la, lb, ok := s.fromVerbatim(a, b); !ok || lin[la:lb] != "100" {
+		t.Errorf("fromVerbatim(100) = %d, %d, %v", la, lb, ok)
+	}
+	if got := s.verbatim(); got != row {
+		t.Errorf("verbatim() = %q, want the row", got)
+	}
+}
+
+// TestTablePhrasesAreCells checks that a row offers its cells, whole,
+// and itself, never a column name.
+func TestTablePhrasesAreCells(t *testing.T) {
+	row := "`APP_TIMEOUT` | `30s` | How long a request may take before it is cancelled."
+	lin, cells, _ := linearizeRow([]string{"Variable", "Default", "Description"}, row)
+	st := Learn(nil)
+	toks, marks := st.tokenize("config.md", 0, lin)
+	s := &sentence{text: lin, quote: row, cells: cells, toks: toks, marks: marks}
+	var got []string
+	for _, sp := range s.phrases() {
+		got = append(got, lin[sp.start:sp.end])
+	}
+	want := []string{"APP_TIMEOUT", "30s", "How long a request may take before it is cancelled",
+		"Variable: `APP_TIMEOUT`; Default: `30s`; Description: How long a request may take before it is cancelled"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q,\nwant %q", got, want)
+	}
+}
+
+// TestReadTable checks that a question about a Markdown table is
+// answered with the cell its column and row name, from a chunk that
+// carries the table's header to its rows.
+func TestReadTable(t *testing.T) {
+	testExactLeads(t, map[string]string{
+		"env.md": "# Runtime settings\n\n" +
+			"The runtime reads a few environment variables at start. The table lists them.\n\n" +
+			"| Variable | Default | Meaning |\n" +
+			"|----------|---------|---------|\n" +
+			"| GOGC | 100 | Garbage collection target percentage. |\n" +
+			"| GOMAXPROCS | the number of CPUs | Limit on threads running Go code at once. |\n" +
+			"| GOMEMLIMIT | no limit | Soft memory limit for the runtime. |\n\n" +
+			"Other variables are described in the package documentation.\n",
+	}, []leadCase{
+		{"Which variable sets the soft memory limit?", "GOMEMLIMIT"},
+		{"What does GOMAXPROCS default to?", "the number of CPUs"},
+	})
+}
