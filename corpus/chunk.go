@@ -121,19 +121,29 @@ func Split(doc Document, opts ChunkOptions) []Chunk {
 			}
 			curLen = max(curLen-1, 0)
 		}
-		// A chunk with rows of a table holds its header before them: the
-		// row being added, or rows carried over from the chunk before.
-		head, needs := header, row
-		if !needs && len(cur) > 0 && cur[0].row {
-			head, needs = cur[0].head, true
-		}
-		if needs && !slices.ContainsFunc(cur, func(s sent) bool { return s.sp == head }) {
-			hn := utf8.RuneCountInString(doc.Text[head.Start:head.End])
-			cur = append([]sent{{sp: head, n: hn}}, cur...)
-			curLen += hn
-			if len(cur) > 1 {
-				curLen++
+		// A chunk with rows of a table holds its header before them (the
+		// row being added, or rows carried over from the chunk before),
+		// within the chunk's size: carried rows make room for it, and a
+		// row too long to share a chunk with its header goes alone.
+		for {
+			head, needs := header, row
+			if !needs && len(cur) > 0 && cur[0].row {
+				head, needs = cur[0].head, true
 			}
+			if !needs || slices.ContainsFunc(cur, func(s sent) bool { return s.sp == head }) {
+				break
+			}
+			hn := utf8.RuneCountInString(doc.Text[head.Start:head.End])
+			if hn+1+curLen+min(len(cur), 1)+n <= size {
+				cur = append([]sent{{sp: head, n: hn}}, cur...)
+				curLen += hn + min(len(cur)-1, 1)
+				break
+			}
+			if len(cur) == 0 {
+				break
+			}
+			curLen = max(curLen-cur[0].n-1, 0)
+			cur = cur[1:]
 		}
 		if len(cur) > 0 {
 			curLen++

@@ -98,6 +98,21 @@ func pageBlocks(text string, layout []lineMark) []block {
 		n++
 		if sp, ok := trimSpan(text, start, end); ok {
 			b := block{span: sp}
+			if n < len(layout) && layout[n].kind == kindTable && text[sp.Start] == '|' {
+				// A data table's row, written as Markdown's (see
+				// isDataTable): read inside its pipes, and its
+				// delimiter row joins the header above it.
+				if mdTableSep.MatchString(text[sp.Start:sp.End]) {
+					if k := len(out); k > 0 && out[k-1].kind == kindTable && strings.Count(text[out[k-1].span.End:start], "\n") == 1 {
+						out[k-1].span.End = sp.End
+					}
+					continue
+				}
+				if sp, ok = pipeRow(text, start, sp.Start, end); !ok {
+					continue
+				}
+				b.span = sp
+			}
 			if n < len(layout) {
 				m := layout[n]
 				b.kind, b.level, b.links, b.away = m.kind, m.level, m.links, m.away
@@ -127,10 +142,17 @@ type extractor struct {
 	article int // depth of <article> and <main>
 
 	// What the current line is, for the layout.
-	marks     []lineMark
-	heading   int // level of the heading being read, 0 outside one
-	item      int // depth of <li> and <dt>
-	table     int // depth of <table>
+	marks   []lineMark
+	heading int // level of the heading being read, 0 outside one
+	item    int // depth of <li> and <dt>
+	table   int // depth of <table>
+	// grid is the data table being written as pipe rows, if any (see
+	// isDataTable); cells counts the current row's cells, and headRow
+	// says whether every one so far is a header cell.
+	grid      *html.Node
+	cells     int
+	headRow   bool
+	gridRow   int
 	link      int // depth of <a href>
 	anchor    int // depth of <a href="#…">
 	letters   int // letters on the current line
@@ -202,6 +224,10 @@ func (e *extractor) enter(n *html.Node) bool {
 		}
 		return false
 	case atom.Br:
+		if e.grid != nil {
+			e.space = true // a row is one line
+			return false
+		}
 		e.flush()
 		return false
 	case atom.Img, atom.Input, atom.Hr, atom.Wbr:
@@ -225,6 +251,26 @@ func (e *extractor) enter(n *html.Node) bool {
 		e.article++
 	case atom.Table:
 		e.table++
+		if e.grid == nil && isDataTable(n) {
+			e.grid, e.gridRow = n, 0
+		}
+	case atom.Tr:
+		if e.grid != nil {
+			e.flush()
+			e.cells, e.headRow = 0, true
+		}
+	case atom.Td, atom.Th:
+		if e.grid != nil {
+			if e.cells == 0 {
+				e.cur.WriteString("| ")
+			} else {
+				e.cur.WriteString(" | ")
+			}
+			e.cells++
+			e.headRow = e.headRow && n.DataAtom == atom.Th
+			e.space, e.soft, e.last = false, false, ' '
+			return true
+		}
 	case atom.Li, atom.Dt:
 		e.item++
 	case atom.A:
@@ -279,6 +325,18 @@ func (e *extractor) leave(n *html.Node) {
 	if n.Type != html.ElementNode {
 		return
 	}
+	if n.DataAtom == atom.Tr && e.grid != nil && e.cells > 0 {
+		// A row ends with its pipe; a header row (its cells all header
+		// cells, or in the table's head) is followed by a delimiter row,
+		// as a Markdown table has it.
+		e.cur.WriteString(" |")
+		e.flush()
+		if e.gridRow == 0 && (e.headRow || hasAncestor(n, atom.Thead)) {
+			e.lines = append(e.lines, "|"+strings.Repeat(" --- |", e.cells))
+			e.marks = append(e.marks, lineMark{kind: kindTable})
+		}
+		e.gridRow++
+	}
 	// End the element's line while its marks still apply.
 	e.boundary(n)
 	switch n.DataAtom {
@@ -288,6 +346,9 @@ func (e *extractor) leave(n *html.Node) {
 		e.article--
 	case atom.Table:
 		e.table--
+		if n == e.grid {
+			e.grid = nil
+		}
 	case atom.Li, atom.Dt:
 		e.item--
 	case atom.A:
@@ -311,6 +372,10 @@ func (e *extractor) leave(n *html.Node) {
 // edges of inline items such as links and table cells.
 func (e *extractor) boundary(n *html.Node) {
 	switch {
+	case e.grid != nil && blockElements[n.DataAtom] && !gridElements[n.DataAtom]:
+		e.space = true // a paragraph inside a cell: the row stays one line
+	case e.grid != nil && (n.DataAtom == atom.Td || n.DataAtom == atom.Th):
+		// enter wrote the cell's pipe
 	case blockElements[n.DataAtom]:
 		e.flush()
 	case n.DataAtom == atom.Td || n.DataAtom == atom.Th:
@@ -403,6 +468,41 @@ var blockElements = map[atom.Atom]bool{
 	atom.Tfoot: true, atom.Thead: true, atom.Tr: true, atom.Ul: true,
 }
 
+// gridElements are the structure of a table, each of which ends a line
+// of a data table written as pipe rows.
+var gridElements = map[atom.Atom]bool{
+	atom.Table: true, atom.Thead: true, atom.Tbody: true, atom.Tfoot: true, atom.Tr: true, atom.Caption: true,
+}
+
+// isDataTable reports whether table lays out data in rows and columns,
+// which is written as a Markdown table so that its rows are read under
+// their column names, rather than a page's layout: at least two rows,
+// the first of two cells or more, and no table, list, heading, form or
+// preformatted text inside a cell.
+func isDataTable(table *html.Node) bool {
+	rows, first := 0, 0
+	for d := range table.Descendants() {
+		if d.Type != html.ElementNode {
+			continue
+		}
+		switch d.DataAtom {
+		case atom.Table, atom.Ul, atom.Ol, atom.Dl, atom.Pre, atom.Blockquote, atom.Form, atom.Fieldset,
+			atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Iframe:
+			return false
+		case atom.Tr:
+			rows++
+			if rows == 1 {
+				for c := d.FirstChild; c != nil; c = c.NextSibling {
+					if c.DataAtom == atom.Td || c.DataAtom == atom.Th {
+						first++
+					}
+				}
+			}
+		}
+	}
+	return rows >= 2 && first >= 2
+}
+
 var separatedElements = map[atom.Atom]bool{
 	atom.A: true, atom.Label: true, atom.Option: true, atom.Time: true, atom.Img: true,
 }
@@ -434,10 +534,14 @@ func (e *extractor) text(s string) {
 		case isInvisible(r):
 			continue
 		}
-		if e.cur.Len() > 0 && (e.space || (e.soft && isLetterOrDigit(e.last) && isLetterOrDigit(r))) {
+		// e.last is a space only after a cell's pipe, which has its own.
+		if e.cur.Len() > 0 && e.last != ' ' && (e.space || (e.soft && isLetterOrDigit(e.last) && isLetterOrDigit(r))) {
 			e.cur.WriteByte(' ')
 		}
 		e.space, e.soft = false, false
+		if r == '|' && e.grid != nil {
+			e.cur.WriteByte('\\') // a pipe inside a cell
+		}
 		e.cur.WriteRune(r)
 		e.last = r
 		if unicode.IsLetter(r) {

@@ -3,6 +3,7 @@ package corpus
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -66,8 +67,9 @@ func TestExtractHTML(t *testing.T) {
 		"It took two years.",
 		"Cost: €120 million",
 		"Capacity: 600,000 containers",
-		"Year Containers",
-		"2023 300,000",
+		"| Year | Containers |", // a data table is written as Markdown's
+		"| --- | --- |",
+		"| 2023 | 300,000 |",
 		"line one",
 		"line two",
 		"Words linked here and Link one Link two.",
@@ -167,8 +169,8 @@ func TestHTMLPage(t *testing.T) {
 		"cp orbit-2.4 /usr/local/bin/orbit",
 		"orbit start",
 		"Press Ctrl + C to stop a server running in the foreground.",
-		"Version Supported until",
-		"2.3 June 2025",
+		"Version | Supported until | | --- | --- |",
+		"2.3 | June 2025",
 	})
 }
 
@@ -250,4 +252,40 @@ func FuzzExtractHTML(f *testing.F) {
 		Clean(docs)
 		checkChunks(t, docs[0], Split(docs[0], ChunkOptions{Size: 80}), ChunkOptions{Size: 80})
 	})
+}
+
+// TestExtractHTMLDataTable checks that a table of data is written as a
+// Markdown table, header and delimiter rows first, so that its rows are
+// read under their column names, while a table that lays out a page is
+// written as before.
+func TestExtractHTMLDataTable(t *testing.T) {
+	tests := []struct {
+		name, page string
+		want       []string
+	}{
+		{"header cells", `<table><tr><th>Variable</th><th>Default</th></tr>
+<tr><td>GOGC</td><td>100</td></tr><tr><td>GOMEMLIMIT</td><td>no limit</td></tr></table>`,
+			[]string{"| Variable | Default |", "| --- | --- |", "| GOGC | 100 |", "| GOMEMLIMIT | no limit |"}},
+		{"a head of plain cells, paragraphs and breaks in cells, a pipe in one", `<table>
+<thead><tr><td>Flag</td><td>Meaning</td></tr></thead>
+<tbody><tr><td><p>-v</p></td><td><p>Verbose output.</p><p>Repeat for more.</p></td></tr>
+<tr><td>-o</td><td>Output file<br>or a | pipe</td></tr></tbody></table>`,
+			[]string{"| Flag | Meaning |", "| --- | --- |", "| -v | Verbose output. Repeat for more. |", `| -o | Output file or a \| pipe |`}},
+		{"no header row", `<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>`,
+			[]string{"| a | b |", "| c | d |"}},
+		{"a layout table", `<table><tr><td><ul><li>Home</li></ul></td><td>News today</td></tr>
+<tr><td>Left</td><td>Right</td></tr></table>`,
+			[]string{"Home", "News today", "Left Right"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := extractPage(strings.NewReader(tt.page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Split(p.text, "\n"); !slices.Equal(got, tt.want) {
+				t.Errorf("got %q,\nwant %q", got, tt.want)
+			}
+		})
+	}
 }

@@ -429,8 +429,8 @@ func TestLoadSyntheticHTMLPage(t *testing.T) {
 		"Cost: €120 million",
 		"Capacity: 600,000 containers",
 		// Table rows and preformatted lines are content, as in Markdown.
-		"Year Containers",
-		"2023 300,000",
+		"Year | Containers |\n| --- | --- |",
+		"2023 | 300,000",
 		"line one",
 		"line two",
 		"Words linked here and Link one Link two.",

@@ -167,18 +167,14 @@ func markdownBlocks(text string) []block {
 			if loc := mdAttrs.FindStringIndex(text[lineStart+off : contentEnd]); loc != nil {
 				contentEnd = lineStart + off + loc[0]
 			}
-		case kindTable:
-			t := strings.TrimRight(line, " \t")
-			contentEnd = lineStart + len(t)
-			if strings.HasSuffix(t, "|") && !strings.HasSuffix(t, `\|`) {
-				contentEnd--
-			}
-			off = strings.IndexByte(line, '|') + 1
 		}
 		if contentEnd < lineStart+off {
 			contentEnd = lineStart + off
 		}
 		sp, ok := trimSpan(text, lineStart+off, contentEnd)
+		if kind == kindTable {
+			sp, ok = pipeRow(text, lineStart, lineStart+strings.IndexByte(line, '|'), end)
+		}
 		if !ok {
 			open = false
 			continue

@@ -98,3 +98,14 @@ func tableLine(text string, sp Span) bool {
 	}
 	return true
 }
+
+// pipeRow returns the span of the table row on the line text[start:end]
+// inside its outer pipes, trimmed; the row's first pipe starts at open.
+func pipeRow(text string, start, open, end int) (Span, bool) {
+	line := strings.TrimRight(text[start:end], " \t")
+	last := start + len(line)
+	if strings.HasSuffix(line, "|") && !strings.HasSuffix(line, `\|`) && last-1 > open {
+		last--
+	}
+	return trimSpan(text, open+1, last)
+}

@@ -121,3 +121,20 @@ func TestReadTable(t *testing.T) {
 		{"What does GOMAXPROCS default to?", "the number of CPUs"},
 	})
 }
+
+// TestReadHTMLTable checks the same of a table in a web page, which the
+// corpus writes as a Markdown table.
+func TestReadHTMLTable(t *testing.T) {
+	testExactLeads(t, map[string]string{
+		"env.html": "<html><head><title>Runtime settings</title></head><body><h1>Runtime settings</h1>" +
+			"<p>The runtime reads a few environment variables at start. The table lists them.</p>" +
+			"<table><thead><tr><th>Variable</th><th>Default</th><th>Meaning</th></tr></thead><tbody>" +
+			"<tr><td>GOGC</td><td>100</td><td>Garbage collection target percentage.</td></tr>" +
+			"<tr><td>GOMAXPROCS</td><td>the number of CPUs</td><td>Limit on threads running Go code at once.</td></tr>" +
+			"<tr><td>GOMEMLIMIT</td><td>no limit</td><td>Soft memory limit for the runtime.</td></tr>" +
+			"</tbody></table><p>Other variables are described in the package documentation.</p></body></html>",
+	}, []leadCase{
+		{"Which variable sets the soft memory limit?", "GOMEMLIMIT"},
+		{"What does GOMAXPROCS default to?", "the number of CPUs"},
+	})
+}
