@@ -111,6 +111,7 @@ func docxText(data []byte, styles map[string]int, out *officeText) error {
 		inT   bool       // inside w:t
 	)
 	for {
+		at := d.InputOffset()
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
 			break
@@ -121,6 +122,17 @@ func docxText(data []byte, styles map[string]int, out *officeText) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
+			case "tbl":
+				if cells > 0 {
+					break // a table in a cell is read cell by cell
+				}
+				if rows, ok := docxDataTable(data[at:]); ok {
+					out.flush()
+					writeGrid(out, rows)
+					if err := d.Skip(); err != nil {
+						return err
+					}
+				}
 			case "Fallback", "instrText", "delText", "delInstrText", "moveFrom", "rPr", "sectPr":
 				// Copies, codes and removed text are not the text read.
 				if err := d.Skip(); err != nil {
@@ -199,4 +211,137 @@ func readParaProps(d *xml.Decoder, start xml.StartElement, styles map[string]int
 		m.kind, m.level = kindHeading, lvl
 	}
 	return nil
+}
+
+// docxDataTable reads the w:tbl that starts data and reports whether it
+// is a table of data with a header row, which is written as a Markdown
+// table (writeGrid) so that its rows are read under their column names:
+// two rows or more, the first of two cells or more, no table inside a
+// cell, and a first row that Word marks as the header (repeated on each
+// page, or formatted by the table style as a header row, which Word
+// turns on for a new table). It returns the cells' text, row by row, the
+// header first. Other tables are read cell by cell, as before.
+func docxDataTable(data []byte) ([][]string, bool) {
+	d := newXMLDecoder(data)
+	var (
+		rows        [][]string
+		cell        strings.Builder
+		depth, run  int
+		inT, inCell bool
+		paraInCell  bool
+		header      bool
+	)
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return nil, false
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "tbl":
+				if depth++; depth > 1 {
+					return nil, false
+				}
+			case "tblLook":
+				header = header || lookFirstRow(t)
+			case "tblHeader":
+				if len(rows) == 1 && onOff(t) {
+					header = true
+				}
+			case "tr":
+				rows = append(rows, nil)
+			case "tc":
+				cell.Reset()
+				inCell, paraInCell = true, false
+			case "p":
+				if inCell && paraInCell {
+					cell.WriteByte(' ')
+				}
+				paraInCell = true
+			case "Fallback", "instrText", "delText", "delInstrText", "moveFrom", "rPr", "sectPr":
+				if err := d.Skip(); err != nil {
+					return nil, false
+				}
+			case "r":
+				run++
+			case "t":
+				inT = run > 0
+			case "tab", "br", "cr":
+				if run > 0 {
+					cell.WriteByte(' ')
+				}
+			case "noBreakHyphen":
+				cell.WriteByte('-')
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "tbl":
+				first := 0
+				if len(rows) > 0 {
+					first = len(rows[0])
+				}
+				return rows, len(rows) >= 2 && first >= 2 && header
+			case "tc":
+				if n := len(rows); n > 0 && inCell {
+					rows[n-1] = append(rows[n-1], strings.Join(strings.Fields(cell.String()), " "))
+				}
+				inCell = false
+			case "r":
+				run = max(run-1, 0)
+			case "t":
+				inT = false
+			}
+		case xml.CharData:
+			if inT && inCell {
+				cell.WriteString(lineText(string(t)))
+			}
+		}
+	}
+}
+
+// lookFirstRow reports whether a w:tblLook turns on the header row's
+// formatting: w:firstRow="1", or bit 0x0020 of the older w:val.
+func lookFirstRow(t xml.StartElement) bool {
+	for _, a := range t.Attr {
+		switch a.Name.Local {
+		case "firstRow":
+			return a.Value == "1" || a.Value == "true" || a.Value == "on"
+		case "val":
+			if v, err := strconv.ParseUint(a.Value, 16, 32); err == nil && v&0x0020 != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// onOff reads a Word on/off element: on unless w:val says otherwise.
+func onOff(t xml.StartElement) bool {
+	for _, a := range t.Attr {
+		if a.Name.Local == "val" {
+			return a.Value != "0" && a.Value != "false" && a.Value != "off"
+		}
+	}
+	return true
+}
+
+// writeGrid writes a table's rows as Markdown's, one line a row between
+// pipes, the first followed by a delimiter row, each line marked as a
+// table's (see pageBlocks).
+func writeGrid(out *officeText, rows [][]string) {
+	esc := strings.NewReplacer("|", `\|`)
+	for i, row := range rows {
+		out.mark = lineMark{kind: kindTable}
+		out.cur.WriteString("|")
+		for _, c := range row {
+			out.cur.WriteString(" " + esc.Replace(c) + " |")
+		}
+		out.flush()
+		if i == 0 {
+			out.lines = append(out.lines, "|"+strings.Repeat(" --- |", len(row)))
+			out.marks = append(out.marks, lineMark{kind: kindTable})
+		}
+	}
+	out.mark = lineMark{}
 }

@@ -55,6 +55,33 @@ func TestReadDOCX(t *testing.T) {
 			tables: []string{"Espresso costs €2", "per cup", "Tea costs €1", "Row two"},
 		},
 		{
+			name: "a table with a header row is written as Markdown's",
+			body: para("", "Settings follow.") +
+				`<w:tbl><w:tblPr><w:tblLook w:val="04A0" w:firstRow="1"/></w:tblPr>` +
+				`<w:tr><w:tc>` + para("", "Variable") + `</w:tc><w:tc>` + para("", "Default") + `</w:tc></w:tr>` +
+				`<w:tr><w:tc>` + para("", "GOGC") + `</w:tc><w:tc>` + para("", "100") + para("", "(percent)") + `</w:tc></w:tr>` +
+				`<w:tr><w:tc>` + para("", "a|b") + `</w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>` +
+				para("", "After the table."),
+			want:   "Settings follow.\n| Variable | Default |\n| --- | --- |\n| GOGC | 100 (percent) |\n| a\\|b |  |\nAfter the table.",
+			tables: []string{"| Variable | Default |", "| --- | --- |", "| GOGC | 100 (percent) |", "| a\\|b |  |"},
+		},
+		{
+			name: "a header row repeated on each page, with the old look",
+			body: `<w:tbl><w:tblPr><w:tblLook w:val="0000"/></w:tblPr>` +
+				`<w:tr><w:trPr><w:tblHeader/></w:trPr><w:tc>` + para("", "Flag") + `</w:tc><w:tc>` + para("", "Meaning") + `</w:tc></w:tr>` +
+				`<w:tr><w:tc>` + para("", "-v") + `</w:tc><w:tc>` + para("", "Verbose") + `</w:tc></w:tr></w:tbl>`,
+			want:   "| Flag | Meaning |\n| --- | --- |\n| -v | Verbose |",
+			tables: []string{"| Flag | Meaning |", "| --- | --- |", "| -v | Verbose |"},
+		},
+		{
+			name: "a table in a table is read cell by cell",
+			body: `<w:tbl><w:tblPr><w:tblLook w:firstRow="1"/></w:tblPr><w:tr><w:tc>` + para("", "Outer") + `</w:tc><w:tc>` +
+				`<w:tbl><w:tr><w:tc>` + para("", "Inner") + `</w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr>` +
+				`<w:tr><w:tc>` + para("", "Two") + `</w:tc><w:tc>` + para("", "Three") + `</w:tc></w:tr></w:tbl>`,
+			want:   "Outer\nInner\nTwo\nThree",
+			tables: []string{"Outer", "Inner", "Two", "Three"},
+		},
+		{
 			name: "hyperlinks and fields keep their shown text",
 			body: `<w:p><w:r><w:t xml:space="preserve">See </w:t></w:r><w:hyperlink r:id="rId5"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr><w:t>the handbook</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve"> for details.</w:t></w:r></w:p>` +
 				`<w:p><w:r><w:t xml:space="preserve">Page </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>7</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>`,
@@ -173,6 +200,8 @@ func TestDOCXSentencesStayVerbatim(t *testing.T) {
 func FuzzDOCX(f *testing.F) {
 	f.Add([]byte(documentXML(para("Heading1", "Title") + para("", "Body “text” €5."))))
 	f.Add([]byte(documentXML(`<w:tbl><w:tr><w:tc>` + para("", "cell") + `</w:tc></w:tr></w:tbl>`)))
+	f.Add([]byte(documentXML(`<w:tbl><w:tblPr><w:tblLook w:firstRow="1"/></w:tblPr><w:tr><w:tc>` + para("", "a|b") +
+		`</w:tc><w:tc>` + para("", "c") + `</w:tc></w:tr><w:tr><w:tc>` + para("", "1") + `</w:tc><w:tc/></w:tr></w:tbl>`)))
 	f.Add([]byte(documentXML(`<w:p><w:r><w:t>a</w:t><w:br/><w:tab/></w:r><mc:AlternateContent><mc:Fallback><w:p/></mc:Fallback></mc:AlternateContent></w:p>`)))
 	f.Add(docxFile(f, para("", "A whole file.")))
 	f.Add(append([]byte{}, cfbMagic...))
