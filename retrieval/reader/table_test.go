@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/citebot/citebot/corpus"
 )
 
 func TestLinearizeRow(t *testing.T) {
@@ -136,5 +138,35 @@ func TestReadHTMLTable(t *testing.T) {
 	}, []leadCase{
 		{"Which variable sets the soft memory limit?", "GOMEMLIMIT"},
 		{"What does GOMAXPROCS default to?", "the number of CPUs"},
+	})
+}
+
+// FuzzLinearizeRow checks that any row read under any header maps every
+// phrase back into the row it quotes, so that a lead is always verbatim.
+func FuzzLinearizeRow(f *testing.F) {
+	f.Add("Variable | Default", "GOGC | 100", 0, 5)
+	f.Add(`a \| b | c`, `x | y \| z`, 3, 9)
+	f.Add(" | ", "é | ß.", 1, 2)
+	f.Fuzz(func(t *testing.T, header, row string, start, end int) {
+		var names []string
+		for _, sp := range corpus.TableCells(header) {
+			names = append(names, header[sp.Start:sp.End])
+		}
+		lin, cells, ok := linearizeRow(names, row)
+		if !ok {
+			return
+		}
+		s := &sentence{text: lin, quote: row, cells: cells}
+		if start < 0 || end > len(lin) || start > end {
+			return
+		}
+		if a, b, ok := s.toVerbatim(start, end); ok && (a < 0 || b > len(row) || a >= b) {
+			t.Fatalf("toVerbatim(%d, %d) of %q = %d, %d outside %q", start, end, lin, a, b, row)
+		}
+		for _, c := range cells {
+			if lin[c.lin:c.lin+c.n] != row[c.row:c.row+c.n] {
+				t.Fatalf("cell %q read as %q", row[c.row:c.row+c.n], lin[c.lin:c.lin+c.n])
+			}
+		}
 	})
 }
