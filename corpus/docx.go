@@ -126,7 +126,7 @@ func docxText(data []byte, styles map[string]int, out *officeText) error {
 				if cells > 0 {
 					break // a table in a cell is read cell by cell
 				}
-				if rows, ok := docxDataTable(data[at:]); ok {
+				if rows, ok := officeDataTable(data[at:], docxTable); ok {
 					out.flush()
 					writeGrid(out, rows)
 					if err := d.Skip(); err != nil {
@@ -213,91 +213,21 @@ func readParaProps(d *xml.Decoder, start xml.StartElement, styles map[string]int
 	return nil
 }
 
-// docxDataTable reads the w:tbl that starts data and reports whether it
-// is a table of data with a header row, which is written as a Markdown
-// table (writeGrid) so that its rows are read under their column names:
-// two rows or more, the first of two cells or more, no table inside a
-// cell, and a first row that Word marks as the header (repeated on each
-// page, or formatted by the table style as a header row, which Word
-// turns on for a new table). It returns the cells' text, row by row, the
-// header first. Other tables are read cell by cell, as before.
-func docxDataTable(data []byte) ([][]string, bool) {
-	d := newXMLDecoder(data)
-	var (
-		rows        [][]string
-		cell        strings.Builder
-		depth, run  int
-		inT, inCell bool
-		paraInCell  bool
-		header      bool
-	)
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			return nil, false
+// docxTable is how a Word table says which row is its header: one
+// repeated on each page (w:tblHeader on the first row), or the table
+// style's header row (w:tblLook), which Word turns on for a new table.
+var docxTable = officeTable{
+	skip: map[string]bool{"Fallback": true, "instrText": true, "delText": true, "delInstrText": true,
+		"moveFrom": true, "rPr": true, "sectPr": true},
+	header: func(t xml.StartElement, rows int) bool {
+		switch t.Name.Local {
+		case "tblLook":
+			return lookFirstRow(t)
+		case "tblHeader":
+			return rows == 1 && onOff(t)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "tbl":
-				if depth++; depth > 1 {
-					return nil, false
-				}
-			case "tblLook":
-				header = header || lookFirstRow(t)
-			case "tblHeader":
-				if len(rows) == 1 && onOff(t) {
-					header = true
-				}
-			case "tr":
-				rows = append(rows, nil)
-			case "tc":
-				cell.Reset()
-				inCell, paraInCell = true, false
-			case "p":
-				if inCell && paraInCell {
-					cell.WriteByte(' ')
-				}
-				paraInCell = true
-			case "Fallback", "instrText", "delText", "delInstrText", "moveFrom", "rPr", "sectPr":
-				if err := d.Skip(); err != nil {
-					return nil, false
-				}
-			case "r":
-				run++
-			case "t":
-				inT = run > 0
-			case "tab", "br", "cr":
-				if run > 0 {
-					cell.WriteByte(' ')
-				}
-			case "noBreakHyphen":
-				cell.WriteByte('-')
-			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "tbl":
-				first := 0
-				if len(rows) > 0 {
-					first = len(rows[0])
-				}
-				return rows, len(rows) >= 2 && first >= 2 && header
-			case "tc":
-				if n := len(rows); n > 0 && inCell {
-					rows[n-1] = append(rows[n-1], strings.Join(strings.Fields(cell.String()), " "))
-				}
-				inCell = false
-			case "r":
-				run = max(run-1, 0)
-			case "t":
-				inT = false
-			}
-		case xml.CharData:
-			if inT && inCell {
-				cell.WriteString(lineText(string(t)))
-			}
-		}
-	}
+		return false
+	},
 }
 
 // lookFirstRow reports whether a w:tblLook turns on the header row's
@@ -324,24 +254,4 @@ func onOff(t xml.StartElement) bool {
 		}
 	}
 	return true
-}
-
-// writeGrid writes a table's rows as Markdown's, one line a row between
-// pipes, the first followed by a delimiter row, each line marked as a
-// table's (see pageBlocks).
-func writeGrid(out *officeText, rows [][]string) {
-	esc := strings.NewReplacer("|", `\|`)
-	for i, row := range rows {
-		out.mark = lineMark{kind: kindTable}
-		out.cur.WriteString("|")
-		for _, c := range row {
-			out.cur.WriteString(" " + esc.Replace(c) + " |")
-		}
-		out.flush()
-		if i == 0 {
-			out.lines = append(out.lines, "|"+strings.Repeat(" --- |", len(row)))
-			out.marks = append(out.marks, lineMark{kind: kindTable})
-		}
-	}
-	out.mark = lineMark{}
 }

@@ -254,3 +254,102 @@ func lineText(s string) string {
 	}
 	return s
 }
+
+// officeTable is how one Office format marks a table's parts: the
+// elements whose text is not the table's, and whether an element says
+// that the first row is the header (rows counts the rows begun).
+type officeTable struct {
+	skip   map[string]bool
+	header func(t xml.StartElement, rows int) bool
+}
+
+// officeDataTable reads the table (w:tbl, a:tbl) that starts data and
+// reports whether it is a table of data with a header row, to be written
+// as a Markdown table (writeGrid) so that its rows are read under their
+// column names: two rows or more, the first of two cells or more, no
+// table inside a cell, and a first row the format marks as the header.
+// It returns the cells' text, row by row, the header first; a cell's
+// paragraphs are joined by spaces. Other tables are read cell by cell.
+func officeDataTable(data []byte, f officeTable) ([][]string, bool) {
+	d := newXMLDecoder(data)
+	var (
+		rows               [][]string
+		cell               strings.Builder
+		depth              int
+		inT, inCell, paras bool
+		header             bool
+	)
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return nil, false
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch name := t.Name.Local; {
+			case f.skip[name]:
+				if err := d.Skip(); err != nil {
+					return nil, false
+				}
+			case name == "tbl":
+				if depth++; depth > 1 {
+					return nil, false
+				}
+			case name == "tr":
+				rows = append(rows, nil)
+			case name == "tc":
+				cell.Reset()
+				inCell, paras = true, false
+			case name == "p":
+				if inCell && paras {
+					cell.WriteByte(' ')
+				}
+				paras = true
+			case name == "t":
+				inT = true
+			case name == "tab" || name == "br" || name == "cr":
+				cell.WriteByte(' ')
+			case name == "noBreakHyphen":
+				cell.WriteByte('-')
+			default:
+				header = header || f.header(t, len(rows))
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "tbl":
+				return rows, len(rows) >= 2 && len(rows[0]) >= 2 && header
+			case "tc":
+				if n := len(rows); n > 0 && inCell {
+					rows[n-1] = append(rows[n-1], strings.Join(strings.Fields(cell.String()), " "))
+				}
+				inCell = false
+			case "t":
+				inT = false
+			}
+		case xml.CharData:
+			if inT && inCell {
+				cell.WriteString(lineText(string(t)))
+			}
+		}
+	}
+}
+
+// writeGrid writes a table's rows as Markdown's, one line a row between
+// pipes, the first followed by a delimiter row, each line marked as a
+// table's (see pageBlocks).
+func writeGrid(out *officeText, rows [][]string) {
+	esc := strings.NewReplacer("|", `\|`)
+	for i, row := range rows {
+		out.mark = lineMark{kind: kindTable}
+		out.cur.WriteString("|")
+		for _, c := range row {
+			out.cur.WriteString(" " + esc.Replace(c) + " |")
+		}
+		out.flush()
+		if i == 0 {
+			out.lines = append(out.lines, "|"+strings.Repeat(" --- |", len(row)))
+			out.marks = append(out.marks, lineMark{kind: kindTable})
+		}
+	}
+	out.mark = lineMark{}
+}

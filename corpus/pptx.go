@@ -149,6 +149,7 @@ func slideText(data []byte, out *officeText) error {
 		inT   bool
 	)
 	for {
+		at := d.InputOffset()
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
 			break
@@ -159,6 +160,17 @@ func slideText(data []byte, out *officeText) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
+			case "tbl":
+				if cells > 0 {
+					break // a table in a cell is read cell by cell
+				}
+				if rows, ok := officeDataTable(data[at:], pptxTable); ok {
+					out.flush()
+					writeGrid(out, rows)
+					if err := d.Skip(); err != nil {
+						return err
+					}
+				}
 			case "Fallback", "rPr", "pPr", "endParaRPr", "extLst":
 				if err := d.Skip(); err != nil {
 					return err
@@ -204,4 +216,14 @@ func slideText(data []byte, out *officeText) error {
 	}
 	out.flush()
 	return nil
+}
+
+// pptxTable is how a slide's table says that its first row is the
+// header: a:tblPr firstRow="1", which PowerPoint sets on a new table.
+var pptxTable = officeTable{
+	skip: map[string]bool{"Fallback": true, "rPr": true, "pPr": true, "endParaRPr": true, "extLst": true},
+	header: func(t xml.StartElement, rows int) bool {
+		v := xmlAttr(t, "firstRow")
+		return t.Name.Local == "tblPr" && (v == "1" || v == "true")
+	},
 }

@@ -11,6 +11,11 @@ func TestReadPPTX(t *testing.T) {
 	s3 := slideXML("", "Questions?")
 	table := xmlPI + `<p:sld ` + nsP + `><p:cSld><p:spTree><p:graphicFrame><a:graphic><a:graphicData><a:tbl><a:tr><a:tc><a:txBody><a:bodyPr/><a:p><a:r><a:t>Region</a:t></a:r></a:p></a:txBody></a:tc><a:tc><a:txBody><a:bodyPr/><a:p><a:r><a:t>Sales</a:t></a:r></a:p></a:txBody></a:tc></a:tr></a:tbl></a:graphicData></a:graphic></p:graphicFrame>` +
 		`<p:sp><p:txBody><a:bodyPr/><a:p><a:r><a:t>Line one</a:t></a:r><a:br/><a:r><a:t>line two</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>`
+	cell := func(text string) string {
+		return `<a:tc><a:txBody><a:bodyPr/><a:p><a:r><a:t>` + text + `</a:t></a:r></a:p></a:txBody></a:tc>`
+	}
+	grid := xmlPI + `<p:sld ` + nsP + `><p:cSld><p:spTree><p:graphicFrame><a:graphic><a:graphicData><a:tbl><a:tblPr firstRow="1" bandRow="1"/>` +
+		`<a:tr>` + cell("Region") + cell("Sales") + `</a:tr><a:tr>` + cell("North") + cell("€4 million") + `</a:tr></a:tbl></a:graphicData></a:graphic></p:graphicFrame></p:spTree></p:cSld></p:sld>`
 	tests := []struct {
 		name     string
 		slides   []string
@@ -37,6 +42,11 @@ func TestReadPPTX(t *testing.T) {
 			name:   "table cells and line breaks",
 			slides: []string{table},
 			want:   "Region\nSales\nLine one\nline two",
+		},
+		{
+			name:   "a table with a header row is written as Markdown's",
+			slides: []string{grid},
+			want:   "| Region | Sales |\n| --- | --- |\n| North | €4 million |",
 		},
 	}
 	for _, tt := range tests {
@@ -70,6 +80,7 @@ func TestReadPPTX(t *testing.T) {
 func FuzzPPTX(f *testing.F) {
 	f.Add([]byte(slideXML("Title", "Body “text” €5.", "Ольга")))
 	f.Add([]byte(`<p:sld><a:tbl><a:tc><a:p><a:t>x</a:t><a:br/></a:p></a:tc></a:tbl><mc:Fallback><a:t>y</a:t></mc:Fallback></p:sld>`))
+	f.Add([]byte(`<p:sld><a:tbl><a:tblPr firstRow="1"/><a:tr><a:tc><a:p><a:t>a|b</a:t></a:p></a:tc><a:tc/></a:tr><a:tr><a:tc><a:p><a:t>1</a:t></a:p></a:tc></a:tr></a:tbl></p:sld>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, why := readPPTX(pptxFile(t, []string{string(data), slideXML("", "Second slide.")}, []int{2, 1}), fuzzLimits)
 		checkOffice(t, p, why)
