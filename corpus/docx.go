@@ -123,13 +123,8 @@ func docxText(data []byte, styles map[string]int, out *officeText) error {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "tbl":
-				if cells > 0 {
-					break // a table in a cell is read cell by cell
-				}
-				if rows, ok := officeDataTable(data[at:], docxTable); ok {
-					out.flush()
-					writeGrid(out, rows)
-					if err := d.Skip(); err != nil {
+				if cells == 0 { // a table in a cell is read cell by cell
+					if err := out.grid(d, data[at:], docxTable); err != nil {
 						return err
 					}
 				}

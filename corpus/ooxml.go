@@ -334,6 +334,20 @@ func officeDataTable(data []byte, f officeTable) ([][]string, bool) {
 	}
 }
 
+// grid writes the table that starts data, whose start tag d has just
+// read, as a Markdown table when it is a table of data with a header row
+// (officeDataTable), and then skips it in d; any other table is left for
+// the caller to read cell by cell.
+func (o *officeText) grid(d *xml.Decoder, data []byte, f officeTable) error {
+	rows, ok := officeDataTable(data, f)
+	if !ok {
+		return nil
+	}
+	o.flush()
+	writeGrid(o, rows)
+	return d.Skip()
+}
+
 // writeGrid writes a table's rows as Markdown's, one line a row between
 // pipes, the first followed by a delimiter row, each line marked as a
 // table's (see pageBlocks).

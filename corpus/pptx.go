@@ -161,13 +161,8 @@ func slideText(data []byte, out *officeText) error {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "tbl":
-				if cells > 0 {
-					break // a table in a cell is read cell by cell
-				}
-				if rows, ok := officeDataTable(data[at:], pptxTable); ok {
-					out.flush()
-					writeGrid(out, rows)
-					if err := d.Skip(); err != nil {
+				if cells == 0 { // a table in a cell is read cell by cell
+					if err := out.grid(d, data[at:], pptxTable); err != nil {
 						return err
 					}
 				}
