@@ -80,6 +80,13 @@ var qualitySets = []qualitySet{
 		corpus: filepath.Join("testdata", "manuals-b", "corpus"),
 		bar: qualityBar{lead: 0.33, contains: 0.33, retrievalAt3: 0.95,
 			refusal: map[string]float64{"offtopic": 0.8, "techdoc-unanswerable": 0.8}}},
+	// A fourth, written blind in the tenth session (testdata/techdocs4/
+	// SOURCES.md), over commands and lists that a colon-ended sentence
+	// introduces as much as over prose; measured once, at the end.
+	{name: "techdocs4", questions: filepath.Join("testdata", "techdocs4", "questions.jsonl"),
+		corpus: filepath.Join("testdata", "techdocs4", "corpus"),
+		bar: qualityBar{lead: 0.3, contains: 0.3, retrievalAt3: 0.9,
+			refusal: map[string]float64{"offtopic": 0.8, "techdoc-unanswerable": 0.6}}},
 	// Six READMEs with Markdown tables, and questions most of which a
 	// table cell answers, written blind by someone who never ran citebot
 	// (testdata/tables/SOURCES.md), after the reader learnt to read
