@@ -103,9 +103,7 @@ func pageBlocks(text string, layout []lineMark) []block {
 				// isDataTable): read inside its pipes, and its
 				// delimiter row joins the header above it.
 				if mdTableSep.MatchString(text[sp.Start:sp.End]) {
-					if k := len(out); k > 0 && out[k-1].kind == kindTable && strings.Count(text[out[k-1].span.End:start], "\n") == 1 {
-						out[k-1].span.End = sp.End
-					}
+					joinDelimiter(text, out, start, sp)
 					continue
 				}
 				if sp, ok = pipeRow(text, start, sp.Start, end); !ok {

@@ -130,13 +130,9 @@ func markdownBlocks(text string) []block {
 		} else if t := strings.TrimSpace(line[off:]); strings.HasPrefix(t, "|") {
 			if mdTableSep.MatchString(line[off:]) {
 				// The delimiter row joins the header row above it, so that
-				// the header reads as one (TableHeader) wherever its
-				// sentence goes, and chunks can carry it to their rows.
-				if n := len(out); n > 0 && out[n-1].kind == kindTable &&
-					strings.Count(text[out[n-1].span.End:lineStart], "\n") == 1 {
-					if sp, ok := trimSpan(text, lineStart, end); ok {
-						out[n-1].span.End = sp.End
-					}
+				// chunks can carry the header to its rows.
+				if sp, ok := trimSpan(text, lineStart, end); ok {
+					joinDelimiter(text, out, lineStart, sp)
 				}
 				open = false
 				continue

@@ -109,3 +109,13 @@ func pipeRow(text string, start, open, end int) (Span, bool) {
 	}
 	return trimSpan(text, open+1, last)
 }
+
+// joinDelimiter extends the table row that ends out through sp, the
+// delimiter row on the line that starts at lineStart, when that row is
+// on the line just above: the header then reads as one (TableHeader)
+// wherever its sentence goes.
+func joinDelimiter(text string, out []block, lineStart int, sp Span) {
+	if n := len(out); n > 0 && out[n-1].kind == kindTable && strings.Count(text[out[n-1].span.End:lineStart], "\n") == 1 {
+		out[n-1].span.End = sp.End
+	}
+}

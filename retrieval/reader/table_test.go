@@ -118,10 +118,13 @@ func TestReadTable(t *testing.T) {
 			"| GOMAXPROCS | the number of CPUs | Limit on threads running Go code at once. |\n" +
 			"| GOMEMLIMIT | no limit | Soft memory limit for the runtime. |\n\n" +
 			"Other variables are described in the package documentation.\n",
-	}, []leadCase{
-		{"Which variable sets the soft memory limit?", "GOMEMLIMIT"},
-		{"What does GOMAXPROCS default to?", "the number of CPUs"},
-	})
+	}, tableLeads)
+}
+
+// tableLeads are asked of the same table as Markdown and as a web page.
+var tableLeads = []leadCase{
+	{"Which variable sets the soft memory limit?", "GOMEMLIMIT"},
+	{"What does GOMAXPROCS default to?", "the number of CPUs"},
 }
 
 // TestReadHTMLTable checks the same of a table in a web page, which the
@@ -135,10 +138,7 @@ func TestReadHTMLTable(t *testing.T) {
 			"<tr><td>GOMAXPROCS</td><td>the number of CPUs</td><td>Limit on threads running Go code at once.</td></tr>" +
 			"<tr><td>GOMEMLIMIT</td><td>no limit</td><td>Soft memory limit for the runtime.</td></tr>" +
 			"</tbody></table><p>Other variables are described in the package documentation.</p></body></html>",
-	}, []leadCase{
-		{"Which variable sets the soft memory limit?", "GOMEMLIMIT"},
-		{"What does GOMAXPROCS default to?", "the number of CPUs"},
-	})
+	}, tableLeads)
 }
 
 // FuzzLinearizeRow checks that any row read under any header maps every
