@@ -21,7 +21,8 @@ import (
 //     dotted abbreviation ("U.S.", "e.g.", "Ph.D.") or a common abbreviation
 //     ("etc.", "Inc.", "Jan."), unless the next word is one that opens
 //     sentences ("The", "If", "All"), as in "before B. All operations";
-//   - a stop after "No.", "Fig.", "p." and the like when a number follows;
+//   - a stop after "No.", "Fig.", "p." and the like when a number follows,
+//     and after any lower-case letter then ("r. 1402", "c. 1340", "b. 1950");
 //   - a stop inside a number or version ("3.5", "Go 1.23.4"); after a number
 //     the stop does end the sentence ("released in Go 1.23. It"), except
 //     after a list number at the start of a sentence ("1. Install");
@@ -337,7 +338,7 @@ var abbreviations = toSet(`jr sr ave blvd rd vs etc approx dept est inc ltd corp
 
 // numberAbbreviations are abbreviations only when a number follows, as in
 // "No. 5" or "Art. 3"; otherwise the word may well end a sentence ("No.").
-var numberAbbreviations = toSet(`no nos art vol vols fig figs pp p ch sec para op nr`)
+var numberAbbreviations = toSet(`no nos art vol vols fig figs pp ch sec para op nr fl`)
 
 // sentenceOpeners are words that often open an English sentence and are
 // rarely a name, so after "B." or "etc." they mark a new sentence. They are
@@ -401,7 +402,10 @@ func stopEnds(before, after string) bool {
 		case unicode.IsUpper(r):
 			return opensSentence(after) // an initial, as in "J. Smith", unless "B. All"
 		}
-		return true
+		// A lower-case letter before a number abbreviates a word that
+		// dates or places it: "(r. 1402–1424)", "(c. 1340)", "(b. 1950)",
+		// "p. 12".
+		return !startsWithDigit(after)
 	}
 	var buf [8]byte
 	lw := lowerASCII(buf[:0], word)
@@ -411,12 +415,15 @@ func stopEnds(before, after string) bool {
 	case abbreviations[string(lw)]:
 		return opensSentence(after)
 	case numberAbbreviations[string(lw)]:
-		return after == "" || after[0] < '0' || after[0] > '9'
+		return !startsWithDigit(after)
 	case atStart && isRoman(word):
 		return false // "IV. Results"
 	}
 	return true
 }
+
+// startsWithDigit reports whether s opens with an ASCII digit.
+func startsWithDigit(s string) bool { return s != "" && '0' <= s[0] && s[0] <= '9' }
 
 // trimOpeners trims white space and opening quotes and brackets from the
 // start of s.

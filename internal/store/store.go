@@ -39,8 +39,10 @@ const Dir = "index"
 // changes with what the stored statistics mean, the stems among them
 // (3: the "-ie" verbs' inflections stem to their base), and with how
 // documents are chunked (4: a Markdown table's header row takes in its
-// delimiter row and joins every chunk of its rows).
-const Format = 4
+// delimiter row and joins every chunk of its rows; 5: a full stop after a
+// lower-case letter before a number, as in "(r. 1402–1424)", does not
+// end a sentence).
+const Format = 5
 
 // LegacyFile is the single-file index of earlier versions (a gzipped gob
 // of every record), which this version replaces: it is rebuilt, then
