@@ -285,18 +285,20 @@ func qualifiedLead(s *sentence, sp span) span {
 	return sp
 }
 
-// titleLead widens a lead that is a name to the capitalised "The" before
-// it inside the sentence, which is part of the name: "The Wind Waker",
-// "The Hague", not "Wind Waker". A "The" that opens the sentence, or a
-// quote or clause within it, is capitalised for its place, not the name,
-// and stays out.
+// titleLead widens a lead that is a name to the "the" before it inside
+// the sentence: the capitalised "The" is part of the name ("The Wind
+// Waker", "The Hague", not "Wind Waker"), and a lower-case one is how
+// the sentence names it ("the Ganden Phodrang", "the National Park
+// Service"), as an answer to "which regime" would. A "The" that opens the
+// sentence, or a quote or clause within it, is capitalised for its place,
+// not the name, and stays out.
 func titleLead(s *sentence, sp span) span {
 	i := sp.i - 1
 	if i <= 0 || sp.j <= sp.i || !s.toks[sp.i].Cap {
 		return sp
 	}
 	the := s.toks[i]
-	if the.Norm != "the" || !the.Cap || afterOpener(s.text, s.toks, i) ||
+	if the.Norm != "the" || (the.Cap && afterOpener(s.text, s.toks, i)) ||
 		sp.start < the.End || s.text[the.End:sp.start] != " " {
 		return sp
 	}

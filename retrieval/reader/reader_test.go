@@ -483,17 +483,19 @@ func TestReadLeadSaysWhatItCounts(t *testing.T) {
 }
 
 // TestReadLeadKeepsTheOfATitle checks that a name led with keeps the
-// capitalised "The" before it inside a sentence, and that a "The" which
-// is capitalised only because it opens the sentence stays out.
+// "the" before it inside a sentence, capitalised or not, and that a "The"
+// which is capitalised only because it opens the sentence stays out.
 func TestReadLeadKeepsTheOfATitle(t *testing.T) {
 	testExactLeads(t, map[string]string{
 		"games.txt": "The games\n\n" +
 			"The game takes place hundreds of years after Ocarina of Time, in an alternate timeline from The Wind Waker. " +
 			"Romans built the first bridge over the river. " +
-			"The Normans rebuilt the bridge in stone in 1090.\n",
+			"The Normans rebuilt the bridge in stone in 1090. " +
+			"After the war the three river towns founded the Kestrel League to share the tolls.\n",
 	}, []leadCase{
 		{"The game takes place in an alternate timeline from what game?", "The Wind Waker"},
 		{"Who rebuilt the bridge in stone?", "Normans"},
+		{"Which alliance did the three river towns found to share the tolls?", "the Kestrel League"},
 	})
 }
 
