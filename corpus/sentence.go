@@ -338,7 +338,7 @@ var abbreviations = toSet(`jr sr ave blvd rd vs etc approx dept est inc ltd corp
 
 // numberAbbreviations are abbreviations only when a number follows, as in
 // "No. 5" or "Art. 3"; otherwise the word may well end a sentence ("No.").
-var numberAbbreviations = toSet(`no nos art vol vols fig figs pp ch sec para op nr fl`)
+var numberAbbreviations = toSet(`no nos art vol vols fig figs pp ch sec para op opp nr fl`)
 
 // sentenceOpeners are words that often open an English sentence and are
 // rarely a name, so after "B." or "etc." they mark a new sentence. They are

@@ -40,8 +40,8 @@ const Dir = "index"
 // (3: the "-ie" verbs' inflections stem to their base), and with how
 // documents are chunked (4: a Markdown table's header row takes in its
 // delimiter row and joins every chunk of its rows; 5: a full stop after a
-// lower-case letter before a number, as in "(r. 1402–1424)", does not
-// end a sentence).
+// lower-case letter or "Opp." before a number, as in "(r. 1402–1424)",
+// does not end a sentence).
 const Format = 5
 
 // LegacyFile is the single-file index of earlier versions (a gzipped gob
