@@ -59,6 +59,9 @@ func matchTokens(q *question, toks []words.Token) matching {
 			m.add(k, ti, q.terms[ti].match(tok))
 		}
 	}
+	if len(q.acronyms) > 0 || len(q.spelled) > 0 {
+		matchAcronyms(q, toks, &m)
+	}
 	return m
 }
 

@@ -95,6 +95,11 @@ type question struct {
 	// variants), the terms it matches and how well, in term order: a
 	// passage token then costs one lookup, not one per term (indexTerms).
 	byStem map[string][]termMatch
+	// acronyms are the terms written as acronyms ("NYC"), and spelled the
+	// runs of capitalised terms an acronym may stand for ("New York
+	// City"), by index into terms (findAcronyms).
+	acronyms []acronymTerm
+	spelled  []spelledName
 }
 
 // termMatch is how well a stem matches term ti.
@@ -106,6 +111,8 @@ type termMatch struct {
 // indexTerms fills q.byStem from q.terms; it is called again whenever
 // the terms change.
 func (q *question) indexTerms() {
+	q.acronyms, q.spelled = nil, nil
+	q.findAcronyms()
 	q.byStem = make(map[string][]termMatch, len(q.terms))
 	for ti, t := range q.terms {
 		q.byStem[t.stem] = append(q.byStem[t.stem], termMatch{ti, 1})

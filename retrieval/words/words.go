@@ -27,6 +27,9 @@ type Token struct {
 	Cap bool
 	// Num reports a word that starts with a digit.
 	Num bool
+	// Upper reports a word of two letters or more, all of them upper-case
+	// in the original, as acronyms are written ("NYC", "EU").
+	Upper bool
 }
 
 // Content reports whether the token is a content word (not a stop word).
@@ -139,10 +142,26 @@ func newToken(text string, start, end int, stem func(string) string) Token {
 		n = n[:k] // "latvia's" → "latvia"; "countries'" is left to the stemmer
 	}
 	t := Token{Start: start, End: end, Norm: n, Cap: unicode.IsUpper(first), Num: unicode.IsDigit(first)}
+	t.Upper = t.Cap && isUpperWord(raw)
 	if !IsStop(n) {
 		t.Stem = stem(n)
 	}
 	return t
+}
+
+// isUpperWord reports whether w has two letters or more and no
+// lower-case one.
+func isUpperWord(w string) bool {
+	letters := 0
+	for _, r := range w {
+		switch {
+		case unicode.IsLower(r):
+			return false
+		case unicode.IsLetter(r):
+			letters++
+		}
+	}
+	return letters >= 2
 }
 
 // Stem returns the Porter stem of a folded word. Numbers are kept as they
@@ -210,8 +229,9 @@ func (sp *Splitter) Split(text string) []Token {
 			sp.forms[strings.Clone(raw)] = f
 		}
 		first, _ := utf8.DecodeRuneInString(raw)
+		capital := unicode.IsUpper(first)
 		toks = append(toks, Token{Start: start, End: end, Norm: f.norm, Stem: f.stem,
-			Cap: unicode.IsUpper(first), Num: unicode.IsDigit(first)})
+			Cap: capital, Num: unicode.IsDigit(first), Upper: capital && isUpperWord(raw)})
 	})
 	return toks
 }

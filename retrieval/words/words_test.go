@@ -128,6 +128,7 @@ func TestSplitterMatchesSplit(t *testing.T) {
 		"The 27th and 3.5, 2,000 anti-personnel mines.",
 		"",
 		"Ratified ratified RATIFIED",
+		"The EU, NYC and the U.S. signed; I agreed.",
 	}
 	sp := NewSplitter(Stem)
 	// Twice: the second pass reads every spelling from memory.
@@ -228,4 +229,27 @@ func FuzzFastPathsMatchRuneByRune(f *testing.F) {
 			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// TestUpper checks which words count as written in capitals, as acronyms
+// are: two letters or more, none of them lower-case.
+func TestUpper(t *testing.T) {
+	tests := []struct {
+		word string
+		want bool
+	}{
+		{"NYC", true}, {"EU", true}, {"U.S", false}, {"I", false}, {"A", false},
+		{"Nyc", false}, {"nyc", false}, {"MP3", true}, {"3D", false}, {"ÉU", true}, {"McDonald", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.word, func(t *testing.T) {
+			toks := Split(tt.word)
+			if len(toks) == 0 {
+				t.Fatalf("no token in %q", tt.word)
+			}
+			if got := toks[0].Upper; got != tt.want {
+				t.Errorf("Split(%q)[0].Upper = %v, want %v", tt.word, got, tt.want)
+			}
+		})
+	}
 }
