@@ -49,6 +49,10 @@ func TestSentences(t *testing.T) {
 			[]string{"The Yongle Emperor (r. 1402–1424) sent envoys (c. 1407).", "He died."}},
 		{"page and floruit", "See p. 12 and fl. 1200 there. Then stop.", []string{"See p. 12 and fl. 1200 there.", "Then stop."}},
 		{"a lower-case letter before a word", "Call it plan b. The end.", []string{"Call it plan b.", "The end."}},
+		{"footnote marks", "He can jump from a ledge.[c] Link uses a sword. He lived there until 1830.[n 6][12] Here they stayed.",
+			[]string{"He can jump from a ledge.[c]", "Link uses a sword.", "He lived there until 1830.[n 6][12]", "Here they stayed."}},
+		{"no footnote mark", "See the guide.[link](http://x.io) Then go. It ended.[a (b)] Then.",
+			[]string{"See the guide.[link](http://x.io) Then go.", "It ended.[a (b)] Then."}},
 		{"etc", "Tanks, mines, etc. Were all banned? No.", []string{"Tanks, mines, etc. Were all banned?", "No."}},
 		{"ellipsis mid-sentence", "He paused... and then spoke. The end… Next one.",
 			[]string{"He paused... and then spoke.", "The end…", "Next one."}},
@@ -182,6 +186,7 @@ func FuzzSentences(f *testing.F) {
 	f.Add("3.5 percent. U.S. Senate. e.g. this. No. 5. 今日は晴れ。", 2, 40)
 	f.Add("\n\n  a.\n\nB? \u00a0C! ...", 0, 20)
 	f.Add("\xff\xfe broken. Text.", 1, 9)
+	f.Add("a ledge.[c] Link. 1830.[n 6][12] Here. x.[y(z)] W.[", 0, 60)
 	// More seeds, for the rules of manuals and papers, are in
 	// testdata/fuzz/FuzzSentences.
 	f.Fuzz(func(t *testing.T, text string, start, end int) {

@@ -41,7 +41,8 @@ const Dir = "index"
 // documents are chunked (4: a Markdown table's header row takes in its
 // delimiter row and joins every chunk of its rows; 5: a full stop after a
 // lower-case letter or "Opp." before a number, as in "(r. 1402–1424)",
-// does not end a sentence).
+// does not end a sentence, and one before a footnote mark, as in
+// "ledge.[c] Link", does).
 const Format = 5
 
 // LegacyFile is the single-file index of earlier versions (a gzipped gob
