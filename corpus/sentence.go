@@ -82,9 +82,16 @@ func Sentences(text string, within Span) []Span {
 			i = sg.codeSpan(i)
 			continue
 		case '"':
-			if sg.quote < 0 {
+			// A straight quote opens a quotation where a word could
+			// start, and closes one after a word: a sentence that starts
+			// inside a quotation ("… rule\", and yet \"despite …\". Thus")
+			// must not read its closing quotes as opening ones.
+			switch {
+			case !opensQuote(text, sg.s, i):
+				sg.quote = -1
+			case sg.quote < 0:
 				sg.quote = i
-			} else {
+			default:
 				sg.quote = -1
 			}
 		case '.', '!', '?':
@@ -95,6 +102,17 @@ func Sentences(text string, within Span) []Span {
 	}
 	sg.emit(end, end)
 	return sg.out
+}
+
+// opensQuote reports whether the straight quote at i, in the sentence
+// that starts at start, stands where a quotation opens: first in the
+// sentence, or after white space or an opening bracket or dash.
+func opensQuote(text string, start, i int) bool {
+	if i <= start {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[start:i])
+	return unicode.IsSpace(r) || isOpener(r) || r == '-' || r == '/'
 }
 
 // sentenceByte marks the bytes Sentences must look at: punctuation that may
@@ -211,7 +229,7 @@ scanned:
 	if sg.quote >= 0 && !closed && shortQuote(text[sg.quote:i]) {
 		return j // "C? Go? Cgo!" is a title, not three sentences
 	}
-	if single && !stopEnds(text[sg.s:i], text[k:end]) {
+	if single && !stopEnds(text[sg.s:i], text[k:end], closed) {
 		return j
 	}
 	sg.emit(j, k)
@@ -387,8 +405,11 @@ var sentenceOpeners = toSet(`the a an this that these those it its if in on at f
 	where both one such since because once only even yet still thus hence here see note`)
 
 // stopEnds reports whether a full stop ends the sentence: before is the
-// sentence up to the stop, and after the text from the next word on.
-func stopEnds(before, after string) bool {
+// sentence up to the stop, and after the text from the next word on;
+// closed reports a closing quote right after the stop, which ends the
+// sentence after an abbreviation too ("Herz, Liszt, Hiller, etc.\" Liszt
+// was there").
+func stopEnds(before, after string, closed bool) bool {
 	// The word before the stop: letters and inner dots ("U.S", "e.g").
 	i := len(before)
 	for n := 0; i > 0 && n < 24; n++ {
@@ -451,7 +472,7 @@ func stopEnds(before, after string) bool {
 	case titles[string(lw)]:
 		return false
 	case abbreviations[string(lw)]:
-		return opensSentence(after)
+		return closed || opensSentence(after)
 	case numberAbbreviations[string(lw)]:
 		return !startsWithDigit(after)
 	case atStart && isRoman(word):
