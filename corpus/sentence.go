@@ -14,13 +14,16 @@ import (
 //
 // A sentence ends at . ! ? or … (with any closing quotes or brackets, and
 // footnote marks such as "[c]" or "[12]", after them) when white space and
-// then an upper-case letter, a digit or an opening quote follow. A blank line always ends one, and CJK full stops end
-// one without needing a space. These do not end a sentence:
+// then an upper-case letter, a digit or an opening quote follow. A blank
+// line always ends one, and CJK full stops end one without needing a
+// space. A straight quote opens a quotation only where a word could start.
+// These do not end a sentence:
 //   - a stop after a title ("Mr.", "Gen.", "Dr.");
 //   - a stop after an initial ("Hans-J. Boehm", "Sarita V. Adve"), a short
 //     dotted abbreviation ("U.S.", "e.g.", "Ph.D.") or a common abbreviation
 //     ("etc.", "Inc.", "Jan."), unless the next word is one that opens
-//     sentences ("The", "If", "All"), as in "before B. All operations";
+//     sentences ("The", "If", "All"), as in "before B. All operations", or
+//     a closing quote follows a common abbreviation ("etc.\" Liszt");
 //   - a stop after "No.", "Fig.", "p." and the like when a number follows,
 //     and after any lower-case letter then ("r. 1402", "c. 1340", "b. 1950");
 //   - a stop inside a number or version ("3.5", "Go 1.23.4"); after a number
