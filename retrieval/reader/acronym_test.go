@@ -50,3 +50,21 @@ func TestMatchAcronyms(t *testing.T) {
 		})
 	}
 }
+
+// TestReadAnswersThroughAcronyms checks whole readings: a question that
+// abbreviates a name the text writes out, and one that writes out a name
+// the text abbreviates, are answered from the sentence that names it.
+func TestReadAnswersThroughAcronyms(t *testing.T) {
+	testExactLeads(t, map[string]string{
+		"city.txt": "The city\n\n" +
+			"New York City is the most populous city in the United States. " +
+			"The Hudson River separates New York City from the U.S. state of New Jersey. " +
+			"The East River separates Manhattan from Brooklyn.\n",
+		"union.txt": "The union\n\n" +
+			"The EU was founded in 1993 by the Maastricht Treaty. " +
+			"Its parliament sits in Strasbourg.\n",
+	}, []leadCase{
+		{"The Hudson River separates NYC from which US state?", "New Jersey"},
+		{"When was the European Union founded?", "1993"},
+	})
+}
