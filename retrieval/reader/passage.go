@@ -19,18 +19,28 @@ type Passage struct {
 // its sentences joined by single spaces, and Chunk.Sentences gives each
 // one's length. A chunk that does not fit that shape is one sentence.
 func ChunkSentences(c corpus.Chunk) []string {
-	out := make([]string, 0, len(c.Sentences))
+	spans := chunkSentenceSpans(c)
+	out := make([]string, len(spans))
+	for i, sp := range spans {
+		out[i] = c.Text[sp.Start:sp.End]
+	}
+	return out
+}
+
+// chunkSentenceSpans is ChunkSentences as spans of c.Text.
+func chunkSentenceSpans(c corpus.Chunk) []corpus.Span {
+	out := make([]corpus.Span, 0, len(c.Sentences))
 	off := 0
 	for _, sp := range c.Sentences {
 		n := sp.End - sp.Start
 		if n <= 0 || off+n > len(c.Text) {
-			return []string{c.Text}
+			return []corpus.Span{{Start: 0, End: len(c.Text)}}
 		}
-		out = append(out, c.Text[off:off+n])
+		out = append(out, corpus.Span{Start: off, End: off + n})
 		off += n + 1
 	}
 	if len(out) == 0 && c.Text != "" {
-		out = append(out, c.Text)
+		out = append(out, corpus.Span{Start: 0, End: len(c.Text)})
 	}
 	return out
 }

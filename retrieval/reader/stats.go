@@ -43,15 +43,87 @@ var learnShard = 4000
 // added up.
 func Learn(chunks []corpus.Chunk) *Stats {
 	n := min(parallel.Spare(), max(len(chunks)/learnShard, 1))
-	parts := make([]*Stats, n)
+	parts := make([]*Learner, n)
 	var wg sync.WaitGroup
 	for i := range parts {
 		lo, hi := i*len(chunks)/n, (i+1)*len(chunks)/n
-		wg.Go(func() { parts[i] = learnPart(chunks[lo:hi]) })
+		wg.Go(func() {
+			parts[i] = NewLearner()
+			for _, c := range chunks[lo:hi] {
+				parts[i].Add(c)
+			}
+		})
 	}
 	wg.Wait()
-	s := parts[0]
-	for _, p := range parts[1:] {
+	return Learnt(parts...)
+}
+
+// Learner gathers one share of a corpus's statistics, a chunk at a time.
+// A caller that tokenizes the chunks for a purpose of its own (the local
+// embedder) hands it their tokens, so that ingest reads the corpus once
+// for both. Learnt adds shares up into the same Stats as Learn. A Learner
+// is not safe for concurrent use.
+type Learner struct {
+	s    *Stats
+	seen map[string]bool // the stems of the chunk being counted
+	sp   *words.Splitter
+	sent []words.Token // one sentence's tokens, rebased
+}
+
+// NewLearner returns an empty share.
+func NewLearner() *Learner {
+	s := newStats()
+	return &Learner{s: s, seen: map[string]bool{}, sp: words.NewSplitter(s.stem)}
+}
+
+// Split tokenizes text as Learn does, recording the stems it meets in the
+// share's table; AddTokens takes tokens split this way.
+func (l *Learner) Split(text string) []words.Token { return l.sp.Split(text) }
+
+// Add counts chunk c.
+func (l *Learner) Add(c corpus.Chunk) {
+	clear(l.seen)
+	for _, text := range ChunkSentences(c) {
+		l.s.count(text, l.sp.Split(text), l.seen)
+	}
+	l.s.n++
+}
+
+// AddTokens counts chunk c, whose text Split made toks of: Add, without
+// tokenizing again. A sentence of a chunk ends at a space, so the tokens
+// of the whole text are those of its sentences, in turn.
+func (l *Learner) AddTokens(c corpus.Chunk, toks []words.Token) {
+	clear(l.seen)
+	k := 0
+	for _, sp := range chunkSentenceSpans(c) {
+		for k < len(toks) && toks[k].Start < sp.Start {
+			k++
+		}
+		l.sent = l.sent[:0]
+		for ; k < len(toks) && toks[k].End <= sp.End; k++ {
+			t := toks[k]
+			t.Start, t.End = t.Start-sp.Start, t.End-sp.Start
+			l.sent = append(l.sent, t)
+		}
+		l.s.count(c.Text[sp.Start:sp.End], l.sent, l.seen)
+	}
+	l.s.n++
+}
+
+// newStats returns empty statistics, ready to count.
+func newStats() *Stats {
+	return &Stats{df: map[string]int32{}, proper: map[string]int32{}, lower: map[string]int32{},
+		stems: map[string]string{}}
+}
+
+// Learnt adds the shares up, in order.
+func Learnt(parts ...*Learner) *Stats {
+	s := newStats()
+	if len(parts) > 0 {
+		s = parts[0].s
+	}
+	for _, l := range parts[min(1, len(parts)):] {
+		p := l.s
 		for _, m := range [][2]map[string]int32{{s.df, p.df}, {s.proper, p.proper}, {s.lower, p.lower}} {
 			for k, v := range m[1] {
 				m[0][k] += v
@@ -60,42 +132,32 @@ func Learn(chunks []corpus.Chunk) *Stats {
 		for k, v := range p.stems {
 			s.stems[k] = v
 		}
+		s.n += p.n
 	}
-	s.n = len(chunks)
 	s.indexVocab()
 	return s
 }
 
-// learnPart counts the words of chunks.
-func learnPart(chunks []corpus.Chunk) *Stats {
-	s := &Stats{df: map[string]int32{}, n: len(chunks), proper: map[string]int32{}, lower: map[string]int32{},
-		stems: map[string]string{}}
-	seen := map[string]bool{}
-	sp := words.NewSplitter(s.stem)
-	for _, c := range chunks {
-		clear(seen)
-		for _, text := range ChunkSentences(c) {
-			toks := sp.Split(text)
-			headline := words.TitleCased(toks)
-			for i, t := range toks {
-				if t.Stem != "" && !seen[t.Stem] {
-					seen[t.Stem] = true
-					s.df[t.Stem]++
-				}
-				if t.Num || headline || t.Stem == "" {
-					continue
-				}
-				// The first word of a sentence is capitalised whatever it
-				// is, so it says nothing about whether it is a name.
-				if t.Cap && i > 0 && !afterOpener(text, toks, i) {
-					s.proper[t.Norm]++
-				} else if !t.Cap {
-					s.lower[t.Norm]++
-				}
-			}
+// count counts the words of one sentence, text, tokenized into toks;
+// seen holds the stems already counted in its chunk.
+func (s *Stats) count(text string, toks []words.Token, seen map[string]bool) {
+	headline := words.TitleCased(toks)
+	for i, t := range toks {
+		if t.Stem != "" && !seen[t.Stem] {
+			seen[t.Stem] = true
+			s.df[t.Stem]++
+		}
+		if t.Num || headline || t.Stem == "" {
+			continue
+		}
+		// The first word of a sentence is capitalised whatever it is, so
+		// it says nothing about whether it is a name.
+		if t.Cap && i > 0 && !afterOpener(text, toks, i) {
+			s.proper[t.Norm]++
+		} else if !t.Cap {
+			s.lower[t.Norm]++
 		}
 	}
-	return s
 }
 
 // vocabWord is a stem of the vocabulary with what Stats.variants tests
