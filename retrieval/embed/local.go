@@ -94,6 +94,14 @@ const (
 // vector embeds text, split into words by split (words.Split, or a
 // words.Splitter's when many texts are embedded at once).
 func (e Local) vector(text string, split func(string) []words.Token) []float32 {
+	return e.VectorOf(split(text))
+}
+
+// VectorOf is the vector of a text already tokenized, in one piece or in
+// several (a chunk's title and then its text): what Embed gives for the
+// text. A caller that tokenizes the text anyway for a purpose of its own
+// need not have it tokenized again.
+func (e Local) VectorOf(parts ...[]words.Token) []float32 {
 	d := uint64(e.dim())
 	v := make([]float32, d)
 	add := func(h uint64, w float32) {
@@ -104,24 +112,26 @@ func (e Local) vector(text string, split func(string) []words.Token) []float32 {
 		v[idx] += w
 	}
 	var buf [64]byte
-	for _, t := range split(text) {
-		if t.Stem == "" {
-			continue
-		}
-		add(hashString(fnvOffset64^'w', t.Stem), wordWeight)
-		// Pad the folded word so that grams at its edges are distinct
-		// features: "^ot", "wa$".
-		w := t.Norm
-		if len(w)+2 > len(buf) {
-			w = w[:len(buf)-2]
-		}
-		b := buf[:0]
-		b = append(b, '^')
-		b = append(b, w...)
-		b = append(b, '$')
-		for n := 3; n <= 4; n++ {
-			for i := 0; i+n <= len(b); i++ {
-				add(hashBytes(fnvOffset64^uint64(n), b[i:i+n]), gramWeight)
+	for _, part := range parts {
+		for _, t := range part {
+			if t.Stem == "" {
+				continue
+			}
+			add(hashString(fnvOffset64^'w', t.Stem), wordWeight)
+			// Pad the folded word so that grams at its edges are distinct
+			// features: "^ot", "wa$".
+			w := t.Norm
+			if len(w)+2 > len(buf) {
+				w = w[:len(buf)-2]
+			}
+			b := buf[:0]
+			b = append(b, '^')
+			b = append(b, w...)
+			b = append(b, '$')
+			for n := 3; n <= 4; n++ {
+				for i := 0; i+n <= len(b); i++ {
+					add(hashBytes(fnvOffset64^uint64(n), b[i:i+n]), gramWeight)
+				}
 			}
 		}
 	}
