@@ -146,7 +146,7 @@ func NewEngine(ctx context.Context, docs []corpus.Document, opts Options) (*Engi
 		e.ingest = stats
 		return e, nil
 	}
-	recs, stats, err := buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, e.log, opts.Progress)
+	recs, stats, _, err := buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, e.log, opts.Progress, false)
 	if err != nil {
 		e.Close()
 		return nil, err

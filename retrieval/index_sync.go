@@ -111,7 +111,7 @@ func syncIndex(ctx context.Context, idx index.PersistentIndex, emb Embedder, doc
 		if progress != nil {
 			p = func(done, _ int) { progress(base+done, len(chunks)) }
 		}
-		fresh, _, err := buildRecords(ctx, emb, docs, embed, "", log, p)
+		fresh, _, _, err := buildRecords(ctx, emb, docs, embed, "", log, p, false)
 		if err != nil {
 			return stats, err
 		}

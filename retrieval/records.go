@@ -12,6 +12,7 @@ import (
 	"github.com/citebot/citebot/internal/store"
 	"github.com/citebot/citebot/retrieval/embed"
 	"github.com/citebot/citebot/retrieval/index"
+	"github.com/citebot/citebot/retrieval/reader"
 )
 
 // embedBatch is how many texts go to the embedder at once.
@@ -19,9 +20,12 @@ const embedBatch = 256
 
 // buildRecords returns a Record for every chunk. With a data dir it reuses
 // the stored index's vectors for chunk text that has not changed under the
-// same embedder, and embeds the rest.
+// same embedder, and embeds the rest. With learn set and the local
+// embedder, it also returns the reader's statistics of every chunk,
+// gathered from the tokens the embedder reads (reader.Learner): ingest
+// then reads the corpus once for both; otherwise the statistics are nil.
 func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chunks []corpus.Chunk,
-	dataDir string, log *slog.Logger, progress func(int, int)) ([]index.Record, citebot.IngestStats, error) {
+	dataDir string, log *slog.Logger, progress func(int, int), learn bool) ([]index.Record, citebot.IngestStats, *reader.Stats, error) {
 	stats := citebot.IngestStats{Files: len(docs), Chunks: len(chunks), Embedder: emb.Name()}
 	files := make(map[string]string, len(docs))
 	for _, d := range docs {
@@ -57,12 +61,13 @@ func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chu
 	}
 
 	recs := make([]index.Record, len(chunks))
-	var todo []int
+	var todo, reused []int
 	for i, c := range chunks {
 		recs[i].Chunk = c
 		if v, ok := stored[sha256.Sum256([]byte(c.Text))]; ok {
 			recs[i].Vector = v
 			stats.Reused++
+			reused = append(reused, i)
 			continue
 		}
 		todo = append(todo, i)
@@ -70,18 +75,28 @@ func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chu
 	if progress != nil {
 		progress(stats.Reused, len(chunks))
 	}
+	var learners learners
+	if local, ok := emb.(embed.Local); ok && learn {
+		learners = newLearners(local)
+	}
 	for b := 0; b < len(todo); b += embedBatch {
 		idx := todo[b:min(b+embedBatch, len(todo))]
-		texts := make([]string, len(idx))
-		for k, i := range idx {
-			texts[k] = embed.Text(chunks[i])
+		var vecs [][]float32
+		var err error
+		if learners != nil {
+			vecs, err = learners.embed(ctx, chunks, idx)
+		} else {
+			texts := make([]string, len(idx))
+			for k, i := range idx {
+				texts[k] = embed.Text(chunks[i])
+			}
+			vecs, err = emb.Embed(ctx, texts)
 		}
-		vecs, err := emb.Embed(ctx, texts)
 		if err != nil {
-			return nil, stats, fmt.Errorf("embed chunks %s…: %w", chunks[idx[0]].ID, err)
+			return nil, stats, nil, fmt.Errorf("embed chunks %s…: %w", chunks[idx[0]].ID, err)
 		}
 		if len(vecs) != len(idx) {
-			return nil, stats, fmt.Errorf("embed chunks %s…: got %d vectors for %d texts", chunks[idx[0]].ID, len(vecs), len(idx))
+			return nil, stats, nil, fmt.Errorf("embed chunks %s…: got %d vectors for %d texts", chunks[idx[0]].ID, len(vecs), len(idx))
 		}
 		for k, i := range idx {
 			recs[i].Vector = embed.Normalize(vecs[k])
@@ -91,6 +106,10 @@ func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chu
 			progress(stats.Reused+stats.Embedded, len(chunks))
 		}
 	}
-
-	return recs, stats, nil
+	if learners == nil {
+		return recs, stats, nil, nil
+	}
+	// The chunks whose vectors were reused are learnt on their own.
+	learners.learn(chunks, reused)
+	return recs, stats, learners.stats(), nil
 }

@@ -84,18 +84,26 @@ func (e *Engine) openOrStore(ctx context.Context, docs []corpus.Document, opts O
 	chunks := corpus.SplitAll(docs, opts.Chunk)
 	// The longest chain of the build is bleve's, on one core (see
 	// parallel.Spare); what the reader learns of the corpus is ready
-	// when it ends if it runs on the other cores after the local
-	// embedder, which is CPU work too. A remote embedder mostly waits on
-	// the network, so learning runs beside it.
+	// when it ends if it runs on the other cores with the local
+	// embedder, which is CPU work too: the embedder's pass gathers the
+	// reader's statistics from the tokens it reads, and the rewriter
+	// learns after it. A remote embedder mostly waits on the network, so
+	// learning runs beside it.
 	_, local := e.embed.(embed.Local)
 	embedded := make(chan struct{})
 	var embedOnce sync.Once
 	embedDone := func() { embedOnce.Do(func() { close(embedded) }) }
+	var learntWhileEmbedding *reader.Stats // set before embedded closes
 	var learning sync.WaitGroup
 	learning.Go(func() {
 		if local {
 			select {
 			case <-embedded:
+				if learntWhileEmbedding != nil {
+					e.stats = learntWhileEmbedding
+					e.rw = conversation.NewRewriter(e.stats, chunks)
+					return
+				}
 			case <-ctx.Done():
 			}
 		}
@@ -111,7 +119,7 @@ func (e *Engine) openOrStore(ctx context.Context, docs []corpus.Document, opts O
 	var embedErr error
 	records := func(ctx context.Context) ([]index.Record, error) {
 		var recs []index.Record
-		recs, stats, embedErr = buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, e.log, opts.Progress)
+		recs, stats, learntWhileEmbedding, embedErr = buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, e.log, opts.Progress, true)
 		embedDone()
 		return recs, embedErr
 	}
@@ -149,7 +157,7 @@ func (e *Engine) openOrStore(ctx context.Context, docs []corpus.Document, opts O
 	// Write dropped the records' vectors, or failed before it had them;
 	// the stored index, if any, still holds what it held, and the rest is
 	// embedded again.
-	recs, again, err := buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, e.log, nil)
+	recs, again, _, err := buildRecords(ctx, e.embed, docs, chunks, opts.DataDir, e.log, nil, false)
 	if err != nil {
 		return err
 	}
