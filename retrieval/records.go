@@ -75,16 +75,16 @@ func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chu
 	if progress != nil {
 		progress(stats.Reused, len(chunks))
 	}
-	var learners learners
+	var ls learners
 	if local, ok := emb.(embed.Local); ok && learn {
-		learners = newLearners(local)
+		ls = newLearners(local)
 	}
 	for b := 0; b < len(todo); b += embedBatch {
 		idx := todo[b:min(b+embedBatch, len(todo))]
 		var vecs [][]float32
 		var err error
-		if learners != nil {
-			vecs, err = learners.embed(ctx, chunks, idx)
+		if ls != nil {
+			vecs, err = ls.embed(ctx, chunks, idx)
 		} else {
 			texts := make([]string, len(idx))
 			for k, i := range idx {
@@ -106,10 +106,10 @@ func buildRecords(ctx context.Context, emb Embedder, docs []corpus.Document, chu
 			progress(stats.Reused+stats.Embedded, len(chunks))
 		}
 	}
-	if learners == nil {
+	if ls == nil {
 		return recs, stats, nil, nil
 	}
 	// The chunks whose vectors were reused are learnt on their own.
-	learners.learn(chunks, reused)
-	return recs, stats, learners.stats(), nil
+	ls.learn(chunks, reused)
+	return recs, stats, ls.stats(), nil
 }
