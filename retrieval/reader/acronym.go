@@ -33,7 +33,7 @@ func (q *question) findAcronyms() {
 	termAt := make(map[int]int, len(q.terms))
 	for ti, t := range q.terms {
 		termAt[t.pos] = ti
-		if tok := q.toks[t.pos]; tok.Upper && !t.num && isLetters(tok.Norm) && len(tok.Norm) <= 5 {
+		if tok := q.toks[t.pos]; tok.Upper && !t.num && alphabetic(tok.Norm) && len(tok.Norm) <= 5 {
 			q.acronyms = append(q.acronyms, acronymTerm{ti, tok.Norm})
 		}
 	}
@@ -57,7 +57,7 @@ func (q *question) findAcronyms() {
 	}
 	for i, tok := range q.toks {
 		ti, isTerm := termAt[i]
-		capital := isTerm && tok.Cap && !tok.Upper && !tok.Num && isLetters(tok.Norm[:1])
+		capital := isTerm && tok.Cap && !tok.Upper && !tok.Num && alphabetic(tok.Norm[:1])
 		joined := len(run) > 0 && tok.Start-q.toks[i-1].End == 1
 		switch {
 		case capital && joined:
@@ -85,7 +85,7 @@ func matchAcronyms(q *question, toks []words.Token, m *matching) {
 		// The sentence writes an acronym: "NYC", or "U.S." in letters.
 		letters, end := "", k+1
 		switch {
-		case tok.Upper && len(tok.Norm) <= 5 && isLetters(tok.Norm):
+		case tok.Upper && len(tok.Norm) <= 5 && alphabetic(tok.Norm):
 			letters = tok.Norm
 		case len(tok.Norm) == 1:
 			for end < len(toks) && len(toks[end].Norm) == 1 && toks[end].Cap && toks[end].Start-toks[end-1].End == 1 {
@@ -145,14 +145,4 @@ func spells(toks []words.Token, k int, letters string) int {
 		return -1
 	}
 	return p
-}
-
-// isLetters reports whether s is made of the letters a to z.
-func isLetters(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 'a' || s[i] > 'z' {
-			return false
-		}
-	}
-	return s != ""
 }
