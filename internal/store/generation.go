@@ -107,12 +107,21 @@ func prune(root string, keep ...string) {
 	}
 	for _, e := range entries {
 		name := e.Name()
+		if staged, ok := strings.CutSuffix(name, stagedDocs); ok && !e.IsDir() && validGeneration(staged) && !contains(keep, staged) {
+			// A build's documents, left by a crash before they were moved in.
+			os.Remove(filepath.Join(root, name))
+			continue
+		}
 		if !e.IsDir() || !validGeneration(name) || contains(keep, name) {
 			continue
 		}
 		os.RemoveAll(filepath.Join(root, name))
 	}
 }
+
+// stagedDocs ends the name of the file a generation's documents are
+// written to, beside the generation's folder, while its index is built.
+const stagedDocs = ".docs"
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,6 +155,51 @@ func TestWriteKeepsOneGenerationBefore(t *testing.T) {
 		_, err := os.Stat(filepath.Join(data, Dir, g))
 		if kept := i >= len(gens)-2; kept != (err == nil) {
 			t.Errorf("generation %d of %d: stat %v, want kept=%v", i+1, len(gens), err, kept)
+		}
+	}
+}
+
+// TestWriteLeavesNoStagedDocuments covers the documents written beside a
+// build: moved into the generation when it stands, removed when it
+// fails, and a crash's leftover removed by the next build.
+func TestWriteLeavesNoStagedDocuments(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	root := filepath.Join(data, Dir)
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	leftover := filepath.Join(root, "g1"+stagedDocs)
+	if err := os.WriteFile(leftover, []byte("half a file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := seedBuild(t)
+	idx, err := Write(ctx, data, b, memory.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx.Close()
+	st, err := Open(ctx, data, b.Manifest.Embedder, corpus.ChunkOptions{}, memory.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Index.Close()
+	if got, want := len(st.Docs), len(b.Docs); got != want {
+		t.Errorf("opened %d documents, want %d", got, want)
+	}
+
+	// A build that fails (its vectors cannot be had) stages nothing.
+	b.Records = func(context.Context) ([]index.Record, error) { return nil, errors.New("embedder down") }
+	if _, err := Write(ctx, data, b, memory.Options{}); err == nil {
+		t.Fatal("Write with failing records: got no error")
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), stagedDocs) {
+			t.Errorf("%s left in the index folder", e.Name())
 		}
 	}
 }
