@@ -172,3 +172,49 @@ func TestAccumulatorsLendAtMostN(t *testing.T) {
 	accs.put(again)
 	accs.put(b)
 }
+
+func TestSortByNum(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 7))
+	for _, c := range []struct {
+		name     string
+		docs     int // chunks in the index
+		selected int
+	}{
+		{"none", 1000, 0},
+		{"few, compared", 1000, 10},
+		{"many, by bitmap", 1000, 600},
+		{"all", 130, 130},
+		{"sparse in a large index", 100_000, 3000},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			acc := &accumulator{sums: make([]float64, c.docs)}
+			for round := range 2 { // the bitmap is reused clean
+				var docs []scoredDoc
+				for _, num := range r.Perm(c.docs)[:c.selected] {
+					docs = append(docs, scoredDoc{num: uint64(num), score: r.Float64()})
+				}
+				want := map[uint64]float64{}
+				for _, d := range docs {
+					want[d.num] = d.score
+				}
+				acc.sortByNum(docs)
+				for i, d := range docs {
+					if i > 0 && docs[i-1].num >= d.num {
+						t.Fatalf("round %d: chunk %d at %d after chunk %d", round, d.num, i, docs[i-1].num)
+					}
+					if d.score != want[d.num] {
+						t.Errorf("round %d: chunk %d: got score %v, want %v", round, d.num, d.score, want[d.num])
+					}
+				}
+				if len(docs) != c.selected {
+					t.Errorf("round %d: got %d chunks, want %d", round, len(docs), c.selected)
+				}
+				for w, b := range acc.bits {
+					if b != 0 {
+						t.Fatalf("round %d: bitmap word %d left set: %x", round, w, b)
+					}
+				}
+			}
+		})
+	}
+}
