@@ -312,6 +312,10 @@ func (e *Engine) search(ctx context.Context, text string) ([]index.Hit, error) {
 	return e.dedupeHits(hits), nil
 }
 
+// dupJaccard is the share of their words two chunks must share to be
+// near-duplicates.
+const dupJaccard = 0.8
+
 // dedupeHits drops chunks that repeat an earlier, better-ranked chunk
 // almost word for word: syndicated articles share whole paragraphs.
 func (e *Engine) dedupeHits(hits []index.Hit) []index.Hit {
@@ -321,7 +325,13 @@ func (e *Engine) dedupeHits(hits []index.Hit) []index.Hit {
 		ws := e.words.of(h.Chunk.ID, h.Chunk.Text)
 		dup := false
 		for _, k := range kept {
-			if jaccardSorted(ws, k) >= 0.8 {
+			// The Jaccard similarity is at most the smaller set's size
+			// over the larger's, so sets that differ more in size than
+			// that cannot be duplicates, and are not compared.
+			if a, b := min(len(ws), len(k)), max(len(ws), len(k)); float64(a) < dupJaccard*float64(b) {
+				continue
+			}
+			if jaccardSorted(ws, k) >= dupJaccard {
 				dup = true
 				break
 			}
