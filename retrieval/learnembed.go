@@ -22,6 +22,9 @@ type learner struct {
 	e      embed.Local
 	l      *reader.Learner
 	titles *words.Splitter // titles are embedded, not learnt
+	// toks and title are the tokens of the chunk being read, in slices
+	// reused from chunk to chunk.
+	toks, title []words.Token
 }
 
 func newLearners(e embed.Local) learners {
@@ -41,13 +44,13 @@ func (ls learners) embed(ctx context.Context, chunks []corpus.Chunk, idx []int) 
 	out := make([][]float32, len(idx))
 	ls.each(len(idx), func(w *learner, k int) {
 		c := chunks[idx[k]]
-		toks := w.l.Split(c.Text)
-		var title []words.Token
+		w.toks = w.l.AppendSplit(w.toks[:0], c.Text)
+		w.title = w.title[:0]
 		if c.Title != "" {
-			title = w.titles.Split(c.Title) // embed.Text puts it first, on a line of its own
+			w.title = w.titles.AppendSplit(w.title, c.Title) // embed.Text puts it first, on a line of its own
 		}
-		out[k] = w.e.VectorOf(title, toks)
-		w.l.AddTokens(c, toks)
+		out[k] = w.e.VectorOf(w.title, w.toks)
+		w.l.AddTokens(c, w.toks)
 	})
 	return out, ctx.Err()
 }

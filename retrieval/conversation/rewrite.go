@@ -45,12 +45,13 @@ func NewRewriter(stats *reader.Stats, chunks []corpus.Chunk) *Rewriter {
 		wg.Go(func() {
 			p := &Rewriter{stats: stats, coord: map[string]int32{}}
 			sp := words.NewSplitter(stats.Stem)
+			var toks []words.Token // one sentence's, the slice reused
 			for _, c := range chunks[lo:hi] {
 				for _, s := range reader.ChunkSentences(c) {
 					if !mayList(s) {
 						continue // nothing to count, nothing to split
 					}
-					toks := sp.Split(s)
+					toks = sp.AppendSplit(toks[:0], s)
 					if !words.TitleCased(toks) {
 						p.coordinate(s, toks)
 					}

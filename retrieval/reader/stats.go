@@ -68,6 +68,7 @@ type Learner struct {
 	seen map[string]bool // the stems of the chunk being counted
 	sp   *words.Splitter
 	sent []words.Token // one sentence's tokens, rebased
+	toks []words.Token // Add's tokens of one sentence
 }
 
 // NewLearner returns an empty share.
@@ -76,15 +77,19 @@ func NewLearner() *Learner {
 	return &Learner{s: s, seen: map[string]bool{}, sp: words.NewSplitter(s.stem)}
 }
 
-// Split tokenizes text as Learn does, recording the stems it meets in the
+// AppendSplit appends the tokens of text, as Learn tokenizes it, to toks
+// (see words.Splitter.AppendSplit), recording the stems it meets in the
 // share's table; AddTokens takes tokens split this way.
-func (l *Learner) Split(text string) []words.Token { return l.sp.Split(text) }
+func (l *Learner) AppendSplit(toks []words.Token, text string) []words.Token {
+	return l.sp.AppendSplit(toks, text)
+}
 
 // Add counts chunk c.
 func (l *Learner) Add(c corpus.Chunk) {
 	clear(l.seen)
 	for _, text := range ChunkSentences(c) {
-		l.s.count(text, l.sp.Split(text), l.seen)
+		l.toks = l.sp.AppendSplit(l.toks[:0], text)
+		l.s.count(text, l.toks, l.seen)
 	}
 	l.s.n++
 }

@@ -214,7 +214,15 @@ func NewSplitter(stem func(norm string) string) *Splitter {
 
 // Split is SplitStemmed(text, stem).
 func (sp *Splitter) Split(text string) []Token {
-	toks := make([]Token, 0, len(text)/6)
+	return sp.AppendSplit(make([]Token, 0, len(text)/6), text)
+}
+
+// AppendSplit appends the tokens Split gives for text to toks and returns
+// the extended slice. A caller that reads a corpus text by text, done with
+// each text's tokens before the next, reuses one slice: a new one for
+// each chunk of a 50 MB corpus was 600 MB allocated, and its collection,
+// at ingest.
+func (sp *Splitter) AppendSplit(toks []Token, text string) []Token {
 	scan(text, func(start, end int) {
 		raw := text[start:end]
 		f, ok := sp.forms[raw]

@@ -131,6 +131,7 @@ func TestSplitterMatchesSplit(t *testing.T) {
 		"The EU, NYC and the U.S. signed; I agreed.",
 	}
 	sp := NewSplitter(Stem)
+	var buf []Token
 	// Twice: the second pass reads every spelling from memory.
 	for pass := range 2 {
 		for _, text := range texts {
@@ -138,7 +139,16 @@ func TestSplitterMatchesSplit(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Errorf("pass %d: Split(%q) = %v, want %v", pass, text, got, want)
 			}
+			// One slice reused from text to text.
+			if buf = sp.AppendSplit(buf[:0], text); !slices.Equal(buf, want) {
+				t.Errorf("pass %d: AppendSplit(buf[:0], %q) = %v, want %v", pass, text, buf, want)
+			}
 		}
+	}
+	// Appended after what is there.
+	first := Split(texts[0])
+	if got, want := sp.AppendSplit(slices.Clone(first), texts[1]), append(first, Split(texts[1])...); !slices.Equal(got, want) {
+		t.Errorf("AppendSplit after %d tokens = %v, want %v", len(first), got, want)
 	}
 }
 
