@@ -52,6 +52,31 @@ func TestWeaviateClusterSurvivesNodeLoss(t *testing.T) {
 	defer eng.Close()
 	estonia(t, eng)
 
+	// Writes at QUORUM reach the third replica in the background. The
+	// node about to be killed must hold every chunk first, or it comes
+	// back missing more than the one chunk written while it was down
+	// (on a loaded machine it once missed eleven).
+	holdsAll := func(ctx context.Context) (bool, error) {
+		stored, err := open(nodes[1].URL).Stored(ctx, eng.Stats().Embedder)
+		return len(stored) == eng.Stats().Chunks, err
+	}
+	rctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for waited := time.Now(); ; {
+		ok, err := holdsAll(rctx)
+		if ok {
+			t.Logf("node 2 held every chunk after %v", time.Since(waited).Round(time.Millisecond))
+			break
+		}
+		select {
+		case <-rctx.Done():
+			t.Fatalf("node 2 never held all %d chunks (last error: %v)", eng.Stats().Chunks, err)
+		case <-tick.C:
+		}
+	}
+
 	nodes[1].Kill()
 	t.Run("answers with a node down", func(t *testing.T) { estonia(t, eng) })
 
