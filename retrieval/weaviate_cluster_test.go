@@ -56,8 +56,9 @@ func TestWeaviateClusterSurvivesNodeLoss(t *testing.T) {
 	// node about to be killed must hold every chunk first, or it comes
 	// back missing more than the one chunk written while it was down
 	// (on a loaded machine it once missed eleven).
+	node2 := open(nodes[1].URL)
 	holdsAll := func(ctx context.Context) (bool, error) {
-		stored, err := open(nodes[1].URL).Stored(ctx, eng.Stats().Embedder)
+		stored, err := node2.Stored(ctx, eng.Stats().Embedder)
 		return len(stored) == eng.Stats().Chunks, err
 	}
 	rctx, cancel := context.WithTimeout(ctx, time.Minute)
