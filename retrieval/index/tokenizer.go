@@ -106,12 +106,30 @@ func (w wordTokenizer) Tokenize(input []byte) analysis.TokenStream {
 }
 
 // tokenizeASCII splits ASCII text into words by the rules of UAX #29
-// that ASCII can meet: letters, digits and "_" join (WB5, WB8–WB10,
-// WB13a–b); a letter, a mid-letter mark and a letter join (WB6–7: "can't",
-// "e.g"); a digit, a mid-number mark and a digit join (WB11–12: "3.5",
-// "2,000"). Every other byte stands alone and is not a token.
+// that ASCII can meet (scanASCII).
 func tokenizeASCII(input []byte) analysis.TokenStream {
 	tokens := make([]analysis.Token, 0, len(input)/5+1)
+	scanASCII(input, func(start, end int, numeric bool) {
+		typ := analysis.AlphaNumeric
+		if numeric {
+			typ = analysis.Numeric
+		}
+		tokens = append(tokens, analysis.Token{Term: input[start:end], Start: start, End: end, Position: len(tokens) + 1, Type: typ})
+	})
+	out := make(analysis.TokenStream, len(tokens))
+	for k := range tokens {
+		out[k] = &tokens[k]
+	}
+	return out
+}
+
+// scanASCII calls word with the offsets of each word of ASCII input, by
+// the rules of UAX #29 that ASCII can meet: letters, digits and "_" join
+// (WB5, WB8–WB10, WB13a–b); a letter, a mid-letter mark and a letter join
+// (WB6–7: "can't", "e.g"); a digit, a mid-number mark and a digit join
+// (WB11–12: "3.5", "2,000"). Every other byte stands alone and is not a
+// word. numeric reports a word of digits (and marks) only.
+func scanASCII(input []byte, word func(start, end int, numeric bool)) {
 	i := 0
 	for i < len(input) {
 		c := asciiClasses[input[i]]
@@ -140,15 +158,28 @@ func tokenizeASCII(input []byte) analysis.TokenStream {
 			prev = cur
 			i++
 		}
-		typ := analysis.AlphaNumeric
-		if digits && !letters {
-			typ = analysis.Numeric
+		word(start, i, digits && !letters)
+	}
+}
+
+// eachTerm calls f with the term of each token tok gives for input, in
+// order. For the analyzer's own tokenizer and ASCII text it builds no
+// token stream.
+func eachTerm(tok analysis.Tokenizer, input []byte, f func(term []byte)) {
+	if _, own := tok.(wordTokenizer); own && isASCII(input) {
+		scanASCII(input, func(start, end int, _ bool) { f(input[start:end]) })
+		return
+	}
+	for _, t := range tok.Tokenize(input) {
+		f(t.Term)
+	}
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
 		}
-		tokens = append(tokens, analysis.Token{Term: input[start:i], Start: start, End: i, Position: len(tokens) + 1, Type: typ})
 	}
-	out := make(analysis.TokenStream, len(tokens))
-	for k := range tokens {
-		out[k] = &tokens[k]
-	}
-	return out
+	return true
 }

@@ -107,7 +107,13 @@ func buildBM25(ctx context.Context, path, tmpDir string, chunks []corpus.Chunk, 
 	// On failure the builder is left as it is, not closed: its Close
 	// merges every segment written so far (and panics when there is
 	// none), and the caller removes tmpDir, which holds its files.
-	blocks := analyseAhead(ctx, im, chunks, order)
+	// Chunks' text is analysed by the mapping's own analyzer, its
+	// filters run by term counters (index.TermCounter).
+	an, ok := im.AnalyzerNamed(index.AnalyzerName).(*analysis.DefaultAnalyzer)
+	if !ok {
+		return fmt.Errorf("bm25 build: analyzer %s is not a chain of filters", index.AnalyzerName)
+	}
+	blocks := analyseAhead(ctx, im, an, chunks, order)
 	for blk := range blocks {
 		if blk.err != nil {
 			return blk.err
@@ -140,10 +146,16 @@ const analyseBlockSize = 256
 // analyseAhead maps and analyses chunks, in order, on every
 // core, and delivers them in order. Blocks in flight are bounded, so that
 // analysed chunks do not pile up ahead of the builder.
-func analyseAhead(ctx context.Context, im *mapping.IndexMappingImpl, chunks []corpus.Chunk, order []int) <-chan analysedBlock {
+func analyseAhead(ctx context.Context, im *mapping.IndexMappingImpl, an *analysis.DefaultAnalyzer, chunks []corpus.Chunk, order []int) <-chan analysedBlock {
 	workers := runtime.GOMAXPROCS(0)
 	slots := make(chan chan analysedBlock, 2*workers)
 	out := make(chan analysedBlock)
+	// A block takes a counter for its analysis, so that at most workers
+	// blocks are analysed at once, each counter by one at a time.
+	counters := make(chan *index.TermCounter, workers)
+	for range workers {
+		counters <- index.NewTermCounter(an)
+	}
 	go func() {
 		defer close(slots)
 		for lo := 0; lo < len(order); lo += analyseBlockSize {
@@ -153,7 +165,11 @@ func analyseAhead(ctx context.Context, im *mapping.IndexMappingImpl, chunks []co
 			case <-ctx.Done():
 				return
 			}
-			go func(ids []int) { slot <- analyse(im, chunks, ids) }(order[lo:min(lo+analyseBlockSize, len(order))])
+			go func(ids []int) {
+				c := <-counters
+				defer func() { counters <- c }()
+				slot <- analyse(im, an, c, chunks, ids)
+			}(order[lo:min(lo+analyseBlockSize, len(order))])
 		}
 	}()
 	go func() {
@@ -170,24 +186,52 @@ func analyseAhead(ctx context.Context, im *mapping.IndexMappingImpl, chunks []co
 }
 
 // analyse maps chunks[ids] to bleve documents and analyses their indexed
-// fields, as the builder would.
-func analyse(im *mapping.IndexMappingImpl, chunks []corpus.Chunk, ids []int) analysedBlock {
+// fields, as the builder would; c counts the terms of text fields that
+// an, c's analyzer, analyses.
+func analyse(im *mapping.IndexMappingImpl, an *analysis.DefaultAnalyzer, c *index.TermCounter, chunks []corpus.Chunk, ids []int) analysedBlock {
 	docs := make([]*document.Document, len(ids))
 	for i, r := range ids {
-		c := chunks[r]
-		doc := document.NewDocument(c.ID)
-		if err := im.MapDocument(doc, bm25Doc{Text: c.Text, Title: c.Title}); err != nil {
-			return analysedBlock{err: fmt.Errorf("bm25 map chunk %s: %w", c.ID, err)}
+		ch := chunks[r]
+		doc := document.NewDocument(ch.ID)
+		if err := im.MapDocument(doc, bm25Doc{Text: ch.Text, Title: ch.Title}); err != nil {
+			return analysedBlock{err: fmt.Errorf("bm25 map chunk %s: %w", ch.ID, err)}
 		}
-		for _, f := range doc.Fields {
-			if f.Options().IsIndexed() {
-				f.Analyze()
+		for k, f := range doc.Fields {
+			opts := f.Options()
+			if !opts.IsIndexed() {
+				continue
 			}
+			// The counter gives what bleve's text field records with the
+			// counter's analyzer, when neither term vectors nor skipped
+			// norms ask for more.
+			if tf, text := f.(*document.TextField); text && tf.Analyzer() == analysis.Analyzer(an) &&
+				!opts.IncludeTermVectors() && !opts.SkipFreqNorm() {
+				n, freqs := c.Count(f.Value())
+				doc.Fields[k] = countedField{Field: f, length: n, freqs: freqs}
+				continue
+			}
+			f.Analyze()
 		}
 		docs[i] = doc
 	}
 	return analysedBlock{docs: docs}
 }
+
+// countedField is a text field whose terms a TermCounter counted.
+type countedField struct {
+	document.Field
+	length int
+	freqs  bleveindex.TokenFrequencies
+}
+
+// Analyze does nothing: the counter did it.
+func (countedField) Analyze() {}
+
+// AnalyzedLength is the number of terms the counter kept.
+func (f countedField) AnalyzedLength() int { return f.length }
+
+// AnalyzedTokenFrequencies are the counter's frequencies.
+func (f countedField) AnalyzedTokenFrequencies() bleveindex.TokenFrequencies { return f.freqs }
 
 // analysedMapping is the chunk mapping for documents analyseAhead has
 // already mapped and analysed: MapDocument copies their fields, wrapped

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval/index"
 )
@@ -141,4 +142,46 @@ func TestQueryLeavesOutWordsInMostChunks(t *testing.T) {
 			t.Error("got no chunks, want some")
 		}
 	})
+}
+
+// TestAnalyseCountsTextFields checks that the build counts the chunks'
+// text fields with the term counter, and that the counts are bleve's.
+func TestAnalyseCountsTextFields(t *testing.T) {
+	im, err := index.NewMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	an, ok := im.AnalyzerNamed(index.AnalyzerName).(*analysis.DefaultAnalyzer)
+	if !ok {
+		t.Fatalf("analyzer %s is not a chain of filters", index.AnalyzerName)
+	}
+	chunks := []corpus.Chunk{{ID: "a", Title: "Ottawa Convention", Text: "Estonia ratified the convention in 2004; Estonia's parliament agreed."}}
+	blk := analyse(im, an, index.NewTermCounter(an), chunks, []int{0})
+	if blk.err != nil {
+		t.Fatal(blk.err)
+	}
+	counted := 0
+	for _, f := range blk.docs[0].Fields {
+		cf, ok := f.(countedField)
+		if !ok {
+			continue
+		}
+		counted++
+		plain, err := index.Analyzer()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := index.Terms(plain, string(f.Value()))
+		if got := cf.AnalyzedLength(); got != len(want) {
+			t.Errorf("%s: length %d, want %d", f.Name(), got, len(want))
+		}
+		for _, term := range want {
+			if cf.AnalyzedTokenFrequencies()[term] == nil {
+				t.Errorf("%s: term %q missing", f.Name(), term)
+			}
+		}
+	}
+	if got, want := counted, 2; got != want {
+		t.Errorf("%d fields counted, want %d (text and title)", got, want)
+	}
 }
