@@ -25,9 +25,12 @@ type TermCounter struct {
 	chars   []analysis.CharFilter
 	tok     analysis.Tokenizer
 	filters []analysis.TokenFilter
-	// forms maps a spelling to the numbers of the terms it gives; terms
-	// holds each term once, by number.
-	forms map[string][]int32
+	// forms maps a spelling to what it gives: the number of its term,
+	// noTerm for a stop word, or, for a spelling that gives more than one
+	// term, -2-i for the numbers in multi[i]. terms holds each term once,
+	// by number.
+	forms map[string]int32
+	multi [][]int32
 	terms []term
 	ids   map[string]int32
 	// For the text being counted: each term's count, valid where its
@@ -37,6 +40,9 @@ type TermCounter struct {
 	mark   uint32
 	seen   []int32
 }
+
+// noTerm is what a spelling the filters drop gives.
+const noTerm = -1
 
 // term is a term as bytes for bleve and as a string to key maps with.
 type term struct {
@@ -56,7 +62,7 @@ const (
 // analyzer of AnalyzerName, from Analyzer or the mapping's own.
 func NewTermCounter(an *analysis.DefaultAnalyzer) *TermCounter {
 	return &TermCounter{chars: an.CharFilters, tok: an.Tokenizer, filters: an.TokenFilters,
-		forms: map[string][]int32{}, ids: map[string]int32{}}
+		forms: map[string]int32{}, ids: map[string]int32{}}
 }
 
 // Count returns the number of tokens the analyzer keeps of text and their
@@ -72,7 +78,7 @@ func (c *TermCounter) Count(text []byte) (int, bleveindex.TokenFrequencies) {
 		// their terms.
 		clear(c.forms)
 		clear(c.ids)
-		c.terms, c.counts, c.marks = c.terms[:0:0], c.counts[:0], c.marks[:0]
+		c.terms, c.counts, c.marks, c.multi = c.terms[:0:0], c.counts[:0], c.marks[:0], nil
 	}
 	c.mark++
 	if c.mark == 0 {
@@ -81,21 +87,29 @@ func (c *TermCounter) Count(text []byte) (int, bleveindex.TokenFrequencies) {
 		c.mark = 1
 	}
 	length := 0
+	add := func(id int32) {
+		length++
+		if c.marks[id] != c.mark {
+			c.marks[id], c.counts[id] = c.mark, 0
+			c.seen = append(c.seen, id)
+		}
+		c.counts[id]++
+	}
 	eachTerm(c.tok, text, func(spelling []byte) {
-		ids, ok := c.forms[string(spelling)]
+		f, ok := c.forms[string(spelling)]
 		if !ok {
-			ids = c.filter(spelling)
+			f = c.filter(spelling)
 			if len(c.forms) < maxTermForms {
-				c.forms[string(spelling)] = ids
+				c.forms[string(spelling)] = f
 			}
 		}
-		for _, id := range ids {
-			length++
-			if c.marks[id] != c.mark {
-				c.marks[id], c.counts[id] = c.mark, 0
-				c.seen = append(c.seen, id)
+		switch {
+		case f >= 0:
+			add(f)
+		case f < noTerm:
+			for _, id := range c.multi[-2-f] {
+				add(id)
 			}
-			c.counts[id]++
 		}
 	})
 	freqs := make(bleveindex.TokenFrequencies, len(c.seen))
@@ -111,8 +125,8 @@ func (c *TermCounter) Count(text []byte) (int, bleveindex.TokenFrequencies) {
 }
 
 // filter runs a spelling through the analyzer's token filters and returns
-// the numbers of the terms they leave: one, or none for a stop word.
-func (c *TermCounter) filter(spelling []byte) []int32 {
+// what it gives, as forms records it.
+func (c *TermCounter) filter(spelling []byte) int32 {
 	ts := analysis.TokenStream{&analysis.Token{Term: bytes.Clone(spelling), Position: 1, Type: analysis.AlphaNumeric}}
 	for _, tf := range c.filters {
 		ts = tf.Filter(ts)
@@ -129,5 +143,12 @@ func (c *TermCounter) filter(spelling []byte) []int32 {
 		}
 		ids[i] = id
 	}
-	return ids
+	switch len(ids) {
+	case 0:
+		return noTerm
+	case 1:
+		return ids[0]
+	}
+	c.multi = append(c.multi, ids)
+	return int32(-2 - (len(c.multi) - 1))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,6 +33,12 @@ func bleveCount(t *testing.T, text []byte) (int, bleveindex.TokenFrequencies) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return bleveCountWith(an, text)
+}
+
+// bleveCountWith is what bleve's text field records for text analysed by
+// an.
+func bleveCountWith(an analysis.Analyzer, text []byte) (int, bleveindex.TokenFrequencies) {
 	f := document.NewTextFieldCustom("text", nil, bytes.Clone(text), bleveindex.IndexField, an)
 	f.Analyze()
 	return f.AnalyzedLength(), f.AnalyzedTokenFrequencies()
@@ -54,6 +61,11 @@ func newTestCounter(tb testing.TB) *TermCounter {
 func checkCount(t *testing.T, c *TermCounter, text []byte) {
 	t.Helper()
 	wantLen, want := bleveCount(t, text)
+	compareCount(t, c, text, wantLen, want)
+}
+
+func compareCount(t *testing.T, c *TermCounter, text []byte, wantLen int, want bleveindex.TokenFrequencies) {
+	t.Helper()
 	gotLen, got := c.Count(bytes.Clone(text))
 	if gotLen != wantLen {
 		t.Errorf("%q: length %d, want %d", text, gotLen, wantLen)
@@ -79,6 +91,43 @@ func TestTermCounterMatchesBleve(t *testing.T) {
 	for pass := range 2 {
 		for i, in := range countCases {
 			t.Run(fmt.Sprintf("%d/%d", pass, i), func(t *testing.T) { checkCount(t, c, []byte(in)) })
+		}
+	}
+}
+
+// echoFilter gives each token twice, the second time with an "x" after
+// it, and drops "drop": a filter that does more than the analyzer's own,
+// to check the counter follows whatever its filters give.
+type echoFilter struct{}
+
+func (echoFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	var out analysis.TokenStream
+	for _, t := range in {
+		if string(t.Term) == "drop" {
+			continue
+		}
+		second := *t
+		second.Term = append(bytes.Clone(t.Term), 'x')
+		out = append(out, t, &second)
+	}
+	return out
+}
+
+func TestTermCounterFollowsItsFilters(t *testing.T) {
+	plain, err := Analyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	da := plain.(*analysis.DefaultAnalyzer)
+	an := &analysis.DefaultAnalyzer{CharFilters: da.CharFilters, Tokenizer: da.Tokenizer,
+		TokenFilters: append(slices.Clone(da.TokenFilters), echoFilter{})}
+	c := NewTermCounter(an)
+	for pass := range 2 {
+		for i, in := range append(countCases, "drop it, drop it all", "a ax ax axx") {
+			t.Run(fmt.Sprintf("%d/%d", pass, i), func(t *testing.T) {
+				wantLen, want := bleveCountWith(an, []byte(in))
+				compareCount(t, c, []byte(in), wantLen, want)
+			})
 		}
 	}
 }
