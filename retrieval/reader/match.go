@@ -37,8 +37,10 @@ type matching struct {
 }
 
 func matchTokens(q *question, toks []words.Token) matching {
-	m := matching{term: make([]int, len(toks)), val: make([]float64, len(toks)),
-		best: make([]float64, len(q.terms)), where: make([]int, len(q.terms))}
+	// Two allocations, not four: this runs for every sentence read.
+	nt, nq := len(toks), len(q.terms)
+	ints, floats := make([]int, nt+nq), make([]float64, nt+nq)
+	m := matching{term: ints[:nt:nt], val: floats[:nt:nt], best: floats[nt:], where: ints[nt:]}
 	for ti := range q.terms {
 		m.where[ti] = -1
 	}

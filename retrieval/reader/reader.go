@@ -347,6 +347,7 @@ func (r *Reader) decide(q *question, sents []*sentence) *decision {
 func (r *Reader) rescore(q *question, infos []sentenceInfo, z []float64, idx []int) []scored {
 	out := make([]scored, 0, len(idx))
 	all := math.Inf(-1)
+	var v Vector
 	for _, si := range idx {
 		in := &infos[si]
 		sc := scored{si: si, cands: in.s.phrases()}
@@ -356,7 +357,8 @@ func (r *Reader) rescore(q *question, infos []sentenceInfo, z []float64, idx []i
 		base := r.m.answer[jStage1]*z[si] + in.feats.dotAt(r.m.answer, jSent)
 		sc.a = make([]float64, len(sc.cands))
 		for k, sp := range sc.cands {
-			sc.a[k] = base + spanFeatures(q, r.stats, in, sp).dotAt(r.m.answer, jSpan)
+			v = appendSpanFeatures(v[:0], q, r.stats, in, sp)
+			sc.a[k] = base + v.dotAt(r.m.answer, jSpan)
 			if sc.a[k] > sc.a[sc.bestA] {
 				sc.bestA = k
 			}

@@ -177,8 +177,37 @@ func candidates(text string, toks []words.Token) []span {
 	for i := 0; i <= n; i++ {
 		gaps[i] = gapOf(text, toks, i)
 	}
-	var out []span
-	seen := map[[2]int]bool{}
+	out := make([]span, 0, 2*n)
+	// seen stands in for a scan of out once out is long: most sentences
+	// have a few dozen candidates, and a map for each was a twelfth of
+	// what reading a question allocated.
+	var seen map[[2]int]bool
+	const scanUpTo = 48
+	// dup reports whether out has a candidate of these bounds already;
+	// when not, the caller adds one.
+	dup := func(start, end int) bool {
+		key := [2]int{start, end}
+		if seen != nil {
+			if seen[key] {
+				return true
+			}
+			seen[key] = true
+			return false
+		}
+		for _, o := range out {
+			if o.start == start && o.end == end {
+				return true
+			}
+		}
+		if len(out) >= scanUpTo {
+			seen = make(map[[2]int]bool, 2*len(out))
+			for _, o := range out {
+				seen[[2]int{o.start, o.end}] = true
+			}
+			seen[key] = true
+		}
+		return false
+	}
 	add := func(i, j int, k spanKind) {
 		if i < 0 || j > n || i >= j {
 			return
@@ -191,11 +220,9 @@ func candidates(text string, toks []words.Token) []span {
 			}
 		}
 		start, end := extend(text, toks[i].Start, toks[j-1].End)
-		key := [2]int{start, end}
-		if seen[key] {
+		if dup(start, end) {
 			return
 		}
-		seen[key] = true
 		out = append(out, span{i: i, j: j, start: start, end: end, kind: k})
 	}
 
@@ -331,8 +358,7 @@ func candidates(text string, toks []words.Token) []span {
 		if address != nil && address[i] {
 			continue
 		}
-		if key := [2]int{l[0], l[1]}; !seen[key] {
-			seen[key] = true
+		if !dup(l[0], l[1]) {
 			out = append(out, span{i: i, j: j, start: l[0], end: l[1], kind: kindLiteral})
 		}
 	}

@@ -46,22 +46,22 @@ func TestLearnInSharesCountsAsOne(t *testing.T) {
 func TestTokenizeKeepsWhatItWouldCompute(t *testing.T) {
 	st, _ := corpusOf(t, treaty)
 	text := "Norway joined the accord in 1994, Sweden and Iceland in 1996."
-	toks, marks := st.tokenize("accord.txt", 10, text)
-	again, againMarks := st.tokenize("accord.txt", 10, text)
+	toks, marks := st.tokenize("accord.txt", 10, text, nil)
+	again, againMarks := st.tokenize("accord.txt", 10, text, nil)
 	if &again[0] != &toks[0] || &againMarks[0] != &marks[0] {
 		t.Errorf("the second read of a sentence tokenized it again")
 	}
 	fresh := &Stats{df: st.df, n: st.n, proper: st.proper, lower: st.lower, vocab: st.vocab, stems: st.stems}
-	want, wantMarks := fresh.tokenize("accord.txt", 10, text)
+	want, wantMarks := fresh.tokenize("accord.txt", 10, text, nil)
 	if !reflect.DeepEqual(toks, want) || !reflect.DeepEqual(marks, wantMarks) {
 		t.Errorf("kept tokens differ from fresh ones")
 	}
 	other := "Sweden joined the accord in 1996, Norway and Iceland in 1994."
-	if got, _ := st.tokenize("accord.txt", 10, other); got[0].Norm != "sweden" {
+	if got, _ := st.tokenize("accord.txt", 10, other, nil); got[0].Norm != "sweden" {
 		t.Errorf("another text at the same place read as %q, want sweden", got[0].Norm)
 	}
 	for i := range tokenizeCap + 50 {
-		st.tokenize("many.txt", i*100, text)
+		st.tokenize("many.txt", i*100, text, nil)
 	}
 	if got := st.nTokenized.Load(); got != tokenizeCap {
 		t.Errorf("kept %d sentences, want the cap %d", got, tokenizeCap)

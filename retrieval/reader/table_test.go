@@ -92,7 +92,7 @@ func TestTablePhrasesAreCells(t *testing.T) {
 	row := "`APP_TIMEOUT` | `30s` | How long a request may take before it is cancelled."
 	lin, cells, _ := linearizeRow([]string{"Variable", "Default", "Description"}, row)
 	st := Learn(nil)
-	toks, marks := st.tokenize("config.md", 0, lin)
+	toks, marks := st.tokenize("config.md", 0, lin, nil)
 	s := &sentence{text: lin, quote: row, cells: cells, toks: toks, marks: marks}
 	var got []string
 	for _, sp := range s.phrases() {

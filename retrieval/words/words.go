@@ -44,7 +44,12 @@ func Split(text string) []Token { return SplitStemmed(text, Stem) }
 // a corpus's words stemmed once, which spares the stemmer on text read
 // again and again.
 func SplitStemmed(text string, stem func(norm string) string) []Token {
-	toks := make([]Token, 0, len(text)/6)
+	return AppendSplitStemmed(make([]Token, 0, len(text)/6), text, stem)
+}
+
+// AppendSplitStemmed appends the tokens SplitStemmed gives for text to
+// toks and returns the extended slice.
+func AppendSplitStemmed(toks []Token, text string, stem func(norm string) string) []Token {
 	scan(text, func(start, end int) { toks = append(toks, newToken(text, start, end, stem)) })
 	return toks
 }
