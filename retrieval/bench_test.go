@@ -17,6 +17,7 @@ import (
 	"github.com/citebot/citebot"
 	"github.com/citebot/citebot/corpus"
 	"github.com/citebot/citebot/retrieval"
+	"github.com/citebot/citebot/retrieval/reader"
 )
 
 var devQuestions = []string{
@@ -346,4 +347,57 @@ func BenchmarkIngestLocalEmbedder(b *testing.B) {
 		eng.Close()
 	}
 	b.ReportMetric(float64(chunks)/b.Elapsed().Seconds(), "chunks/s")
+}
+
+// BenchmarkReadDistinct times the reader alone on the generated corpus of
+// benchGenerated (CITEBOT_BENCH_CORPUS, and CITEBOT_BENCH_DATA_DIR for the
+// stored index ingest wrote): the passages of b.N distinct questions are
+// retrieved first, untimed, and then each question is read once. The
+// reader is about two fifths of serve's CPU; a change to it that a load
+// test cannot tell from the machine's swings shows here.
+func BenchmarkReadDistinct(b *testing.B) {
+	dir, dataDir := os.Getenv(benchCorpusEnv), os.Getenv(benchDataDirEnv)
+	if dir == "" || dataDir == "" {
+		b.Skipf("set %s and %s to a corpus written by scripts/gencorpus -questions N and the data dir citebot ingest wrote for it", benchCorpusEnv, benchDataDirEnv)
+	}
+	ctx := context.Background()
+	f, err := os.Open(filepath.Clean(dir) + ".questions.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	set, err := retrieval.ReadEvalSet(f)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if b.N > len(set) {
+		b.Fatalf("-benchtime=%dx would repeat questions; at most %dx", b.N, len(set))
+	}
+	docs, _, err := corpus.LoadDir(ctx, dir, corpus.LoadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := retrieval.NewEngine(ctx, docs, retrieval.Options{DataDir: dataDir, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Close()
+	// The reader's statistics as ingest learnt them: from the cleaned
+	// documents' chunks.
+	corpus.Clean(docs)
+	r, err := reader.New(reader.Learn(corpus.SplitAll(docs, corpus.ChunkOptions{})), reader.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The questions after the first 1,000, which benchstore's runs ask
+	// first, so that their passages are not the ones a warm run read.
+	qs := set[min(1000, len(set)-b.N):]
+	passages := make([][]reader.Passage, b.N)
+	for i := range passages {
+		if passages[i], err = eng.Retrieve(ctx, qs[i].Question); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	reportLatency(b, func(i int) { r.Read(qs[i].Question, passages[i]) })
 }
