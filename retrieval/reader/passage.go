@@ -229,8 +229,14 @@ func containsAnyRune(s, set string) bool {
 }
 
 // tokenizeCap is how many sentences a Stats keeps tokenized: about 10 MB
-// at most, all the sentences of a small corpus.
-const tokenizeCap = 8192
+// at most, all the sentences of a small corpus. A corpus of more than
+// memoChunks chunks keeps none: its questions would rarely meet the
+// sentences kept, and looking them up and copying them in cost more than
+// the few they spare.
+const (
+	tokenizeCap = 8192
+	memoChunks  = tokenizeCap / 4
+)
 
 // tokenized is a sentence's tokens and their marks, which depend on the
 // sentence and the corpus alone, never on the question.
@@ -241,8 +247,8 @@ type tokenized struct {
 }
 
 // tokenize returns the tokens of the sentence text, which starts at byte
-// start of src, and their marks. The first tokenizeCap sentences read are
-// kept, in a sync.Map whose reads take no lock, so that the questions
+// start of src, and their marks. The first tokenizeCap sentences read of
+// a small corpus are kept, in a sync.Map whose reads take no lock, so that the questions
 // about a small corpus tokenize each sentence once; the callers never
 // change what it returns. The tokens of the others come from arena when
 // it is not nil.
@@ -252,9 +258,12 @@ func (st *Stats) tokenize(src string, start int, text string, arena *tokenArena)
 		start, end int
 	}
 	k := key{src, start, start + len(text)}
-	if v, ok := st.tokenized.Load(k); ok {
-		if t := v.(*tokenized); t.text == text {
-			return t.toks, t.marks
+	memo := st.n <= memoChunks
+	if memo {
+		if v, ok := st.tokenized.Load(k); ok {
+			if t := v.(*tokenized); t.text == text {
+				return t.toks, t.marks
+			}
 		}
 	}
 	toks := arena.split(st, text)
@@ -264,7 +273,7 @@ func (st *Stats) tokenize(src string, start int, text string, arena *tokenArena)
 			marks[i] |= markOpenerCap
 		}
 	}
-	if st.nTokenized.Load() < tokenizeCap {
+	if memo && st.nTokenized.Load() < tokenizeCap {
 		if arena != nil {
 			// Its own memory, so that the arena's block does not stay
 			// alive with it.

@@ -66,6 +66,14 @@ func TestTokenizeKeepsWhatItWouldCompute(t *testing.T) {
 	if got := st.nTokenized.Load(); got != tokenizeCap {
 		t.Errorf("kept %d sentences, want the cap %d", got, tokenizeCap)
 	}
+	large := &Stats{df: st.df, n: memoChunks + 1, proper: st.proper, lower: st.lower, vocab: st.vocab, stems: st.stems}
+	first, _ := large.tokenize("accord.txt", 10, text, nil)
+	if again, _ := large.tokenize("accord.txt", 10, text, nil); &again[0] == &first[0] || large.nTokenized.Load() != 0 {
+		t.Errorf("a corpus of %d chunks kept a sentence tokenized", large.n)
+	}
+	if !reflect.DeepEqual(first, want) {
+		t.Errorf("a large corpus's tokens differ from a small one's")
+	}
 }
 
 // TestVariantsFindWhatAScanFinds checks the shortcuts of Stats.variants
