@@ -247,9 +247,9 @@ type tokenized struct {
 }
 
 // tokenize returns the tokens of the sentence text, which starts at byte
-// start of src, and their marks. The first tokenizeCap sentences read of
-// a small corpus are kept, in a sync.Map whose reads take no lock, so that the questions
-// about a small corpus tokenize each sentence once; the callers never
+// start of src, and their marks. A small corpus keeps the first
+// tokenizeCap sentences read, in a sync.Map whose reads take no lock, so
+// that its questions tokenize each sentence once; the callers never
 // change what it returns. The tokens of the others come from arena when
 // it is not nil.
 func (st *Stats) tokenize(src string, start int, text string, arena *tokenArena) ([]words.Token, []tokenMark) {
